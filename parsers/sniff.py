@@ -1,0 +1,54 @@
+"""Tell a file's format from its first bytes; the extension only breaks ties."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import PurePath
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<table", b"<body", b"<head", b"<meta")
+
+
+def sniff(data: bytes, path: str) -> str:
+    """One of txt, docx, xlsx, pptx, pdf, html, doc, xls, wps, ole, zip, binary."""
+    ext = PurePath(path).suffix.lower().lstrip(".")
+    head = data[:4096]
+    if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_kind(data)
+    if head.startswith(_OLE):
+        return ext if ext in {"doc", "xls", "wps"} else "ole"
+    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if probe.startswith(b"<") and any(m in probe[:1024] for m in _HTML_MARKERS):
+        return "html"
+    if ext in {"htm", "html"} and b"<" in head:
+        return "html"
+    if _looks_like_text(head):
+        return "txt"
+    return "binary"
+
+
+def _zip_kind(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "binary"
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if any(n.startswith("ppt/") for n in names):
+        return "pptx"
+    return "zip"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True  # UTF-16 with BOM
+    if b"\x00" in head:
+        return False
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls <= max(2, len(head) // 200)
