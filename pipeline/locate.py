@@ -1,0 +1,327 @@
+"""Find every 自评表 in a Document and read its parts as printed (raw strings + provenance).
+
+The document is flattened into a stream of rows (table rows with spans resolved, paragraphs
+as one-cell rows) and cut at table titles. Inside a segment the locator finds, by header
+vocabulary rather than position: the header fields (项目名称, 主管部门, 实施单位), the budget
+block, the 年度总体目标 row, the indicator header and its rows, and the 总分 row. Nothing is
+interpreted here beyond which text belongs to which field; `pipeline.build` reads values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from pipeline import headers as h
+from pipeline.values import parse_number, unit_in_label
+from schemas import Document, Paragraph, Table
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A printed string and where it was printed."""
+
+    text: str
+    page: int | None
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the stream. `origins[i]` is False where a span from another cell covers i."""
+
+    cells: tuple[str, ...]
+    origins: tuple[bool, ...]
+    pages: tuple[int | None, ...]
+    lines: tuple[int | None, ...]
+    paragraph: bool = False
+
+    def text(self, i: int | None, *, inherit: bool = False) -> str:
+        """Cell text at column i; span-covered positions read empty unless `inherit`."""
+        if i is None or i >= len(self.cells):
+            return ""
+        return self.cells[i] if (self.origins[i] or inherit) else ""
+
+    def at(self, i: int | None, *, inherit: bool = False) -> Text | None:
+        text = self.text(i, inherit=inherit)
+        if i is None or not text:
+            return None
+        return Text(text, self.pages[i], self.lines[i])
+
+    def nonempty(self) -> list[int]:
+        return [i for i, c in enumerate(self.cells) if c.strip() and self.origins[i]]
+
+    @property
+    def page(self) -> int | None:
+        return next((p for p in self.pages if p is not None), None)
+
+    @property
+    def line(self) -> int | None:
+        return next((ln for i, ln in enumerate(self.lines) if ln and self.cells[i]), None)
+
+
+@dataclass(frozen=True, slots=True)
+class RawIndicator:
+    level1: Text | None
+    level2: Text | None
+    level3: Text | None
+    target: Text | None
+    actual: Text | None
+    weight: Text | None
+    score: Text | None
+    basis: Text | None
+    reason: Text | None
+    page: int | None
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RawBudget:
+    label: str
+    initial: str
+    full_year: str
+    executed: str
+    weight: str
+    rate: str
+    score: str
+    page: int | None
+    line: int | None
+
+
+@dataclass
+class LocatedTable:
+    """One 自评表 as printed."""
+
+    title: Text
+    kind: str
+    year: int | None = None
+    fields: dict[str, Text] = field(default_factory=dict)
+    budget_unit: str | None = None
+    budget: RawBudget | None = None
+    budget_parts: list[RawBudget] = field(default_factory=list)
+    goal_expected: str | None = None
+    goal_actual: str | None = None
+    indicators: list[RawIndicator] = field(default_factory=list)
+    total_weight: str | None = None
+    total_score: str | None = None
+    grade: str | None = None
+
+
+def row_stream(doc: Document) -> list[Row]:
+    rows: list[Row] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            rows.append(Row((block.text,), (True,), (block.page,), (block.line,), paragraph=True))
+        elif isinstance(block, Table):
+            rows.extend(_table_rows(block))
+    return rows
+
+
+def _table_rows(table: Table) -> list[Row]:
+    out = []
+    for slots in table.dense():
+        cells = tuple(s.text if s else "" for s in slots)
+        origins = tuple(bool(s and s.origin) for s in slots)
+        pages = tuple((s.cell.page if s else None) or table.page_start for s in slots)
+        lines = tuple(s.cell.line if s else None for s in slots)
+        out.append(Row(cells, origins, pages, lines))
+    return out
+
+
+def locate(doc: Document) -> list[LocatedTable]:
+    """Every self-evaluation table in `doc`, in document order."""
+    rows = row_stream(doc)
+    starts = [i for i, r in enumerate(rows) if _title_of(r) is not None]
+    found = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(rows)
+        table = _read_segment(rows[start:end])
+        if table is not None:
+            found.append(table)
+    return found
+
+
+def _title_of(row: Row) -> str | None:
+    texts = [row.cells[i] for i in row.nonempty()]
+    if len(texts) == 1 and h.is_title(texts[0]):
+        return texts[0]
+    return None
+
+
+def _read_segment(rows: list[Row]) -> LocatedTable | None:
+    title_row = rows[0]
+    title = title_row.cells[title_row.nonempty()[0]]
+    table = LocatedTable(
+        title=Text(title, title_row.page, title_row.line), kind=h.table_kind(title)
+    )
+    table.year = _year(rows[:3])
+    header_at = next((i for i, r in enumerate(rows) if _indicator_header(r)), None)
+    preamble = rows[1 : header_at if header_at is not None else len(rows)]
+    _read_fields(preamble, table)
+    _read_budget(preamble, table)
+    _read_goals(preamble, table)
+    if header_at is not None:
+        _read_indicators(rows[header_at:], table)
+    if table.budget is None and not table.indicators:
+        return None
+    return table
+
+
+_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _year(rows: list[Row]) -> int | None:
+    for row in rows:
+        for text in row.cells:
+            found = _YEAR.search(text)
+            if found:
+                return int(found.group(1))
+    return None
+
+
+def _read_fields(rows: list[Row], table: LocatedTable) -> None:
+    for row in rows:
+        for i in row.nonempty():
+            name = h.field_of_label(row.cells[i])
+            if name is None or name in table.fields:
+                continue
+            value = _next_value(row, i)
+            if value is not None:
+                table.fields[name] = value
+
+
+def _next_value(row: Row, i: int) -> Text | None:
+    """The first cell right of label i; positions covered by the label's span are skipped."""
+    for j in range(i + 1, len(row.cells)):
+        if not row.origins[j]:
+            continue
+        if not row.cells[j].strip():
+            return None
+        return Text(row.cells[j], row.pages[j], row.lines[j])
+    return None
+
+
+def _read_budget(rows: list[Row], table: LocatedTable) -> None:
+    for at, row in enumerate(rows):
+        columns = h.map_columns(list(row.cells), h.BUDGET_COLUMNS)
+        if len({"initial", "full_year", "executed"} & columns.keys()) < 2:
+            continue
+        table.budget_unit = next(
+            (u for u in (unit_in_label(c) for c in row.cells) if u is not None), None
+        )
+        first_amount = min(columns[k] for k in ("initial", "full_year", "executed") if k in columns)
+        for body in rows[at + 1 :]:
+            budget = _budget_row(body, columns, first_amount)
+            if budget is None:
+                break
+            if table.budget is None and (
+                h.is_label(budget.label, h.BUDGET_TOTAL_LABELS) or not table.budget_parts
+            ):
+                table.budget = budget
+            else:
+                table.budget_parts.append(budget)
+        return
+
+
+def _budget_row(row: Row, columns: dict[str, int], first_amount: int) -> RawBudget | None:
+    amounts = [row.text(columns.get(k)) for k in ("initial", "full_year", "executed")]
+    if row.paragraph or not any(parse_number(a) is not None for a in amounts):
+        return None
+    label = next((row.cells[i] for i in row.nonempty() if i < first_amount), "")
+    return RawBudget(
+        label=label,
+        initial=amounts[0],
+        full_year=amounts[1],
+        executed=amounts[2],
+        weight=row.text(columns.get("weight")),
+        rate=row.text(columns.get("rate")),
+        score=row.text(columns.get("score")),
+        page=row.page,
+        line=row.line,
+    )
+
+
+def _read_goals(rows: list[Row], table: LocatedTable) -> None:
+    for at, row in enumerate(rows):
+        if not any(h.is_label(c, (h.GOAL_LABEL,)) for c in row.cells):
+            continue
+        expected = next((i for i, c in enumerate(row.cells) if h.is_label(c, h.GOAL_EXPECTED)), None)
+        actual = next((i for i, c in enumerate(row.cells) if h.is_label(c, h.GOAL_ACTUAL)), None)
+        if at + 1 < len(rows) and not rows[at + 1].paragraph:
+            body = rows[at + 1]
+            table.goal_expected = body.text(expected) or None
+            table.goal_actual = body.text(actual) or None
+        return
+
+
+def _indicator_header(row: Row) -> bool:
+    if row.paragraph:
+        return False
+    columns = h.map_columns(list(row.cells), h.INDICATOR_COLUMNS)
+    return "level3" in columns and bool({"target", "actual", "score", "weight"} & columns.keys())
+
+
+def _read_indicators(rows: list[Row], table: LocatedTable) -> None:
+    columns = h.map_columns(list(rows[0].cells), h.INDICATOR_COLUMNS)
+    level1: Text | None = None
+    level2: Text | None = None
+    for row in rows[1:]:
+        if row.paragraph:
+            if table.indicators:
+                break
+            continue
+        if _is_total(row):
+            _read_total(row, columns, table)
+            break
+        if _indicator_header(row):
+            continue  # a header repeated after a page break
+        new1 = row.at(columns.get("level1"), inherit=True)
+        new2 = row.at(columns.get("level2"), inherit=True)
+        if new1 is not None and (level1 is None or new1.text != level1.text):
+            level1, level2 = new1, None
+        if new2 is not None:
+            level2 = new2
+        indicator = _indicator(row, columns, level1, level2)
+        if indicator is not None:
+            table.indicators.append(indicator)
+
+
+def _indicator(
+    row: Row, columns: dict[str, int], level1: Text | None, level2: Text | None
+) -> RawIndicator | None:
+    values = {k: row.at(columns.get(k)) for k in ("level3", "target", "actual", "weight", "score")}
+    if all(v is None for v in values.values()):
+        return None  # a label-only or empty template row
+    return RawIndicator(
+        level1=level1,
+        level2=level2,
+        level3=values["level3"],
+        target=values["target"],
+        actual=values["actual"],
+        weight=values["weight"],
+        score=values["score"],
+        basis=row.at(columns.get("basis")),
+        reason=row.at(columns.get("reason")),
+        page=row.page,
+        line=(values["level3"] or Text("", None, row.line)).line,
+    )
+
+
+def _is_total(row: Row) -> bool:
+    cells = row.nonempty()
+    return bool(cells) and h.is_label(row.cells[cells[0]], h.TOTAL_LABELS)
+
+
+_GRADE = regex.compile(r"^(优秀|良好|优|良|中|差|合格|不合格)$")
+
+
+def _read_total(row: Row, columns: dict[str, int], table: LocatedTable) -> None:
+    """Numbers right of the 总分 label: weight then score (one number: the score)."""
+    cells = row.nonempty()[1:]
+    numbers = [row.cells[i] for i in cells if parse_number(row.cells[i]) is not None]
+    if len(numbers) >= 2:
+        table.total_weight, table.total_score = numbers[0], numbers[1]
+    elif numbers:
+        table.total_score = numbers[0]
+    table.grade = next((row.cells[i] for i in cells if _GRADE.match(row.cells[i].strip())), None)

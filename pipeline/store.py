@@ -1,0 +1,81 @@
+"""The Parquet dataset: `<out>/<table>/part-<doc>.parquet`, one part per document and table.
+
+One part per document makes re-ingest idempotent (a document's rows are replaced, never
+appended twice) and writes atomic: each part is written to a hidden temp file and renamed
+into place, and the `documents` part is written last, so a document whose `documents` row
+exists is complete. Readers (pandas, DuckDB, Spark) skip dot-files, so a killed run leaves
+nothing half-written in view.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from schemas import SchemaError
+from schemas.tables import TABLES, arrow_schema
+
+# Written in this order; `documents` last marks the document complete.
+DOC_TABLES = ("eval_tables", "indicators", "findings", "claims", "documents")
+
+
+def part_path(out: Path, table: str, doc_id: str) -> Path:
+    return out / table / f"part-{doc_id[:16]}.parquet"
+
+
+def to_arrow(table: str, rows: Sequence[Any]) -> pa.Table:
+    """Rows (the table's declared dataclass) as an Arrow table with the declared schema."""
+    cls = TABLES[table]
+    for row in rows:
+        if type(row) is not cls:
+            raise SchemaError(f"{table}: expected {cls.__name__} rows, got {type(row).__name__}")
+    names = [f.name for f in dataclasses.fields(cls)]
+    records = [{n: getattr(row, n) for n in names} for row in rows]
+    try:
+        return pa.Table.from_pylist(records, schema=arrow_schema(table))
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise SchemaError(f"{table}: rows do not fit the declared schema: {exc}") from exc
+
+
+def write_part(out: Path, table: str, doc_id: str, rows: Sequence[Any]) -> None:
+    """Replace `doc_id`'s part of `table` with `rows` (none: remove the part)."""
+    path = part_path(out, table, doc_id)
+    if not rows:
+        path.unlink(missing_ok=True)
+        return
+    data = to_arrow(table, rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        pq.write_table(data, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def remove_document(out: Path, doc_id: str) -> None:
+    """Drop every part of `doc_id` (its `documents` part first, so it reads as not ingested)."""
+    for table in reversed(DOC_TABLES):
+        part_path(out, table, doc_id).unlink(missing_ok=True)
+
+
+def read_arrow(out: Path, table: str) -> pa.Table:
+    """All parts of `table` with the declared schema (empty when none were written)."""
+    folder = out / table
+    schema = arrow_schema(table)
+    parts = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+    if not parts:
+        return schema.empty_table()
+    return pa.concat_tables(pq.read_table(p, schema=schema) for p in parts)
+
+
+def read_rows(out: Path, table: str) -> list[Any]:
+    """All rows of `table` as its declared dataclass."""
+    cls = TABLES[table]
+    return [cls(**record) for record in read_arrow(out, table).to_pylist()]
