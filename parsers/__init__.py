@@ -10,14 +10,17 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from parsers import docx, html, txt, xlsx
 from parsers import sniff as _sniff
-from parsers import txt
 from schemas import Document, ParseError, UnsupportedFormatError
 
 Reader = Callable[[bytes, str, str], Document]
 
 READERS: dict[str, Reader] = {
     "txt": txt.read,
+    "docx": docx.read,
+    "html": html.read,
+    "xlsx": xlsx.read,
 }
 
 # Formats we recognise but cannot read, with what the user can do about it.
