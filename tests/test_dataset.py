@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_report_fixtures import DOC_OK, build_dataset
 
 from pipeline import dataset
 from schemas.errors import ZipingError
 from schemas.tables import columns
+from tests.test_report_fixtures import DOC_OK, build_dataset
 
 
 def test_load_types_and_categoricals(tmp_path: Path) -> None:

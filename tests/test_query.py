@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from test_report_fixtures import build_dataset
 
 from pipeline import query
+from tests.test_report_fixtures import build_dataset
 
 
 def test_views_for_present_tables(tmp_path: Path) -> None:

@@ -1,0 +1,150 @@
+"""`ziping report`: files written, text escaped everywhere, mismatches marked, gaps tolerated."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import html as html_lib
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from matplotlib.figure import Figure
+
+from pipeline.report import FILES, write_report
+from schemas.errors import ZipingError
+from tests.test_report_fixtures import (
+    DOC_OK,
+    FORMULA,
+    HOSTILE,
+    IMG,
+    SCRIPT,
+    build_dataset,
+    document,
+    eval_table,
+    write,
+)
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, as the browser's parser would see them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def parse(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Elements()
+    parser.feed(html)
+    return parser.tags
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> Path:
+    out = tmp_path / "report"
+    written = write_report(build_dataset(tmp_path / "data"), out)
+    assert sorted(written) == sorted(FILES)
+    return out
+
+
+def test_html_has_no_markup_from_the_data(report: Path) -> None:
+    html = (report / "diff.html").read_text(encoding="utf-8")
+    tags = parse(html)
+    scripts = [a for t, a in tags if t == "script"]
+    assert len(scripts) == 1 and not scripts[0]  # ours, inline, no src
+    assert [t for t, _ in tags if t in {"img", "iframe", "object", "embed", "link"}] == []
+    for tag, attrs in tags:
+        assert not [k for k in attrs if k.startswith("on")], f"event handler on <{tag}>"
+        href = attrs.get("href")
+        assert href is None or href.startswith("#"), f"<{tag} href={href!r}>"
+    for hostile in HOSTILE:
+        assert hostile not in html or hostile == FORMULA  # a formula is inert text in HTML
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_csp_allows_only_our_script(report: Path) -> None:
+    html = (report / "diff.html").read_text(encoding="utf-8")
+    body = re.search(r"<script>(.*?)</script>", html, re.DOTALL)
+    assert body is not None
+    digest = base64.b64encode(hashlib.sha256(body.group(1).encode()).digest()).decode()
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    assert csp is not None
+    policy = html_lib.unescape(csp.group(1))
+    assert f"script-src 'sha256-{digest}'" in policy
+    assert "default-src 'none'" in policy
+    urls = set(re.findall(r"https?://[^\"\s]+", html))
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}  # namespaces
+
+
+def test_html_marks_the_offending_cells(report: Path) -> None:
+    html = (report / "diff.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr id="t1r2"[^>]*>(.*?)</tr>', html, re.DOTALL)
+    assert row is not None
+    assert re.search(r'class="n bad">6\.88<', row.group(1))  # printed score
+    assert re.search(r'class="bad">≤30万元<', row.group(1))  # the ceiling target
+    assert 'class="n recomputed">7.00<' in row.group(1)
+    assert re.search(r'class="n bad">99\.41<', html)  # printed total
+    assert "l.60" in row.group(1)  # provenance
+    assert html.count("<svg") == 3  # by code, totals, deltas
+
+
+def test_markdown_and_csv_are_inert(report: Path) -> None:
+    text = (report / "diff.md").read_text(encoding="utf-8")
+    assert SCRIPT not in text and IMG not in text
+    assert "](javascript:" not in text
+    assert "| 2 | 成本指标 | 经济成本指标 | 融媒体宣传服务费 |" in text
+    raw = (report / "findings.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 4
+    placeholder = next(r for r in rows if r["code"] == "PLACEHOLDER_FIELD")
+    assert placeholder["message"] == "'" + FORMULA  # Excel shows it as text, never runs it
+    total = next(r for r in rows if r["code"] == "TOTAL_MISMATCH")
+    assert (total["delta"], total["stated"]) == ("-0.12", "99.41")  # numbers stay numbers
+
+
+def test_missing_tables_still_report(tmp_path: Path) -> None:
+    data = build_dataset(tmp_path / "data", hostile=False, claims=False, findings=False)
+    out = tmp_path / "report"
+    write_report(data, out)
+    html = (out / "diff.html").read_text(encoding="utf-8")
+    assert "no findings" in html
+    assert 'id="claims"' not in html
+    assert 'id="findings"' not in html  # no empty filter table
+    assert "no findings" in (out / "diff.md").read_text(encoding="utf-8")
+
+
+def test_documents_only_dataset(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    write(data, "documents", [document(DOC_OK, "a.txt", status="no_tables", n_tables=0)])
+    out = tmp_path / "report"
+    write_report(data, out)
+    assert "no_tables 1" in (out / "diff.html").read_text(encoding="utf-8")
+
+
+def test_no_dataset_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ZipingError, match="ziping ingest"):
+        write_report(tmp_path, tmp_path / "out")
+
+
+def test_pdf_source_page_is_shown(tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    fig = Figure(figsize=(8.27, 11.69))
+    fig.text(0.1, 0.9, "self-evaluation table")
+    fig.savefig(pdf, format="pdf")
+    data = tmp_path / "data"
+    write(data, "documents", [document(DOC_OK, str(pdf), format="pdf", pages=1)])
+    write(data, "eval_tables", [eval_table("t1", DOC_OK, page=1)])
+    out = tmp_path / "out"
+    write_report(data, out)
+    images = [a for t, a in parse((out / "diff.html").read_text("utf-8")) if t == "img"]
+    assert len(images) == 1
+    assert str(images[0]["src"]).startswith("data:image/png;base64,")
