@@ -14,20 +14,22 @@ def sniff(data: bytes, path: str) -> str:
     """One of txt, docx, xlsx, pptx, pdf, html, doc, xls, wps, ole, zip, binary."""
     ext = PurePath(path).suffix.lower().lstrip(".")
     head = data[:4096]
-    if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+    if b"%PDF-" in data[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
     if head.startswith(_OLE):
         return ext if ext in {"doc", "xls", "wps"} else "ole"
+    if _looks_like_html(head, ext):
+        return "html"
+    return "txt" if _looks_like_text(head) else "binary"
+
+
+def _looks_like_html(head: bytes, ext: str) -> bool:
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if probe.startswith(b"<") and any(m in probe[:1024] for m in _HTML_MARKERS):
-        return "html"
-    if ext in {"htm", "html"} and b"<" in head:
-        return "html"
-    if _looks_like_text(head):
-        return "txt"
-    return "binary"
+        return True
+    return ext in {"htm", "html"} and b"<" in head
 
 
 def _zip_kind(data: bytes) -> str:

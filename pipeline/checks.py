@@ -34,24 +34,22 @@ def _n(value: float | None) -> str:
 def _finding(
     where: Where,
     code: str,
-    subject: str,
     message: tuple[str, str],
-    *,
-    table: EvalTableRow | None = None,
-    row: IndicatorRow | None = None,
-    stated: float | str | None = None,
-    recomputed: float | str | None = None,
+    about: EvalTableRow | IndicatorRow,
+    values: tuple[float | str | None, float | str | None] = (None, None),
     field: str | None = None,
-    page: int | None = None,
-    line: int | None = None,
 ) -> FindingRow:
+    """A finding about a table or a row; `values` is (printed, recomputed)."""
+    stated, recomputed = values
     delta = None
     if isinstance(stated, float) and isinstance(recomputed, float):
         delta = round(stated - recomputed, 6)
+    row = about if isinstance(about, IndicatorRow) else None
+    subject = row.indicator_id if row else about.table_id
     return FindingRow(
         finding_id=f"{subject}.{code}" + (f".{field}" if field else ""),
         doc_id=where.doc_id,
-        table_id=table.table_id if table else (row.table_id if row else None),
+        table_id=about.table_id,
         indicator_id=row.indicator_id if row else None,
         code=code,
         severity=severity(code),
@@ -61,8 +59,8 @@ def _finding(
         message=message[0],
         message_en=message[1],
         path=where.path,
-        page=page if page is not None else (row.page if row else (table.page if table else None)),
-        line=line if line is not None else (row.line if row else (table.line if table else None)),
+        page=about.page,
+        line=about.line,
     )
 
 
@@ -81,41 +79,58 @@ def _row_findings(where: Where, row: IndicatorRow, profile: Profile) -> Iterator
         raw = getattr(row, f"{field}_raw")
         if raw and row.score_rule == "unscorable" and _unparsed(raw):
             yield _finding(
-                where, "UNPARSEABLE_VALUE", row.indicator_id, (
+                where,
+                "UNPARSEABLE_VALUE",
+                (
                     f"{name}：{'指标值' if field == 'target' else '实际完成值'}“{raw}”无法解析",
                     f"{name}: {field} value {raw!r} could not be read",
-                ), row=row, stated=raw, field=field,
-            )  # fmt: skip
+                ),
+                row,
+                (raw, None),
+                field,
+            )
     if row.score_rule == "unit_mismatch":
         yield _finding(
-            where, "UNIT_MISMATCH", row.indicator_id, (
+            where,
+            "UNIT_MISMATCH",
+            (
                 f"{name}：指标值单位“{row.target_unit}”与实际值单位“{row.actual_unit}”不一致，未复核",
                 f"{name}: target in {row.target_unit}, actual in {row.actual_unit}; not re-scored",
-            ), row=row, stated=row.actual_raw, recomputed=row.target_raw,
-        )  # fmt: skip
+            ),
+            row,
+            (row.actual_raw, row.target_raw),
+        )
     stated, low, high = row.score_stated, row.score_min, row.score_max
     if stated is None or low is None or high is None:
         return
     if row.weight is not None and stated > row.weight + tol:
         yield _finding(
-            where, "SCORE_EXCEEDS_WEIGHT", row.indicator_id, (
+            where,
+            "SCORE_EXCEEDS_WEIGHT",
+            (
                 f"{name}：得分{_n(stated)}超过分值{_n(row.weight)}",
                 f"{name}: printed score {_n(stated)} exceeds the weight {_n(row.weight)}",
-            ), row=row, stated=stated, recomputed=row.score_recomputed,
-        )  # fmt: skip
+            ),
+            row,
+            (stated, row.score_recomputed),
+        )
     elif low - tol <= stated <= high + tol:
         return
     elif row.score_rule in _REVERSE_RULES and _close(stated, _as_positive(row), tol):
         yield _reverse_as_positive(where, row)
     else:
         yield _finding(
-            where, "SCORE_MISMATCH", row.indicator_id, (
+            where,
+            "SCORE_MISMATCH",
+            (
                 f"{name}：指标值{row.target_raw}，实际{row.actual_raw}，按规则({row.score_rule})"
                 f"应得{_band(low, high)}，填报{_n(stated)}",
                 f"{name}: target {row.target_raw}, actual {row.actual_raw} → "
                 f"{_band(low, high)} by rule {row.score_rule}, printed {_n(stated)}",
-            ), row=row, stated=stated, recomputed=row.score_recomputed,
-        )  # fmt: skip
+            ),
+            row,
+            (stated, row.score_recomputed),
+        )
 
 
 def _reverse_as_positive(where: Where, row: IndicatorRow) -> FindingRow:
@@ -124,13 +139,17 @@ def _reverse_as_positive(where: Where, row: IndicatorRow) -> FindingRow:
     zh_state = "已达成，应得满分" if met else "超出上限，应得"
     en_state = "achieved" if met else "exceeded"
     return _finding(
-        where, "REVERSE_SCORED_AS_POSITIVE", row.indicator_id, (
+        where,
+        "REVERSE_SCORED_AS_POSITIVE",
+        (
             f"{name}：目标{row.target_raw}，实际{row.actual_raw}，{zh_state}{_n(full)}，"
             f"填报{_n(stated)}（按实际/目标正向计分）",
             f"{name}: {row.target_raw} {en_state} ({row.actual_raw}) → {'full ' if met else ''}"
             f"{_n(full)}, printed {_n(stated)} (scored as actual/target)",
-        ), row=row, stated=stated, recomputed=row.score_recomputed,
-    )  # fmt: skip
+        ),
+        row,
+        (stated, row.score_recomputed),
+    )
 
 
 def _as_positive(row: IndicatorRow) -> float | None:
@@ -166,17 +185,21 @@ def _duplicate(where: Where, row: IndicatorRow, first: IndicatorRow) -> FindingR
         if a != b
     ]
     code = "DUPLICATE_ROW_CONFLICT" if differ else "DUPLICATE_ROW"
-    zh = "重复填列" + ("且不一致：" + "，".join(f"{z}{a}/{b}" for z, _, a, b in differ) if differ else "")
+    zh = "重复填列" + (
+        "且不一致：" + "，".join(f"{z}{a}/{b}" for z, _, a, b in differ) if differ else ""
+    )
     en = "printed twice" + (
         " with different values: " + ", ".join(f"{e} {a} vs {b}" for _, e, a, b in differ)
         if differ
         else ""
     )
     return _finding(
-        where, code, row.indicator_id,
-        (f"{row.level3}：{zh}（首次见第{first.seq}行）", f"{row.level3}: {en} (first as row {first.seq})"),
-        row=row, stated=row.score_stated, recomputed=first.score_stated,
-    )  # fmt: skip
+        where,
+        code,
+        (f"{row.level3}：{zh}（首次见第{first.seq}行）", f"{row.level3}: {en} (row {first.seq})"),
+        row,
+        (row.score_stated, first.score_stated),
+    )
 
 
 def check_table(
@@ -189,15 +212,21 @@ def check_table(
 
 
 def _placeholders(where: Where, table: EvalTableRow) -> Iterator[FindingRow]:
-    for field, label in (("project_name", "项目名称"), ("department", "主管部门"),
-                         ("implementer", "实施单位")):  # fmt: skip
+    labels = (("project_name", "项目名称"), ("department", "主管部门"), ("implementer", "实施单位"))
+    for field, label in labels:
         value = getattr(table, field)
         if value and headers.field_of_label(value) is not None:
             yield _finding(
-                where, "PLACEHOLDER_FIELD", table.table_id, (
-                    f"{label}未填写：填报内容为“{value}”", f"{label} ({field}) printed as {value!r}",
-                ), table=table, stated=value, field=field,
-            )  # fmt: skip
+                where,
+                "PLACEHOLDER_FIELD",
+                (
+                    f"{label}未填写：填报内容为“{value}”",
+                    f"{label} ({field}) printed as {value!r}",
+                ),
+                table,
+                (value, None),
+                field,
+            )
 
 
 def _budget(where: Where, table: EvalTableRow, profile: Profile) -> Iterator[FindingRow]:
@@ -205,21 +234,29 @@ def _budget(where: Where, table: EvalTableRow, profile: Profile) -> Iterator[Fin
     stated_rate, rate = table.exec_rate_stated, table.exec_rate_recomputed
     if stated_rate is not None and rate is not None and abs(stated_rate * 100 - rate * 100) > tol:
         yield _finding(
-            where, "EXEC_RATE_MISMATCH", table.table_id, (
+            where,
+            "EXEC_RATE_MISMATCH",
+            (
                 f"执行率填报{stated_rate * 100:.2f}%，全年执行数/全年预算数为{rate * 100:.2f}%",
                 f"execution rate printed {stated_rate * 100:.2f}%, executed/full-year is "
                 f"{rate * 100:.2f}%",
-            ), table=table, stated=stated_rate * 100, recomputed=round(rate * 100, 2),
-        )  # fmt: skip
+            ),
+            table,
+            (stated_rate * 100, round(rate * 100, 2)),
+        )
     stated, score = table.exec_score_stated, table.exec_score_recomputed
     if stated is not None and score is not None and abs(stated - score) > tol:
         yield _finding(
-            where, "EXEC_SCORE_MISMATCH", table.table_id, (
+            where,
+            "EXEC_SCORE_MISMATCH",
+            (
                 f"预算执行得分填报{_n(stated)}，按分值{_n(table.exec_weight)}×执行率应为{_n(score)}",
                 f"budget score printed {_n(stated)}, weight {_n(table.exec_weight)} × rate gives "
                 f"{_n(score)}",
-            ), table=table, stated=stated, recomputed=score,
-        )  # fmt: skip
+            ),
+            table,
+            (stated, score),
+        )
 
 
 def _totals(
@@ -235,43 +272,70 @@ def _totals(
         printed_sum = round(sum(p for p in parts if p is not None), 2)
         if abs(total - printed_sum) > tol:
             yield _finding(
-                where, "TOTAL_ARITHMETIC", table.table_id, (
+                where,
+                "TOTAL_ARITHMETIC",
+                (
                     f"总分填报{_n(total)}，但预算执行与各指标填报得分之和为{_n(printed_sum)}",
-                    f"printed total {_n(total)}, but the printed scores add up to {_n(printed_sum)}",
-                ), table=table, stated=total, recomputed=printed_sum,
-            )  # fmt: skip
-    if total is not None and table.total_recomputed is not None:
-        if abs(total - table.total_recomputed) > tol:
-            yield _finding(
-                where, "TOTAL_MISMATCH", table.table_id, (
-                    f"总分填报{_n(total)}，复核为{_n(table.total_recomputed)}",
-                    f"printed total {_n(total)}, recomputed {_n(table.total_recomputed)}",
-                ), table=table, stated=total, recomputed=table.total_recomputed,
-            )  # fmt: skip
+                    f"printed total {_n(total)}, but printed scores add up to {_n(printed_sum)}",
+                ),
+                table,
+                (total, printed_sum),
+            )
+    recomputed = table.total_recomputed
+    if total is not None and recomputed is not None and abs(total - recomputed) > tol:
+        yield _finding(
+            where,
+            "TOTAL_MISMATCH",
+            (
+                f"总分填报{_n(total)}，复核为{_n(table.total_recomputed)}",
+                f"printed total {_n(total)}, recomputed {_n(table.total_recomputed)}",
+            ),
+            table,
+            (total, table.total_recomputed),
+        )
     if table.weight_sum is not None and rows and abs(table.weight_sum - 100) > tol:
         yield _finding(
-            where, "WEIGHT_SUM_NOT_100", table.table_id, (
+            where,
+            "WEIGHT_SUM_NOT_100",
+            (
                 f"分值合计为{_n(table.weight_sum)}，不等于100",
                 f"weights (budget + rows) sum to {_n(table.weight_sum)}, not 100",
-            ), table=table, stated=table.weight_sum, recomputed=100.0,
-        )  # fmt: skip
+            ),
+            table,
+            (table.weight_sum, 100.0),
+        )
     grade = profile.canonical_grade(table.grade_stated) if table.grade_stated else None
     if grade is not None and table.grade_recomputed and grade != table.grade_recomputed:
         yield _finding(
-            where, "GRADE_MISMATCH", table.table_id, (
+            where,
+            "GRADE_MISMATCH",
+            (
                 f"等级填报“{table.grade_stated}”，复核总分{_n(table.total_recomputed)}对应“{table.grade_recomputed}”",
                 f"grade printed {table.grade_stated}, recomputed total "
                 f"{_n(table.total_recomputed)} is {table.grade_recomputed}",
-            ), table=table, stated=table.grade_stated, recomputed=table.grade_recomputed,
-        )  # fmt: skip
+            ),
+            table,
+            (table.grade_stated, table.grade_recomputed),
+        )
 
 
 def notice_findings(doc: Document) -> Iterator[FindingRow]:
     """Parser notices (an unreadable page …) as findings on the document."""
-    where = Where(doc.doc_id, doc.path)
     for notice in doc.notices:
         subject = f"{doc.doc_id[:12]}.p{notice.page or 0}.l{notice.line or 0}"
-        yield _finding(
-            where, notice.code, subject, (notice.message, notice.message),
-            page=notice.page, line=notice.line,
-        )  # fmt: skip
+        yield FindingRow(
+            finding_id=f"{subject}.{notice.code}",
+            doc_id=doc.doc_id,
+            table_id=None,
+            indicator_id=None,
+            code=notice.code,
+            severity=severity(notice.code),
+            stated=None,
+            recomputed=None,
+            delta=None,
+            message=notice.message,
+            message_en=notice.message,
+            path=doc.path,
+            page=notice.page,
+            line=notice.line,
+        )

@@ -7,6 +7,7 @@ status `error` and a one-line reason; the batch goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -62,22 +63,16 @@ def process_document(doc: Document, size: int, profile: Profile) -> DocResult:
         result.indicators.extend(rows)
         result.findings.extend(check_table(where, table, rows, profile))
     first = result.tables[0] if result.tables else None
-    result.document = DocumentRow(
-        **{
-            **_fields(result.document),
-            "status": "ok" if result.tables else "no_tables",
-            "org": _org(result.tables),
-            "year": first.year if first and first.year else _year(result.document.title),
-            "n_tables": len(result.tables),
-            "n_indicators": len(result.indicators),
-            "n_findings": len(result.findings),
-        }
+    result.document = dataclasses.replace(
+        result.document,
+        status="ok" if result.tables else "no_tables",
+        org=_org(result.tables),
+        year=first.year if first and first.year else _year(result.document.title),
+        n_tables=len(result.tables),
+        n_indicators=len(result.indicators),
+        n_findings=len(result.findings),
     )
     return result
-
-
-def _fields(row: DocumentRow) -> dict[str, object]:
-    return {name: getattr(row, name) for name in row.__dataclass_fields__}
 
 
 def _document_row(doc: Document, size: int, profile: Profile, status: str) -> DocumentRow:
@@ -163,7 +158,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             found.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
             found.append(path)

@@ -37,10 +37,15 @@ def to_arrow(table: str, rows: Sequence[Any]) -> pa.Table:
             raise SchemaError(f"{table}: expected {cls.__name__} rows, got {type(row).__name__}")
     names = [f.name for f in dataclasses.fields(cls)]
     records = [{n: getattr(row, n) for n in names} for row in rows]
+    schema = arrow_schema(table)
     try:
-        return pa.Table.from_pylist(records, schema=arrow_schema(table))
+        data = pa.Table.from_pylist(records, schema=schema)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise SchemaError(f"{table}: rows do not fit the declared schema: {exc}") from exc
+    for field in schema:  # from_pylist does not enforce non-null key columns
+        if not field.nullable and data.column(field.name).null_count:
+            raise SchemaError(f"{table}: rows do not fit the declared schema: {field.name} is null")
+    return data
 
 
 def write_part(out: Path, table: str, doc_id: str, rows: Sequence[Any]) -> None:
@@ -54,7 +59,7 @@ def write_part(out: Path, table: str, doc_id: str, rows: Sequence[Any]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         pq.write_table(data, tmp)
-        os.replace(tmp, path)
+        tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
 
