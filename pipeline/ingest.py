@@ -20,6 +20,7 @@ import parsers
 from pipeline import __version__, store
 from pipeline.build import build_table
 from pipeline.checks import Where, check_table, notice_findings
+from pipeline.claims import claim_findings, extract_claims
 from pipeline.locate import locate
 from schemas import Document, ZipingError
 from schemas.profile import Profile
@@ -62,6 +63,8 @@ def process_document(doc: Document, size: int, profile: Profile) -> DocResult:
         result.tables.append(table)
         result.indicators.extend(rows)
         result.findings.extend(check_table(where, table, rows, profile))
+    result.claims = extract_claims(doc, result.tables, profile.grade_of)
+    result.findings.extend(claim_findings(doc, result.claims))
     first = result.tables[0] if result.tables else None
     result.document = dataclasses.replace(
         result.document,
