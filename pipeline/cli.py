@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import cast
 
 import click
 
-from pipeline import __version__
+from pipeline import __version__, dictionary, query
 from pipeline.ingest import RunSummary, discover, ingest
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
-from schemas.tables import DocumentRow
+from schemas.tables import TABLES, DocumentRow
 
 
 class _Group(click.Group):
@@ -39,9 +40,7 @@ def _profile(_ctx: click.Context, _param: click.Parameter, value: str) -> Profil
 
 
 @main.command("ingest")
-@click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
-)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--out", required=True, type=click.Path(file_okay=False, path_type=Path),
     help="Dataset folder to write (<out>/<table>/part-*.parquet).",
@@ -106,3 +105,36 @@ def report_command(data: Path, out: Path) -> None:
     written = write_report(data, out)
     for name, path in written.items():
         click.echo(f"{name}: {path}")
+
+
+@main.command("query")
+@click.argument("sql")
+@click.option(
+    "--data", default="data/parquet", show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Dataset folder written by `ziping ingest`.",
+)  # fmt: skip
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+    show_default=True, help="Aligned text, CSV with a header row, or a JSON array of objects.",
+)  # fmt: skip
+def query_command(sql: str, data: Path, fmt: str) -> None:
+    """Run SQL (DuckDB) over the dataset: one view per table present (documents, eval_tables,
+    indicators, findings, claims, runs).
+
+    Example: ziping query "SELECT code, count(*) FROM findings GROUP BY code"
+    """
+    frame = query.run_query(data, sql)
+    click.echo(query.render(frame, cast(query.Format, fmt)), nl=False)
+
+
+@main.command("schema")
+@click.argument("tables", nargs=-1, type=click.Choice(list(TABLES)))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown"]), default="text",
+    show_default=True, help="Terminal text, or the Markdown of docs/data-dictionary.md.",
+)  # fmt: skip
+def schema_command(tables: tuple[str, ...], fmt: str) -> None:
+    """Print the data dictionary (column, Chinese label, type, meaning) of TABLES (default all)."""
+    text = dictionary.render(cast(dictionary.DictFormat, fmt), list(tables) or None)
+    click.echo(text, nl=False)

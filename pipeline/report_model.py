@@ -84,6 +84,7 @@ class TableView:
     row: Record
     anchor: str
     number: int  # 1-based across the report; charts label tables by it
+    path: str = ""  # source file of the document the table is in
     rows: list[RowView] = field(default_factory=list)
     marks: set[str] = field(default_factory=set)
     findings: list[FindingView] = field(default_factory=list)
@@ -91,6 +92,10 @@ class TableView:
     @property
     def unit(self) -> str:
         return str(self.row["implementer"] or self.row["department"] or "")
+
+    @property
+    def document(self) -> str:
+        return PurePath(self.path).name
 
     @property
     def total_differs(self) -> bool:
@@ -208,10 +213,11 @@ def _tables(data: Path, documents: dict[str, DocumentView]) -> dict[str, TableVi
     records.sort(key=lambda r: order.get(r["doc_id"], len(order)))
     tables: dict[str, TableView] = {}
     for number, record in enumerate(records, 1):
-        view = TableView(record, f"t{number}", number)
+        doc = documents.get(record["doc_id"])
+        view = TableView(record, f"t{number}", number, str(doc.row["path"]) if doc else "")
         tables[record["table_id"]] = view
-        if record["doc_id"] in documents:
-            documents[record["doc_id"]].tables.append(view)
+        if doc is not None:
+            doc.tables.append(view)
     return tables
 
 
