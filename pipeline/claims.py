@@ -12,6 +12,7 @@ hold into findings.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 import regex
@@ -26,7 +27,7 @@ from pipeline.claims_rules import (
     parts_claims,
     parts_lists,
 )
-from pipeline.claims_text import read_sentences
+from pipeline.claims_text import Sentence, read_sentences
 from schemas import Document
 from schemas.findings import severity
 from schemas.tables import ClaimRow, EvalTableRow, FindingRow
@@ -83,7 +84,7 @@ def extract_claims(
                 doc_id=doc.doc_id,
                 seq=seq,
                 kind=d.kind,
-                text=sentence.text,
+                text=_text(sentences, d),
                 subject=d.subject,
                 stated=d.stated,
                 recomputed=d.recomputed,
@@ -95,6 +96,15 @@ def extract_claims(
             )
         )
     return rows
+
+
+def _text(sentences: Sequence[Sentence], d: Draft) -> str:
+    """The sentences a claim spans; a new paragraph starts a new line."""
+    span = sentences[d.sentence : (d.last or d.sentence) + 1]
+    text = span[0].text
+    for previous, sentence in itertools.pairwise(span):
+        text += ("" if sentence.para == previous.para else "\n") + sentence.text
+    return text
 
 
 def claim_findings(doc: Document, claims: Sequence[ClaimRow]) -> list[FindingRow]:

@@ -9,7 +9,7 @@ ratios. Where the structure is ambiguous, no claim is made (precision over recal
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import NamedTuple
@@ -59,6 +59,7 @@ class Draft:
     tolerance: float
     detail: str
     consistent: bool
+    last: int | None = None  # the sentence where the claim's text ends, when not `sentence`
 
 
 class Check(NamedTuple):
@@ -80,9 +81,14 @@ def draft(
 
 @dataclass(frozen=True, slots=True)
 class PartsList:
-    """`whole，其中：parts`: the parts a sentence says make up a whole."""
+    """`whole，其中：parts`: the parts a sentence says make up a whole.
 
-    sentence: int
+    `first`/`last` are the sentences the statement spans: the whole may close the sentence
+    before `其中：`, and items may go on in the next paragraphs.
+    """
+
+    first: int
+    last: int
     whole: Entry
     parts: tuple[Entry, ...]
 
@@ -123,8 +129,9 @@ def _lists_at(sentences: Sequence[Sentence], i: int, k: int, depth: int) -> list
         return []
     parts = [p for p in parts if comparable(p.number, parts[0].number)]
     before = [e for e in events[:k] if isinstance(e, Entry) and not e.delta and not e.approx]
+    first = i
     if not before and sentences[i].first_in_para is False and not has_entries(events[:k]):
-        before = sentences[i - 1].levels
+        before, first = sentences[i - 1].levels, i - 1
     candidates = [e for e in before if e.depth == max(depth - 1, 0)]
     roles = {p.role for p in parts}
     if None not in roles and len(roles) > 1:
@@ -132,10 +139,45 @@ def _lists_at(sentences: Sequence[Sentence], i: int, k: int, depth: int) -> list
         for role in sorted(roles, key=[p.role for p in parts].index):
             whole = _last(candidates, parts[0].number, role)
             if whole is not None:
-                out.append(PartsList(i, whole, tuple(p for p in parts if p.role == role)))
+                of_role = tuple(p for p in parts if p.role == role)
+                out.append(PartsList(first, i, whole, of_role))
         return out
     whole = _last(candidates, parts[0].number, None)
-    return [PartsList(i, whole, tuple(parts))] if whole is not None else []
+    if whole is None:
+        return []
+    last = i
+    if depth == 0:
+        more, last = _continued(sentences, i, parts[-1])
+        parts.extend(more)
+    return [PartsList(first, last, whole, tuple(parts))]
+
+
+def _continued(sentences: Sequence[Sentence], i: int, last: Entry) -> tuple[list[Entry], int]:
+    """Items that go on in the next paragraphs, built like the list's last item:
+    `其中：人员经费a，包括：…。` ¶ `公用经费b，包括：…。`."""
+    tail = sentences[i].masked[last.number.end : last.number.end + 3]
+    if len(tail) < 3 or sentences[i].events[-1] is not last:
+        return [], i
+    more: list[Entry] = []
+    end = i
+    for j, sentence in enumerate(sentences[i + 1 :], start=i + 1):
+        if not sentence.first_in_para:
+            if sentence.levels:
+                break
+            continue
+        head = sentence.events[0] if sentence.events else None
+        if not (
+            isinstance(head, Entry)
+            and not head.delta
+            and head.depth == 0
+            and comparable(head.number, last.number)
+            and sentence.masked.startswith(head.subject)
+            and sentence.masked[head.number.end : head.number.end + 3] == tail
+        ):
+            break
+        more.append(head)
+        end = j
+    return more, end
 
 
 def _depth_of(event: Entry | Percent) -> int:
@@ -161,7 +203,7 @@ def parts_claims(sentences: Sequence[Sentence], lists: Sequence[PartsList]) -> l
         if len(pl.parts) < 2:
             continue
         for group in _groups(pl):
-            out.append(_sum_draft(pl.sentence, pl.whole, group))
+            out.append(_sum_draft((pl.first, pl.last), pl.whole, group))
     return out
 
 
@@ -194,18 +236,19 @@ def sum_tolerance(whole: Entry, parts: Sequence[Entry]) -> float:
     return len(parts) * finest / MONEY_FACTORS.get(whole.number.unit, 1.0)
 
 
-def _sum_draft(i: int, whole: Entry, parts: Sequence[Entry]) -> Draft:
+def _sum_draft(span: tuple[int, int], whole: Entry, parts: Sequence[Entry]) -> Draft:
     unit = whole.number.unit
     kind = "score_total" if unit in SCORE_UNITS else "parts_sum"
     recomputed = sum(in_unit(p, unit) for p in parts)
-    detail = " + ".join(f"{p.subject} {p.number.raw}" for p in parts)
-    return draft(
+    detail = " + ".join(f"{p.subject} {p.number.raw}".strip() for p in parts)
+    made = draft(
         kind,
-        (i, whole.number.start),
+        (span[0], whole.number.start),
         whole.subject,
         Check(whole.number.value, round(recomputed, 6), sum_tolerance(whole, parts)),
         f"{detail} = {fmt(recomputed)}{unit}",
     )
+    return replace(made, last=span[1]) if span[1] != span[0] else made
 
 
 # --- pairs: `109场次，馆内62场次，…，馆外47场次` ----------------------------------------
@@ -228,7 +271,7 @@ def pair_claims(sentences: Sequence[Sentence], lists: Sequence[PartsList]) -> li
             same = [e for e in levels[n + 1 :] if e.number.unit == whole.number.unit]
             parts = _paired_run(same)
             if parts:
-                out.append(_sum_draft(i, whole, parts))
+                out.append(_sum_draft((i, i), whole, parts))
                 listed.update(id(p) for p in parts)
     return out
 

@@ -73,11 +73,16 @@ NUMBER = regex.compile(
     rf"\s*(?P<unit>{_UNIT_ALTERNATION})"
     r"(?!钟|之|月|年|日|号|届|级|百分点)"
 )
+# A score printed without its unit: `最终得分85.82,等级为良`.
+_BARE_SCORE = regex.compile(
+    r"(?:得分|总分|评分)(?:为|是|[:：])?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.%％]|\s*(?:万|元|个|分))"
+)
 _APPROX_AFTER = regex.compile(r"^(?:左右|余|多|以上|以下|以内|（含）|\(含\))")
 _APPROX_BEFORE = regex.compile(r"(?:约|近|超过|≥|≤|>|<|＞|＜|不低于|不少于|不超过)$")
 _REASON = regex.compile(r"(?<=[，,；;])\s*(?:主要)?原因(?:是|为)?[:：][^。]*。")
 _SENTENCE_END = regex.compile(r"[。！？!?]")
-_CLAUSE_BREAK = "，,；;：:、"
+# Clause breaks; a space too, because flattened tables separate their cells with spaces.
+_CLAUSE_BREAK = "，,；;：:、 \t"
 _OPEN, _CLOSE = "（(", "）)"
 NUMBERED = regex.compile(
     r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)"
@@ -256,8 +261,7 @@ def _events(text: str) -> list[Entry | Percent | int]:
     """Numbers and 其中 markers of one sentence, each with its clause context."""
     events: list[Entry | Percent | int] = []
     cursor = 0
-    for m in NUMBER.finditer(text):
-        number = _number(m)
+    for number in _numbers(text):
         events.extend(_qizhong_between(text, cursor, number.start))
         cursor = number.end
         clause, previous = _clause_before(text, number.start)
@@ -269,6 +273,16 @@ def _events(text: str) -> list[Entry | Percent | int]:
             events.append(_entry(number, clause, previous, depth, approx))
     events.extend(_qizhong_between(text, cursor, len(text)))
     return events
+
+
+def _numbers(text: str) -> list[Number]:
+    """Numbers with a unit, and scores printed bare after 得分/总分, in reading order."""
+    found = [_number(m) for m in NUMBER.finditer(text)]
+    for m in _BARE_SCORE.finditer(text):
+        raw = m.group("num")
+        decimals = len(raw.split(".")[1]) if "." in raw else 0
+        found.append(Number(float(raw), raw, "分", decimals, m.start("num"), m.end("num")))
+    return sorted(found, key=lambda n: n.start)
 
 
 def _number(m: Any) -> Number:
