@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from parsers import docx, html, txt, xlsx
+from parsers import docx, html, pdf, txt, xlsx
 from parsers import sniff as _sniff
 from schemas import Document, ParseError, UnsupportedFormatError
 
@@ -21,6 +21,7 @@ READERS: dict[str, Reader] = {
     "docx": docx.read,
     "html": html.read,
     "xlsx": xlsx.read,
+    "pdf": pdf.read,
 }
 
 # Formats we recognise but cannot read, with what the user can do about it.
