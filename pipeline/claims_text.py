@@ -22,7 +22,7 @@ from typing import Any
 import jieba
 import regex
 
-from schemas import Document
+from schemas import Document, Paragraph
 
 MONEY_FACTORS = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 SCORE_UNITS = frozenset({"分"})
@@ -81,6 +81,8 @@ _APPROX_AFTER = regex.compile(r"^(?:左右|余|多|以上|以下|以内|（含�
 _APPROX_BEFORE = regex.compile(r"(?:约|近|超过|≥|≤|>|<|＞|＜|不低于|不少于|不超过)$")
 _REASON = regex.compile(r"(?<=[，,；;])\s*(?:主要)?原因(?:是|为)?[:：][^。]*。")
 _SENTENCE_END = regex.compile(r"[。！？!?]")
+_TERMINAL = "。！？!?；;：:"
+_WRAP_MIN = 40  # characters: a shorter line without closing punctuation is a heading
 # Clause breaks; a space too, because flattened tables separate their cells with spaces.
 _CLAUSE_BREAK = "，,；;：:、 \t"
 _OPEN, _CLOSE = "（(", "）)"
@@ -224,7 +226,7 @@ def words(text: str) -> list[str]:
 def read_sentences(doc: Document) -> list[Sentence]:
     """Every sentence of every paragraph, in document order, with its numbers parsed."""
     out: list[Sentence] = []
-    for para_index, para in enumerate(doc.paragraphs()):
+    for para_index, para in enumerate(_unwrapped(doc)):
         masked = _mask_reasons(para.text)
         numbered = bool(NUMBERED.match(para.text))
         start = 0
@@ -244,6 +246,30 @@ def read_sentences(doc: Document) -> list[Sentence]:
             if sentence.masked:
                 out.append(sentence)
             start = stop
+    return out
+
+
+def _unwrapped(doc: Document) -> list[Paragraph]:
+    """Paragraphs, with a paged format's wrapped lines joined back (`…其他收入0.01万` + `元，占…`).
+
+    A line wraps when it is long (headings are short) and stops without closing punctuation;
+    the joined paragraph keeps the first line's page and line.
+    """
+    out: list[Paragraph] = []
+    for para in doc.paragraphs():
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and para.page is not None
+            and len(previous.text) >= _WRAP_MIN
+            and previous.text.rstrip()[-1:] not in _TERMINAL
+            and not NUMBERED.match(para.text)
+        ):
+            out[-1] = Paragraph(
+                previous.text.rstrip() + para.text.lstrip(), previous.page, previous.line
+            )
+        else:
+            out.append(para)
     return out
 
 

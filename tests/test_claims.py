@@ -282,3 +282,19 @@ def test_a_missing_project_table_is_flagged(central: Profile) -> None:
         ("cross_table", "全年预算数", 287.46, 243.08),
         ("cross_table", "全年执行数", 283.86, 239.48),
     ]
+
+
+FORMATS = Path(__file__).parent / "fixtures" / "formats"
+
+
+@pytest.mark.parametrize("suffix", ["docx", "html", "pdf"])
+def test_seed004_other_formats_give_the_same_claims(suffix: str, central: Profile) -> None:
+    """The same report as DOCX, HTML or PDF (wrapped lines) states the same claims."""
+
+    def key(claims: Sequence[ClaimRow]) -> list[tuple[str, str | None, float | None]]:
+        return [(c.kind, c.subject, c.stated) for c in claims]
+
+    expected = claims_of(SEED_004, central, seed004_tables())
+    got = claims_of(FORMATS / f"seed004.{suffix}", central, seed004_tables())
+    assert key(got) == key(expected)
+    assert all(c.consistent for c in got)

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import jieba
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import parsers
 from pipeline.claims import claim_findings, extract_claims
@@ -189,3 +191,84 @@ def test_reasons_are_not_read(central: Profile) -> None:
 def test_private_tokenizer_leaves_jieba_global_alone() -> None:
     assert tokenizer() is not jieba.dt
     assert "预决算差异率" not in jieba.dt.FREQ
+
+
+# Pieces prose is made of, to throw random sentences at the reader: it must never raise, and
+# every claim it makes must be well formed.
+PIECES = [
+    "其中：",
+    "其中",
+    "占",
+    "的",
+    "比上年",
+    "与上年相比",
+    "增加",
+    "减少",
+    "增长",
+    "下降",
+    "预决算差异率",
+    "年初预算数",
+    "决算数",
+    "全年预算数",
+    "执行数",
+    "得分",
+    "等级为",
+    "优秀",
+    "良",
+    "万元",
+    "元",
+    "亿元",
+    "%",
+    "分",
+    "人",
+    "场次",
+    "个",
+    "（",
+    "）",
+    "，",
+    "。",
+    "；",
+    "：",
+    "、",
+    "0",
+    "0.00",
+    "1",
+    "12.5",
+    "100.00",
+    "1,362.97",
+    "-16.54",
+    "馆内",
+    "馆外",
+    "线上",
+    "线下",
+    "主要原因是：",
+    "支出",
+    "收入总计",
+    "项目",
+    "绩效",
+    "整体",
+    " ",
+]
+
+
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=40), st.lists(st.sampled_from(PIECES), max_size=40)
+)
+@settings(max_examples=300, deadline=None)
+def test_any_text_reads_without_error(first: list[str], second: list[str]) -> None:
+    doc = doc_of("".join(first), "".join(second))
+    tables = [table(1, "project", 1.0, 1.0), table(2, "department", 0.0, 0.0)]
+    claims = extract_claims(doc, tables, lambda s: "优" if s >= 90 else "差")
+    for claim in claims:
+        assert claim.kind in {
+            "score_total",
+            "grade",
+            "parts_sum",
+            "share",
+            "change",
+            "cross_table",
+            "unit_equivalence",
+        }
+        assert claim.tolerance >= 0
+        assert claim.text
+    assert len(claim_findings(doc, claims)) == sum(not c.consistent for c in claims)
