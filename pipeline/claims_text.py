@@ -27,36 +27,25 @@ from schemas import Document, Paragraph
 MONEY_FACTORS = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 SCORE_UNITS = frozenset({"分"})
 PERCENT_UNITS = frozenset({"%", "％"})
-# Counting units: a parts list in one of these is exact (no rounding tolerance).
-COUNT_UNITS = frozenset(
-    [
-        "人次",
-        "场次",
-        "批次",
-        "人",
-        "个",
-        "辆",
-        "次",
-        "场",
-        "项",
-        "家",
-        "台",
-        "套",
-        "件",
-        "名",
-        "所",
-        "期",
-        "节",
-        "部",
-        "户",
-        "篇",
-        "册",
-        "处",
-        "座",
-        "份",
-    ]
-)
-OTHER_UNITS = frozenset({"平方米", "公里", "千米", "亩", "吨"})
+
+
+@cache
+def lexicon() -> dict[str, tuple[str, ...]]:
+    """The word lists in `lexicon/claims_words.txt`, by section."""
+    text = (resources.files("pipeline.lexicon") / "claims_words.txt").read_text(encoding="utf-8")
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif line:
+            current.extend(line.split())
+    return {name: tuple(words) for name, words in sections.items()}
+
+
+COUNT_UNITS = frozenset(lexicon()["count_units"])
+OTHER_UNITS = frozenset(lexicon()["other_units"])
 
 _UNIT_ALTERNATION = "|".join(
     sorted(
@@ -97,47 +86,11 @@ _YEAR_PREFIX = regex.compile(
 _BARE_TOTAL = regex.compile(r"^(?:总计|合计|总额|决算|预算|执行|为|是)")
 _LEADING_NUMBERING = regex.compile(r"^(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）])")
 
-UP_WORDS = frozenset({"增加", "增长", "上升", "提高", "增"})
-DOWN_WORDS = frozenset({"减少", "下降", "降低", "减"})
-YOY_WORDS = frozenset({"比上年", "较上年", "上年", "上年度", "与上年相比", "同比", "上年决算"})
-ROLE_WORDS = (
-    "年初预算数",
-    "全年预算数",
-    "预算数",
-    "预算总额",
-    "全年执行数",
-    "实际执行总额",
-    "执行总额",
-    "执行数",
-    "支出决算数",
-    "决算数",
-)
-# Verbs that open a clause before its noun (`支出电费…`, `下达…资金`); not part of the subject.
-LEADING_VERBS = frozenset(
-    [
-        "支出",
-        "支付",
-        "缴纳",
-        "下达",
-        "开展",
-        "共计",
-        "合计",
-        "累计",
-        "实现",
-        "完成",
-        "举办",
-        "组织",
-        "拨付",
-        "安排",
-        "使用",
-        "其中",
-        "包括",
-        "共",
-        "为",
-        "是",
-        "达",
-    ]
-)
+UP_WORDS = frozenset(lexicon()["up"])
+DOWN_WORDS = frozenset(lexicon()["down"])
+YOY_WORDS = frozenset(lexicon()["year_on_year"])
+ROLE_WORDS = lexicon()["roles"]
+LEADING_VERBS = frozenset(lexicon()["leading_verbs"])
 
 
 @dataclass(frozen=True, slots=True)
