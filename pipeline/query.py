@@ -71,5 +71,7 @@ def render(frame: pd.DataFrame, fmt: Format) -> str:
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     if frame.empty:
         return f"(0 rows; columns: {', '.join(map(str, frame.columns))})\n"
-    text = frame.to_string(index=False, na_rep="NULL", max_colwidth=60)
+    # Chinese characters take two terminal columns; pandas pads by them only when told to.
+    with pd.option_context("display.unicode.east_asian_width", True):
+        text = frame.to_string(index=False, na_rep="NULL", max_colwidth=60)
     return f"{text}\n({len(frame)} rows)\n"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from pipeline import dictionary
+from pipeline.cli import main
 from schemas.findings import CODES
 from schemas.tables import TABLES, columns
 
@@ -50,3 +53,14 @@ def test_text_rendering_aligns_chinese_labels() -> None:
         dictionary._display_width(line.split("string")[0]) for line in lines if "string" in line
     }
     assert len(starts) == 1
+
+
+def test_schema_command() -> None:
+    result = CliRunner().invoke(main, ["schema", "indicators"])
+    assert result.exit_code == 0
+    assert "score_recomputed" in result.output and "得分(复核)" in result.output
+    assert "findings (" not in result.output
+    markdown = CliRunner().invoke(main, ["schema", "--format", "markdown"])
+    assert markdown.output == dictionary.render_markdown()
+    assert CliRunner().invoke(main, ["schema", "nope"]).exit_code == 2
+    assert CliRunner().invoke(main, ["schema", "--help"]).exit_code == 0
