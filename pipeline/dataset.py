@@ -66,6 +66,24 @@ def present(data: Path) -> list[str]:
     return [name for name in TABLES if part_files(data, name)]
 
 
+def _partition_fields(files: list[Path], base: Path, schema: pa.Schema) -> list[pa.Field]:
+    """Hive keys in the folder names (`year=2024/`) that the declared schema lacks.
+
+    DuckDB and Spark show such a key as a column; so do we, as int32 when every value is a
+    number, else string, so that a table partitioned by year gains a `year` column everywhere.
+    """
+    values: dict[str, set[str]] = {}
+    for f in files:
+        for part in f.relative_to(base).parts[:-1]:
+            key, sep, value = part.partition("=")
+            if sep and key not in schema.names:
+                values.setdefault(key, set()).add(value)
+    return [
+        pa.field(key, pa.int32() if all(v.isdigit() for v in vals) else pa.string())
+        for key, vals in values.items()
+    ]
+
+
 def read_arrow(data: Path, table: str) -> pa.Table:
     """All rows of `table` with its declared schema (empty, not missing, when never written)."""
     check_table(table)
@@ -73,6 +91,8 @@ def read_arrow(data: Path, table: str) -> pa.Table:
     files = part_files(data, table)
     if not files:
         return schema.empty_table()
+    for extra in _partition_fields(files, data / table, schema):
+        schema = schema.append(extra)
     dataset = pads.dataset(
         [str(f) for f in files],
         schema=schema,

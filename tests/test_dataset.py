@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import dataset
+from pipeline import dataset, query
 from schemas.errors import ZipingError
 from schemas.tables import columns
 from tests.test_report_fixtures import DOC_OK, build_dataset
@@ -61,3 +61,5 @@ def test_reads_year_partitioned_parts(tmp_path: Path) -> None:
     frame = dataset.load(data, "indicators")
     assert len(frame) == 3
     assert set(frame["doc_id"]) >= {DOC_OK}
+    assert frame["year"].tolist() == [2024, 2024, 2024]  # the partition key, as DuckDB shows it
+    assert query.run_query(data, "SELECT DISTINCT year FROM indicators")["year"].tolist() == [2024]
