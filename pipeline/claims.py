@@ -15,13 +15,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 
-import regex
-
 from pipeline.claims_cross import cross_table_claims, unit_equivalence_claims
 from pipeline.claims_ratios import budget_gap_claims, change_claims, share_claims
 from pipeline.claims_rules import (
     Draft,
     fmt,
+    grade_band,
     grade_claims,
     pair_claims,
     parts_claims,
@@ -51,7 +50,6 @@ KIND_ZH = {
     "unit_equivalence": "单位换算",
 }
 PERCENT_KINDS = frozenset({"share", "change"})
-_BAND = regex.compile(r"→ (?P<band>\p{Han})")
 
 
 def extract_claims(
@@ -165,5 +163,4 @@ def _number_values(claim: ClaimRow) -> tuple[str, str, float | None]:
 
 
 def _grade_values(claim: ClaimRow) -> tuple[str, str, None]:
-    band = _BAND.search(claim.detail or "")
-    return claim.subject or "", band.group("band") if band else "", None
+    return claim.subject or "", grade_band(claim.detail), None

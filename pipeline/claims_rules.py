@@ -1,9 +1,10 @@
-"""Sentence-level claim rules: parts of a whole, shares, year-on-year changes, budget gaps, grades.
+"""Claim rules for totals: parts of a whole (`其中`), complementary pairs (馆内/馆外), grades.
 
 Each rule links numbers that `claims_text` found by the structure the prose uses, recomputes
-the linked number from the others, and returns a `Draft`. Tolerances come from the printed
-precision: a figure printed to 0.01 may be 0.005 off, and that error propagates into sums and
-ratios. Where the structure is ambiguous, no claim is made (precision over recall).
+the linked number from the others, and returns a `Draft` (percentages: `claims_ratios`).
+Tolerances come from the printed precision: a figure printed to 0.01 may be 0.005 off, and
+that error propagates into sums and ratios. Where the structure is ambiguous, no claim is made
+(precision over recall).
 """
 
 from __future__ import annotations
@@ -30,19 +31,24 @@ from pipeline.claims_text import (
 # A parts list whose sum falls this far short of its whole is read as "the main items", not as
 # an exhaustive decomposition, and is not checked.
 PARTIAL_LIST = 0.10
+# Grade words as printed, and the band (优/良/中/差) each names.
 GRADE_WORDS = {
     "优秀": "优",
     "优": "优",
     "良好": "良",
     "良": "良",
     "中等": "中",
+    "合格": "中",
     "中": "中",
+    "不合格": "差",
+    "较差": "差",
     "差": "差",
 }
 _GRADE = regex.compile(
-    r"(?:级别|等级|评级|等次|评价结果)(?:为|是|：|:)?\s*[“\"「『]?(?P<word>优秀|良好|中等|优|良|中|差)"
-    r"(?!\p{Han})"
+    r"(?:级别|等级|评级|等次|评价结果)(?:为|是|：|:)?\s*[“\"「『]?"
+    r"(?P<word>优秀|良好|中等|不合格|合格|较差|优|良|中|差)(?!\p{Han})"
 )
+_GRADE_DETAIL = regex.compile(r"→ (?P<band>\p{Han})；")
 _SCORE_SUBJECT = regex.compile(r"得分|总分|评分|分数")
 
 
@@ -116,12 +122,15 @@ def parts_lists(sentences: Sequence[Sentence]) -> list[PartsList]:
 
 
 def _lists_at(sentences: Sequence[Sentence], i: int, k: int, depth: int) -> list[PartsList]:
+    """The list opened by the `其中` that is event k of sentence i: its parts are the levels
+    after it at its depth; its whole the last comparable level before it one level up (or, when
+    `其中` opens the sentence, at the end of the sentence before)."""
     events = sentences[i].events
     parts: list[Entry] = []
     for event in events[k + 1 :]:
         if isinstance(event, int) and event <= depth:
             break
-        if isinstance(event, Entry | Percent) and _depth_of(event) < depth:
+        if isinstance(event, Entry | Percent) and event.depth < depth:
             break
         if isinstance(event, Entry) and event.depth == depth and not event.delta:
             parts.append(event)
@@ -178,10 +187,6 @@ def _continued(sentences: Sequence[Sentence], i: int, last: Entry) -> tuple[list
         more.append(head)
         end = j
     return more, end
-
-
-def _depth_of(event: Entry | Percent) -> int:
-    return event.depth
 
 
 def has_entries(events: Sequence[Entry | Percent | int]) -> bool:
@@ -282,11 +287,10 @@ def _paired_run(entries: Sequence[Entry]) -> list[Entry]:
         stems: set[str] = set()
         for entry in entries:
             member = next((m for m in group if entry.subject.endswith(m)), None)
-            stem = entry.subject[: -len(member)] if member else None
-            if member is None or stem is None or len(stem) > 4:
+            if member is None or len(entry.subject) - len(member) > 4:
                 break
             run.append(entry)
-            stems.add(stem)
+            stems.add(entry.subject[: -len(member)])
         members = {m for e in run for m in group if e.subject.endswith(m)}
         if len(run) == len(group) and members == set(group) and len(stems) == 1:
             return run
@@ -307,6 +311,7 @@ def grade_claims(sentences: Sequence[Sentence], grade_of: Callable[[float], str]
             word = m.group("word")
             band = grade_of(score.number.value)
             detail = f"{score.number.raw} → {band}；陈述“{word}”（{GRADE_WORDS[word]}）"
+            # `grade_band` reads the band back from this detail for the finding
             out.append(
                 Draft(
                     "grade",
@@ -321,6 +326,12 @@ def grade_claims(sentences: Sequence[Sentence], grade_of: Callable[[float], str]
                 )
             )
     return out
+
+
+def grade_band(detail: str | None) -> str:
+    """The band a grade claim's score falls in, as written in its detail by `grade_claims`."""
+    m = _GRADE_DETAIL.search(detail or "")
+    return str(m.group("band")) if m else ""
 
 
 def _score_before(sentences: Sequence[Sentence], i: int, pos: int) -> Entry | None:
