@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
+from pipeline import report_pages
 from pipeline.report import FILES, write_report
 from schemas.errors import ZipingError
 from tests.test_report_fixtures import (
@@ -148,3 +149,26 @@ def test_pdf_source_page_is_shown(tmp_path: Path) -> None:
     images = [a for t, a in parse((out / "diff.html").read_text("utf-8")) if t == "img"]
     assert len(images) == 1
     assert str(images[0]["src"]).startswith("data:image/png;base64,")
+
+
+def test_pdf_picture_starts_at_the_table(tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    fig = Figure(figsize=(8.27, 11.69))
+    fig.text(0.1, 0.9, "Annual report narrative")
+    fig.text(0.1, 0.5, "Project SCIENCE-FUND self-evaluation")
+    fig.savefig(pdf, format="pdf")
+    whole = report_pages.render_page(pdf, 1)
+    cropped = report_pages.render_page(pdf, 1, ["SCIENCE-FUND"])
+    missing = report_pages.render_page(pdf, 1, ["not on the page"])
+    assert whole and cropped and missing
+    height = {k: png_height(v) for k, v in [("whole", whole), ("cropped", cropped)]}
+    assert height["cropped"] < 0.6 * height["whole"]  # from mid-page to the foot
+    assert png_height(missing) == height["whole"]
+    assert report_pages.render_page(tmp_path / "gone.pdf", 1) is None
+    assert report_pages.render_page(pdf, 2) is None
+
+
+def png_height(uri: str) -> int:
+    """Height from the PNG header (bytes 20-24 of the IHDR chunk)."""
+    raw = base64.b64decode(uri.split(",", 1)[1])
+    return int.from_bytes(raw[20:24], "big")
