@@ -16,6 +16,10 @@ from parsers._pdfgrid import Box, Item, RawTable, edges, index
 from parsers._text import is_wide, join_lines
 from schemas import Paragraph
 
+PADDING = 6.0  # points between a cell's border and its text in Word/LibreOffice (0.19 cm)
+
+_SENTENCE_END = ("。", "！", "？", "；", ".", "!", "?", ";")
+
 Char = dict[str, Any]  # a pdfplumber char: text, x0, x1, top, bottom, size, ...
 
 
@@ -71,7 +75,7 @@ def page_items(page: Any, number: int, margin: float) -> list[Item]:
 
 def _table_item(frame: _Frame, number: int, offset: float) -> Item:
     boxes = [
-        Box(x0, x1, top + offset, bottom + offset, number, cell_text(chars))
+        Box(x0, x1, top + offset, bottom + offset, number, cell_text(chars, x1))
         for (x0, top, x1, bottom), chars in zip(frame.cells, frame.chars, strict=True)
     ]
     return Item(frame.bbox[1], frame.bbox[3], RawTable(boxes, number, number))
@@ -106,6 +110,20 @@ def line_text(line: list[Char]) -> str:
     return " ".join("".join(parts).split())
 
 
-def cell_text(chars: list[Char]) -> str:
-    """A cell's lines joined CJK-aware: a wrapped `>=15万` / `元` reads `>=15万元`."""
-    return join_lines([line_text(line) for line in lines(chars)]) if chars else ""
+def cell_text(chars: list[Char], right: float) -> str:
+    """A cell's lines: wrapped ones joined CJK-aware (`>=15万` / `元` reads `>=15万元`),
+    paragraphs kept apart by a newline.
+
+    A line that ends a sentence and stops short of the cell's right border (by more than
+    the cell padding and a character and a half) ended its paragraph. Stopping short alone
+    is no proof: layout moves a number, a Latin word or a closing mark to the next line
+    whole (`<=2716.67` / `元/人/月`).
+    """
+    paragraphs: list[list[str]] = [[]]
+    for line in lines(chars):
+        text = line_text(line)
+        paragraphs[-1].append(text)
+        size = max(float(line[-1]["size"]), 1.0)
+        if text.endswith(_SENTENCE_END) and right - line[-1]["x1"] > PADDING + 1.5 * size:
+            paragraphs.append([])
+    return "\n".join(t for t in (join_lines(p) for p in paragraphs) if t)
