@@ -1,5 +1,5 @@
-"""Percentages in the prose: shares (`占p%`), year-on-year changes (`比上年增加d，增长p%`) and
-budget gaps (`预决算差异率p%`).
+"""Percentages in the prose: shares (`占p%`), year-on-year changes (`比上年增加d，增长p%`),
+budget gaps (`预决算差异率p%`) and execution rates (`执行率p%`, a share of the budget).
 
 Each percentage is recomputed from the amounts it is printed with; the tolerance is half its
 last printed digit plus how far the amounts' own rounding can move the ratio.
@@ -157,7 +157,8 @@ def _change_draft(i: int, current: Entry, delta: Entry, pct: Percent) -> Draft |
 
 
 def budget_gap_claims(sentences: Sequence[Sentence]) -> list[Draft]:
-    """`年初预算数b，决算数f，预决算差异率p%`: p must be (f − b) / b."""
+    """`年初预算数b，决算数f，预决算差异率p%`: p must be (f − b) / b; and
+    `全年预算数b，执行数f，执行率p%`: p must be f / b."""
     out: list[Draft] = []
     for i, sentence in enumerate(sentences):
         budget: Entry | None = None
@@ -168,7 +169,7 @@ def budget_gap_claims(sentences: Sequence[Sentence]) -> list[Draft]:
                     budget = event
                 elif "决算" in event.role or "执行" in event.role:
                     final = event
-            elif isinstance(event, Percent) and event.kind == "budget_gap":
+            elif isinstance(event, Percent) and event.kind in {"budget_gap", "exec_rate"}:
                 if budget is not None and final is not None:
                     made = _gap_draft(i, budget, final, event)
                     if made is not None:
@@ -181,21 +182,21 @@ def _gap_draft(i: int, budget: Entry, final: Entry, pct: Percent) -> Draft | Non
     b, f = budget.number.base, final.number.base
     h_b = budget.number.half_unit * MONEY_FACTORS.get(budget.number.unit, 1.0)
     h_f = final.number.half_unit * MONEY_FACTORS.get(final.number.unit, 1.0)
+    gap = pct.kind == "budget_gap"  # else an execution rate, f / b
     if abs(b) <= h_b:
-        if abs(f) > h_f:
+        if abs(f) > h_f or not gap:
             return None  # no budget: the rate is undefined
         recomputed, tolerance = 0.0, pct.number.half_unit
     else:
-        recomputed = 100 * (f - b) / b
+        recomputed = 100 * ((f - b) if gap else f) / b
         tolerance = pct.number.half_unit + 100 * (h_f / abs(b) + abs(f) * h_b / b**2)
-    detail = (
-        f"({final.number.raw} − {budget.number.raw}) ÷ {budget.number.raw} = {fmt(recomputed)}%"
-    )
+    b_raw, f_raw = budget.number.raw, final.number.raw
+    formula = f"({f_raw} − {b_raw}) ÷ {b_raw}" if gap else f"{f_raw} ÷ {b_raw}"
     subject = budget.subject.removesuffix(budget.role or "")
     return draft(
-        "change",
+        "change" if gap else "share",
         (i, pct.number.start),
-        f"{subject}预决算差异率",
+        f"{subject}{'预决算差异率' if gap else '预算执行率'}",
         Check(pct.number.value, round(recomputed, 6), tolerance),
-        detail,
+        f"{formula} = {fmt(recomputed)}%",
     )

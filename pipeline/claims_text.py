@@ -69,6 +69,7 @@ _BARE_SCORE = regex.compile(
 _APPROX_AFTER = regex.compile(r"^(?:左右|余|多|以上|以下|以内|（含）|\(含\))")
 _APPROX_BEFORE = regex.compile(r"(?:约|近|超过|≥|≤|>|<|＞|＜|不低于|不少于|不超过)$")
 _REASON = regex.compile(r"(?<=[，,；;])\s*(?:主要)?原因(?:是|为)?[:：][^。]*。")
+_EXEC_RATE = regex.compile(r"执行率|支出率|完成率|完成预算")
 _SENTENCE_END = regex.compile(r"[。！？!?]")
 _TERMINAL = "。！？!?；;：:"
 _WRAP_MIN = 40  # characters: a shorter line without closing punctuation is a heading
@@ -133,7 +134,7 @@ class Percent:
     """A printed percentage with what it is: share (`占`), change (`增长`), budget gap, other."""
 
     number: Number
-    kind: str  # share / change / budget_gap / other
+    kind: str  # share / change / budget_gap / exec_rate / other
     direction: int  # +1 增长, −1 下降, 0 otherwise
     whole_name: str | None  # `占政府采购支出总额的…` → 政府采购支出总额
     depth: int
@@ -328,6 +329,8 @@ def _percent(number: Number, clause: str, depth: int) -> Percent:
         return Percent(number, "share", 0, name or None, depth)
     if "差异率" in clause:
         return Percent(number, "budget_gap", 0, None, depth)
+    if _EXEC_RATE.search(clause):
+        return Percent(number, "exec_rate", 0, None, depth)
     direction = _direction(tokens)
     if direction:
         return Percent(number, "change", direction, None, depth)
