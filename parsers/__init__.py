@@ -7,11 +7,15 @@ not in published folders) and hands them to that format's reader.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from parsers import docx, html, pdf, txt, xlsx
+from parsers import limits as _limits
 from parsers import sniff as _sniff
+from parsers.limits import DEFAULT as DEFAULT_LIMITS
+from parsers.limits import Limits
 from schemas import Document, ParseError, UnsupportedFormatError
 
 Reader = Callable[[bytes, str, str], Document]
@@ -47,11 +51,15 @@ def supported_formats() -> list[str]:
     return sorted(READERS)
 
 
-def parse_bytes(data: bytes, path: str) -> Document:
-    """Parse `data` (the bytes of `path`). Raises ParseError or UnsupportedFormatError."""
+def parse_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Parse `data` (the bytes of `path`). Raises ParseError or UnsupportedFormatError.
+
+    `limits` are checked on the bytes before any reader opens them (parsers/limits.py).
+    """
     if not data:
         raise ParseError(f"{path}: empty file (0 bytes)")
     fmt = _sniff.sniff(data, path)
+    _limits.check(data, fmt, path, limits)
     reader = READERS.get(fmt)
     if reader is None:
         hint = NOT_SUPPORTED.get(fmt, f"{fmt} files are not supported yet")
@@ -59,6 +67,16 @@ def parse_bytes(data: bytes, path: str) -> Document:
             f"{path}: {hint} (readable formats: {', '.join(supported_formats())})"
         )
     return reader(data, path, sha256(data))
+
+
+def reader_version(data: bytes, path: str) -> str | None:
+    """The version of the reader `data` would go to (None when no reader takes it): with the
+    bytes and the profile, what decides whether a document must be read again."""
+    reader = READERS.get(_sniff.sniff(data, path)) if data else None
+    if reader is None:
+        return None
+    version = getattr(sys.modules[reader.__module__], "VERSION", None)
+    return version if isinstance(version, str) else None
 
 
 def parse(path: str | Path) -> Document:

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import Any, ClassVar, cast
 
 import click
 
+from parsers.limits import Limits
 from pipeline import __version__, dictionary, query
-from pipeline.ingest import RunSummary, discover, ingest
+from pipeline.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
 from schemas.tables import TABLES, DocumentRow
@@ -39,6 +41,96 @@ def _profile(_ctx: click.Context, _param: click.Parameter, value: str) -> Profil
         raise click.BadParameter(str(exc)) from exc
 
 
+class _Size(click.ParamType[int]):
+    """A byte count: 1000, 200K, 200M, 1G (powers of 1024)."""
+
+    name = "size"
+    _UNITS: ClassVar[dict[str, int]] = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().removesuffix("B")
+        unit = text[-1:] if text[-1:] in self._UNITS else ""
+        try:
+            number = float(text[: len(text) - len(unit)])
+        except ValueError:
+            self.fail(f"{value!r} is not a size (e.g. 200M, 1G, 5000)", param, ctx)
+        if number <= 0:
+            self.fail(f"{value!r} must be positive", param, ctx)
+        return int(number * self._UNITS[unit])
+
+
+def _batch_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options that decide how a batch runs, collected into BatchOptions."""
+    limits = Limits()
+    options = [
+        click.option(
+            "--workers", type=click.IntRange(min=1), default=default_workers(), show_default=True,
+            help="Local worker processes (1: in this process; with dask: LocalCluster workers).",
+        ),
+        click.option(
+            "--executor", type=click.Choice(["local", "dask"]), default="local",
+            show_default=True, help="Run documents in a local process pool or on dask.distributed.",
+        ),
+        click.option(
+            "--scheduler", metavar="ADDRESS",
+            help="Dask scheduler to join (tcp://HOST:8786); without it a LocalCluster starts.",
+        ),
+        click.option(
+            "--retries", type=click.IntRange(min=0), default=2, show_default=True,
+            help="Dask: times a document's task is retried when its worker dies.",
+        ),
+        click.option(
+            "--doc-timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
+            help="Seconds one document may take before it is recorded as failed (0: no limit).",
+        ),
+        click.option(
+            "--force", is_flag=True,
+            help="Re-read every document, even when bytes, parser and profile are unchanged.",
+        ),
+        click.option(
+            "--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
+            help="Seconds to wait for another ingest writing --out (default: fail at once).",
+        ),
+        click.option(
+            "--max-bytes", type=_Size(), default=limits.max_bytes, show_default=True,
+            help="Largest file to read (bytes; K/M/G suffixes).",
+        ),
+        click.option(
+            "--max-unzipped-bytes", type=_Size(), default=limits.max_unzipped_bytes,
+            show_default=True, help="Largest total a DOCX/XLSX may inflate to (zip bombs).",
+        ),
+        click.option(
+            "--max-pages", type=click.IntRange(min=1), default=limits.max_pages,
+            show_default=True, help="Most pages a PDF may have.",
+        ),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _to_batch_options(values: dict[str, Any]) -> BatchOptions:
+    limits = Limits(
+        max_bytes=values["max_bytes"],
+        max_unzipped_bytes=values["max_unzipped_bytes"],
+        max_pages=values["max_pages"],
+    )
+    return BatchOptions(
+        workers=values["workers"],
+        executor=values["executor"],
+        scheduler=values["scheduler"],
+        retries=values["retries"],
+        doc_timeout=values["doc_timeout"] or None,
+        force=values["force"],
+        wait=values["wait"],
+        limits=limits,
+    )
+
+
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -51,12 +143,18 @@ def _profile(_ctx: click.Context, _param: click.Parameter, value: str) -> Profil
 )  # fmt: skip
 @click.option("--strict", is_flag=True, help="Exit 1 when any document failed.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@_batch_options
 def ingest_command(
-    paths: tuple[Path, ...], out: Path, profile: Profile, strict: bool, quiet: bool
+    paths: tuple[Path, ...], out: Path, profile: Profile, strict: bool, quiet: bool, **batch: Any
 ) -> None:
-    """Read reports under PATHS, re-score their 自评表 and write the dataset to --out."""
+    """Read reports under PATHS, re-score their 自评表 and write the dataset to --out.
+
+    Documents run in parallel (--workers, or --executor dask); a document already in --out with
+    the same bytes, parser version and profile is skipped (--force re-reads it). One ingest
+    writes a folder at a time; a killed ingest is finished by running it again.
+    """
     files = discover(paths)
-    out.mkdir(parents=True, exist_ok=True)
+    options = _to_batch_options(batch)
     show_bar = not quiet and sys.stderr.isatty()
     with click.progressbar(
         length=len(files), label="ingest", file=sys.stderr, hidden=not show_bar
@@ -65,7 +163,7 @@ def ingest_command(
         def done(_doc: DocumentRow) -> None:
             bar.update(1)
 
-        summary = ingest(files, out, profile, on_done=done)
+        summary = ingest(files, out, profile, on_done=done, options=options)
     if not quiet:
         _print_summary(summary, out)
     if strict and summary.failed:
@@ -79,6 +177,8 @@ def _print_summary(summary: RunSummary, out: Path) -> None:
         f"documents: {len(docs)} (ok {by_status['ok']}, no tables {by_status['no_tables']}, "
         f"failed {by_status['error']})"
     )
+    if summary.skipped:
+        click.echo(f"unchanged since the last run, skipped: {summary.skipped} (--force re-reads)")
     click.echo(f"tables: {summary.tables}  indicator rows: {summary.indicators}")
     total = sum(summary.findings_by_code.values())
     click.echo(f"findings: {total}")

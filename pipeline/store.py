@@ -84,3 +84,49 @@ def read_rows(out: Path, table: str) -> list[Any]:
     """All rows of `table` as its declared dataclass."""
     cls = TABLES[table]
     return [cls(**record) for record in read_arrow(out, table).to_pylist()]
+
+
+def write_run(out: Path, run: Any) -> None:
+    """Write (or replace) the `runs` row of one ingest: `runs/part-<run_id>.parquet`."""
+    data = to_arrow("runs", [run])
+    path = out / "runs" / f"part-{run.run_id}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        pq.write_table(data, tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read_documents(out: Path) -> list[Any]:
+    """Every complete document's row (what a new run compares files against), read in one go."""
+    folder = out / "documents"
+    if not folder.is_dir() or not any(folder.glob("part-*.parquet")):
+        return []
+    try:
+        data = pq.read_table(folder, schema=arrow_schema("documents"))
+    except (pa.ArrowInvalid, OSError):  # parts of an older schema: read them one by one
+        return read_rows(out, "documents")
+    cls = TABLES["documents"]
+    return [cls(**record) for record in data.to_pylist()]
+
+
+def recover(out: Path) -> list[str]:
+    """Undo what a killed writer left: temp files, and parts of documents that never got their
+    `documents` part (incomplete, so a re-run redoes them). Call it holding the folder's lock.
+    Returns the doc-id prefixes whose stray parts were removed."""
+    complete = {p.name for p in (out / "documents").glob("part-*.parquet")}
+    stray: set[str] = set()
+    for table in (*DOC_TABLES, "runs"):
+        folder = out / table
+        if not folder.is_dir():
+            continue
+        for tmp in folder.glob(".part-*.tmp"):
+            tmp.unlink(missing_ok=True)
+        if table in DOC_TABLES:
+            for part in folder.glob("part-*.parquet"):
+                if part.name not in complete:
+                    part.unlink(missing_ok=True)
+                    stray.add(part.name[5:-8])
+    return sorted(stray)
