@@ -11,6 +11,7 @@ Extracted text is always written as text: openpyxl would store `=2717元` or
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,6 +92,17 @@ def declared(table: str) -> list[Column]:
         Column(f.name, f.metadata["zh"], number_format(f.name, str(f.metadata["arrow"])))
         for f in columns(table)
     ]
+
+
+def as_number(text: str | None) -> str | float | None:
+    """`text` as a float when it is exactly a number, else unchanged."""
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return number if math.isfinite(number) else text  # "nan", "inf" stay words
 
 
 def cell_value(value: Any) -> Any:
@@ -183,7 +195,13 @@ def _findings(ws: Worksheet, report: Report) -> None:
     cols = [base.get(k) or context[k] for k in order]
 
     def values(f: FindingView) -> list[Any]:
-        extra = {"severity": SEVERITY_ZH.get(f.severity, f.severity)}
+        extra = {
+            "severity": SEVERITY_ZH.get(f.severity, f.severity),
+            # printed and recomputed values are text in the dataset ("优", "主管部门", "99.41");
+            # numbers go in as numbers so Excel sorts and sums them
+            "stated": as_number(f.row["stated"]),
+            "recomputed": as_number(f.row["recomputed"]),
+        }
         return [extra.get(k, getattr(f, k) if k in context else f.row[k]) for k in order]
 
     fills = [
@@ -197,8 +215,8 @@ def _row_fills(view: RowView, cols: Sequence[Column]) -> dict[int, PatternFill]:
     keys = [c.key for c in cols]
     fills: dict[int, PatternFill] = {}
     if view.row["duplicate_of"] or "row" in view.marks:
-        fill = BAD if "row" in view.marks else DUPLICATE
-        fills.update(dict.fromkeys(range(1, len(cols) + 1), fill))
+        # a repeated row is a warning (yellow); what it gets wrong is marked red below
+        fills.update(dict.fromkeys(range(1, len(cols) + 1), DUPLICATE))
     for mark in view.marks:
         for key in ROW_MARK_COLUMNS.get(mark, ()):
             fills[keys.index(key) + 1] = BAD

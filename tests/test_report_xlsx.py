@@ -64,6 +64,15 @@ def test_summary_counts(workbook: Workbook) -> None:
     assert summary["TOTAL_MISMATCH"] == 1
 
 
+def test_findings_numbers_are_numbers(workbook: Workbook) -> None:
+    ws = workbook["问题清单"]
+    r = row_where(ws, "问题代码", "TOTAL_MISMATCH")
+    assert (cell(ws, r, "填报值").value, cell(ws, r, "复核值").value) == (99.41, 99.53)
+    assert cell(ws, r, "严重程度").fill.fill_type == "solid"  # errors stand out
+    placeholder = row_where(ws, "问题代码", "PLACEHOLDER_FIELD")
+    assert isinstance(cell(ws, placeholder, "填报值").value, str)
+
+
 def test_mismatch_is_highlighted(workbook: Workbook) -> None:
     ws = workbook["指标明细"]
     r = row_where(ws, "三级指标", "融媒体宣传服务费")
