@@ -10,10 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import regex
+
 from pipeline.values import Value, normalize
 from schemas.profile import Profile, QualBand, load_profile
 
-__all__ = ["Scored", "exec_score", "load_profile", "recomputed", "round_score", "score_row"]
+__all__ = [
+    "Scored",
+    "exec_score",
+    "is_not_applicable",
+    "load_profile",
+    "not_applicable",
+    "recomputed",
+    "round_score",
+    "score_row",
+]
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -63,12 +74,8 @@ def score_row(
         rule, score = "positive", positive
     elif op in ("<=", "<"):
         rule, score = "reverse", _reverse(t, a, weight, profile)
-    elif a == t:
-        rule, score = "equal", weight
-    elif cost and profile.equal == "cost_reverse":
-        rule, score = "equal_cost_reverse", _reverse(t, a, weight, profile)
     else:
-        rule, score = "equal_positive", positive
+        rule, score = _equal(t, a, weight, cost, profile)
     score = round_score(score, profile)
     return Scored(
         rule=rule,
@@ -78,6 +85,43 @@ def score_row(
         op=op,
         op_inferred=inferred,
     )
+
+
+def _equal(
+    t: Decimal, a: Decimal, weight: Decimal, cost: bool, profile: Profile
+) -> tuple[str, Decimal]:
+    """`=` by the profile: `cost_reverse` reads a missed cost as reverse, anything else as
+    positive; `positive_unless_zero` reads every `=` as >= except a zero target (as <=)."""
+    if a == t:
+        return "equal", weight
+    if profile.equal == "positive_unless_zero":
+        if t == 0:
+            return "equal_zero_reverse", _reverse(t, a, weight, profile)
+        return "equal_positive", _ratio(t, a, weight)
+    if cost:
+        return "equal_cost_reverse", _reverse(t, a, weight, profile)
+    return "equal_positive", _ratio(t, a, weight)
+
+
+def is_not_applicable(texts: tuple[str | None, ...], profile: Profile) -> bool:
+    """A cell of `texts` that says only 不适用 (or another of the profile's phrases).
+
+    Whole-cell match: `不涉及违规使用资金` is a target, not a 不适用 mark."""
+    return any(
+        _NA_TRIM.sub("", normalize(text)) in profile.not_applicable_phrases
+        for text in texts
+        if text
+    )
+
+
+_NA_TRIM = regex.compile(r"[\s()（）\[\]【】。.,，、/／*＊—–-]+")
+
+
+def not_applicable(weight: Decimal | None, profile: Profile) -> Scored:
+    """A 不适用 row: dropped from the table (`drop_rescale`), or any score up to its weight."""
+    if profile.not_applicable == "drop_rescale" or weight is None:
+        return Scored(rule="not_applicable_dropped" if weight is not None else "no_weight")
+    return Scored(rule="not_applicable", low=ZERO, high=weight, op="qual")
 
 
 def _comparable(target: Value, actual: Value) -> tuple[Decimal, Decimal, bool]:
@@ -137,7 +181,10 @@ def recomputed(scored: Scored, stated: Decimal | None) -> Decimal | None:
 def exec_score(
     weight: Decimal | None, executed: Decimal | None, full_year: Decimal | None, profile: Profile
 ) -> tuple[Decimal | None, Decimal | None]:
-    """(execution rate as a fraction, budget score) or None where the inputs are missing."""
+    """(execution rate as a fraction, budget score) or None where the inputs are missing.
+
+    The weight is the one printed in the block (10, 20 …); without one the block is not scored.
+    """
     if executed is None or full_year is None or full_year == 0:
         return None, None
     rate = executed / full_year

@@ -2,7 +2,9 @@
 
 A profile chooses among the rule formulas `pipeline.scoring` implements and supplies the
 numbers and phrase lists; it never holds code. `load_profile("central")` reads the bundled
-file; a path reads the user's own.
+file; a path reads the user's own. A profile may start from another with
+`extends = "central"` and state only what differs: tables merge key by key, and the
+`[[qualitative]]` / `[[grades]]` lists merge entry by entry on `level` / `grade`.
 """
 
 from __future__ import annotations
@@ -15,10 +17,27 @@ from typing import Any
 
 from schemas.errors import ProfileError
 
-BUDGET_RULES = ("capped_rate", "linear_rate")
+BUDGET_RULES = ("capped_rate",)
 POSITIVE_RULES = ("ratio",)
 REVERSE_RULES = ("inverse_ratio", "linear_overrun")
-EQUAL_RULES = ("cost_reverse", "positive")
+EQUAL_RULES = ("cost_reverse", "positive_unless_zero")
+NOT_APPLICABLE_MODES = ("score", "drop_rescale")
+
+# Every key a profile may hold (tables: their keys; lists of tables: their entries' keys).
+_KEYS: dict[str, tuple[str, ...]] = {
+    "": (
+        "name", "title", "extends", "budget", "rules", "cost", "rounding", "not_applicable",
+        "qualitative", "grades",
+    ),
+    "budget": ("rule", "table_weight", "rate_indicators"),
+    "rules": ("positive", "reverse", "equal"),
+    "cost": ("level2",),
+    "rounding": ("decimals", "row_tolerance", "total_tolerance", "total_tolerance_per_row"),
+    "not_applicable": ("mode", "phrases"),
+    "qualitative": ("level", "min", "max", "phrases"),
+    "grades": ("grade", "min", "aliases"),
+}  # fmt: skip
+_MERGE_ON = {"qualitative": "level", "grades": "grade"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +74,15 @@ class Profile:
     name: str
     title: str
     budget_rule: str
+    table_weight: float  # a budget row printing this 分值 holds the whole table's total
+    rate_indicators: tuple[str, ...]  # indicator names that are the execution rate itself
     positive: str
     reverse: str
     equal: str
     cost_level2: tuple[str, ...]
     rounding: Rounding
+    not_applicable: str  # one of NOT_APPLICABLE_MODES
+    not_applicable_phrases: tuple[str, ...]
     qualitative: tuple[QualBand, ...]
     grades: tuple[Grade, ...]  # highest threshold first
 
@@ -86,6 +109,28 @@ def bundled_profiles() -> list[str]:
 
 def load_profile(name_or_path: str | Path) -> Profile:
     """Load a bundled profile by name, or a TOML file by path. Raises ProfileError."""
+    data, source = _load_merged(name_or_path, ())
+    return _build(data, source)
+
+
+def _load_merged(name_or_path: str | Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    """The profile's TOML with whatever it `extends` merged underneath it."""
+    data, source = _read(name_or_path)
+    _check_keys(data, source)
+    base = data.pop("extends", None)
+    if base is None:
+        return data, source
+    if not isinstance(base, str) or not base:
+        raise ProfileError(f"{source}: extends must name a profile, got {base!r}")
+    if source in seen:
+        raise ProfileError(f"{source}: extends loops back ({' -> '.join((*seen, source))})")
+    relative = Path(source).parent / base if not source.startswith("bundled") else None
+    parent = relative if relative is not None and relative.exists() else base
+    base_data, _ = _load_merged(parent, (*seen, source))
+    return _merge(base_data, data), source
+
+
+def _read(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
     path = Path(name_or_path)
     if path.suffix == ".toml" or path.exists():
         try:
@@ -103,38 +148,82 @@ def load_profile(name_or_path: str | Path) -> Profile:
         text = resource.read_text(encoding="utf-8")
         source = f"bundled profile {name_or_path}"
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text), source
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{source}: not valid TOML: {exc}") from exc
-    return _build(data, source)
+
+
+def _check_keys(data: dict[str, Any], source: str) -> None:
+    """Reject keys the loader would ignore: a misspelt rule must not pass silently."""
+    for key, value in data.items():
+        if key not in _KEYS[""]:
+            raise ProfileError(f"{source}: unknown key {key!r}; known: {', '.join(_KEYS[''])}")
+        entries = value if isinstance(value, list) else [value]
+        for entry in entries:
+            if not isinstance(entry, dict) or key not in _KEYS:
+                continue
+            for inner in entry:
+                if inner not in _KEYS[key]:
+                    raise ProfileError(
+                        f"{source}: unknown key {key}.{inner!r}; known: {', '.join(_KEYS[key])}"
+                    )
+
+
+def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in child.items():
+        old = merged.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = {**old, **value}
+        elif key in _MERGE_ON and isinstance(old, list) and isinstance(value, list):
+            merged[key] = _merge_entries(old, value, _MERGE_ON[key])
+        else:
+            merged[key] = value
+    return merged
+
+
+def _merge_entries(
+    base: list[dict[str, Any]], child: list[dict[str, Any]], on: str
+) -> list[dict[str, Any]]:
+    """Entries of `child` update the `base` entry with the same `on` key, or are appended."""
+    out = [dict(entry) for entry in base]
+    for entry in child:
+        match = next((e for e in out if e.get(on) == entry.get(on)), None)
+        if match is None:
+            out.append(dict(entry))
+        else:
+            match.update(entry)
+    return out
 
 
 def _build(data: dict[str, Any], source: str) -> Profile:
     get = _Getter(data, source)
     rounding = data.get("rounding", {})
+    budget = data.get("budget", {})
+    not_applicable = data.get("not_applicable", {})
     return Profile(
         name=get.text("name"),
         title=str(data.get("title", get.text("name"))),
         budget_rule=get.choice("budget.rule", BUDGET_RULES),
+        table_weight=get.number(budget, "budget.table_weight", 100.0),
+        rate_indicators=tuple(str(s) for s in budget.get("rate_indicators", ())),
         positive=get.choice("rules.positive", POSITIVE_RULES),
         reverse=get.choice("rules.reverse", REVERSE_RULES),
         equal=get.choice("rules.equal", EQUAL_RULES),
         cost_level2=tuple(get.strings("cost.level2")),
         rounding=Rounding(
-            decimals=int(rounding.get("decimals", 2)),
-            row_tolerance=float(rounding.get("row_tolerance", 0.01)),
-            total_tolerance=float(rounding.get("total_tolerance", 0.01)),
-            total_tolerance_per_row=float(rounding.get("total_tolerance_per_row", 0.005)),
+            decimals=int(get.number(rounding, "rounding.decimals", 2)),
+            row_tolerance=get.number(rounding, "rounding.row_tolerance", 0.01),
+            total_tolerance=get.number(rounding, "rounding.total_tolerance", 0.01),
+            total_tolerance_per_row=get.number(rounding, "rounding.total_tolerance_per_row", 0.005),
         ),
+        not_applicable=(
+            get.choice("not_applicable.mode", NOT_APPLICABLE_MODES) if not_applicable else "score"
+        ),
+        not_applicable_phrases=tuple(str(p) for p in not_applicable.get("phrases", ("不适用",))),
         qualitative=tuple(_band(b, source) for b in get.tables("qualitative")),
         grades=tuple(
-            sorted(
-                (
-                    Grade(str(g["grade"]), float(g["min"]), tuple(g.get("aliases", ())))
-                    for g in get.tables("grades")
-                ),
-                key=lambda g: -g.min,
-            )
+            sorted((_grade(g, source) for g in get.tables("grades")), key=lambda g: -g.min)
         ),
     )
 
@@ -148,10 +237,19 @@ def _band(raw: dict[str, Any], source: str) -> QualBand:
             phrases=tuple(str(p) for p in raw["phrases"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ProfileError(f"{source}: [[qualitative]] entry needs level, min, max, phrases") from exc
+        raise ProfileError(
+            f"{source}: [[qualitative]] entry needs level, min, max, phrases"
+        ) from exc
     if not 0 <= band.min <= band.max <= 1:
         raise ProfileError(f"{source}: qualitative band {band.level}: need 0 <= min <= max <= 1")
     return band
+
+
+def _grade(raw: dict[str, Any], source: str) -> Grade:
+    try:
+        return Grade(str(raw["grade"]), float(raw["min"]), tuple(raw.get("aliases", ())))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProfileError(f"{source}: [[grades]] entry needs grade and min") from exc
 
 
 class _Getter:
@@ -179,6 +277,12 @@ class _Getter:
                 f"{self.source}: {dotted} = {value!r} is not a known rule; use one of {allowed}"
             )
         return value
+
+    def number(self, table: dict[str, Any], dotted: str, default: float) -> float:
+        value = table.get(dotted.rsplit(".", 1)[-1], default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ProfileError(f"{self.source}: {dotted} must be a number, got {value!r}")
+        return float(value)
 
     def strings(self, dotted: str) -> list[str]:
         value = self._get(dotted)

@@ -37,10 +37,11 @@ def test_equal_cost_and_not(central: Profile) -> None:
 
 
 def test_qualitative_bands(central: Profile) -> None:
-    assert _score("有效保障", "完全达到预期", central) == ("qual_full", "10.00-10.00")
+    # 达成 100–80 %, 部分达成 80–60 %, 未达成 60–0 % (issue 4; 财预〔2020〕10号)
+    assert _score("有效保障", "完全达到预期", central) == ("qual_full", "8.00-10.00")
     assert _score("有效保障", "基本达到预期", central) == ("qual_partial", "6.00-8.00")
     assert _score("有效保障", "未达到预期", central) == ("qual_none", "0.00-6.00")
-    assert _score("不断提高", "不断提高", central) == ("qual_full", "10.00-10.00")
+    assert _score("不断提高", "不断提高", central) == ("qual_full", "8.00-10.00")
     assert _score("有效保障", "见附件", central) == ("qual_unknown", "0-10")
 
 
