@@ -12,7 +12,15 @@ from decimal import Decimal
 
 from pipeline.concepts import concept_of
 from pipeline.locate import LocatedTable, RawIndicator, Text
-from pipeline.scoring import Scored, exec_score, recomputed, round_score, score_row
+from pipeline.scoring import (
+    Scored,
+    exec_score,
+    is_not_applicable,
+    not_applicable,
+    recomputed,
+    round_score,
+    score_row,
+)
 from pipeline.values import UNITS, Value, parse_number, parse_value, weight_in_label
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, IndicatorRow
@@ -162,24 +170,58 @@ def _rate(raw: str) -> Decimal | None:
 def rescore(
     table: EvalTableRow, rows: list[IndicatorRow], profile: Profile
 ) -> tuple[EvalTableRow, list[IndicatorRow]]:
-    """Recompute every score column of `table` and its rows from their raw columns."""
+    """Recompute every score column of `table` and its rows from their printed columns.
+
+    Reads nothing it writes, so rescoring stored rows under another profile gives what
+    ingesting the file under that profile gives. A table whose rows print no weight at all
+    is not re-scored (totals stay null); a budget row printing the table weight (100) holds
+    the printed total; 不适用 rows a profile drops leave a total rescaled to 100.
+    """
     rows = _mark_duplicates([_score(row, profile) for row in rows])
-    rate, score = exec_score(
-        _d(table.exec_weight), _d(table.budget_executed), _d(table.budget_full_year), profile
-    )
     counted = [r for r in rows if r.duplicate_of is None]
-    total = _sum([score] + [_d(r.score_recomputed) for r in counted])
-    weights = _sum([_d(table.exec_weight)] + [_d(r.weight) for r in counted])
+    carries_total = _carries_total(table, profile)
+    exec_weight = None if carries_total else _d(table.exec_weight)
+    rate, score = exec_score(exec_weight, *_budget_amounts(table), profile)
+    dropped = [r for r in counted if r.score_rule == "not_applicable_dropped"]
+    kept = [r for r in counted if r.score_rule != "not_applicable_dropped"]
+    total, weights = None, None
+    if not rows or any(r.weight is not None for r in rows):
+        total = _sum([score] + [_d(r.score_recomputed) for r in kept])
+        weights = _sum([exec_weight] + [_d(r.weight) for r in counted])
+        base = _sum([exec_weight] + [_d(r.weight) for r in kept])
+        if dropped and total is not None and base:
+            total = total * 100 / base
     table = dataclasses.replace(
         table,
         profile=profile.name,
         exec_rate_recomputed=_f(rate),
         exec_score_recomputed=_f(score),
+        total_stated=(
+            table.exec_score_stated
+            if carries_total and table.total_stated is None
+            else table.total_stated
+        ),
         total_recomputed=_f(round_score(total, profile)) if total is not None else None,
         weight_sum=_f(weights),
         grade_recomputed=profile.grade_of(float(total)) if total is not None else None,
+        budget_carries_total=carries_total,
+        weight_dropped=_f(_sum([_d(r.weight) for r in dropped])),
     )
     return table, rows
+
+
+def _carries_total(table: EvalTableRow, profile: Profile) -> bool:
+    """The budget row's 分值 is the whole table's (100): its 得分 is the table total."""
+    weight = table.exec_weight
+    return weight is not None and weight >= profile.table_weight - profile.rounding.row_tolerance
+
+
+def _budget_amounts(table: EvalTableRow) -> tuple[Decimal | None, Decimal | None]:
+    """(executed, full year) of the 年度资金总额 row; its 其中 rows when it prints zeros."""
+    full_year, executed = _d(table.budget_full_year), _d(table.budget_executed)
+    if not full_year and table.budget_parts_full_year:
+        return _d(table.budget_parts_executed), _d(table.budget_parts_full_year)
+    return executed, full_year
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:
@@ -188,7 +230,12 @@ def _sum(values: list[Decimal | None]) -> Decimal | None:
 
 
 def is_cost(row: IndicatorRow, profile: Profile) -> bool:
-    """More of it is worse: a cost label or a cost-named indicator not measured in %."""
+    """More of it is worse: a cost label or a cost-named indicator not measured in %.
+
+    The execution rate printed as an indicator (预算执行率) is a rate under any label."""
+    name = "".join(row.level3.split())
+    if any(rate in name for rate in profile.rate_indicators):
+        return False
     if (row.level2 or "").strip() in profile.cost_level2:
         return True
     return row.indicator_concept == "cost" and row.target_unit != "%"
@@ -196,7 +243,11 @@ def is_cost(row: IndicatorRow, profile: Profile) -> bool:
 
 def _score(row: IndicatorRow, profile: Profile) -> IndicatorRow:
     target, actual = parse_value(row.target_raw), parse_value(row.actual_raw)
-    scored = score_row(target, actual, _d(row.weight), is_cost(row, profile), profile)
+    weight = _d(row.weight)
+    if is_not_applicable((row.target_raw, row.actual_raw, row.score_raw), profile):
+        scored = not_applicable(weight, profile)
+    else:
+        scored = score_row(target, actual, weight, is_cost(row, profile), profile)
     stated = _d(row.score_stated)
     return dataclasses.replace(
         row,

@@ -16,7 +16,36 @@ from schemas.findings import severity
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
 
-_REVERSE_RULES = {"reverse", "equal_cost_reverse"}
+_REVERSE_RULES = {"reverse", "equal_cost_reverse", "equal_zero_reverse"}
+_DROPPED = "not_applicable_dropped"
+_EMPTY_SCORE = {"", "/", "／", "-", "—", "——", "－"}
+
+# Every code `check_table` can emit. These depend only on stored rows and the profile, so
+# `ziping rescore` regenerates them; any other finding (parser notices, unaligned cells,
+# narrative claims) came from the source file and is kept as it was.
+CHECK_CODES = frozenset(
+    {
+        "SCORE_MISMATCH",
+        "REVERSE_SCORED_AS_POSITIVE",
+        "SCORE_EXCEEDS_WEIGHT",
+        "TOTAL_ARITHMETIC",
+        "TOTAL_MISMATCH",
+        "EXEC_RATE_MISMATCH",
+        "EXEC_SCORE_MISMATCH",
+        "WEIGHT_SUM_NOT_100",
+        "DUPLICATE_ROW",
+        "DUPLICATE_ROW_CONFLICT",
+        "GRADE_MISMATCH",
+        "UNIT_MISMATCH",
+        "UNPARSEABLE_VALUE",
+        "PLACEHOLDER_FIELD",
+        "LEVEL1_WEIGHT_MISMATCH",
+        "BUDGET_ROWS_INCONSISTENT",
+        "EXEC_RATE_OVER_100",
+        "MISSING_SCORE",
+        "WEIGHTS_ABSENT",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +236,9 @@ def check_table(
 ) -> Iterator[FindingRow]:
     yield from _placeholders(where, table)
     yield from _budget(where, table, profile)
+    yield from _budget_parts(where, table)
     yield from _totals(where, table, rows, profile)
+    yield from _weights(where, table, rows, profile)
     yield from check_rows(where, rows, profile)
 
 
@@ -257,19 +288,86 @@ def _budget(where: Where, table: EvalTableRow, profile: Profile) -> Iterator[Fin
             table,
             (stated, score),
         )
+    over = rate if rate is not None else stated_rate
+    if over is not None and over > 1 + 1e-9:
+        yield _finding(
+            where,
+            "EXEC_RATE_OVER_100",
+            (
+                f"预算执行率{over * 100:.2f}%，超过100%（全年执行数大于全年预算数）",
+                f"execution rate {over * 100:.2f}% exceeds 100% (executed > full-year budget)",
+            ),
+            table,
+            (round(over * 100, 2), 100.0),
+        )
+
+
+_PARTS = (
+    ("budget_initial", "budget_parts_initial", "年初预算数", "initial budget"),
+    ("budget_full_year", "budget_parts_full_year", "全年预算数", "full-year budget"),
+    ("budget_executed", "budget_parts_executed", "全年执行数", "executed"),
+)
+
+
+def _budget_parts(where: Where, table: EvalTableRow) -> Iterator[FindingRow]:
+    """年度资金总额 against the sum of its 其中 rows, column by column (in budget_unit)."""
+    differ = []
+    for total_field, parts_field, zh, en in _PARTS:
+        total, parts = getattr(table, total_field), getattr(table, parts_field)
+        if total is not None and parts is not None and abs(total - parts) > _money_tol(total):
+            differ.append((zh, en, total, parts))
+    if not differ:
+        return
+    zeros = all(total == 0 for _, _, total, _ in differ)
+    unit = table.budget_unit or ""
+    yield _finding(
+        where,
+        "BUDGET_ROWS_INCONSISTENT",
+        (
+            (
+                "年度资金总额填报为0，但其中各项不为0："
+                if zeros
+                else "年度资金总额与其中各项之和不符："
+            )
+            + "，".join(
+                f"{zh}{_money(t)}{unit}，其中各项合计{_money(p)}{unit}" for zh, _, t, p in differ
+            ),
+            (
+                "年度资金总额 printed as zeros while its parts are not: "
+                if zeros
+                else "年度资金总额 ≠ sum of its 其中 rows: "
+            )
+            + ", ".join(f"{en} {_money(t)} vs parts {_money(p)} {unit}" for _, en, t, p in differ),
+        ),
+        table,
+        (differ[0][2], differ[0][3]),
+    )
+
+
+def _money_tol(total: float) -> float:
+    """Parts printed to 2 decimals may miss the total by a rounding step or two."""
+    return 0.015 + abs(total) * 1e-6
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
 
 
 def _totals(
     where: Where, table: EvalTableRow, rows: list[IndicatorRow], profile: Profile
 ) -> Iterator[FindingRow]:
-    counted = [r for r in rows if r.duplicate_of is None]
-    n = len(counted) + (1 if table.exec_weight is not None else 0)
+    counted = [r for r in rows if r.duplicate_of is None and r.score_rule != _DROPPED]
+    scored_budget = table.exec_weight is not None and not table.budget_carries_total
+    n = len(counted) + (1 if scored_budget else 0)
     tol = profile.rounding.total(n) + 1e-9
     total = table.total_stated
-    parts = [table.exec_score_stated] if table.exec_weight is not None else []
+    parts = [table.exec_score_stated] if scored_budget else []
     parts += [r.score_stated for r in counted]
     if total is not None and parts and all(p is not None for p in parts):
-        printed_sum = round(sum(p for p in parts if p is not None), 2)
+        printed_sum = sum(p for p in parts if p is not None)
+        if table.weight_dropped and table.weight_sum and table.weight_sum > table.weight_dropped:
+            printed_sum = printed_sum * 100 / (table.weight_sum - table.weight_dropped)
+        printed_sum = round(printed_sum, 2)
         if abs(total - printed_sum) > tol:
             yield _finding(
                 where,
@@ -317,6 +415,111 @@ def _totals(
             table,
             (table.grade_stated, table.grade_recomputed),
         )
+
+
+def _weights(
+    where: Where, table: EvalTableRow, rows: list[IndicatorRow], profile: Profile
+) -> Iterator[FindingRow]:
+    """Weights and scores that are missing, or do not add up to their level-1 label."""
+    if rows and all(r.weight is None for r in rows):
+        yield _finding(
+            where,
+            "WEIGHTS_ABSENT",
+            (
+                f"自评表无分值栏：{len(rows)}个指标已提取，未复核评分",
+                f"no weight column: {len(rows)} indicator rows extracted, not re-scored",
+            ),
+            table,
+        )
+        return
+    yield from _level1_weights(where, rows, profile)
+    yield from _missing_scores(where, table, rows)
+
+
+def _level1_weights(
+    where: Where, rows: list[IndicatorRow], profile: Profile
+) -> Iterator[FindingRow]:
+    """Rows under `产出指标(50分)` should weigh 50 together (duplicates once)."""
+    groups: dict[tuple[str, float], list[IndicatorRow]] = {}
+    for row in rows:
+        if row.level1 and row.level1_weight is not None and row.duplicate_of is None:
+            groups.setdefault((row.level1, row.level1_weight), []).append(row)
+    for (label, printed), members in groups.items():
+        weights = [r.weight for r in members if r.weight is not None]
+        if not weights:
+            continue
+        total = round(sum(weights), 2)
+        if abs(total - printed) > profile.rounding.total(len(weights)) + 1e-9:
+            yield _finding(
+                where,
+                "LEVEL1_WEIGHT_MISMATCH",
+                (
+                    f"{label}({_n(printed)}分)下{len(weights)}个指标分值合计{_n(total)}",
+                    f"{label} is printed as worth {_n(printed)}, its {len(weights)} rows "
+                    f"weigh {_n(total)}",
+                ),
+                members[0],
+                (total, printed),
+                "level1",
+            )
+
+
+def _missing_scores(
+    where: Where, table: EvalTableRow, rows: list[IndicatorRow]
+) -> Iterator[FindingRow]:
+    """Empty 得分 cells beside a printed weight: one finding when none was filled in."""
+    missing = [r for r in rows if r.weight is not None and _blank(r.score_raw)]
+    budget = (
+        table.exec_weight is not None
+        and not table.budget_carries_total
+        and table.exec_score_stated is None
+        and table.budget_full_year is not None
+    )
+    weighted = [r for r in rows if r.weight is not None]
+    if weighted and len(missing) == len(weighted):
+        yield _finding(
+            where,
+            "MISSING_SCORE",
+            (
+                f"得分栏未填写：{len(missing)}个指标"
+                + ("及预算执行" if budget else "")
+                + "均无得分",
+                f"no 得分 filled in: {len(missing)} weighted rows"
+                + (" and the budget block" if budget else "")
+                + " have no score",
+            ),
+            table,
+            (None, None),
+            "all",
+        )
+        return
+    if budget:
+        yield _finding(
+            where,
+            "MISSING_SCORE",
+            (
+                f"预算执行分值{_n(table.exec_weight)}，得分未填写",
+                f"budget execution weight {_n(table.exec_weight)}, no score printed",
+            ),
+            table,
+            (None, table.exec_score_recomputed),
+            "budget",
+        )
+    for row in missing:
+        yield _finding(
+            where,
+            "MISSING_SCORE",
+            (
+                f"{row.level3}：分值{_n(row.weight)}，得分未填写",
+                f"{row.level3}: weight {_n(row.weight)}, no score printed",
+            ),
+            row,
+            (None, row.score_recomputed),
+        )
+
+
+def _blank(raw: str | None) -> bool:
+    return raw is None or "".join(raw.split()) in _EMPTY_SCORE
 
 
 def notice_findings(doc: Document) -> Iterator[FindingRow]:

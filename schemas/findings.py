@@ -36,6 +36,26 @@ _CODES = [
     Code("PLACEHOLDER_FIELD", "info", "字段未填写", "a field whose value is its own label"),
     Code("TEXT_LAYER_UNREADABLE", "warning", "文字层无法读取", "a PDF page whose text cannot be decoded"),
     Code("CLAIM_MISMATCH", "error", "文字陈述数据不符", "a number in the narrative does not hold"),
+    Code(
+        "LEVEL1_WEIGHT_MISMATCH",
+        "warning",
+        "一级指标分值不符",
+        "rows under a level-1 label printed with its weight (产出指标(50分)) do not sum to it",
+    ),
+    Code(
+        "BUDGET_ROWS_INCONSISTENT",
+        "error",
+        "资金总额与其中各项不符",
+        "年度资金总额 differs from the sum of its 其中 rows (or is zero while they are not)",
+    ),
+    Code("EXEC_RATE_OVER_100", "info", "执行率超过100%", "executed more than the full-year budget"),
+    Code("MISSING_SCORE", "warning", "得分未填写", "a weight is printed, its 得分 cell is empty"),
+    Code(
+        "WEIGHTS_ABSENT",
+        "info",
+        "无分值栏",
+        "the table prints no weights: rows are extracted but not re-scored",
+    ),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

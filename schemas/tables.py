@@ -20,9 +20,16 @@ YUAN = pa.decimal128(22, 4)
 TS = pa.timestamp("us", tz="UTC")
 
 
-def col(zh: str, arrow: Any, doc: str, *, key: bool = False) -> Any:
-    """Declare a column: Arrow type, Chinese label, one-line meaning; `key` columns are non-null."""
-    return dataclasses.field(metadata={"zh": zh, "arrow": arrow, "doc": doc, "key": key})
+def col(
+    zh: str, arrow: Any, doc: str, *, key: bool = False, default: Any = dataclasses.MISSING
+) -> Any:
+    """Declare a column: Arrow type, Chinese label, one-line meaning; `key` columns are non-null.
+
+    `default` only for columns added after writers existed (declared last, so rows built
+    without them stay valid)."""
+    return dataclasses.field(
+        default=default, metadata={"zh": zh, "arrow": arrow, "doc": doc, "key": key}
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +96,36 @@ class EvalTableRow:
     profile: str = col("评分规则", pa.string(), "scoring profile used")
     page: int | None = col("页码", pa.int32(), "page of the title (1-based)")
     line: int | None = col("行号", pa.int32(), "source line of the title (1-based)")
+    budget_parts_initial: float | None = col(
+        "其中各项年初预算数合计",
+        pa.float64(),
+        "sum of the 其中 rows' 年初预算数, in budget_unit",
+        default=None,
+    )
+    budget_parts_full_year: float | None = col(
+        "其中各项全年预算数合计",
+        pa.float64(),
+        "sum of the 其中 rows' 全年预算数, in budget_unit",
+        default=None,
+    )
+    budget_parts_executed: float | None = col(
+        "其中各项全年执行数合计",
+        pa.float64(),
+        "sum of the 其中 rows' 全年执行数, in budget_unit",
+        default=None,
+    )
+    budget_carries_total: bool | None = col(
+        "预算行为总分行",
+        pa.bool_(),
+        "the budget row's 分值/得分 hold the table's weight (100) and total, not a budget score",
+        default=None,
+    )
+    weight_dropped: float | None = col(
+        "不适用指标分值",
+        pa.float64(),
+        "weight of 不适用 rows dropped by the profile; the total is rescaled over the rest",
+        default=None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
