@@ -28,6 +28,8 @@ from pipeline.claims_text import (
     comparable,
 )
 
+# A total printed after its items names nothing else: `…，合计30万元`.
+BARE_TOTALS = frozenset({"合计", "共计", "总计", "共", "累计"})
 # A parts list whose sum falls this far short of its whole is read as "the main items", not as
 # an exhaustive decomposition, and is not checked.
 PARTIAL_LIST = 0.10
@@ -112,13 +114,32 @@ def in_unit(entry: Entry, unit: str) -> float:
 
 
 def parts_lists(sentences: Sequence[Sentence]) -> list[PartsList]:
-    """Every `其中` list with the whole it decomposes, split by role (预算数 / 决算数)."""
+    """Every `其中` list with the whole it decomposes, split by role (预算数 / 决算数), and every
+    `A a、B b，合计c` list whose total follows its items."""
     found: list[PartsList] = []
     for i, sentence in enumerate(sentences):
         for k, event in enumerate(sentence.events):
             if isinstance(event, int):
                 found.extend(_lists_at(sentences, i, k, event))
+            elif isinstance(event, Entry) and event.subject in BARE_TOTALS:
+                found.extend(_summed_before(i, event, sentence.events[:k]))
     return found
+
+
+def _summed_before(
+    i: int, total: Entry, before: Sequence[Entry | Percent | int]
+) -> list[PartsList]:
+    """`培训费20万元、差旅费10万元，合计30万元`: the items since the sentence (or the last
+    `其中`) began, printed before a bare 合计/共计/总计."""
+    parts: list[Entry] = []
+    for event in reversed(before):
+        if isinstance(event, int):
+            break
+        if isinstance(event, Entry) and not event.delta and event.depth == total.depth:
+            if event.approx or not comparable(event.number, total.number):
+                return []
+            parts.insert(0, event)
+    return [PartsList(i, i, total, tuple(parts))] if parts else []
 
 
 def _lists_at(sentences: Sequence[Sentence], i: int, k: int, depth: int) -> list[PartsList]:

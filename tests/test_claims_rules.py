@@ -91,6 +91,7 @@ def test_invented_report_exact_and_all_hold(central: Profile) -> None:
         "原则上预算执行率10%、产出指标55%、效益指标20%、可持续影响指标10%，满意度指标5%。",
         "展品完好率≥97%，公众满意度100%，确保社会公众满意度在95%以上。",
         "在职人员40人，减少2人；退休人员62人，增加5人。",
+        "共计开展各类馆外展教活动42场次，参与干部、群众及学生共计4000人。",
     ],
 )
 def test_numbers_that_are_not_claims(text: str, central: Profile) -> None:
@@ -173,6 +174,22 @@ def test_score_statement_text_spans_total_and_parts(central: Profile) -> None:
     claims = claims_in(central, "自评得分80分，等级为良。其中：预算执行10分，产出指标70分。")
     assert [c.kind for c in claims] == ["score_total", "grade"]
     assert claims[0].text == "自评得分80分，等级为良。其中：预算执行10分，产出指标70分。"
+
+
+@pytest.mark.parametrize(
+    ("text", "recomputed", "consistent"),
+    [
+        ("本年度支出培训费20.00万元、差旅费10.00万元、印刷费5.50万元，合计35.50万元。", 35.5, True),
+        ("开展讲座12场、展览8场，共计21场。", 20.0, False),
+    ],
+)
+def test_total_after_its_items(
+    text: str, recomputed: float, consistent: bool, central: Profile
+) -> None:
+    claims = claims_in(central, text)
+    assert [(c.kind, c.recomputed, c.consistent) for c in claims] == [
+        ("parts_sum", recomputed, consistent)
+    ]
 
 
 def test_growth_from_zero_is_100_percent(central: Profile) -> None:
