@@ -1,11 +1,14 @@
 """Plain text reports: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030.
 
-Two shapes come out of a text file:
+Three shapes come out of a text file:
 - *cell-per-line* tables (what Word/WPS "save as text" writes): each cell is a line starting
   with a TAB, a cell's further paragraphs follow on lines without a TAB, rows are separated by
   one blank line, and a run of two or more blank lines ends the table. Merged cells come out
   empty; they stay empty here (the reader cannot tell a merge from a blank cell) and the
   pipeline decides which columns may inherit from above.
+- *pipe rows* (web pages and Markdown exports): lines holding `|`-separated cells, one table
+  row per line; consecutive pipe lines form one table, lines of bare pipes (`||||`, colspan
+  filler) separate nothing and are skipped. Cells keep their order; rows may be ragged.
 - everything else: one `Paragraph` per non-blank line, with its 1-based line number.
 """
 
@@ -13,10 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import regex
+
 from schemas import Cell, Document, Paragraph, ParseError, Table
 from schemas.ir import Block
 
-VERSION = "txt/1"
+VERSION = "txt/2"
 
 
 def decode(data: bytes, path: str) -> str:
@@ -55,6 +60,9 @@ def blocks(lines: list[str]) -> list[Block]:
         line = lines[i]
         if line.startswith("\t"):
             table, i = _read_table(lines, i)
+            out.append(table)
+        elif _is_pipe_row(line):
+            table, i = _read_pipe_table(lines, i)
             out.append(table)
         else:
             if line.strip():
@@ -102,6 +110,34 @@ def _read_table(lines: list[str], start: int) -> tuple[Table, int]:
         for r, row in enumerate(filled)
     )
     return Table(rows=cells), i
+
+
+_PIPE_FILLER = regex.compile(r"^[\s|]*$")
+
+
+def _is_pipe_row(line: str) -> bool:
+    """`a | b | c |`, `cell |`, `| a | b`: a row of a table exported with pipe separators."""
+    text = line.strip()
+    return "|" in text and (text.endswith("|") or text.startswith("|") or " | " in text)
+
+
+def _read_pipe_table(lines: list[str], start: int) -> tuple[Table, int]:
+    rows: list[tuple[Cell, ...]] = []
+    i = start
+    while i < len(lines) and _is_pipe_row(lines[i]):
+        text = lines[i].strip()
+        if not _PIPE_FILLER.match(text):
+            parts = text.split("|")
+            if text.startswith("|"):
+                parts = parts[1:]
+            if text.endswith("|"):
+                parts = parts[:-1]
+            r = len(rows)
+            rows.append(
+                tuple(Cell(text=p.strip(), row=r, col=k, line=i + 1) for k, p in enumerate(parts))
+            )
+        i += 1
+    return Table(rows=tuple(rows)), i
 
 
 def _blank(line: str) -> bool:

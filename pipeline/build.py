@@ -11,7 +11,7 @@ import dataclasses
 from decimal import Decimal
 
 from pipeline.concepts import concept_of
-from pipeline.locate import LocatedTable, RawIndicator, Text
+from pipeline.located import LocatedTable, RawIndicator, Text
 from pipeline.scoring import (
     Scored,
     exec_score,
@@ -22,8 +22,9 @@ from pipeline.scoring import (
     score_row,
 )
 from pipeline.values import UNITS, Value, parse_number, parse_value, weight_in_label
+from schemas.findings import severity
 from schemas.profile import Profile
-from schemas.tables import EvalTableRow, IndicatorRow
+from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
 
 
 def table_id(doc_id: str, seq: int) -> str:
@@ -50,9 +51,7 @@ def build_table(
     doc_id: str, seq: int, located: LocatedTable, profile: Profile
 ) -> tuple[EvalTableRow, list[IndicatorRow]]:
     tid = table_id(doc_id, seq)
-    rows = [
-        _indicator(doc_id, tid, i, raw) for i, raw in enumerate(located.indicators, start=1)
-    ]
+    rows = [_indicator(doc_id, tid, i, raw) for i, raw in enumerate(located.indicators, start=1)]
     return rescore(_table(doc_id, tid, seq, located, profile), rows, profile)
 
 
@@ -110,7 +109,11 @@ def _table(
     budget = located.budget
     unit = located.budget_unit
     initial, full_year, executed = (
-        (parse_number(budget.initial), parse_number(budget.full_year), parse_number(budget.executed))
+        (
+            parse_number(budget.initial),
+            parse_number(budget.full_year),
+            parse_number(budget.executed),
+        )
         if budget
         else (None, None, None)
     )
@@ -291,3 +294,45 @@ def _mark_duplicates(rows: list[IndicatorRow]) -> list[IndicatorRow]:
         dup = original if original != row.indicator_id and row.level3 else None
         out.append(dataclasses.replace(row, duplicate_of=dup))
     return out
+
+
+_UNPARSED_MESSAGES = {
+    "ROW_UNPARSED": (
+        "无法对齐为指标行，原文保留：",
+        "cells not aligned to any row, kept as printed: ",
+    ),
+    "TABLE_UNPARSED": (
+        "识别到自评表但无法可靠读取其指标行（文字粘连或顺序错乱），未作复核：",
+        "a self-evaluation table whose rows cannot be read reliably (glued or scrambled "
+        "text); not re-scored: ",
+    ),
+}
+
+
+def unparsed_findings(path: str, table: EvalTableRow, located: LocatedTable) -> list[FindingRow]:
+    """Cells the reader could not align to a row, kept raw (a wrong number is worse)."""
+    if not located.unparsed:
+        return []
+    code = "TABLE_UNPARSED" if not located.indicators else "ROW_UNPARSED"
+    texts = located.unparsed
+    if code == "TABLE_UNPARSED":  # one finding for the table, all its unread cells in it
+        texts = [Text(" ‖ ".join(t.text for t in texts)[:2000], texts[0].page, texts[0].line)]
+    return [
+        FindingRow(
+            finding_id=f"{table.table_id}.u{k:02d}.{code}",
+            doc_id=table.doc_id,
+            table_id=table.table_id,
+            indicator_id=None,
+            code=code,
+            severity=severity(code),
+            stated=text.text,
+            recomputed=None,
+            delta=None,
+            message=_UNPARSED_MESSAGES[code][0] + text.text[:200],
+            message_en=_UNPARSED_MESSAGES[code][1] + text.text[:200],
+            path=path,
+            page=text.page,
+            line=text.line,
+        )
+        for k, text in enumerate(texts, start=1)
+    ]

@@ -20,10 +20,21 @@ import regex
 
 from pipeline.values import normalize
 
-CONCEPTS = ("cost", "rate", "count", "satisfaction", "timeliness", "quality", "qualitative", "other")
+CONCEPTS = (
+    "cost",
+    "rate",
+    "count",
+    "satisfaction",
+    "timeliness",
+    "quality",
+    "qualitative",
+    "other",
+)
 
 # Trailing decorations that are not part of the head word: `（%）`, `（个）`, `15个`, `：`.
-_TRAILING = regex.compile(r"(?:[(（][^()（）]*[)）]|\d+(?:\.\d+)?\p{Han}{0,2}|[\s。，,.:：;；、*★])+$")
+_TRAILING = regex.compile(
+    r"(?:[(（][^()（）]*[)）]|\d+(?:\.\d+)?\p{Han}{0,2}|[\s。，,.:：;；、*★])+$"
+)
 
 
 @cache

@@ -41,6 +41,26 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "implementer": ("实施单位", "项目实施单位", "预算单位"),
 }
 
+# Level labels of the national template and its common variants (spaces removed). 成本指标 and
+# 满意度指标 are level 1 in newer forms and level 2 in older ones; the reader decides by context.
+LEVEL1_LABELS = frozenset({
+    "产出指标", "效益指标", "满意度指标", "成本指标", "履职效能", "管理效率", "社会效应",
+    "可持续发展能力", "决策", "过程", "产出", "效益", "项目决策", "项目管理", "项目产出",
+    "项目效益", "预算执行", "预算执行情况",
+})  # fmt: skip
+LEVEL2_LABELS = frozenset({
+    "数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标",
+    "生态环境成本指标", "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标",
+    "满意度指标", "服务对象满意度指标", "服务对象满意度指标等", "社会公众或服务对象满意度指标",
+})  # fmt: skip
+
+# Cells that follow the indicator rows in many templates; nothing after them is a row.
+AFTER_ROWS_LABELS = (
+    "其他需要说明事项", "其他需说明的事项", "其他需要说明的事项", "其他需说明事项", "评价结论",
+    "自评结论", "存在问题及改进措施", "存在的问题及原因分析", "填表人", "填报人", "联系电话",
+    "填报日期", "填表日期", "审核人",
+)  # fmt: skip
+
 BUDGET_TOTAL_LABELS = ("年度资金总额", "年度总资金", "资金总额", "年度资金", "合计", "总计")
 TOTAL_LABELS = ("总分", "合计", "总计", "总得分", "综合得分", "自评总分", "总 分")
 GOAL_LABEL = "年度总体目标"
@@ -102,3 +122,21 @@ def table_kind(title: str) -> str:
 
 def is_label(text: str, labels: tuple[str, ...]) -> bool:
     return key(text) in {key(label) for label in labels}
+
+
+_BLOCK_LABELS = frozenset({"项目资金", "部门资金", "资金", "项目资金情况", "资金来源", "绩效指标"})
+
+
+def is_structure(text: str) -> bool:
+    """A form label (not a value): a header field, a column header, a block or level label."""
+    k = key(text)
+    return (
+        field_of_label(text) is not None
+        or match_column(text, BUDGET_COLUMNS) is not None
+        or match_column(text, INDICATOR_COLUMNS) is not None
+        or k in _BLOCK_LABELS
+        or k == GOAL_LABEL
+        or k in LEVEL1_LABELS
+        or k in LEVEL2_LABELS
+        or is_title(text)
+    )

@@ -9,22 +9,15 @@ interpreted here beyond which text belongs to which field; `pipeline.build` read
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
 from pipeline import headers as h
+from pipeline.located import LocatedTable, RawBudget, RawIndicator, Text
+from pipeline.stream import locate_stream
 from pipeline.values import parse_number, unit_in_label
 from schemas import Document, Paragraph, Table
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A printed string and where it was printed."""
-
-    text: str
-    page: int | None
-    line: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,53 +54,6 @@ class Row:
         return next((ln for i, ln in enumerate(self.lines) if ln and self.cells[i]), None)
 
 
-@dataclass(frozen=True, slots=True)
-class RawIndicator:
-    level1: Text | None
-    level2: Text | None
-    level3: Text | None
-    target: Text | None
-    actual: Text | None
-    weight: Text | None
-    score: Text | None
-    basis: Text | None
-    reason: Text | None
-    page: int | None
-    line: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class RawBudget:
-    label: str
-    initial: str
-    full_year: str
-    executed: str
-    weight: str
-    rate: str
-    score: str
-    page: int | None
-    line: int | None
-
-
-@dataclass
-class LocatedTable:
-    """One 自评表 as printed."""
-
-    title: Text
-    kind: str
-    year: int | None = None
-    fields: dict[str, Text] = field(default_factory=dict)
-    budget_unit: str | None = None
-    budget: RawBudget | None = None
-    budget_parts: list[RawBudget] = field(default_factory=list)
-    goal_expected: str | None = None
-    goal_actual: str | None = None
-    indicators: list[RawIndicator] = field(default_factory=list)
-    total_weight: str | None = None
-    total_score: str | None = None
-    grade: str | None = None
-
-
 def row_stream(doc: Document) -> list[Row]:
     rows: list[Row] = []
     for block in doc.blocks:
@@ -130,7 +76,36 @@ def _table_rows(table: Table) -> list[Row]:
 
 
 def locate(doc: Document) -> list[LocatedTable]:
-    """Every self-evaluation table in `doc`, in document order."""
+    """Every self-evaluation table in `doc`, in document order.
+
+    The grid reader is exact where the file kept its grid; where it did not (flattened
+    text, pipe rows, ragged web tables) the token reader recovers more complete rows. The
+    reading with more complete rows wins; on a tie, the grid.
+    """
+    grid = locate_grid(doc)
+    if _complete_rows(grid) and all(not t.unparsed for t in grid):
+        return grid
+    stream = locate_stream(doc)
+    if _complete_rows(stream) > _complete_rows(grid) or (stream and not grid):
+        return stream
+    return grid
+
+
+def _complete_rows(tables: list[LocatedTable]) -> int:
+    """Rows with a name, a target or actual, and a weight that reads as a number."""
+    return sum(
+        1
+        for t in tables
+        for r in t.indicators
+        if r.level3
+        and (r.target or r.actual)
+        and r.weight
+        and parse_number(r.weight.text) is not None
+    )
+
+
+def locate_grid(doc: Document) -> list[LocatedTable]:
+    """Tables read by grid position (spans resolved by the parser)."""
     rows = row_stream(doc)
     starts = [i for i, r in enumerate(rows) if _title_of(r) is not None]
     found = []
@@ -246,7 +221,9 @@ def _read_goals(rows: list[Row], table: LocatedTable) -> None:
     for at, row in enumerate(rows):
         if not any(h.is_label(c, (h.GOAL_LABEL,)) for c in row.cells):
             continue
-        expected = next((i for i, c in enumerate(row.cells) if h.is_label(c, h.GOAL_EXPECTED)), None)
+        expected = next(
+            (i for i, c in enumerate(row.cells) if h.is_label(c, h.GOAL_EXPECTED)), None
+        )
         actual = next((i for i, c in enumerate(row.cells) if h.is_label(c, h.GOAL_ACTUAL)), None)
         if at + 1 < len(rows) and not rows[at + 1].paragraph:
             body = rows[at + 1]
@@ -266,6 +243,7 @@ def _read_indicators(rows: list[Row], table: LocatedTable) -> None:
     columns = h.map_columns(list(rows[0].cells), h.INDICATOR_COLUMNS)
     level1: Text | None = None
     level2: Text | None = None
+    rows_over = False
     for row in rows[1:]:
         if row.paragraph:
             if table.indicators:
@@ -274,6 +252,9 @@ def _read_indicators(rows: list[Row], table: LocatedTable) -> None:
         if _is_total(row):
             _read_total(row, columns, table)
             break
+        if rows_over or _first_is(row, h.AFTER_ROWS_LABELS):
+            rows_over = True  # 其他需要说明事项, 评价结论 …: only the total may follow
+            continue
         if _indicator_header(row):
             continue  # a header repeated after a page break
         new1 = row.at(columns.get("level1"), inherit=True)
@@ -309,8 +290,12 @@ def _indicator(
 
 
 def _is_total(row: Row) -> bool:
+    return _first_is(row, h.TOTAL_LABELS)
+
+
+def _first_is(row: Row, labels: tuple[str, ...]) -> bool:
     cells = row.nonempty()
-    return bool(cells) and h.is_label(row.cells[cells[0]], h.TOTAL_LABELS)
+    return bool(cells) and h.is_label(row.cells[cells[0]], labels)
 
 
 _GRADE = regex.compile(r"^(优秀|良好|优|良|中|差|合格|不合格)$")

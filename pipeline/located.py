@@ -1,0 +1,66 @@
+"""What a located 自评表 holds, as printed: raw strings with their provenance.
+
+Both readers (the grid reader in `locate`, the token reader in `stream`) produce these;
+`pipeline.build` turns them into output rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A printed string and where it was printed."""
+
+    text: str
+    page: int | None
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RawIndicator:
+    level1: Text | None
+    level2: Text | None
+    level3: Text | None
+    target: Text | None
+    actual: Text | None
+    weight: Text | None
+    score: Text | None
+    basis: Text | None
+    reason: Text | None
+    page: int | None
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RawBudget:
+    label: str
+    initial: str
+    full_year: str
+    executed: str
+    weight: str
+    rate: str
+    score: str
+    page: int | None
+    line: int | None
+
+
+@dataclass
+class LocatedTable:
+    """One 自评表 as printed."""
+
+    title: Text
+    kind: str
+    year: int | None = None
+    fields: dict[str, Text] = field(default_factory=dict)
+    budget_unit: str | None = None
+    budget: RawBudget | None = None
+    budget_parts: list[RawBudget] = field(default_factory=list)
+    goal_expected: str | None = None
+    goal_actual: str | None = None
+    indicators: list[RawIndicator] = field(default_factory=list)
+    total_weight: str | None = None
+    total_score: str | None = None
+    grade: str | None = None
+    unparsed: list[Text] = field(default_factory=list)  # runs of cells read as no row

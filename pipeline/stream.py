@@ -1,0 +1,380 @@
+"""Read 自评表 that lost their grid: flattened text, pipe rows, one cell per line.
+
+Copied web pages and text exports keep the cells in reading order but not the columns:
+merged cells vanish, empty cells vanish, a row may be broken over several lines. Here the
+document becomes one stream of cell tokens, and each indicator row is recognised by its
+shape instead of its position: optional level labels (a closed vocabulary), a name, a target
+(one cell, or three: 指标性质 | 指标值 | 度量单位), the actual, then the weight and the score,
+the two numbers that close every scored row. Tokens that fit no shape are not guessed at:
+they are kept as `unparsed` with their provenance and become ROW_UNPARSED findings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import regex
+
+from pipeline import headers as h
+from pipeline.located import LocatedTable, RawBudget, RawIndicator, Text
+from pipeline.values import parse_number, parse_value, unit_in_label
+from schemas import Document, Paragraph, Table
+
+_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+_OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝)$")
+_LABEL_VALUE = regex.compile(r"^(?P<label>[^:：]{2,8})[:：](?P<value>.+)$")
+_TRAILING_COLON = regex.compile(r"[:：]$")
+_MAX_ROW_TOKENS = 10
+
+
+def tokens(doc: Document) -> list[Text]:
+    """Every non-empty cell of every table, and every whitespace-separated word of prose."""
+    out: list[Text] = []
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    if cell.text.strip():
+                        page = cell.page or block.page_start
+                        out.append(Text(" ".join(cell.text.split()), page, cell.line))
+        elif isinstance(block, Paragraph):
+            out.extend(Text(w, block.page, block.line) for w in block.text.split())
+    return out
+
+
+_GLUED_TITLE = regex.compile(
+    r"[\p{Han}()（）\d]{0,40}?(?:绩效目标|绩效|支出)?自评表(?:[(（]\d{4}年度?[)）])?"
+)
+
+
+def locate_stream(doc: Document) -> list[LocatedTable]:
+    toks = tokens(doc)
+    starts = [i for i, t in enumerate(toks) if h.is_title(t.text) or _glued(t.text)]
+    found = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(toks)
+        table = _segment(toks[start:end])
+        if table is not None:
+            found.append(table)
+    return found
+
+
+def _glued(text: str) -> bool:
+    """A title run together with its table (OCR, text without separators): not readable."""
+    glued_form = any(word in text for word in ("三级指标", "项目名称", "年度资金总额", "主管部门"))
+    return len(text) > 40 and glued_form and _GLUED_TITLE.match(text) is not None
+
+
+def _glued_table(tok: Text) -> LocatedTable:
+    title = _GLUED_TITLE.search(tok.text)
+    name = title.group(0) if title else "自评表"
+    table = LocatedTable(title=Text(name, tok.page, tok.line), kind=h.table_kind(name))
+    found = _YEAR.search(name)
+    table.year = int(found.group(1)) if found else None
+    table.unparsed.append(Text(tok.text[:2000], tok.page, tok.line))
+    return table
+
+
+def _segment(toks: list[Text]) -> LocatedTable | None:
+    title = toks[0]
+    if not h.is_title(title.text):
+        return _glued_table(title)
+    table = LocatedTable(title=title, kind=h.table_kind(title.text))
+    found = _YEAR.search("".join(t.text for t in toks[:4]))
+    table.year = int(found.group(1)) if found else None
+    header = _indicator_header(toks)
+    head_end = header[0] if header else len(toks)
+    _fields(toks[1:head_end], table)
+    _budget(toks[1:head_end], table)
+    _goals(toks[1:head_end], table)
+    if header is not None:
+        _rows(toks[header[1] :], header[2], table)
+        if not table.indicators and not table.unparsed:
+            table.unparsed.append(_joined(toks[header[1] : header[1] + 12]))
+    if table.budget is None and not table.indicators and not table.unparsed:
+        return None
+    return table
+
+
+def _fields(toks: list[Text], table: LocatedTable) -> None:
+    for i, tok in enumerate(toks):
+        name = h.field_of_label(_TRAILING_COLON.sub("", tok.text))
+        inline = _LABEL_VALUE.match(tok.text)
+        if name is None and inline and h.field_of_label(inline["label"]):
+            name = h.field_of_label(inline["label"])
+            value: Text | None = Text(inline["value"].strip(), tok.page, tok.line)
+        else:
+            value = toks[i + 1] if i + 1 < len(toks) else None
+        if name is None or name in table.fields or value is None:
+            continue
+        if _not_a_name(value.text) and value.text != tok.text:
+            continue  # the next cell is a label or a number: this field was left empty
+        table.fields[name] = value
+
+
+def _not_a_name(text: str) -> bool:
+    return h.is_structure(text) or parse_value(text).is_number or h.key(text).startswith("其中")
+
+
+def _budget(toks: list[Text], table: LocatedTable) -> None:
+    start = next((i for i, t in enumerate(toks) if _budget_column(t)), None)
+    if start is None:
+        return
+    columns: list[str] = []
+    i = start
+    while i < len(toks) and (col := _budget_column(toks[i])) is not None:
+        columns.append(col)
+        i += 1
+    if len({"initial", "full_year", "executed"} & set(columns)) < 2:
+        return
+    table.budget_unit = next(
+        (u for t in toks[max(0, start - 3) : start] if (u := unit_in_label(t.text))), None
+    )
+    while i < len(toks):
+        label = toks[i]
+        values: list[Text] = []
+        j = i + 1
+        while j < len(toks) and _is_budget_value(toks[j].text):
+            values.append(toks[j])
+            j += 1
+        if _is_budget_value(label.text) or h.is_label(label.text, (h.GOAL_LABEL,)):
+            break
+        if values:
+            row = _budget_row(label, values, columns)
+            if table.budget is None:
+                table.budget = row
+            else:
+                table.budget_parts.append(row)
+        elif table.budget is None and not h.is_label(
+            _TRAILING_COLON.sub("", label.text), h.BUDGET_TOTAL_LABELS
+        ):
+            break
+        i = j
+
+
+def _budget_column(tok: Text) -> str | None:
+    return h.match_column(tok.text, h.BUDGET_COLUMNS) if h.key(tok.text) else None
+
+
+def _is_budget_value(text: str) -> bool:
+    value = parse_value(text)
+    return value.status == "empty" or (value.is_number and value.op is None)
+
+
+def _budget_row(label: Text, values: list[Text], columns: list[str]) -> RawBudget:
+    """Values fill the columns; a short row is aligned on its % cell, else on the left."""
+    offset = 0
+    rate_at = next((k for k, v in enumerate(values) if v.text.endswith("%")), None)
+    if len(values) < len(columns) and rate_at is not None and "rate" in columns:
+        offset = max(0, columns.index("rate") - rate_at)
+    cells = {columns[k + offset]: v.text for k, v in enumerate(values) if k + offset < len(columns)}
+    return RawBudget(
+        label=_TRAILING_COLON.sub("", label.text),
+        initial=cells.get("initial", ""),
+        full_year=cells.get("full_year", ""),
+        executed=cells.get("executed", ""),
+        weight=cells.get("weight", ""),
+        rate=cells.get("rate", ""),
+        score=cells.get("score", ""),
+        page=label.page,
+        line=label.line,
+    )
+
+
+def _goals(toks: list[Text], table: LocatedTable) -> None:
+    at = next((i for i, t in enumerate(toks) if h.is_label(t.text, (h.GOAL_LABEL,))), None)
+    if at is None:
+        return
+    rest = toks[at + 1 :]
+    while rest and (h.is_label(rest[0].text, h.GOAL_EXPECTED + h.GOAL_ACTUAL)):
+        rest = rest[1:]
+    texts = [t.text for t in rest[:2] if h.match_column(t.text, h.INDICATOR_COLUMNS) is None]
+    table.goal_expected = texts[0] if texts else None
+    table.goal_actual = texts[1] if len(texts) > 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What an indicator row holds between its name and its weight, from the header."""
+
+    split_target: bool  # 指标性质 | 指标值 | 度量单位 in three cells
+    basis: bool
+    reason: bool
+
+
+def _indicator_header(toks: list[Text]) -> tuple[int, int, _Shape] | None:
+    """(first header token, first token after the header, row shape)."""
+    at = next(
+        (i for i, t in enumerate(toks) if h.match_column(t.text, h.INDICATOR_COLUMNS) == "level3"),
+        None,
+    )
+    if at is None:
+        return None
+    start = at
+    while start > 0 and _header_word(toks[start - 1].text):
+        start -= 1
+    end = at
+    while end < len(toks) and _header_word(toks[end].text):
+        end += 1
+    words = [h.key(t.text) for t in toks[start:end]]
+    fields = {h.match_column(t.text, h.INDICATOR_COLUMNS) for t in toks[start:end]}
+    shape = _Shape(
+        split_target="指标性质" in words or "度量单位" in words,
+        basis="basis" in fields,
+        reason="reason" in fields,
+    )
+    return start, end, shape
+
+
+def _header_word(text: str) -> bool:
+    k = h.key(text)
+    return h.match_column(text, h.INDICATOR_COLUMNS) is not None or k in {
+        "绩效指标",
+        "指标性质",
+        "度量单位",
+        "年度绩效指标完成情况",
+    }
+
+
+def _rows(toks: list[Text], shape: _Shape, table: LocatedTable) -> None:
+    level1: Text | None = None
+    level2: Text | None = None
+    buffer: list[Text] = []
+    after_row = False  # a reason can only follow its row, never a level label
+    rows_over = False  # past 其他需要说明事项 …: only the total may still come
+    for i, tok in enumerate(toks):
+        if h.is_label(tok.text, h.TOTAL_LABELS):
+            _total(toks[i + 1 :], table)
+            break
+        if rows_over or h.is_label(tok.text, h.AFTER_ROWS_LABELS):
+            if not rows_over:
+                _flush(buffer, shape.reason and after_row, table)
+            rows_over = True
+            continue
+        label = _level(tok, toks[i + 1] if i + 1 < len(toks) else None, level1)
+        if label is not None:
+            _flush(buffer, shape.reason and after_row, table)
+            after_row = False
+            if label == 1:
+                level1, level2 = tok, None
+            else:
+                level2 = tok
+            continue
+        buffer.append(tok)
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if _closes_row(buffer, nxt):
+            _emit(buffer, shape, level1, level2, table)
+            buffer, after_row = [], True
+        elif len(buffer) > _MAX_ROW_TOKENS:
+            _flush(buffer[:1], False, table)
+            del buffer[:1]
+    _flush(buffer, shape.reason and after_row, table)
+
+
+def _level(tok: Text, nxt: Text | None, level1: Text | None) -> int | None:
+    """1 or 2 when `tok` is a level label. 成本指标 and 满意度指标 are either: a label
+    directly followed by another label is the level-1 one."""
+    bare = h.key(tok.text)
+    bare = regex.sub(r"\d+(?:\.\d+)?分$", "", bare)
+    is1, is2 = bare in h.LEVEL1_LABELS, bare in h.LEVEL2_LABELS
+    if is1 and is2:
+        followed = nxt is not None and h.key(nxt.text) in h.LEVEL2_LABELS
+        return 1 if (followed or level1 is None or "分" in h.key(tok.text)) else 2
+    if is1:
+        return 1
+    return 2 if is2 else None
+
+
+def _closes_row(buffer: list[Text], nxt: Text | None) -> bool:
+    """Two numbers (weight, score) end the row unless a third number follows them."""
+    if len(buffer) < 4 or not (_plain_number(buffer[-1]) and _plain_number(buffer[-2])):
+        return False
+    return nxt is None or not _plain_number(nxt)
+
+
+def _plain_number(tok: Text) -> bool:
+    value = parse_value(tok.text)
+    return value.is_number and value.op is None and value.unit in (None, "分")
+
+
+def _emit(
+    buffer: list[Text], shape: _Shape, level1: Text | None, level2: Text | None, table: LocatedTable
+) -> None:
+    *middle, weight, score = buffer
+    target_width = 3 if shape.split_target and _split_target_at(middle) else 1
+    width = 1 + target_width + (1 if shape.basis else 0) + 1
+    extra = len(middle) - width
+    if extra < 0 and shape.basis:
+        width, extra = width - 1, extra + 1  # the basis cell was empty and vanished
+        shape = _Shape(shape.split_target, basis=False, reason=shape.reason)
+    if extra > 0 and shape.reason and table.indicators:
+        _add_reason(table, middle[:extra])
+        middle = middle[extra:]
+    elif extra != 0:
+        table.unparsed.append(_joined(buffer))
+        return
+    name, rest = middle[0], middle[1:]
+    target = _joined(rest[:target_width], " ")
+    rest = rest[target_width:]
+    basis = rest.pop(0) if shape.basis else None
+    table.indicators.append(
+        RawIndicator(
+            level1=level1,
+            level2=level2,
+            level3=name,
+            target=target,
+            actual=rest[0],
+            weight=weight,
+            score=score,
+            basis=basis,
+            reason=None,
+            page=name.page,
+            line=name.line,
+        )
+    )
+
+
+def _split_target_at(middle: list[Text]) -> bool:
+    return len(middle) >= 4 and bool(_OPERATOR_ONLY.match(middle[1].text.strip()))
+
+
+def _add_reason(table: LocatedTable, toks: list[Text]) -> None:
+    last = table.indicators[-1]
+    reason = _joined(toks, " ")
+    text = reason.text if last.reason is None else f"{last.reason.text} {reason.text}"
+    table.indicators[-1] = dataclasses.replace(last, reason=Text(text, reason.page, reason.line))
+
+
+def _flush(buffer: list[Text], may_be_reason: bool, table: LocatedTable) -> None:
+    """Tokens left over when a label or the end arrives: a reason, or unreadable."""
+    if not buffer:
+        return
+    if may_be_reason and table.indicators and len(buffer) == 1:
+        _add_reason(table, buffer)
+    else:
+        table.unparsed.append(_joined(buffer))
+    buffer.clear()
+
+
+def _joined(toks: list[Text], sep: str = " | ") -> Text:
+    return Text(sep.join(t.text for t in toks), toks[0].page, toks[0].line)
+
+
+_GRADE = regex.compile(r"^(优秀|良好|优|良|中|差|合格|不合格)$")
+
+
+def _total(toks: list[Text], table: LocatedTable) -> None:
+    numbers: list[str] = []
+    for tok in toks[:4]:
+        if parse_number(tok.text) is not None:
+            numbers.append(tok.text)
+        elif _GRADE.match(tok.text):
+            table.grade = tok.text
+            break
+        else:
+            break
+    if len(numbers) >= 2:
+        table.total_weight, table.total_score = numbers[0], numbers[1]
+    elif numbers:
+        table.total_score = numbers[0]

@@ -1,0 +1,210 @@
+"""Exact rows from invented 自评表 in the layouts real reports are published in.
+
+Each fixture under tests/fixtures/layouts/ reproduces one layout of shared/realworld with
+invented names and numbers; the planted errors are the only findings expected.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import DocResult, process_file
+from schemas.profile import Profile
+
+LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+Row = tuple[
+    str | None, float | None, str | None, str, str | None, str | None, float | None, float | None
+]
+
+
+def _rows(result: DocResult) -> list[Row]:
+    return [
+        (
+            r.level1,
+            r.level1_weight,
+            r.level2,
+            r.level3,
+            r.target_raw,
+            r.actual_raw,
+            r.weight,
+            r.score_stated,
+        )
+        for r in result.indicators
+    ]
+
+
+def _read(name: str, central: Profile) -> DocResult:
+    result = process_file(LAYOUTS / name, central)
+    assert result.document.status == "ok", result.document.error
+    assert len(result.tables) == 1
+    return result
+
+
+def test_flat_space_one_line(central: Profile) -> None:
+    """Whole table on one line, single spaces; weights in level-1 labels; bare actuals."""
+    result = _read("flat_space.txt", central)
+    assert _rows(result) == [
+        ("产出指标", 50.0, "数量指标", "养护道路里程", "≥40公里", "42", 10.0, 10.0),
+        ("产出指标", 50.0, "质量指标", "养护路段合格率", "≥95%", "96", 10.0, 10.0),
+        (
+            "产出指标",
+            50.0,
+            "时效指标",
+            "养护任务完成及时性",
+            "按季度完成",
+            "达成预期指标",
+            10.0,
+            10.0,
+        ),
+        ("产出指标", 50.0, "成本指标", "每公里养护成本", "≤2.8万元", "2.62", 10.0, 9.36),
+        ("产出指标", 50.0, "成本指标", "路面修补单价", "符合定额标准", "达成预期指标", 10.0, 10.0),
+        (
+            "效益指标",
+            30.0,
+            "社会效益指标",
+            "群众出行条件改善程度",
+            "明显改善",
+            "达成预期指标",
+            15.0,
+            15.0,
+        ),
+        (
+            "效益指标",
+            30.0,
+            "可持续影响指标",
+            "道路使用年限延长",
+            "有效延长",
+            "基本达到",
+            15.0,
+            12.0,
+        ),
+        ("满意度指标", 10.0, "满意度指标", "沿线群众满意度", "≥90%", "93", 10.0, 10.0),
+    ]
+    table = result.tables[0]
+    assert (table.project_name, table.department, table.implementer) == (
+        "农村道路养护项目",
+        "301-某县交通运输局",
+        "301002-某镇人民政府",
+    )
+    assert (table.budget_unit, table.budget_full_year, table.budget_executed) == (
+        "万元",
+        118.5,
+        110.2,
+    )
+    assert (table.exec_weight, table.exec_score_stated, table.total_stated) == (10.0, 9.3, 95.66)
+    assert result.indicators[3].reason == "按实际计价"
+    # a unitless actual is read in the target's unit, and says so in its confidence
+    assert result.indicators[0].parse_confidence == 0.9
+    assert Counter(f.code for f in result.findings) == {
+        "REVERSE_SCORED_AS_POSITIVE": 1,
+        "TOTAL_MISMATCH": 1,
+    }
+    assert table.total_recomputed == 96.3
+
+
+def test_pipe_rows_with_split_target(central: Profile) -> None:
+    """`a | b |` rows broken mid-table; 指标性质 | 指标值 | 度量单位 in three cells; ≧ ═ ≦."""
+    result = _read("pipe_rows.txt", central)
+    assert _rows(result) == [
+        ("产出指标", None, "数量指标", "受助学生人数", "≧ 820 人", "815", 10.0, 10.0),
+        ("产出指标", None, "质量指标", "食品安全抽检合格率", "═ 100 %", "100%", 10.0, 10.0),
+        ("产出指标", None, "时效指标", "补助资金发放及时率", "≧ 95 %", "90%", 10.0, 9.47),
+        ("产出指标", None, "成本指标", "每生每天补助标准", "≦ 5 元", "5元", 10.0, 10.0),
+        ("效益指标", None, "社会效益 指标", "学生营养状况改善", "有效", "有效", 30.0, 30.0),
+        ("满意度指标", None, "服务对象满意度指标等", "家长满意度", "≧ 90 %", "96%", 10.0, 10.0),
+        ("满意度指标", None, "服务对象满意度指标等", "学生满意度", "≧ 90 %", "88%", 10.0, 9.0),
+    ]
+    table = result.tables[0]
+    # the budget row lost a cell: the % cell anchors the rest (年初预算数 unknown, not guessed)
+    assert (table.budget_initial, table.budget_full_year, table.budget_executed) == (
+        None,
+        512300.0,
+        498750.5,
+    )
+    assert (table.budget_unit, table.exec_rate_stated, table.exec_score_stated) == (
+        "元",
+        0.9736,
+        9.74,
+    )
+    assert (table.total_stated, table.grade_stated, table.total_recomputed) == (98.21, "优", 98.93)
+    scores = {
+        (f.code, f.stated, f.recomputed) for f in result.findings if f.code == "SCORE_MISMATCH"
+    }
+    assert scores == {("SCORE_MISMATCH", "10.00", "9.94"), ("SCORE_MISMATCH", "9.00", "9.78")}
+    assert Counter(f.code for f in result.findings) == {"SCORE_MISMATCH": 2, "TOTAL_MISMATCH": 1}
+
+
+def test_cell_per_line_pipe_with_empty_template_rows(central: Profile) -> None:
+    """One cell per line ending in `|`; empty placeholder rows; empty 主管部门/实施单位."""
+    result = _read("pipe_cells.txt", central)
+    assert _rows(result) == [
+        ("产出指标", None, "数量指标", "窗口服务事项办理量", "≥12000件", "13560件", 20.0, 20.0),
+        ("产出指标", None, "质量指标", "办件差错率", "≤1%", "1.6%", 20.0, 12.5),
+        ("产出指标", None, "成本指标", "运行维护费", "≤80万元", "76万元", 10.0, 10.0),
+        ("效益指标", None, "社会效益 指标", "群众办事便利度", "明显提升", "部分达成", 20.0, 16.0),
+        ("满意度指标", None, "服务对象满意度指标", "办事群众满意度", "≥95%", "98%", 20.0, 20.0),
+    ]
+    table = result.tables[0]
+    assert (table.department, table.implementer, table.year) == (None, None, 2022)
+    assert (table.budget_full_year, table.budget_executed, table.budget_unit) == (
+        80.0,
+        76.0,
+        "万元",
+    )
+    assert str(table.budget_executed_yuan) == "760000.0000"
+    assert result.indicators[1].reason == "差错集中在四季度"
+    assert result.findings == []  # arithmetic and rules agree everywhere
+
+
+def test_grid_with_other_header_words(central: Profile) -> None:
+    """指标名称 / 目标值 / 实际值 / 权重 / 自评得分 / 未完成原因; 调整后预算数; 合计; 元."""
+    result = _read("grid_synonyms.txt", central)
+    assert _rows(result) == [
+        ("产出指标", 40.0, "数量指标", "服务老人人次", "不少于3000人次", "3120人次", 20.0, 20.0),
+        ("产出指标", 40.0, "时效指标", "补贴发放及时率", "100%", "92%", 20.0, 20.0),
+        ("效益指标", 30.0, "社会效益指标", "老人生活质量", "逐步提高", "基本达到", 30.0, 24.0),
+        ("满意度指标", 10.0, "满意度指标", "老人满意度", "≥90%", "91%", 10.0, 10.0),
+    ]
+    timely = result.indicators[1]
+    # no comparator printed: a rate that is not a cost is read as >=, and flagged as inferred
+    assert (timely.target_op, timely.target_op_inferred, timely.parse_confidence) == (
+        ">=",
+        True,
+        0.8,
+    )
+    assert timely.reason == "第四季度延迟发放"
+    table = result.tables[0]
+    assert (table.budget_initial, table.budget_full_year, table.budget_executed) == (
+        250000.0,
+        240000.0,
+        228000.0,
+    )
+    assert (table.exec_weight, table.exec_score_recomputed, table.total_stated) == (
+        20.0,
+        19.0,
+        93.0,
+    )
+    assert Counter(f.code for f in result.findings) == {"SCORE_MISMATCH": 1, "TOTAL_MISMATCH": 1}
+
+
+@pytest.mark.parametrize("name", ["flat_space.txt", "pipe_rows.txt", "pipe_cells.txt"])
+def test_flattened_layouts_leave_no_unread_cells(name: str, central: Profile) -> None:
+    result = _read(name, central)
+    assert not [f for f in result.findings if f.code in {"ROW_UNPARSED", "TABLE_UNPARSED"}]
+
+
+def test_unalignable_cells_are_reported_not_guessed(tmp_path: Path, central: Profile) -> None:
+    text = (LAYOUTS / "flat_space.txt").read_text(encoding="utf-8")
+    # drop the actual of one row: its cells no longer form a row
+    broken = tmp_path / "broken.txt"
+    broken.write_text(
+        text.replace("养护路段合格率 ≥95% 96 10 10", "养护路段合格率 ≥95% 10 10"), "utf-8"
+    )
+    result = process_file(broken, central)
+    names = [r.level3 for r in result.indicators]
+    assert "养护路段合格率" not in names and len(names) == 7
+    unread = [f for f in result.findings if f.code == "ROW_UNPARSED"]
+    assert [f.stated for f in unread] == ["养护路段合格率 | ≥95% | 10 | 10"]
