@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline.claims_rules import Check, Draft, draft, fmt, in_unit
-from pipeline.claims_text import COUNT_UNITS, MONEY_FACTORS, Entry, Sentence
+from pipeline.claims_text import COUNT_UNITS, MONEY_FACTORS, Entry, Sentence, lexicon
 from schemas.tables import EvalTableRow
 
 # What a count of tables is called in the prose, by EvalTableRow.kind.
@@ -23,6 +23,7 @@ SAME_AMOUNT = 0.10
 def cross_table_claims(
     sentences: Sequence[Sentence], tables: Sequence[EvalTableRow]
 ) -> list[Draft]:
+    """A count of tables and the budget figures after it, against the tables of that kind."""
     out: list[Draft] = []
     for i, sentence in enumerate(sentences):
         entries = [e for e in sentence.entries if not e.delta and not e.approx]
@@ -40,7 +41,10 @@ def cross_table_claims(
 
 
 def _table_kind(entry: Entry) -> str | None:
+    """Which tables a count like `预算绩效评价项目8个` counts, if it counts self-evaluations."""
     if entry.number.unit != "个" or "绩效" not in entry.subject:
+        return None
+    if any(w in entry.subject for w in lexicon()["not_self_evaluation"]):
         return None
     for kind, words in TABLE_KINDS.items():
         if any(w in entry.subject for w in words):

@@ -192,6 +192,11 @@ def test_total_after_its_items(
     ]
 
 
+def test_counts_of_other_evaluations_are_not_table_counts(central: Profile) -> None:
+    doc = doc_of("本年度开展重点绩效评价项目3个，涉及资金1,200.00万元；绩效目标审核项目12个。")
+    assert extract_claims(doc, INVENTED_TABLES, central.grade_of) == []
+
+
 def test_growth_from_zero_is_100_percent(central: Profile) -> None:
     claims = claims_in(central, "培训支出为12.00万元，比上年增加12.00万元，增长100.00%。")
     assert [(c.kind, c.stated, c.recomputed, c.consistent) for c in claims] == [
