@@ -17,24 +17,81 @@ class Code:
 
 
 _CODES = [
-    Code("SCORE_MISMATCH", "error", "得分与规则不符", "printed row score outside the recomputed interval"),
-    Code("REVERSE_SCORED_AS_POSITIVE", "error", "反向指标按正向计分",
-         "a ceiling (<=) target scored as actual/target"),
+    Code(
+        "SCORE_MISMATCH",
+        "error",
+        "得分与规则不符",
+        "printed row score outside the recomputed interval",
+    ),
+    Code(
+        "REVERSE_SCORED_AS_POSITIVE",
+        "error",
+        "反向指标按正向计分",
+        "a ceiling (<=) target scored as actual/target",
+    ),
     Code("SCORE_EXCEEDS_WEIGHT", "error", "得分超过分值", "printed score larger than the weight"),
-    Code("TOTAL_ARITHMETIC", "error", "总分与各项之和不符",
-         "printed rows and budget score do not add up to the printed total"),
-    Code("TOTAL_MISMATCH", "error", "总分与复核不符", "recomputed total differs from the printed one"),
-    Code("EXEC_RATE_MISMATCH", "warning", "执行率计算错误", "printed execution rate ≠ executed / full year"),
-    Code("EXEC_SCORE_MISMATCH", "error", "预算执行得分错误", "printed budget score ≠ weight × rate"),
-    Code("WEIGHT_SUM_NOT_100", "warning", "分值合计不为100", "weights (budget + rows) do not sum to 100"),
+    Code(
+        "TOTAL_ARITHMETIC",
+        "error",
+        "总分与各项之和不符",
+        "printed rows and budget score do not add up to the printed total",
+    ),
+    Code(
+        "TOTAL_MISMATCH", "error", "总分与复核不符", "recomputed total differs from the printed one"
+    ),
+    Code(
+        "EXEC_RATE_MISMATCH",
+        "warning",
+        "执行率计算错误",
+        "printed execution rate ≠ executed / full year",
+    ),
+    Code(
+        "EXEC_SCORE_MISMATCH", "error", "预算执行得分错误", "printed budget score ≠ weight × rate"
+    ),
+    Code(
+        "WEIGHT_SUM_NOT_100",
+        "warning",
+        "分值合计不为100",
+        "weights (budget + rows) do not sum to 100",
+    ),
     Code("DUPLICATE_ROW", "warning", "重复指标", "the same indicator printed twice, identically"),
-    Code("DUPLICATE_ROW_CONFLICT", "error", "重复指标得分不一",
-         "the same indicator printed twice with different actuals or scores"),
-    Code("GRADE_MISMATCH", "error", "等级与得分不符", "printed grade does not match the score band"),
-    Code("UNIT_MISMATCH", "warning", "单位不一致", "target and actual in units that do not convert"),
-    Code("UNPARSEABLE_VALUE", "warning", "数值无法解析", "a target or actual that the value grammar cannot read"),
+    Code(
+        "DUPLICATE_ROW_CONFLICT",
+        "error",
+        "重复指标得分不一",
+        "the same indicator printed twice with different actuals or scores",
+    ),
+    Code(
+        "GRADE_MISMATCH", "error", "等级与得分不符", "printed grade does not match the score band"
+    ),
+    Code(
+        "UNIT_MISMATCH", "warning", "单位不一致", "target and actual in units that do not convert"
+    ),
+    Code(
+        "UNPARSEABLE_VALUE",
+        "warning",
+        "数值无法解析",
+        "a target or actual that the value grammar cannot read",
+    ),
     Code("PLACEHOLDER_FIELD", "info", "字段未填写", "a field whose value is its own label"),
-    Code("TEXT_LAYER_UNREADABLE", "warning", "文字层无法读取", "a PDF page whose text cannot be decoded"),
+    Code(
+        "TEXT_LAYER_UNREADABLE",
+        "warning",
+        "文字层无法读取",
+        "a PDF page whose text cannot be decoded",
+    ),
+    Code(
+        "ROW_UNPARSED",
+        "warning",
+        "表格行无法识别",
+        "cells inside a table that could not be aligned to a row; kept raw, not guessed",
+    ),
+    Code(
+        "TABLE_UNPARSED",
+        "warning",
+        "自评表无法识别",
+        "a 自评表 whose indicator rows could not be read at all",
+    ),
     Code("CLAIM_MISMATCH", "error", "文字陈述数据不符", "a number in the narrative does not hold"),
     Code(
         "LEVEL1_WEIGHT_MISMATCH",
