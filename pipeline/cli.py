@@ -13,6 +13,7 @@ import click
 from parsers.limits import Limits
 from pipeline import __version__, dictionary, query
 from pipeline.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
+from pipeline.rescore import rescore_dataset
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
 from schemas.tables import TABLES, DocumentRow
@@ -238,3 +239,35 @@ def schema_command(tables: tuple[str, ...], fmt: str) -> None:
     """Print the data dictionary (column, Chinese label, type, meaning) of TABLES (default all)."""
     text = dictionary.render(cast(dictionary.DictFormat, fmt), list(tables) or None)
     click.echo(text, nl=False)
+
+
+@main.command("rescore")
+@click.option(
+    "--data", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Dataset folder written by `ziping ingest`.",
+)  # fmt: skip
+@click.option(
+    "--profile", required=True, callback=_profile,
+    help="Scoring profile to apply: a bundled name or a path to a .toml file.",
+)  # fmt: skip
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Write the rescored dataset here instead of rewriting --data in place.",
+)  # fmt: skip
+def rescore_command(data: Path, profile: Profile, out: Path | None) -> None:
+    """Re-score a stored dataset under another profile, without re-parsing any file.
+
+    Score columns and score findings are recomputed; findings from parsing and claims are kept.
+    Ids stay the same, so two rescored copies (--out) compare row by row.
+
+    Example: ziping rescore --data data/parquet --profile provincial --out data/provincial
+    """
+    summary = rescore_dataset(data, profile, out)
+    click.echo(
+        f"profile: {summary.profile}  documents: {summary.documents}  tables: {summary.tables}"
+        f"  indicator rows: {summary.indicators}"
+    )
+    click.echo(f"findings: {summary.findings_by_code.total()} ({summary.kept} kept from parsing)")
+    for code, count in sorted(summary.findings_by_code.items(), key=lambda kv: (-kv[1], kv[0])):
+        click.echo(f"  {code:<28} {count}")
+    click.echo(f"dataset: {out or data}")
