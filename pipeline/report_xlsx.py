@@ -12,17 +12,20 @@ Extracted text is always written as text: openpyxl would store `=2717元` or
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
+from openpyxl.worksheet.filters import AutoFilter
 
 from pipeline.report_model import SEVERITY_ZH, FindingView, Report, RowView, TableView
 from schemas.tables import columns
@@ -114,67 +117,99 @@ def cell_value(value: Any) -> Any:
     return value
 
 
-def write_sheet(
-    ws: Worksheet,
-    cols: Sequence[Column],
-    rows: Iterable[Sequence[Any]],
-    fills: Iterable[dict[int, PatternFill]] | None = None,
-) -> None:
-    """Header row (bold, frozen, autofilter), then `rows`; `fills` colours cells per row."""
-    ws.append([c.zh for c in cols])
-    for cell in ws[1]:
+class _Layout(Protocol):
+    auto_filter: AutoFilter
+    column_dimensions: DimensionHolder[str, ColumnDimension]
+
+
+def _layout(ws: WriteOnlyWorksheet) -> _Layout:
+    """The sheet's filter and column widths: `Worksheet._setup` gives write-only sheets these
+    too (openpyxl writes them out), but the type stubs leave them off."""
+    return cast(_Layout, ws)
+
+
+def _cell(ws: WriteOnlyWorksheet, value: Any, fmt: str | None, fill: PatternFill | None) -> Cell:
+    cell = WriteOnlyCell(ws, value=cell_value(value))
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the document printed
+    elif fmt:
+        cell.number_format = fmt
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def _bold(
+    ws: WriteOnlyWorksheet, values: Sequence[Any], fill: PatternFill | None = None
+) -> list[Cell]:
+    cells = [_cell(ws, v, None, fill) for v in values]
+    for cell in cells:
         cell.font = Font(bold=True)
-        cell.fill = HEADER
         cell.alignment = Alignment(vertical="top", wrap_text=True)
-    fill_rows = iter(fills) if fills is not None else None
-    for r, values in enumerate(rows, start=2):
-        row_fills = next(fill_rows, {}) if fill_rows is not None else {}
-        for c, (col, value) in enumerate(zip(cols, values, strict=True), start=1):
-            cell = ws.cell(row=r, column=c, value=cell_value(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the document printed
-            if col.number_format and not isinstance(value, str):
-                cell.number_format = col.number_format
-            if c in row_fills:
-                cell.fill = row_fills[c]
+    return cells
+
+
+def write_sheet(
+    wb: Workbook,
+    title: str,
+    cols: Sequence[Column],
+    rows: Sequence[Sequence[Any]],
+    fills: Sequence[dict[int, PatternFill]] | None = None,
+) -> WriteOnlyWorksheet:
+    """A sheet of header row (bold, frozen, autofilter) and `rows`; `fills` colours cells.
+
+    The workbook is write-only (rows stream to disk, memory stays flat for 100k rows), so
+    everything about the layout is set before the first row is appended.
+    """
+    ws = wb.create_sheet(title)
+    if not isinstance(ws, WriteOnlyWorksheet):
+        raise TypeError("write_sheet needs a Workbook(write_only=True)")
+    _widths(ws, cols, rows)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(ws.max_row, 1)}"
-    _widths(ws, cols)
+    _layout(ws).auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(rows) + 1}"
+    ws.append(_bold(ws, [c.zh for c in cols], HEADER))
+    for r, values in enumerate(rows):
+        row_fills = fills[r] if fills is not None else {}
+        ws.append(
+            [
+                _cell(ws, value, col.number_format, row_fills.get(c))
+                for c, (col, value) in enumerate(zip(cols, values, strict=True), start=1)
+            ]
+        )
+    return ws
 
 
-def _widths(ws: Worksheet, cols: Sequence[Column]) -> None:
+def _widths(ws: WriteOnlyWorksheet, cols: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
     """Column widths from the header and the first rows, in display columns (CJK is two)."""
-    for index, col in enumerate(cols, start=1):
-        letter = get_column_letter(index)
-        sample = [ws.cell(row=r, column=index).value for r in range(1, min(ws.max_row, 200) + 1)]
-        longest = max(_display_width(str(v)) for v in sample if v is not None) if sample else 8
-        ws.column_dimensions[letter].width = col.width or min(max(longest + 2, 8), 50)
+    for index, col in enumerate(cols):
+        sample = [col.zh, *(r[index] for r in rows[:200])]
+        longest = max(_display_width(str(v)) for v in sample if v is not None)
+        width = col.width or min(max(longest + 2, 8), 50)
+        _layout(ws).column_dimensions[get_column_letter(index + 1)].width = width
 
 
 def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _summary(ws: Worksheet, report: Report) -> None:
-    cols = [Column("item", "项目", width=30), Column("value", "数量", "0", 10)]
-    rows: list[list[Any]] = [
-        ["文档 documents", len(report.documents)],
-        *[[f"  状态 {k}", v] for k, v in report.status_counts.items()],
-        ["自评表 tables", len(report.tables)],
-        ["指标行 indicator rows", report.n_indicators],
-        ["问题 findings", len(report.findings)],
-        *[[f"  {SEVERITY_ZH.get(k, k)} {k}", v] for k, v in report.by_severity.items()],
-        ["总分与复核不符的自评表", len(report.total_diffs)],
+def _summary(wb: Workbook, report: Report) -> None:
+    cols = [
+        Column("item", "项目", width=30),
+        Column("value", "数量", "0", 10),
+        Column("zh", "说明", width=24),
+        Column("severity", "严重程度", width=10),
     ]
-    write_sheet(ws, cols, rows)
-    start = ws.max_row + 2
-    ws.cell(row=start, column=1, value="问题代码").font = Font(bold=True)
-    for offset, head in enumerate(("数量", "说明", "严重程度"), start=2):
-        ws.cell(row=start, column=offset, value=head).font = Font(bold=True)
-    for i, c in enumerate(report.by_code, start=start + 1):
-        for j, value in enumerate((c.code, c.count, c.zh, SEVERITY_ZH.get(c.severity)), start=1):
-            ws.cell(row=i, column=j, value=value)
-    ws.column_dimensions["C"].width = 24
+    rows: list[list[Any]] = [
+        ["文档 documents", len(report.documents), None, None],
+        *[[f"  状态 {k}", v, None, None] for k, v in report.status_counts.items()],
+        ["自评表 tables", len(report.tables), None, None],
+        ["指标行 indicator rows", report.n_indicators, None, None],
+        ["问题 findings", len(report.findings), None, None],
+        *[[f"  {SEVERITY_ZH.get(k, k)} {k}", v, None, None] for k, v in report.by_severity.items()],
+        ["总分与复核不符的自评表", len(report.total_diffs), None, None],
+    ]
+    codes = [[c.code, c.count, c.zh, SEVERITY_ZH.get(c.severity)] for c in report.by_code]
+    write_sheet(wb, "汇总", cols, [*rows, [None] * 4, *codes])
 
 
 FINDING_CONTEXT = [
@@ -186,7 +221,7 @@ FINDING_CONTEXT = [
 ]
 
 
-def _findings(ws: Worksheet, report: Report) -> None:
+def _findings(wb: Workbook, report: Report) -> None:
     base = {c.key: c for c in declared("findings")}
     order = ["severity", "code", *[c.key for c in FINDING_CONTEXT], "stated", "recomputed"]
     order += ["delta", "message", "message_en", "path", "page", "line"]
@@ -208,7 +243,7 @@ def _findings(ws: Worksheet, report: Report) -> None:
         {1: SEVERITY_FILL[f.severity]} if f.severity in SEVERITY_FILL else {}
         for f in report.findings
     ]
-    write_sheet(ws, cols, [values(f) for f in report.findings], fills)
+    write_sheet(wb, "问题清单", cols, [values(f) for f in report.findings], fills)
 
 
 def _row_fills(view: RowView, cols: Sequence[Column]) -> dict[int, PatternFill]:
@@ -223,7 +258,7 @@ def _row_fills(view: RowView, cols: Sequence[Column]) -> dict[int, PatternFill]:
     return fills
 
 
-def _indicators(ws: Worksheet, report: Report) -> None:
+def _indicators(wb: Workbook, report: Report) -> None:
     context = [
         Column("path", "文件路径"),
         Column("project_name", "项目名称"),
@@ -234,15 +269,15 @@ def _indicators(ws: Worksheet, report: Report) -> None:
     views = [(t, v) for t in report.tables for v in t.rows]
 
     def values(table: TableView, view: RowView) -> list[Any]:
-        doc_path = next((d.row["path"] for d in report.documents if table in d.tables), None)
         codes = ",".join(sorted({f.code for f in view.findings}))
-        head = [doc_path, table.row["project_name"], table.row["implementer"], codes]
+        head = [table.path, table.row["project_name"], table.row["implementer"], codes]
         return head + [view.row[c.key] for c in cols[len(context) :]]
 
-    write_sheet(ws, cols, [values(t, v) for t, v in views], [_row_fills(v, cols) for _, v in views])
+    rows = [values(t, v) for t, v in views]
+    write_sheet(wb, "指标明细", cols, rows, [_row_fills(v, cols) for _, v in views])
 
 
-def _tables(ws: Worksheet, report: Report) -> None:
+def _tables(wb: Workbook, report: Report) -> None:
     context = [Column("number", "编号"), Column("codes", "问题代码")]
     cols = [*context, *declared("eval_tables")]
     keys = [c.key for c in cols]
@@ -254,15 +289,15 @@ def _tables(ws: Worksheet, report: Report) -> None:
         codes = ",".join(sorted({f.code for f in t.findings}))
         return [f"T{t.number}", codes, *[t.row[k] for k in keys[len(context) :]]]
 
-    write_sheet(ws, cols, [values(t) for t in report.tables], [fills(t) for t in report.tables])
+    rows = [values(t) for t in report.tables]
+    write_sheet(wb, "自评表", cols, rows, [fills(t) for t in report.tables])
 
 
 def write(report: Report, target: Path) -> None:
     """Write the workbook for `report` to `target`."""
-    wb = Workbook()
-    wb.remove(wb.worksheets[0])  # the unnamed default sheet
-    _summary(wb.create_sheet("汇总"), report)
-    _findings(wb.create_sheet("问题清单"), report)
-    _indicators(wb.create_sheet("指标明细"), report)
-    _tables(wb.create_sheet("自评表"), report)
+    wb = Workbook(write_only=True)
+    _summary(wb, report)
+    _findings(wb, report)
+    _indicators(wb, report)
+    _tables(wb, report)
     wb.save(target)

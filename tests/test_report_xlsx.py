@@ -55,6 +55,7 @@ def test_sheets_and_headers(workbook: Workbook) -> None:
     for ws in workbook.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref, ws.title
+        assert ws.column_dimensions["A"].width >= 8, ws.title  # sized to the text
 
 
 def test_summary_counts(workbook: Workbook) -> None:
