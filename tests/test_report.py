@@ -12,9 +12,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from matplotlib.figure import Figure
 
 from pipeline import report_pages
+from pipeline.cli import main
 from pipeline.report import FILES, write_report
 from schemas.errors import ZipingError
 from tests.test_report_fixtures import (
@@ -172,3 +174,16 @@ def png_height(uri: str) -> int:
     """Height from the PNG header (bytes 20-24 of the IHDR chunk)."""
     raw = base64.b64decode(uri.split(",", 1)[1])
     return int.from_bytes(raw[20:24], "big")
+
+
+def test_report_command(tmp_path: Path) -> None:
+    data = build_dataset(tmp_path / "data")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["report", "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)  # no temp files left
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    failed = CliRunner().invoke(main, ["report", "--data", str(empty), "--out", str(out)])
+    assert failed.exit_code == 1
+    assert failed.output.startswith("Error: ") and "ziping ingest" in failed.output
