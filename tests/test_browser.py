@@ -150,3 +150,20 @@ def test_no_script_from_the_data_runs(page: tuple[Page, list[str]], tmp_path: Pa
     view.locator("article.document").last.scroll_into_view_if_needed()
     view.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
     assert dialogs == []
+
+
+def test_filter_is_kept_in_the_address(browser: Browser, report_html: Path) -> None:
+    """diff.html#filter?code=… opens filtered, so an auditor can send a colleague the view."""
+    context = browser.new_context()
+    view = context.new_page()
+    view.goto(report_html.as_uri() + "#filter?code=REVERSE_SCORED_AS_POSITIVE")
+    assert set(visible_codes(view)) == {"REVERSE_SCORED_AS_POSITIVE"}
+    view.select_option("#filter-severity", "error")
+    assert view.evaluate("location.hash") == (
+        "#filter?code=REVERSE_SCORED_AS_POSITIVE&severity=error"
+    )
+    fresh = context.new_page()
+    fresh.goto(report_html.as_uri() + "#filter?code=%3Cscript%3E")  # unknown value: ignored
+    total = fresh.eval_on_selector_all("#findings tbody tr", "rows => rows.length")
+    assert len(visible_codes(fresh)) == total
+    context.close()

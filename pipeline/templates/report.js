@@ -1,5 +1,6 @@
 // Filter and sort the findings table. Reads only data-* attributes and textContent and never
 // writes HTML, so nothing taken from a document can become markup or script here.
+// The filter lives in the address (diff.html#filter?code=TOTAL_MISMATCH) so it can be shared.
 (function () {
   "use strict";
   var table = document.getElementById("findings");
@@ -18,6 +19,23 @@
       if (keep) { shown += 1; }
     });
     count.textContent = String(shown);
+  }
+
+  function remember() {
+    var params = new URLSearchParams();
+    selects.forEach(function (s) { if (s.value) { params.set(s.getAttribute("data-filter"), s.value); } });
+    var query = params.toString();
+    history.replaceState(null, "", query ? "#filter?" + query : location.pathname + location.search);
+  }
+
+  function restore() {
+    if (location.hash.indexOf("#filter?") !== 0) { return; }
+    var params = new URLSearchParams(location.hash.slice("#filter?".length));
+    selects.forEach(function (s) {
+      var wanted = params.get(s.getAttribute("data-filter"));
+      var known = Array.prototype.some.call(s.options, function (o) { return o.value === wanted; });
+      if (wanted !== null && known) { s.value = wanted; }
+    });
   }
 
   function sortKey(row, index, numeric) {
@@ -42,7 +60,9 @@
     rows.forEach(function (r) { body.appendChild(r); });
   }
 
-  selects.forEach(function (s) { s.addEventListener("change", apply); });
+  selects.forEach(function (s) {
+    s.addEventListener("change", function () { apply(); remember(); });
+  });
   Array.prototype.forEach.call(table.tHead.querySelectorAll("th[data-sort]"), function (th) {
     th.addEventListener("click", function () { sortBy(th); });
   });
@@ -51,7 +71,9 @@
     reset.addEventListener("click", function () {
       selects.forEach(function (s) { s.value = ""; });
       apply();
+      remember();
     });
   }
+  restore();
   apply();
 }());
