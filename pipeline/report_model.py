@@ -30,6 +30,7 @@ ROW_CELLS: dict[str, frozenset[str]] = {
     "UNPARSEABLE_VALUE": frozenset({"target", "actual"}),
     "DUPLICATE_ROW": frozenset({"row"}),
     "DUPLICATE_ROW_CONFLICT": frozenset({"row", "score"}),
+    "MISSING_SCORE": frozenset({"score"}),
 }
 # Which fields of a table's header, budget block or total row a table-level code points at.
 TABLE_FIELDS: dict[str, frozenset[str]] = {
@@ -39,6 +40,8 @@ TABLE_FIELDS: dict[str, frozenset[str]] = {
     "EXEC_SCORE_MISMATCH": frozenset({"exec_score"}),
     "WEIGHT_SUM_NOT_100": frozenset({"weight_sum"}),
     "GRADE_MISMATCH": frozenset({"grade"}),
+    "EXEC_RATE_OVER_100": frozenset({"exec_rate"}),
+    "BUDGET_ROWS_INCONSISTENT": frozenset({"budget"}),
 }
 PLACEHOLDER_FIELDS = ("project_name", "department", "implementer")
 

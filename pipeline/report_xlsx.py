@@ -49,6 +49,7 @@ TABLE_MARK_COLUMNS = {
     "exec_score": ("exec_score_stated",),
     "weight_sum": ("weight_sum",),
     "grade": ("grade_stated",),
+    "budget": ("budget_initial", "budget_full_year", "budget_executed"),
     "project_name": ("project_name",),
     "department": ("department",),
     "implementer": ("implementer",),
