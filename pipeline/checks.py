@@ -459,7 +459,7 @@ def _level1_weights(
                     f"weigh {_n(total)}",
                 ),
                 members[0],
-                (total, printed),
+                (printed, total),
                 "level1",
             )
 

@@ -126,7 +126,10 @@ def _load_merged(name_or_path: str | Path, seen: tuple[str, ...]) -> tuple[dict[
         raise ProfileError(f"{source}: extends loops back ({' -> '.join((*seen, source))})")
     relative = Path(source).parent / base if not source.startswith("bundled") else None
     parent = relative if relative is not None and relative.exists() else base
-    base_data, _ = _load_merged(parent, (*seen, source))
+    try:
+        base_data, _ = _load_merged(parent, (*seen, source))
+    except ProfileError as exc:
+        raise ProfileError(f"{source}: extends = {base!r}: {exc}") from exc
     return _merge(base_data, data), source
 
 
