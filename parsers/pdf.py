@@ -30,7 +30,7 @@ from pdfminer.psparser import PSException
 
 from parsers import _pdfcells
 from parsers._pdfgrid import Item, RawTable, continues, stitch, to_table
-from parsers._text import is_wide, join_lines
+from parsers._text import join_lines
 from schemas import Document, Notice, Paragraph, ParseError
 from schemas.ir import Block
 
@@ -48,6 +48,9 @@ _AUTOSPACE = re.compile(
     r"(?<=[\u2e80-\u9fff\uff00-\uffef]) (?=[0-9A-Za-z%.+\-])|"
     r"(?<=[0-9A-Za-z%.]) (?=[\u2e80-\u9fff\uff00-\uffef])"
 )
+
+
+_WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
 @dataclass
@@ -192,7 +195,8 @@ def _text_items(page: _Page) -> list[Item]:
 
 
 def _width(text: str) -> int:
-    return sum(2 if is_wide(ch) else 1 for ch in text)
+    """Display width in half-width units: wide (CJK) characters count two."""
+    return len(text) + len(_WIDE.findall(text))
 
 
 def _table_items(data: bytes, path: str, pages: list[_Page]) -> dict[int, list[Item]]:
