@@ -48,8 +48,14 @@ def findings_by_code(report: Report) -> str | None:
     return _svg(fig, "by-code")
 
 
+MAX_TOTALS = 40  # dumbbells in one chart; beyond that, the largest gaps
+
+
 def totals(report: Report) -> str | None:
-    """Printed vs recomputed total per table (dumbbells); None when no table has both."""
+    """Printed vs recomputed total per table (dumbbells); None when no table has both.
+
+    A batch with more tables than fit shows the MAX_TOTALS largest gaps, in table order.
+    """
     pairs = [
         (t.number, t.row["total_stated"], t.row["total_recomputed"])
         for t in report.tables
@@ -57,6 +63,9 @@ def totals(report: Report) -> str | None:
     ]
     if not pairs:
         return None
+    if len(pairs) > MAX_TOTALS:
+        largest = sorted(pairs, key=lambda p: -abs(p[1] - p[2]))[:MAX_TOTALS]
+        pairs = sorted(largest)
     fig = Figure(figsize=(6.4, 0.35 * len(pairs) + 1.0))
     ax = fig.add_subplot()
     for y, (_, stated, recomputed) in enumerate(reversed(pairs)):

@@ -136,6 +136,7 @@ class Report:
     findings: list[FindingView]
     n_indicators: int
     has_claims: bool
+    last_run: Record | None = None  # the latest `ziping ingest` run, when runs are recorded
 
     @property
     def tables(self) -> list[TableView]:
@@ -160,7 +161,9 @@ class Report:
 
     @property
     def total_diffs(self) -> list[TableView]:
-        return [t for t in self.tables if t.total_differs]
+        """Tables whose printed total differs from the recomputed one, largest gap first."""
+        differ = [t for t in self.tables if t.total_differs]
+        return sorted(differ, key=lambda t: -abs(t.row["total_stated"] - t.row["total_recomputed"]))
 
     @property
     def score_deltas(self) -> list[float]:
@@ -207,6 +210,7 @@ def build(data: Path) -> Report:
         findings=findings,
         n_indicators=len(rows),
         has_claims="claims" in dataset.present(data),
+        last_run=max(dataset.read_rows(data, "runs"), key=lambda r: r["started_at"], default=None),
     )
 
 

@@ -8,6 +8,7 @@ import hashlib
 import html as html_lib
 import io
 import re
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from pipeline import report_pages
 from pipeline.cli import main
 from pipeline.report import FILES, write_report
 from schemas.errors import ZipingError
+from schemas.tables import RunRow
 from tests.test_report_fixtures import (
     DOC_OK,
     FORMULA,
@@ -187,3 +189,23 @@ def test_report_command(tmp_path: Path) -> None:
     failed = CliRunner().invoke(main, ["report", "--data", str(empty), "--out", str(out)])
     assert failed.exit_code == 1
     assert failed.output.startswith("Error: ") and "ziping ingest" in failed.output
+
+
+def test_last_run_is_shown(tmp_path: Path) -> None:
+    data = build_dataset(tmp_path / "data")
+    run = RunRow(
+        run_id="r1",
+        started_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
+        finished_at=None,
+        version="9.9.9",
+        profile="central",
+        documents_seen=3,
+        skipped=0,
+        ok=2,
+        failed=1,
+    )
+    write(data, "runs", [run])
+    write_report(data, tmp_path / "out")
+    html = (tmp_path / "out" / "diff.html").read_text("utf-8")
+    assert "最近导入 2026-01-02 03:04 UTC, ziping 9.9.9" in html
+    assert "失败 1" in html and "未完成" in html
