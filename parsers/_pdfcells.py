@@ -100,6 +100,8 @@ def line_text(line: list[Char]) -> str:
     prev: Char | None = None
     for ch in line:
         text = ch["text"]
+        if prev is not None and text == prev["text"] and abs(ch["x0"] - prev["x0"]) < 1:
+            continue  # the same glyph printed twice, a little offset: fake bold
         if prev is not None and parts and text.strip() and parts[-1].strip():
             gap = ch["x0"] - prev["x1"]
             latin = not is_wide(text[0]) and not is_wide(parts[-1][-1])

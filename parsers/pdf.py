@@ -9,10 +9,10 @@ pdfium's text ~1 ms):
 2. pdfplumber's table finder, only on ruled pages, each page closed after use so that its
    parsed objects are freed (pdfplumber otherwise keeps every page it has touched).
 
-Text pages give one `Paragraph` per text line, wrapped lines of a full-width text column
-joined CJK-aware. A page whose glyphs do not map to Unicode (`(cid:NN)`, no ToUnicode) or
-that holds only images gives a TEXT_LAYER_UNREADABLE notice instead of text. `page` is
-1-based; `line` is None (a PDF has pages, not source lines).
+Text pages give one `Paragraph` per text line, wrapped lines of Chinese prose in a
+full-width text column joined CJK-aware. A page whose glyphs do not map to Unicode
+(`(cid:NN)`, no ToUnicode) or that holds only images gives a TEXT_LAYER_UNREADABLE notice
+instead of text. `page` is 1-based; `line` is None (a PDF has pages, not source lines).
 """
 
 from __future__ import annotations
@@ -185,13 +185,25 @@ def _text_items(page: _Page) -> list[Item]:
             paras[-1].append(line)
         else:
             paras.append([line])
-        # a line as wide as the text column, not closing a sentence, wraps into the next
-        wrapped = full >= 40 and _width(line) >= 0.9 * full and line[-1] not in "。！？：；"
+        wrapped = _wraps(line, full)
     n = max(1, len(paras))
     return [
         Item(k / n * page.height, k / n * page.height, Paragraph(join_lines(p), page.number))
         for k, p in enumerate(paras)
     ]
+
+
+def _wraps(line: str, full: int) -> bool:
+    """Whether `line` runs on into the next: as wide as the page's text column and cut
+    inside Chinese prose. A line ending in a number or Latin text is left alone: that is how
+    the rows of a borderless (flattened) table end, and joining them would merge rows."""
+    last = line[-1]
+    return (
+        full >= 40
+        and _width(line) >= 0.9 * full
+        and bool(_WIDE.match(last))
+        and last not in "。！？：；）」』"
+    )
 
 
 def _width(text: str) -> int:
