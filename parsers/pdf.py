@@ -42,14 +42,15 @@ SAMPLE = 200  # glyphs sampled per page to judge its text layer
 UNREADABLE = 0.5  # share of sampled glyphs without a Unicode mapping that condemns a page
 MARGIN = 0.08  # top/bottom share of a page treated as running header/footer when stitching
 
-# pdfium puts a generated space where LibreOffice/Word only widened the gap between Chinese
-# and Latin text ("2024 年"); the source had none.
-_AUTOSPACE = re.compile(
+# A space pdfium puts between Chinese and Latin text where the PDF only leaves a gap: either
+# Word/LibreOffice's autospace ("2024 年", about a quarter em; the source had no space) or
+# the gap between two cells of a borderless table (a real separator). The gap's width
+# tells them apart (AUTOSPACE_EM).
+_CJK_LATIN_SPACE = re.compile(
     r"(?<=[\u2e80-\u9fff\uff00-\uffef]) (?=[0-9A-Za-z%.+\-])|"
     r"(?<=[0-9A-Za-z%.]) (?=[\u2e80-\u9fff\uff00-\uffef])"
 )
-
-
+AUTOSPACE_EM = 0.5  # gaps narrower than this share of the font size are autospace
 _WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
@@ -111,6 +112,8 @@ def _triage(pdf: pdfium.PdfDocument, index: int) -> _Page:
         try:
             n_chars = pdfium_c.FPDFText_CountChars(textpage.raw)
             text = textpage.get_text_range() if n_chars > 0 else ""
+            if len(text) == n_chars:  # string index = char index (no surrogate pairs)
+                text = _drop_autospace(textpage, text)
             unmapped = _unmapped_share(textpage, n_chars)
         finally:
             textpage.close()
@@ -125,6 +128,21 @@ def _triage(pdf: pdfium.PdfDocument, index: int) -> _Page:
         return _Page(number, height, "unreadable", reason="no text layer, only images (a scan)")
     ruled = paths >= MIN_PATHS or segments >= MIN_SEGMENTS
     return _Page(number, height, "table" if ruled else "text", text=text)
+
+
+def _drop_autospace(textpage: pdfium.PdfTextPage, text: str) -> str:
+    """`text` without the generated spaces that only stand for autospace (see AUTOSPACE_EM)."""
+    parts, start = [], 0
+    for m in _CJK_LATIN_SPACE.finditer(text):
+        i = m.start()
+        if pdfium_c.FPDFText_IsGenerated(textpage.raw, i) != 1:
+            continue  # a space the PDF really holds
+        gap = textpage.get_charbox(i + 1)[0] - textpage.get_charbox(i - 1)[2]
+        if gap < AUTOSPACE_EM * pdfium_c.FPDFText_GetFontSize(textpage.raw, i - 1):
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return "".join(parts)
 
 
 def _unmapped_share(textpage: pdfium.PdfTextPage, n_chars: int) -> float:
@@ -175,7 +193,7 @@ def _drawing(container: object, depth: int = 0) -> tuple[int, int, int]:
 
 def _text_items(page: _Page) -> list[Item]:
     """Paragraphs of a page without tables, from its pdfium text (module docstring)."""
-    lines = [_AUTOSPACE.sub("", s).strip() for s in page.text.splitlines()]
+    lines = [s.strip() for s in page.text.splitlines()]
     lines = [s for s in lines if s]
     full = max((_width(s) for s in lines), default=0)
     paras: list[list[str]] = []

@@ -1,0 +1,114 @@
+"""PDF internals on synthetic input: stitching rules, text-page joins, scanned pages."""
+
+from __future__ import annotations
+
+import io
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from parsers import pdf
+from parsers._pdfgrid import Box, RawTable, continues, stitch, to_table
+from schemas import Paragraph
+
+PAGE = 842.0  # doctop offset of page 2
+
+
+def box(x0: float, x1: float, top: float, bottom: float, text: str, page: int = 1) -> Box:
+    offset = PAGE * (page - 1)
+    return Box(x0, x1, top + offset, bottom + offset, page, text)
+
+
+def page1() -> RawTable:
+    """| 一级 (rowspan 2) | 甲 | 1 |  /  |     | 乙 | 2 |, bottom at y=700."""
+    return RawTable(
+        [
+            box(0, 50, 600, 700, "一级"),
+            box(50, 100, 600, 650, "甲"),
+            box(100, 150, 600, 650, "1"),
+            box(50, 100, 650, 700, "乙"),
+            box(100, 150, 650, 700, "2"),
+        ],
+        1,
+        1,
+    )
+
+
+def grid(raw: RawTable) -> list[list[tuple[str, int, int, int, int, int | None]]]:
+    table = to_table(raw)
+    return [[(c.text, c.row, c.col, c.rowspan, c.colspan, c.page) for c in r] for r in table.rows]
+
+
+def test_label_merged_down_over_the_break_extends() -> None:
+    nxt = RawTable(
+        [
+            box(0, 50, 50, 100, "", 2),
+            box(50, 100, 50, 100, "丙", 2),
+            box(100, 150, 50, 100, "3", 2),
+        ],
+        2,
+        2,
+    )
+    assert continues(page1(), nxt)
+    assert grid(stitch(page1(), nxt)) == [
+        [("一级", 0, 0, 3, 1, 1), ("甲", 0, 1, 1, 1, 1), ("1", 0, 2, 1, 1, 1)],
+        [("乙", 1, 1, 1, 1, 1), ("2", 1, 2, 1, 1, 1)],
+        [("丙", 2, 1, 1, 1, 2), ("3", 2, 2, 1, 1, 2)],
+    ]
+
+
+def test_split_row_text_joined_into_the_row_above() -> None:
+    # the key cell (乙) is empty below the break while the value cell goes on
+    nxt = RawTable(
+        [box(0, 50, 50, 80, "", 2), box(50, 100, 50, 80, "", 2), box(100, 150, 50, 80, "万元", 2)],
+        2,
+        2,
+    )
+    assert grid(stitch(page1(), nxt))[1] == [("乙", 1, 1, 1, 1, 1), ("2万元", 1, 2, 1, 1, 1)]
+
+
+def test_unrelated_table_on_next_page_is_not_stitched() -> None:
+    wider = RawTable([box(0, 300, 50, 100, "另一表", 2)], 2, 2)
+    later = RawTable([box(0, 150, 50, 100, "x", 3)], 3, 3)
+    assert not continues(page1(), wider)
+    assert not continues(page1(), later)
+
+
+def test_repeated_header_rows_dropped() -> None:
+    head = [box(0, 50, 500, 600, "序号"), box(50, 150, 500, 600, "指标")]
+    first = RawTable([*head, box(0, 50, 600, 700, "1"), box(50, 150, 600, 700, "甲")], 1, 1)
+    again = [box(0, 50, 50, 150, "序号", 2), box(50, 150, 50, 150, "指标", 2)]
+    nxt = RawTable([*again, box(0, 50, 150, 250, "2", 2), box(50, 150, 150, 250, "乙", 2)], 2, 2)
+    texts = [[c[0] for c in row] for row in grid(stitch(first, nxt))]
+    assert texts == [["序号", "指标"], ["1", "甲"], ["2", "乙"]]
+
+
+def test_text_page_joins_wrapped_prose_not_table_rows() -> None:
+    prose = "本年度预算执行情况良好各项目均按计划推进完成了年初设定的绩效目标任务具体"
+    rows = [
+        prose,
+        "情况如下。",
+        "基建工程委托业务项目数量 大于等于五十个项目 五十 八 8",
+        "基建工程委托业务项目质量 大于等于九十五百分比 九五 八 8",
+    ]
+    page = pdf._Page(1, 842.0, "text", text="\r\n".join(rows))
+    blocks = [it.block for it in pdf._text_items(page)]
+    assert blocks == [Paragraph(t, page=1) for t in (prose + "情况如下。", rows[2], rows[3])]
+
+
+def test_image_only_page_is_reported_as_unreadable() -> None:
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(595, 842)
+    image = pdfium.PdfImage.new(doc)
+    bitmap = pdfium.PdfBitmap.new_native(40, 40, pdfium_c.FPDFBitmap_BGR)
+    bitmap.fill_rect((255, 255, 255, 255), 0, 0, 40, 40)
+    image.set_bitmap(bitmap)
+    image.set_matrix(pdfium.PdfMatrix().scale(200, 200).translate(100, 500))
+    page.insert_obj(image)
+    page.gen_content()
+    out = io.BytesIO()
+    doc.save(out)
+    parsed = pdf.read(out.getvalue(), "scan.pdf", "0" * 64)
+    assert parsed.blocks == ()
+    assert [(n.code, n.page) for n in parsed.notices] == [("TEXT_LAYER_UNREADABLE", 1)]
+    assert "only images" in parsed.notices[0].message
