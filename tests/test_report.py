@@ -8,15 +8,20 @@ import hashlib
 import html as html_lib
 import io
 import re
+import tempfile
+from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from pipeline import report_pages
+from pipeline import report_html, report_model, report_pages
 from pipeline.cli import main
 from pipeline.report import FILES, write_report
 from schemas.errors import ZipingError
@@ -30,6 +35,7 @@ from tests.test_report_fixtures import (
     build_dataset,
     document,
     eval_table,
+    ordinary_rows,
     write,
 )
 
@@ -209,3 +215,28 @@ def test_last_run_is_shown(tmp_path: Path) -> None:
     html = (tmp_path / "out" / "diff.html").read_text("utf-8")
     assert "最近导入 2026-01-02 03:04 UTC, ziping 9.9.9" in html
     assert "失败 1" in html and "未完成" in html
+
+
+def _render_with(text: str) -> str:
+    """diff.html for a dataset whose indicator name, actual and finding message are `text`."""
+    rows = ordinary_rows()
+    rows["indicators"][1] = replace(rows["indicators"][1], level3=text, actual_raw=text)
+    rows["findings"][0] = replace(rows["findings"][0], message=text, stated=text)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, table in rows.items():
+            write(Path(tmp), name, table)
+        return report_html.render(report_model.build(Path(tmp)))
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.text(alphabet=st.sampled_from("<>&\"'/=` ajvscrt:()1"), min_size=1, max_size=40))
+def test_any_cell_text_renders_as_text(text: str) -> None:
+    """Whatever a cell holds, the page has exactly the elements of a plain page, and the
+    text reads back unchanged. (Empty text is left out: an empty cell rightly drops markup.)"""
+    page = _render_with(text)
+    tags = Counter(tag for tag, _ in parse(page))
+    assert tags == BASELINE_TAGS
+    assert text in html_lib.unescape(page)
+
+
+BASELINE_TAGS = Counter(tag for tag, _ in parse(_render_with("plain")))
