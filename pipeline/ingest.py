@@ -25,7 +25,7 @@ import parsers.limits
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
 from pipeline import __version__, executors, runlock, store
-from pipeline.build import build_table
+from pipeline.build import build_table, unparsed_findings
 from pipeline.checks import Where, check_table, notice_findings
 from pipeline.claims import claim_findings, extract_claims
 from pipeline.locate import locate
@@ -56,16 +56,17 @@ def process_file(path: Path, profile: Profile, limits: Limits = DEFAULT_LIMITS) 
     """Parse and audit one file. Never raises for bad input: errors become the status.
 
     `limits` (parsers/limits.py) are checked before a reader sees the bytes; a file over
-    `max_bytes` is not even read into memory (its doc_id is hashed from a stream)."""
+    `max_bytes` is not read at all (see `_refused_id`)."""
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
             parsers.limits.check_size(size, str(path), limits)
         data = path.read_bytes()
     except ZipingError as exc:
-        return _failed(path, _stream_sha256(path), size, _one_line(str(exc)), profile)
+        return _failed(path, _refused_id(path, size), size, _one_line(str(exc)), profile)
     except OSError as exc:
-        return _failed(path, _sha256(b""), 0, f"cannot read file: {exc.strerror or exc}", profile)
+        reason = f"cannot read file: {exc.strerror or exc}"
+        return _failed(path, _sha256(f"unreadable:{path}".encode()), 0, reason, profile)
     failed = functools.partial(_failed, path, _sha256(data), len(data), profile=profile)
     try:
         doc = parsers.parse_bytes(data, str(path), limits)
@@ -88,6 +89,7 @@ def process_document(doc: Document, size: int, profile: Profile) -> DocResult:
         result.tables.append(table)
         result.indicators.extend(rows)
         result.findings.extend(check_table(where, table, rows, profile))
+        result.findings.extend(unparsed_findings(doc.path, table, located))
     result.claims = extract_claims(doc, result.tables, profile.grade_of)
     result.findings.extend(claim_findings(doc, result.claims))
     first = result.tables[0] if result.tables else None
@@ -156,12 +158,26 @@ def _sha256(data: bytes) -> str:
 
 
 def _stream_sha256(path: Path) -> str:
-    """doc_id of a file too large to hold in memory."""
+    """doc_id of a file read by streaming (one that timed out or killed its worker)."""
     try:
         with path.open("rb") as stream:
             return hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError:
         return _sha256(str(path).encode())
+
+
+def _refused_id(path: Path, size: int) -> str:
+    """doc_id of a file refused by size, which is never read whole: sha256 over its path,
+    size and first and last MiB (not of the bytes, like every other doc_id)."""
+    digest = hashlib.sha256(f"refused:{path}:{size}:".encode())
+    try:
+        with path.open("rb") as stream:
+            digest.update(stream.read(1 << 20))
+            stream.seek(max(0, size - (1 << 20)))
+            digest.update(stream.read(1 << 20))
+    except OSError:
+        pass
+    return digest.hexdigest()
 
 
 def _version(data: bytes, path: Path) -> str | None:
