@@ -162,6 +162,9 @@ def _visit(el: lxml.etree._Element, flow: _Flow, *, in_cell: bool = False) -> No
         flow.add(_BR, _line(el))
     elif tag == "table" and not in_cell and el.find(".//table") is None:
         flow.flush()
+        caption = el.find("caption")
+        if caption is not None:  # a table's title is often its caption
+            _visit(caption, flow)
         grid = table(el)
         if grid.rows:
             flow.blocks.append(grid)

@@ -78,3 +78,15 @@ def test_layout_table_yields_its_inner_table() -> None:
     assert [spans(t) for t in doc.tables()] == [
         [[("一级", 0, 0, 2, 1), ("x", 0, 1, 1, 1)], [("y", 1, 1, 1, 1)]]
     ]
+
+
+def test_caption_comes_before_its_table() -> None:
+    page = (
+        "<p>前文</p><table><caption>项目支出绩效自评表</caption><tr><td>项目名称</td></tr></table>"
+    )
+    doc = parse_bytes(page.encode(), "cap.html")
+    assert [b.text if isinstance(b, Paragraph) else "TABLE" for b in doc.blocks] == [
+        "前文",
+        "项目支出绩效自评表",
+        "TABLE",
+    ]
