@@ -21,6 +21,7 @@ from schemas.errors import ZipingError
 from schemas.tables import TABLES, arrow_schema
 
 PART_GLOB = "part-*.parquet"
+HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # the folder pyarrow and Spark write for a null key
 
 # Columns with a handful of distinct values (codes, units, labels): categoricals make them
 # cheap to hold and let `value_counts`/`groupby` list every category, even an empty one.
@@ -79,7 +80,9 @@ def _partition_fields(files: list[Path], base: Path, schema: pa.Schema) -> list[
             if sep and key not in schema.names:
                 values.setdefault(key, set()).add(value)
     return [
-        pa.field(key, pa.int32() if all(v.isdigit() for v in vals) else pa.string())
+        pa.field(
+            key, pa.int32() if all(v.isdigit() or v == HIVE_NULL for v in vals) else pa.string()
+        )
         for key, vals in values.items()
     ]
 

@@ -63,3 +63,8 @@ def test_reads_year_partitioned_parts(tmp_path: Path) -> None:
     assert set(frame["doc_id"]) >= {DOC_OK}
     assert frame["year"].tolist() == [2024, 2024, 2024]  # the partition key, as DuckDB shows it
     assert query.run_query(data, "SELECT DISTINCT year FROM indicators")["year"].tolist() == [2024]
+    unknown = data / "indicators" / f"year={dataset.HIVE_NULL}"
+    unknown.mkdir()
+    shutil.copy(nested / "part-0.parquet", unknown / "part-0.parquet")
+    years = dataset.load(data, "indicators")["year"]
+    assert (years.isna().sum(), (years == 2024).sum()) == (3, 3)  # a null year stays a null
