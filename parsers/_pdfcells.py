@@ -9,16 +9,21 @@ Word and LibreOffice leave between Chinese and Latin text ("2024 年") is layout
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Any
 
-from parsers._pdfgrid import Box, Item, RawTable, edges, index
+from parsers._pdfgrid import LOW_END, Box, Item, RawTable, edges, index
 from parsers._text import is_wide, join_lines
 from schemas import Paragraph
 
 PADDING = 6.0  # points between a cell's border and its text in Word/LibreOffice (0.19 cm)
 
 _SENTENCE_END = ("。", "！", "？", "；", ".", "!", "?", ";")
+
+# "续表" / "续上表" / "（续）": typesetting's mark over a table's continuation. Like the running
+# header it does not separate the continuation from the table it continues.
+_CONTINUED = re.compile(r"^[(（]?续(上?表)?[)）]?\s*$")
 
 Char = dict[str, Any]  # a pdfplumber char: text, x0, x1, top, bottom, size, ...
 
@@ -61,24 +66,26 @@ def page_items(page: Any, number: int, margin: float) -> list[Item]:
         else:
             frame.take(ch, x, y)
     offset = page.initial_doctop
-    items = [_table_item(f, number, offset) for f in frames]
     height = page.height
+    items = [_table_item(f, number, offset, height) for f in frames]
     for line in lines(outside):
         top, bottom = min(c["top"] for c in line), max(c["bottom"] for c in line)
-        is_margin = bottom < margin * height or top > (1 - margin) * height
         text = line_text(line)
+        in_band = bottom < margin * height or top > (1 - margin) * height
+        is_margin = in_band or bool(_CONTINUED.match(text))
         if text:
             items.append(Item(top, bottom, Paragraph(text, page=number), is_margin))
     items.sort(key=lambda it: it.top)
     return items
 
 
-def _table_item(frame: _Frame, number: int, offset: float) -> Item:
+def _table_item(frame: _Frame, number: int, offset: float, height: float) -> Item:
     boxes = [
         Box(x0, x1, top + offset, bottom + offset, number, cell_text(chars, x1))
         for (x0, top, x1, bottom), chars in zip(frame.cells, frame.chars, strict=True)
     ]
-    return Item(frame.bbox[1], frame.bbox[3], RawTable(boxes, number, number))
+    ends_low = frame.bbox[3] >= (1 - LOW_END) * height
+    return Item(frame.bbox[1], frame.bbox[3], RawTable(boxes, number, number, ends_low))
 
 
 def lines(chars: list[Char]) -> list[list[Char]]:

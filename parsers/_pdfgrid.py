@@ -6,8 +6,9 @@ the distinct box x-edges, row edges the distinct box tops, and a box's spans are
 it crosses. Boxes use document coordinates (`doctop`: y grows down through the whole file),
 so a table stitched from two pages is simply one list of boxes.
 
-Stitching a table B that opens page p+1 onto the table A that closes page p, when their
-outer x-edges agree and one's column edges are a subset of the other's:
+Stitching a table B that opens page p+1 onto the table A that closes page p, when A reaches
+down into the last LOW_END of its page, their outer x-edges agree and one's column edges are
+a subset of the other's:
 - a header repeated on the new page (B's first rows equal A's first rows) is dropped;
 - a row split by the page break (in B's first row, the column that keys A's last row — its
   leftmost non-empty cell — is empty while other cells carry text) is merged into A's last
@@ -26,6 +27,7 @@ from parsers._text import join_lines
 from schemas import Cell, Paragraph, Table
 
 TOL = 2.0  # points: edges closer than this are the same ruling line
+LOW_END = 0.3  # share of the page height: a table ending above it did not run over the page
 
 
 @dataclass
@@ -42,11 +44,16 @@ class Box:
 
 @dataclass
 class RawTable:
-    """The boxes of one table as found on a page, or stitched over several pages."""
+    """The boxes of one table as found on a page, or stitched over several pages.
+
+    `ends_low`: the table's last part reaches the bottom of its page, as a table pushed on to
+    the next page by the page break does; one that ends higher up was finished there.
+    """
 
     boxes: list[Box]
     page_start: int
     page_end: int
+    ends_low: bool = True
     x0: float = field(init=False)
     x1: float = field(init=False)
 
@@ -65,8 +72,8 @@ class RawTable:
 @dataclass
 class Item:
     """A block on its page with its vertical extent (page coordinates), to order and stitch
-    by. `margin` marks text in the running header/footer band, which does not separate a
-    table from its continuation."""
+    by. `margin` marks text that does not separate a table from its continuation: the
+    running header/footer band, a "续表" mark."""
 
     top: float
     bottom: float
@@ -113,7 +120,7 @@ def to_table(raw: RawTable) -> Table:
 
 def continues(a: RawTable, b: RawTable) -> bool:
     """Whether `b` (opening the next page) is the rest of `a` (closing this page)."""
-    if b.page_start != a.page_end + 1:
+    if b.page_start != a.page_end + 1 or not a.ends_low:
         return False
     if abs(a.x0 - b.x0) > TOL or abs(a.x1 - b.x1) > TOL:
         return False
@@ -146,7 +153,7 @@ def stitch(a: RawTable, b: RawTable) -> RawTable:
             above.bottom = bx.bottom
             consumed.add(id(bx))
     boxes = a.boxes + [bx for bx in rest if id(bx) not in consumed]
-    return RawTable(boxes, a.page_start, b.page_end)
+    return RawTable(boxes, a.page_start, b.page_end, b.ends_low)
 
 
 def _is_split_row(open_cells: list[Box], last_top: float, first: list[Box]) -> bool:

@@ -74,6 +74,14 @@ def test_unrelated_table_on_next_page_is_not_stitched() -> None:
     assert not continues(page1(), later)
 
 
+def test_table_ending_high_on_its_page_is_finished() -> None:
+    ended = page1()
+    ended.ends_low = False  # e.g. the form ended mid-page and the next form starts a new page
+    same_columns = RawTable([box(0, 50, 50, 100, "一级", 2), box(50, 150, 50, 100, "x", 2)], 2, 2)
+    assert continues(page1(), same_columns)
+    assert not continues(ended, same_columns)
+
+
 def test_repeated_header_rows_dropped() -> None:
     head = [box(0, 50, 500, 600, "序号"), box(50, 150, 500, 600, "指标")]
     first = RawTable([*head, box(0, 50, 600, 700, "1"), box(50, 150, 600, 700, "甲")], 1, 1)
