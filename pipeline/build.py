@@ -151,7 +151,17 @@ def _table(
         profile=profile.name,
         page=located.title.page,
         line=located.title.line,
+        budget_parts_initial=_parts_sum(located, "initial"),
+        budget_parts_full_year=_parts_sum(located, "full_year"),
+        budget_parts_executed=_parts_sum(located, "executed"),
     )
+
+
+def _parts_sum(located: LocatedTable, column: str) -> float | None:
+    """Sum of the 其中 rows' amounts in `column`; None when no part prints one."""
+    amounts = [parse_number(getattr(part, column)) for part in located.budget_parts]
+    present = [a for a in amounts if a is not None]
+    return _f(sum(present, Decimal(0))) if present else None
 
 
 def _yuan(value: Decimal | None, unit: str | None) -> Decimal | None:
@@ -189,7 +199,11 @@ def rescore(
     kept = [r for r in counted if r.score_rule != "not_applicable_dropped"]
     total, weights = None, None
     if not rows or any(r.weight is not None for r in rows):
-        total = _sum([score] + [_d(r.score_recomputed) for r in kept])
+        total = (
+            None
+            if _incomplete(exec_weight, score, kept)
+            else _sum([score] + [_d(r.score_recomputed) for r in kept])
+        )
         weights = _sum([exec_weight] + [_d(r.weight) for r in counted])
         base = _sum([exec_weight] + [_d(r.weight) for r in kept])
         if dropped and total is not None and base:
@@ -211,6 +225,16 @@ def rescore(
         weight_dropped=_f(_sum([_d(r.weight) for r in dropped])),
     )
     return table, rows
+
+
+def _incomplete(
+    exec_weight: Decimal | None, exec_score: Decimal | None, rows: list[IndicatorRow]
+) -> bool:
+    """A weighted part could not be re-scored (no actual printed, budget amounts missing):
+    a total without it would look complete and be wrong, so there is none."""
+    if exec_weight is not None and exec_score is None:
+        return True
+    return any(r.weight is not None and r.score_recomputed is None for r in rows)
 
 
 def _carries_total(table: EvalTableRow, profile: Profile) -> bool:

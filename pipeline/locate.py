@@ -307,6 +307,8 @@ def _read_total(row: Row, columns: dict[str, int], table: LocatedTable) -> None:
     numbers = [row.cells[i] for i in cells if parse_number(row.cells[i]) is not None]
     if len(numbers) >= 2:
         table.total_weight, table.total_score = numbers[0], numbers[1]
-    elif numbers:
+    elif numbers and any(r.score for r in table.indicators):
         table.total_score = numbers[0]
+    elif numbers:
+        table.total_weight = numbers[0]  # no row printed a score: the one number is 合计 of 权重
     table.grade = next((row.cells[i] for i in cells if _GRADE.match(row.cells[i].strip())), None)

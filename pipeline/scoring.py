@@ -58,6 +58,8 @@ def score_row(
     """Score one indicator row. `cost` says whether more of it is worse (for `=` and no op)."""
     if weight is None:
         return Scored(rule="no_weight")
+    if actual.status == "empty":
+        return Scored(rule="no_actual")  # nothing achieved was printed: nothing to re-score
     if actual.status == "qual" or (target.status == "qual" and actual.status != "empty"):
         return _qualitative(target, actual, weight, profile)
     if not (target.is_number and actual.is_number):

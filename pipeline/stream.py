@@ -26,6 +26,7 @@ _OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜
 _LABEL_VALUE = regex.compile(r"^(?P<label>[^:：]{2,8})[:：](?P<value>.+)$")
 _TRAILING_COLON = regex.compile(r"[:：]$")
 _MAX_ROW_TOKENS = 10
+_NATURE_WORDS = ("定性", "定量")  # 指标性质 cells that are not comparators
 
 
 def tokens(doc: Document) -> list[Text]:
@@ -131,6 +132,8 @@ def _budget(toks: list[Text], table: LocatedTable) -> None:
     table.budget_unit = next(
         (u for t in toks[max(0, start - 3) : start] if (u := unit_in_label(t.text))), None
     )
+    skipped = 0  # header cells the vocabulary does not know (原因 …) before the first row
+    offset = 0
     while i < len(toks):
         label = toks[i]
         values: list[Text] = []
@@ -141,16 +144,22 @@ def _budget(toks: list[Text], table: LocatedTable) -> None:
         if _is_budget_value(label.text) or h.is_label(label.text, (h.GOAL_LABEL,)):
             break
         if values:
-            row = _budget_row(label, values, columns)
             if table.budget is None:
-                table.budget = row
-            else:
-                table.budget_parts.append(row)
-        elif table.budget is None and not h.is_label(
-            _TRAILING_COLON.sub("", label.text), h.BUDGET_TOTAL_LABELS
-        ):
+                offset = _budget_offset(values, columns)
+                table.budget = _budget_row(label, values, columns, offset)
+            else:  # 其中 rows lost the same merged cell as the total row above them
+                table.budget_parts.append(_budget_row(label, values, columns, offset))
+        elif table.budget is None and skipped < 2:
+            skipped += 1
+        elif table.budget is None or not _budget_part_label(label.text):
             break
         i = j
+
+
+def _budget_part_label(text: str) -> bool:
+    """A 其中 row left blank (上年结转资金, 其他资金 …): the block goes on after it."""
+    k = h.key(text)
+    return k.startswith("其中") or k.endswith("资金") or k.endswith("资金(万元)")
 
 
 def _budget_column(tok: Text) -> str | None:
@@ -162,12 +171,16 @@ def _is_budget_value(text: str) -> bool:
     return value.status == "empty" or (value.is_number and value.op is None)
 
 
-def _budget_row(label: Text, values: list[Text], columns: list[str]) -> RawBudget:
-    """Values fill the columns; a short row is aligned on its % cell, else on the left."""
-    offset = 0
+def _budget_offset(values: list[Text], columns: list[str]) -> int:
+    """Cells lost before the first value: a short row is aligned on its % cell."""
     rate_at = next((k for k, v in enumerate(values) if v.text.endswith("%")), None)
     if len(values) < len(columns) and rate_at is not None and "rate" in columns:
-        offset = max(0, columns.index("rate") - rate_at)
+        return max(0, columns.index("rate") - rate_at)
+    return 0
+
+
+def _budget_row(label: Text, values: list[Text], columns: list[str], offset: int) -> RawBudget:
+    """Values fill the columns from `offset` on."""
     cells = {columns[k + offset]: v.text for k, v in enumerate(values) if k + offset < len(columns)}
     return RawBudget(
         label=_TRAILING_COLON.sub("", label.text),
@@ -266,6 +279,9 @@ def _rows(toks: list[Text], shape: _Shape, table: LocatedTable) -> None:
         if _closes_row(buffer, nxt):
             _emit(buffer, shape, level1, level2, table)
             buffer, after_row = [], True
+        elif shape.split_target and _closes_unscored(buffer, nxt):
+            _emit_unscored(buffer, level1, level2, table)
+            buffer, after_row = [], True
         elif len(buffer) > _MAX_ROW_TOKENS:
             _flush(buffer[:1], False, table)
             del buffer[:1]
@@ -291,6 +307,43 @@ def _closes_row(buffer: list[Text], nxt: Text | None) -> bool:
     if len(buffer) < 4 or not (_plain_number(buffer[-1]) and _plain_number(buffer[-2])):
         return False
     return nxt is None or not _plain_number(nxt)
+
+
+def _closes_unscored(buffer: list[Text], nxt: Text | None) -> bool:
+    """四川-style forms left unfilled: name | 指标性质 | 指标值 | [度量单位] | 权重, nothing after.
+
+    Only when the comparator has its own cell is this shape unambiguous: the number after
+    it is the target, the last number the weight; actual and score were left blank.
+    """
+    if nxt is not None and (_plain_number(nxt) or parse_value(nxt.text).is_number):
+        return False
+    if len(buffer) not in (4, 5) or not _plain_number(buffer[-1]):
+        return False
+    nature = buffer[1].text.strip()
+    return bool(_OPERATOR_ONLY.match(nature) or nature in _NATURE_WORDS) and not (
+        len(buffer) == 4 and _OPERATOR_ONLY.match(nature)  # an operator needs its value and unit
+    )
+
+
+def _emit_unscored(
+    buffer: list[Text], level1: Text | None, level2: Text | None, table: LocatedTable
+) -> None:
+    name, *target, weight = buffer
+    table.indicators.append(
+        RawIndicator(
+            level1=level1,
+            level2=level2,
+            level3=name,
+            target=_joined(target, " "),
+            actual=None,
+            weight=weight,
+            score=None,
+            basis=None,
+            reason=None,
+            page=name.page,
+            line=name.line,
+        )
+    )
 
 
 def _plain_number(tok: Text) -> bool:
@@ -376,5 +429,7 @@ def _total(toks: list[Text], table: LocatedTable) -> None:
             break
     if len(numbers) >= 2:
         table.total_weight, table.total_score = numbers[0], numbers[1]
-    elif numbers:
+    elif numbers and any(r.score for r in table.indicators):
         table.total_score = numbers[0]
+    elif numbers:
+        table.total_weight = numbers[0]  # no row printed a score: the one number is 合计 of 权重

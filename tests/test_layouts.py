@@ -208,3 +208,47 @@ def test_unalignable_cells_are_reported_not_guessed(tmp_path: Path, central: Pro
     assert "养护路段合格率" not in names and len(names) == 7
     unread = [f for f in result.findings if f.code == "ROW_UNPARSED"]
     assert [f.stated for f in unread] == ["养护路段合格率 | ≥95% | 10 | 10"]
+
+
+def test_unfilled_form_with_split_target(central: Profile) -> None:
+    """四川 template left unfilled: 指标性质 | 指标值 | 度量单位, 完成值 and 得分 blank."""
+    result = _read("sichuan_unfilled.txt", central)
+    assert _rows(result) == [
+        ("产出指标", None, "数量指标", "购置计算机台数", "≥ 20 台", None, 40.0, None),
+        ("产出指标", None, "质量指标", "设备验收合格率", "= 100 %", None, 20.0, None),
+        ("成本指标", None, "经济成本指标", "单台采购成本", "≤ 0.6 万元/台", None, 20.0, None),
+        (
+            "满意度指标",
+            None,
+            "服务对象满意度指标",
+            "使用人员满意度",
+            "定性 优良中低差",
+            None,
+            10.0,
+            None,
+        ),
+    ]
+    table = result.tables[0]
+    assert (table.budget_initial, table.budget_full_year, table.budget_executed) == (
+        12.5,
+        12.5,
+        11.8,
+    )
+    assert (table.exec_weight, table.exec_rate_stated, table.exec_score_stated) == (
+        10.0,
+        0.944,
+        None,
+    )
+    assert table.budget_parts_full_year == 12.5
+    assert table.total_stated is None  # 合计 100 is the weight total: no score was printed
+    assert table.weight_sum == 100.0
+    assert all(r.score_recomputed is None for r in result.indicators)  # nothing to re-score
+    codes = Counter(f.code for f in result.findings)
+    assert codes["MISSING_SCORE"] >= 1
+    assert not {"SCORE_MISMATCH", "TOTAL_MISMATCH", "ROW_UNPARSED"} & codes.keys()
+
+
+def test_short_budget_rows_align_like_their_total(central: Profile) -> None:
+    """A 其中 row that lost the same merged cell as the 年度资金总额 row above it."""
+    table = _read("pipe_rows.txt", central).tables[0]
+    assert (table.budget_parts_full_year, table.budget_parts_executed) == (512300.0, 498750.5)
