@@ -13,6 +13,7 @@ import click
 from parsers.limits import Limits
 from pipeline import __version__, dictionary, query
 from pipeline.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
+from pipeline.report import write_report
 from pipeline.rescore import rescore_dataset
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
@@ -201,8 +202,6 @@ def _print_summary(summary: RunSummary, out: Path) -> None:
 )  # fmt: skip
 def report_command(data: Path, out: Path) -> None:
     """Write the diff report (printed vs recomputed scores, findings) for a dataset."""
-    from pipeline.report import write_report  # the report pulls in plotting; load on demand
-
     written = write_report(data, out)
     for name, path in written.items():
         click.echo(f"{name}: {path}")
