@@ -253,7 +253,11 @@ def schema_command(tables: tuple[str, ...], fmt: str) -> None:
     "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Write the rescored dataset here instead of rewriting --data in place.",
 )  # fmt: skip
-def rescore_command(data: Path, profile: Profile, out: Path | None) -> None:
+@click.option(
+    "--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
+    help="Wait this long for another writer of the dataset to finish.",
+)  # fmt: skip
+def rescore_command(data: Path, profile: Profile, out: Path | None, wait: float) -> None:
     """Re-score a stored dataset under another profile, without re-parsing any file.
 
     Score columns and score findings are recomputed; findings from parsing and claims are kept.
@@ -261,7 +265,7 @@ def rescore_command(data: Path, profile: Profile, out: Path | None) -> None:
 
     Example: ziping rescore --data data/parquet --profile provincial --out data/provincial
     """
-    summary = rescore_dataset(data, profile, out)
+    summary = rescore_dataset(data, profile, out, wait)
     click.echo(
         f"profile: {summary.profile}  documents: {summary.documents}  tables: {summary.tables}"
         f"  indicator rows: {summary.indicators}"

@@ -7,12 +7,14 @@ the reader could not align (ROW_UNPARSED, TABLE_UNPARSED), narrative claims (CLA
 cannot be recomputed without it and are kept as they were. Ids do not change: a table, row or
 finding keeps its id under every profile, so two rescored copies of a dataset join on them.
 
-A document is rewritten part by part, its `documents` row last (with the new profile name), so
-a killed run leaves every document either wholly old or wholly new; running again finishes it.
+A document is rewritten part by part, its `documents` row last (with the new profile name);
+a run killed inside a document leaves that row naming the profile with a trailing `…`, which no
+ingest takes for up to date, and running rescore again finishes the job.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from pipeline import store
+from pipeline import runlock, store
 from pipeline.build import rescore
 from pipeline.checks import CHECK_CODES, Where, check_table
 from schemas.profile import Profile
@@ -59,32 +61,38 @@ class RescoreSummary:
     findings_by_code: Counter[str] = field(default_factory=Counter)
 
 
-def rescore_dataset(data: Path, profile: Profile, out: Path | None = None) -> RescoreSummary:
+def rescore_dataset(
+    data: Path, profile: Profile, out: Path | None = None, wait: float = 0.0
+) -> RescoreSummary:
     """Rescore every document of the dataset at `data`; write in place, or to `out`.
 
     Writing to `out` copies the tables rescoring does not touch (claims), so `out` is a
-    complete dataset to compare with `data` row by row.
+    complete dataset to compare with `data` row by row. Holds the folders' ingest lock
+    (waiting up to `wait` seconds for it).
     """
     target = out or data
     summary = RescoreSummary(profile=profile.name)
-    for document in sorted(store.read_rows(data, "documents"), key=lambda d: d.doc_id):
-        result = rescore_document(
-            document,
-            _part(data, "eval_tables", document.doc_id),
-            _part(data, "indicators", document.doc_id),
-            _part(data, "findings", document.doc_id),
-            profile,
-        )
-        if target != data:
-            store.write_part(
-                target, "claims", document.doc_id, _part(data, "claims", document.doc_id)
+    with contextlib.ExitStack() as locks:
+        for folder in dict.fromkeys((data, target)):  # one writer per folder, as for ingest
+            locks.enter_context(runlock.hold(folder, wait))
+        store.recover(target)
+        for document in sorted(store.read_rows(data, "documents"), key=lambda d: d.doc_id):
+            result = rescore_document(
+                document,
+                _part(data, "eval_tables", document.doc_id),
+                _part(data, "indicators", document.doc_id),
+                _part(data, "findings", document.doc_id),
+                profile,
             )
-        _write(target, result)
-        summary.documents += 1
-        summary.tables += len(result.tables)
-        summary.indicators += len(result.indicators)
-        summary.kept += result.kept
-        summary.findings_by_code.update(f.code for f in result.findings)
+            if target != data:
+                claims = _part(data, "claims", document.doc_id)
+                store.write_part(target, "claims", document.doc_id, claims)
+            _write(target, result)
+            summary.documents += 1
+            summary.tables += len(result.tables)
+            summary.indicators += len(result.indicators)
+            summary.kept += result.kept
+            summary.findings_by_code.update(f.code for f in result.findings)
     return summary
 
 
@@ -148,7 +156,12 @@ def _part(data: Path, table: str, doc_id: str) -> list[Any]:
 
 
 def _write(out: Path, result: Rescored) -> None:
+    """The document's parts, its `documents` row last. Until then the row names the profile
+    as still being applied, so a killed run leaves no document that a later ingest under the
+    old profile would skip as up to date while its parts are half rescored."""
     doc_id = result.document.doc_id
+    pending = dataclasses.replace(result.document, profile=f"{result.document.profile}…")
+    store.write_part(out, "documents", doc_id, [pending])
     parts: dict[str, list[Any]] = {
         "eval_tables": result.tables,
         "indicators": result.indicators,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from pipeline import store
+from pipeline import runlock, store
 from pipeline.cli import main
 from pipeline.rescore import rescore_dataset
 from schemas.profile import Profile, load_profile
@@ -173,3 +173,41 @@ def test_cli_rescore(ingested: Path, tmp_path: Path, central: Profile) -> None:
         main, ["rescore", "--data", str(tmp_path / "none"), "--profile", "hubei"]
     )
     assert missing.exit_code == 2
+
+
+def test_rescore_waits_for_no_one(ingested: Path, tmp_path: Path) -> None:
+    """One writer per dataset folder: a rescore does not write under a running ingest."""
+    data = _copy(ingested, tmp_path)
+    with runlock.hold(data):
+        result = CliRunner().invoke(main, ["rescore", "--data", str(data), "--profile", "hubei"])
+    assert result.exit_code == 1
+    assert "is being written by another ingest" in result.output
+
+
+def test_killed_rescore_leaves_nothing_stale(
+    ingested: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _copy(ingested, tmp_path)
+    real = store.write_part
+    writes: list[str] = []
+
+    def dies_on_indicators(out: Path, table: str, doc_id: str, rows: list[object]) -> None:
+        writes.append(table)
+        if table == "indicators":
+            raise KeyboardInterrupt  # killed between a document's parts
+        real(out, table, doc_id, rows)
+
+    monkeypatch.setattr(store, "write_part", dies_on_indicators)
+    with pytest.raises(KeyboardInterrupt):
+        rescore_dataset(data, load_profile("provincial"))
+    monkeypatch.setattr(store, "write_part", real)
+    assert writes == ["documents", "eval_tables", "indicators"]
+    profiles = sorted(d.profile for d in store.read_rows(data, "documents"))
+    assert profiles == ["central", "central", "provincial…"]  # not taken as up to date
+
+    rescore_dataset(data, load_profile("provincial"))
+    direct = tmp_path / "direct"
+    args = ["ingest", str(RAW), "--out", str(direct), "--quiet", "--profile", "provincial"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    for table in ("eval_tables", "indicators", "findings"):
+        pd.testing.assert_frame_equal(_frame(data, table), _frame(direct, table))
