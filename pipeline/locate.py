@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import headers as h
-from pipeline.located import LocatedTable, RawBudget, RawIndicator, Text
+from pipeline.located import LocatedTable, RawBudget, RawIndicator, Text, segments
 from pipeline.stream import locate_stream
 from pipeline.values import parse_number, unit_in_label
 from schemas import Document, Paragraph, Table
@@ -106,15 +106,12 @@ def _complete_rows(tables: list[LocatedTable]) -> int:
 
 def locate_grid(doc: Document) -> list[LocatedTable]:
     """Tables read by grid position (spans resolved by the parser)."""
-    rows = row_stream(doc)
-    starts = [i for i, r in enumerate(rows) if _title_of(r) is not None]
-    found = []
-    for k, start in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(rows)
-        table = _read_segment(rows[start:end])
-        if table is not None:
-            found.append(table)
-    return found
+    found = (_read_segment(s) for s in segments(row_stream(doc), _starts_table))
+    return [table for table in found if table is not None]
+
+
+def _starts_table(row: Row) -> bool:
+    return _title_of(row) is not None
 
 
 def _title_of(row: Row) -> str | None:

@@ -6,7 +6,11 @@ Both readers (the grid reader in `locate`, the token reader in `stream`) produce
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +68,10 @@ class LocatedTable:
     total_score: str | None = None
     grade: str | None = None
     unparsed: list[Text] = field(default_factory=list)  # runs of cells read as no row
+
+
+def segments(items: list[T], starts_table: Callable[[T], bool]) -> list[list[T]]:
+    """`items` cut at every item that starts a table; what precedes the first is dropped."""
+    starts = [i for i, item in enumerate(items) if starts_table(item)]
+    ends = [*starts[1:], len(items)][: len(starts)]
+    return [items[start:end] for start, end in zip(starts, ends, strict=True)]

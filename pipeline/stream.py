@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import headers as h
-from pipeline.located import LocatedTable, RawBudget, RawIndicator, Text
+from pipeline.located import LocatedTable, RawBudget, RawIndicator, Text, segments
 from pipeline.values import parse_number, parse_value, unit_in_label
 from schemas import Document, Paragraph, Table
 
@@ -50,15 +50,12 @@ _GLUED_TITLE = regex.compile(
 
 
 def locate_stream(doc: Document) -> list[LocatedTable]:
-    toks = tokens(doc)
-    starts = [i for i, t in enumerate(toks) if h.is_title(t.text) or _glued(t.text)]
-    found = []
-    for k, start in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(toks)
-        table = _segment(toks[start:end])
-        if table is not None:
-            found.append(table)
-    return found
+    found = (_segment(s) for s in segments(tokens(doc), _starts_table))
+    return [table for table in found if table is not None]
+
+
+def _starts_table(tok: Text) -> bool:
+    return h.is_title(tok.text) or _glued(tok.text)
 
 
 def _glued(text: str) -> bool:
