@@ -152,6 +152,7 @@ def _table(rng: random.Random, year: int, org: str, plants: list[str]) -> Grid:
     printed_exec = exec_score - 2 if "exec" in plants else exec_score
     rows = _indicators(rng)
     scores = [round(_score(r), 2) for r in rows]
+    taken = -1  # the reverse plant's row, which the score plant must not overwrite
     if "reverse" in plants:
         i = next((k for k, r in enumerate(rows) if r.op == "<=" and r.actual < r.target), None)
         if i is None:
@@ -159,12 +160,13 @@ def _table(rng: random.Random, year: int, org: str, plants: list[str]) -> Grid:
             rows[0] = Indicator(level1, level2, name, "<=", 24, 12, u, rows[0].weight)
             i = 0
         scores[i] = round(rows[i].weight * rows[i].actual / rows[i].target, 2)
+        taken = i
     if "score" in plants:
         i = next((k for k, r in enumerate(rows) if r.op == ">=" and r.actual < r.target), None)
         if i is None:
+            i = len(rows) - 1 if taken != len(rows) - 1 else 0
             level1, level2, name, u = POSITIVE[0]
-            rows[-1] = Indicator(level1, level2, name + "完成", ">=", 10, 6, u, rows[-1].weight)
-            i = len(rows) - 1
+            rows[i] = Indicator(level1, level2, name + "完成", ">=", 10, 6, u, rows[i].weight)
         scores[i] = float(rows[i].weight)  # full marks for an unmet positive target
     total = round(printed_exec + sum(scores), 2)
     if "total" in plants:

@@ -33,8 +33,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-class DocTimeout(Exception):  # noqa: N818  (it is a condition, raised and caught in-process)
-    """The per-document time limit (`--doc-timeout`) ran out."""
+class DocTimeout(BaseException):
+    """The per-document time limit (`--doc-timeout`) ran out. A BaseException, so that the
+    handlers which turn a reader's exception into an error row let it through to the task."""
 
 
 class Executor(Protocol):

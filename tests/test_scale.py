@@ -211,3 +211,19 @@ def test_a_document_over_the_time_limit_is_an_error_row(
     assert done.document.status == "error"
     assert "doc_timeout" in (done.document.error or "")
     assert done.document.doc_id == hashlib.sha256(seed.read_bytes()).hexdigest()
+
+
+def test_the_time_limit_interrupts_a_reader(
+    tmp_path: Path, central: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader stuck in Python code is interrupted where it stands (SIGALRM), and the
+    reader's own error handling does not swallow the interruption."""
+    seed = Path(__file__).parent.parent / "data/raw/004_d94ddf866f172c18.txt"
+    monkeypatch.setattr("parsers.parse_bytes", lambda *_: time.sleep(5))
+    options = BatchOptions(doc_timeout=0.2)
+    summary = ingest([seed], tmp_path, central, options=options)
+    (row,) = summary.results
+    assert row.status == "error"
+    assert (
+        row.error == "gave up after 0.2 s: over the limit doc_timeout (raise it with --doc-timeout)"
+    )

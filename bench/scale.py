@@ -1,0 +1,151 @@
+"""How ingest scales, in one run: `python -m bench.scale [--big 10000] [--skip-fuzz]`.
+
+Prints, with the target beside each figure:
+- documents/s at 1 and 2 local workers on a TXT+HTML corpus, and their ratio (>= 1.8);
+- documents/s per format at 1 worker, i.e. per core (>= 50 for TXT and DOCX);
+- peak RSS of an ingest of 100 and of `--big` documents, each in a child process of its own
+  (ratio <= 1.2: memory must stay flat with the batch size);
+- recall of the discrepancies bench/corpus.py planted (100%);
+- the crash-free counts of the hypothesis fuzz tests run at 10,000 examples.
+
+Throughput is timed around `ingest()` in this process (interpreter start-up excluded); a
+first, untimed run warms the caches every later run relies on (jieba, the lexicons).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench import corpus
+from pipeline import store
+from pipeline.ingest import BatchOptions, discover, ingest
+from schemas.profile import load_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def _scratch() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="ziping-bench-") as folder:
+        yield Path(folder)
+
+
+def throughput(folder: Path, workers: int, work: Path, repeat: int = 3) -> float:
+    """Documents per second ingesting `folder` into a fresh dataset with `workers`: the best
+    of `repeat` runs, since other processes on the machine only ever slow a run down."""
+    files = discover([folder])
+    best = float("inf")
+    for _ in range(repeat):
+        out = work / f"out-{workers}-{time.monotonic_ns()}"
+        started = time.perf_counter()
+        ingest(files, out, load_profile("central"), options=BatchOptions(workers=workers))
+        best = min(best, time.perf_counter() - started)
+    return len(files) / best
+
+
+def recall(folder: Path, out: Path) -> tuple[int, int, list[dict[str, object]]]:
+    """(found, planted, misses): a plant is found when its document's table has its code."""
+    expected = json.loads((folder.parent / f"{folder.name}.expected.json").read_text("utf-8"))
+    docs = {Path(d.path).name: d.doc_id for d in store.read_rows(out, "documents")}
+    seq = {t.table_id: t.seq for t in store.read_rows(out, "eval_tables")}
+    raised: set[tuple[str, int | None, str]] = set()
+    for finding in store.read_rows(out, "findings"):
+        table = seq.get(finding.table_id) if finding.table_id else None
+        raised.add((finding.doc_id, table, finding.code))
+    misses = [
+        plant
+        for plant in expected
+        if (docs.get(plant["file"]), plant["table"], plant["code"]) not in raised
+    ]
+    return len(expected) - len(misses), len(expected), misses
+
+
+def peak_rss_mib(folder: Path, work: Path) -> float:
+    """Peak RSS of a serial `ziping ingest` of `folder`, run as a child process."""
+    out = work / f"rss-{time.monotonic_ns()}"
+    command = [sys.executable, "-c", "from pipeline.cli import main; main()", "ingest"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(
+        [*command, str(folder), "--out", str(out), "--workers", "1", "--quiet"], check=True
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if after <= before:  # ru_maxrss of children is a running maximum: not above the last one
+        return before / 1024
+    return after / 1024
+
+
+def fuzz() -> str:
+    env = {**os.environ, "ZIPING_FUZZ_EXAMPLES": "10000", "ZIPING_FUZZ_FILES": "300"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-s", "-k", "fuzz", "tests/test_hostile.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("fuzz:")]
+    tail = result.stdout.strip().splitlines()[-1:] if result.stdout.strip() else ["no output"]
+    return "\n".join([*lines, f"pytest: {tail[0]}"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="ziping ingest scaling benchmark")
+    parser.add_argument("--docs", type=int, default=400, help="corpus size for throughput")
+    parser.add_argument("--big", type=int, default=10_000, help="documents for the RSS run")
+    parser.add_argument("--skip-fuzz", action="store_true")
+    args = parser.parse_args()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (others running skew the figures)")
+    with _scratch() as work:
+        mixed = work / "mixed"
+        corpus.generate(args.docs, mixed, seed=1, formats=("txt", "html"))
+        throughput(mixed, 1, work, repeat=1)  # warm-up, untimed
+        one = throughput(mixed, 1, work)
+        two = throughput(mixed, 2, work)
+        print(f"workers  1: {one:7.1f} docs/s")
+        print(f"workers  2: {two:7.1f} docs/s   ratio {two / one:.2f} (target >= 1.8)")
+
+        for fmt in corpus.FORMATS:
+            folder = work / f"only-{fmt}"
+            corpus.generate(args.docs // 2, folder, seed=2, formats=(fmt,))
+            rate = throughput(folder, 1, work, repeat=2)
+            target = " (target >= 50)" if fmt in {"txt", "docx"} else ""
+            print(f"format {fmt:>4}: {rate:7.1f} docs/s/core{target}")
+
+        every = work / "every"
+        corpus.generate(args.docs, every, seed=5, formats=corpus.FORMATS)
+        out = work / "recall-out"
+        ingest(discover([every]), out, load_profile("central"), options=BatchOptions(workers=2))
+        found, planted, misses = recall(every, out)
+        print(
+            f"planted-discrepancy recall: {found}/{planted} = {found / planted:.1%} (target 100%)"
+        )
+        for miss in misses[:10]:
+            print(f"  missed: {miss}")
+
+        small, big = work / "rss-small", work / "rss-big"
+        corpus.generate(100, small, seed=9, formats=("txt", "html", "docx", "xlsx"))
+        corpus.generate(args.big, big, seed=9, formats=("txt", "html", "docx", "xlsx"))
+        rss_small = peak_rss_mib(small, work)
+        rss_big = peak_rss_mib(big, work)
+        print(
+            f"peak RSS: 100 docs {rss_small:.0f} MiB, {args.big} docs {rss_big:.0f} MiB, "
+            f"ratio {rss_big / rss_small:.2f} (target <= 1.2)"
+        )
+    if not args.skip_fuzz:
+        print(fuzz())
+
+
+if __name__ == "__main__":
+    main()
