@@ -131,7 +131,8 @@ def _merge(
     kept: list[FindingRow], checked: dict[str, list[FindingRow]], order: list[str]
 ) -> list[FindingRow]:
     """Kept findings and new check findings in ingest order: document-level findings that
-    came before the tables', then table by table (kept first), then the rest (claims)."""
+    came before the tables', then table by table (checks, then the table's kept findings),
+    then the rest (claims)."""
     fresh = {f.finding_id for found in checked.values() for f in found}
     kept = [f for f in kept if f.finding_id not in fresh]  # a code checks took over
     first_table = next((i for i, f in enumerate(kept) if f.table_id is not None), len(kept))
@@ -139,8 +140,8 @@ def _merge(
     tail = [f for f in kept[first_table:] if f.table_id is None]
     merged = list(head)
     for tid in order:
-        merged.extend(f for f in kept if f.table_id == tid)
         merged.extend(checked.get(tid, []))
+        merged.extend(f for f in kept if f.table_id == tid)
     merged.extend(f for f in kept if f.table_id is not None and f.table_id not in checked)
     merged.extend(tail)
     return merged
