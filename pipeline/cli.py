@@ -65,6 +65,13 @@ class _Size(click.ParamType[int]):
         return int(number * self._UNITS[unit])
 
 
+def _human(size: int) -> str:
+    for unit, factor in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
+        if size % factor == 0:
+            return f"{size // factor}{unit}"
+    return str(size)
+
+
 def _batch_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options that decide how a batch runs, collected into BatchOptions."""
     limits = Limits()
@@ -98,11 +105,11 @@ def _batch_options(command: Callable[..., None]) -> Callable[..., None]:
             help="Seconds to wait for another ingest writing --out (default: fail at once).",
         ),
         click.option(
-            "--max-bytes", type=_Size(), default=limits.max_bytes, show_default=True,
+            "--max-bytes", type=_Size(), default=_human(limits.max_bytes), show_default=True,
             help="Largest file to read (bytes; K/M/G suffixes).",
         ),
         click.option(
-            "--max-unzipped-bytes", type=_Size(), default=limits.max_unzipped_bytes,
+            "--max-unzipped-bytes", type=_Size(), default=_human(limits.max_unzipped_bytes),
             show_default=True, help="Largest total a DOCX/XLSX may inflate to (zip bombs).",
         ),
         click.option(

@@ -227,3 +227,15 @@ def test_the_time_limit_interrupts_a_reader(
     assert (
         row.error == "gave up after 0.2 s: over the limit doc_timeout (raise it with --doc-timeout)"
     )
+
+
+def test_dask_joins_an_existing_scheduler(mixed: Path, serial: Path, tmp_path: Path) -> None:
+    """--scheduler ADDRESS: the path a real cluster takes (here one started in-process)."""
+    from dask.distributed import LocalCluster  # noqa: PLC0415  (seconds to import)
+
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        _ingest(mixed, tmp_path, "--executor", "dask", "--scheduler", address)
+    assert snapshot(tmp_path) == snapshot(serial)
