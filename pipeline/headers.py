@@ -140,3 +140,16 @@ def is_structure(text: str) -> bool:
         or k in LEVEL2_LABELS
         or is_title(text)
     )
+
+
+_WEIGHT_IN_HEADER = regex.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def budget_weight_in_header(cells: list[str]) -> str | None:
+    """The budget block's weight printed in its score header: `得分(20分*执行率)` -> "20"."""
+    for cell in cells:
+        if match_column(cell, BUDGET_COLUMNS) == "score" or "得分" in cell:
+            found = _WEIGHT_IN_HEADER.search(normalize(cell))
+            if found:
+                return found.group(1)
+    return None

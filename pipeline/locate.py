@@ -9,12 +9,13 @@ interpreted here beyond which text belongs to which field; `pipeline.build` read
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import regex
 
 from pipeline import headers as h
-from pipeline.located import LocatedTable, RawBudget, RawIndicator, Text, segments
+from pipeline.located import LocatedTable, RawBudget, RawIndicator, Text, segments, set_total
 from pipeline.stream import locate_stream
 from pipeline.values import parse_number, unit_in_label
 from schemas import Document, Paragraph, Table
@@ -183,10 +184,13 @@ def _read_budget(rows: list[Row], table: LocatedTable) -> None:
             (u for u in (unit_in_label(c) for c in row.cells) if u is not None), None
         )
         first_amount = min(columns[k] for k in ("initial", "full_year", "executed") if k in columns)
+        header_weight = h.budget_weight_in_header(list(row.cells))
         for body in rows[at + 1 :]:
             budget = _budget_row(body, columns, first_amount)
             if budget is None:
                 break
+            if header_weight and not budget.weight and table.budget is None:
+                budget = dataclasses.replace(budget, weight=header_weight)
             if table.budget is None and (
                 h.is_label(budget.label, h.BUDGET_TOTAL_LABELS) or not table.budget_parts
             ):
@@ -299,13 +303,8 @@ _GRADE = regex.compile(r"^(优秀|良好|优|良|中|差|合格|不合格)$")
 
 
 def _read_total(row: Row, columns: dict[str, int], table: LocatedTable) -> None:
-    """Numbers right of the 总分 label: weight then score (one number: the score)."""
+    """Numbers right of the 总分 label: weight then score."""
     cells = row.nonempty()[1:]
     numbers = [row.cells[i] for i in cells if parse_number(row.cells[i]) is not None]
-    if len(numbers) >= 2:
-        table.total_weight, table.total_score = numbers[0], numbers[1]
-    elif numbers and any(r.score for r in table.indicators):
-        table.total_score = numbers[0]
-    elif numbers:
-        table.total_weight = numbers[0]  # no row printed a score: the one number is 合计 of 权重
+    set_total(table, numbers, parse_number)
     table.grade = next((row.cells[i] for i in cells if _GRADE.match(row.cells[i].strip())), None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -75,3 +76,29 @@ def segments(items: list[T], starts_table: Callable[[T], bool]) -> list[list[T]]
     starts = [i for i, item in enumerate(items) if starts_table(item)]
     ends = [*starts[1:], len(items)][: len(starts)]
     return [items[start:end] for start, end in zip(starts, ends, strict=True)]
+
+
+def set_total(
+    table: LocatedTable, numbers: list[str], parse: Callable[[str], Decimal | None]
+) -> None:
+    """The numbers printed after 总分: weight then score. One number is ambiguous: it is the
+    weight total when it equals the weights printed and not the scores printed (得分 left
+    blank), otherwise the score."""
+    if len(numbers) >= 2:
+        table.total_weight, table.total_score = numbers[0], numbers[1]
+        return
+    if not numbers:
+        return
+    value = parse(numbers[0])
+    weights = [parse(r.weight.text) for r in table.indicators if r.weight]
+    scores = [parse(r.score.text) for r in table.indicators if r.score]
+    budget = table.budget
+    if budget is not None:
+        weights.append(parse(budget.weight))
+        scores.append(parse(budget.score))
+    weight_sum = sum((w for w in weights if w is not None), Decimal(0))
+    score_sum = sum((s for s in scores if s is not None), Decimal(0))
+    if value is not None and value == weight_sum and (not scores or value != score_sum):
+        table.total_weight = numbers[0]
+    else:
+        table.total_score = numbers[0]

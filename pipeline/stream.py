@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import headers as h
-from pipeline.located import LocatedTable, RawBudget, RawIndicator, Text, segments
+from pipeline.located import LocatedTable, RawBudget, RawIndicator, Text, segments, set_total
 from pipeline.values import parse_number, parse_value, unit_in_label
 from schemas import Document, Paragraph, Table
 
@@ -129,6 +129,7 @@ def _budget(toks: list[Text], table: LocatedTable) -> None:
     table.budget_unit = next(
         (u for t in toks[max(0, start - 3) : start] if (u := unit_in_label(t.text))), None
     )
+    header_weight = h.budget_weight_in_header([t.text for t in toks[start:i]])
     skipped = 0  # header cells the vocabulary does not know (原因 …) before the first row
     offset = 0
     while i < len(toks):
@@ -144,6 +145,8 @@ def _budget(toks: list[Text], table: LocatedTable) -> None:
             if table.budget is None:
                 offset = _budget_offset(values, columns)
                 table.budget = _budget_row(label, values, columns, offset)
+                if header_weight and not table.budget.weight:
+                    table.budget = dataclasses.replace(table.budget, weight=header_weight)
             else:  # 其中 rows lost the same merged cell as the total row above them
                 table.budget_parts.append(_budget_row(label, values, columns, offset))
         elif table.budget is None and skipped < 2:
@@ -424,9 +427,4 @@ def _total(toks: list[Text], table: LocatedTable) -> None:
             break
         else:
             break
-    if len(numbers) >= 2:
-        table.total_weight, table.total_score = numbers[0], numbers[1]
-    elif numbers and any(r.score for r in table.indicators):
-        table.total_score = numbers[0]
-    elif numbers:
-        table.total_weight = numbers[0]  # no row printed a score: the one number is 合计 of 权重
+    set_total(table, numbers, parse_number)

@@ -252,3 +252,17 @@ def test_short_budget_rows_align_like_their_total(central: Profile) -> None:
     """A 其中 row that lost the same merged cell as the 年度资金总额 row above it."""
     table = _read("pipe_rows.txt", central).tables[0]
     assert (table.budget_parts_full_year, table.budget_parts_executed) == (512300.0, 498750.5)
+
+
+def test_budget_weight_in_header_and_blank_total_score(central: Profile) -> None:
+    """`得分（20分*执行率）` carries the budget weight; a 总分 row whose 得分 is blank."""
+    result = _read("grid_budget_weight_in_header.txt", central)
+    table = result.tables[0]
+    assert (table.exec_weight, table.exec_rate_stated, table.exec_score_stated) == (20.0, 0.9, 18.0)
+    assert table.exec_score_recomputed == 18.0
+    assert table.total_stated is None  # the lone 100 is the weight total, not a score
+    assert table.weight_sum == 100.0
+    assert result.indicators[2].score_stated is None
+    codes = Counter(f.code for f in result.findings)
+    assert codes["MISSING_SCORE"] == 1
+    assert not {"TOTAL_ARITHMETIC", "TOTAL_MISMATCH", "EXEC_SCORE_MISMATCH"} & codes.keys()
