@@ -54,6 +54,10 @@ AUTOSPACE_EM = 0.5  # gaps narrower than this share of the font size are autospa
 _WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
+# What pdfminer/pdfplumber raise on a malformed file or content stream.
+_PAGE_ERRORS = (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, IndexError)
+
+
 @dataclass
 class _Page:
     number: int  # 1-based
@@ -105,7 +109,10 @@ def _open(data: bytes, path: str) -> pdfium.PdfDocument:
 
 
 def _triage(pdf: pdfium.PdfDocument, index: int) -> _Page:
-    page = pdf[index]
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError as exc:
+        return _Page(index + 1, 0.0, "unreadable", reason=f"the page cannot be loaded ({exc})")
     try:
         height = page.get_height()
         textpage = page.get_textpage()
@@ -230,7 +237,11 @@ def _width(text: str) -> int:
 
 
 def _table_items(data: bytes, path: str, pages: list[_Page]) -> dict[int, list[Item]]:
-    """Tables and the text lines around them on the ruled pages, by pdfplumber."""
+    """Tables and the text lines around them on the ruled pages, by pdfplumber.
+
+    A page pdfplumber cannot interpret keeps pdfium's text of it (no table), so one broken
+    content stream does not lose the document.
+    """
     out: dict[int, list[Item]] = {}
     if not pages:
         return out
@@ -240,11 +251,13 @@ def _table_items(data: bytes, path: str, pages: list[_Page]) -> dict[int, list[I
                 page = plumber.pages[info.number - 1]
                 try:
                     out[info.number] = _pdfcells.page_items(page, info.number, MARGIN)
+                except _PAGE_ERRORS:
+                    out[info.number] = _text_items(info)
                 finally:
                     page.close()  # frees the page's parsed objects; see module docstring
     except (PDFEncryptionError, PDFPasswordIncorrect) as exc:
         raise ParseError(f"{path}: encrypted PDF pdfplumber cannot open ({exc})") from exc
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+    except _PAGE_ERRORS as exc:
         raise ParseError(f"{path}: corrupt PDF, tables unreadable ({exc})") from exc
     return out
 
