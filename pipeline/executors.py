@@ -59,9 +59,15 @@ class Serial:
 
 @dataclass(frozen=True)
 class LocalPool:
-    """A pool of `workers` processes; at most `2 × workers` items in flight (flat memory)."""
+    """A pool of `workers` processes; at most `2 × workers` items in flight (flat memory).
+
+    `hang_after`: seconds without any item finishing after which the workers are presumed
+    stuck in C code that the in-process time limit cannot interrupt. They are killed, and the
+    items in flight are retried alone under the same watch; one that hangs again is crashed.
+    """
 
     workers: int
+    hang_after: float | None = None
 
     def run(
         self, fn: Callable[[T], R], items: Sequence[T], crashed: Callable[[T, str], R]
@@ -76,7 +82,12 @@ class LocalPool:
                     while pending and len(running) < window:
                         item = pending.pop()
                         running[pool.submit(fn, item)] = item
-                    finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+                    finished, _ = cf.wait(
+                        running, timeout=self.hang_after, return_when=cf.FIRST_COMPLETED
+                    )
+                    if not finished:  # the futures now fail with BrokenProcessPool
+                        _kill_workers(pool)
+                        continue
                     for future in finished:
                         item = running.pop(future)
                         try:
@@ -87,19 +98,34 @@ class LocalPool:
                         suspects.extend(running.values())
                         break
             for item in suspects:  # alone, so a second death convicts the right item
-                yield _run_alone(fn, item, crashed)
+                yield _run_alone(fn, item, crashed, self.hang_after)
 
 
 def _pool(workers: int) -> cf.ProcessPoolExecutor:
     return cf.ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
 
 
-def _run_alone(fn: Callable[[T], R], item: T, crashed: Callable[[T, str], R]) -> R:
+def _run_alone(
+    fn: Callable[[T], R], item: T, crashed: Callable[[T, str], R], hang_after: float | None
+) -> R:
     with _pool(1) as pool:
         try:
-            return pool.submit(fn, item).result()
+            return pool.submit(fn, item).result(timeout=hang_after)
         except BrokenProcessPool:
             return crashed(item, "the worker process died while reading it (twice)")
+        except cf.TimeoutError:
+            _kill_workers(pool)
+            return crashed(
+                item, f"no answer within {hang_after:g} s, stuck where the time limit cannot "
+                "interrupt (in C code); the worker was killed"
+            )  # fmt: skip
+
+
+def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """SIGKILL the pool's own processes (nothing else this process started)."""
+    for process in list((pool._processes or {}).values()):
+        with contextlib.suppress(OSError):
+            process.kill()
 
 
 def _die_with_parent() -> None:

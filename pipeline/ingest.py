@@ -398,7 +398,8 @@ def _execute(
         executor = executors.Dask(options.scheduler, max(1, options.workers), options.retries)
         writer: Path | None = None  # results travel back and are written here
     elif options.workers > 1 and len(todo) > 1:
-        executor = executors.LocalPool(options.workers)
+        hang = options.doc_timeout + 30 if options.doc_timeout else None
+        executor = executors.LocalPool(options.workers, hang_after=hang)
         writer = out  # each worker writes its own parts: the parent only keeps count
     else:
         executor = executors.Serial()

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import os
 import shutil
+import signal
 import threading
 import time
 from pathlib import Path
@@ -182,6 +183,26 @@ def test_a_worker_that_dies_costs_only_its_own_document() -> None:
         executors.LocalPool(2).run(_die_on_b, ["a", "b", "c", "d"], lambda i, why: f"{i}:{why}")
     )
     assert sorted(results) == ["A", "C", "D", "b:the worker process died while reading it (twice)"]
+
+
+def _stuck_in_c(item: str) -> str:
+    """What a reader stuck in C code looks like: the time limit's signal cannot get in."""
+    if item == "stuck":
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    return executors.call_with_timeout(_slow_when_stuck, 0.3, item)
+
+
+def _slow_when_stuck(item: str) -> str:
+    if item == "stuck":
+        time.sleep(60)
+    return item.upper()
+
+
+def test_a_worker_stuck_in_c_is_killed_and_its_document_fails() -> None:
+    pool = executors.LocalPool(2, hang_after=1.5)
+    results = list(pool.run(_stuck_in_c, ["a", "stuck", "b", "c"], lambda i, why: f"{i}: {why}"))
+    assert sorted(results)[:3] == ["A", "B", "C"]
+    assert results[-1].startswith("stuck: no answer within 1.5 s, stuck where the time limit")
 
 
 def test_call_with_timeout_stops_a_slow_call() -> None:
