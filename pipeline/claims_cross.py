@@ -7,6 +7,7 @@ department table. They are checked only when the tables were found: no tables, n
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from pipeline.claims_rules import Check, Draft, draft, fmt, in_unit
@@ -112,9 +113,15 @@ def unit_equivalence_claims(sentences: Sequence[Sentence]) -> list[Draft]:
         for e in s.levels
         if e.number.unit in MONEY_FACTORS and e.depth == 0
     ]
+    # Two subjects can only match when one ends with the other (>= 4 characters), so they
+    # share their last four: bucketing by those keeps this linear on long reports.
+    by_tail: dict[str, list[tuple[int, Entry]]] = defaultdict(list)
+    for i, entry in money:
+        if len(entry.subject) >= 4:
+            by_tail[entry.subject[-4:]].append((i, entry))
     out: list[Draft] = []
     for i, coarse in money:
-        for j, fine in money:
+        for j, fine in by_tail.get(coarse.subject[-4:], ()):
             if _same_amount(coarse, fine):
                 out.append(_equivalence_draft(i, coarse, j, fine, sentences))
                 break

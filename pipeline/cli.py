@@ -10,9 +10,11 @@ from typing import Any, ClassVar, cast
 
 import click
 
+import parsers
 from parsers.limits import Limits
 from pipeline import __version__, dictionary, query
 from pipeline.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
+from pipeline.inspect import describe
 from pipeline.report import write_report
 from pipeline.rescore import rescore_dataset
 from schemas import ZipingError
@@ -281,3 +283,12 @@ def rescore_command(data: Path, profile: Profile, out: Path | None, wait: float)
     for code, count in sorted(summary.findings_by_code.items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"  {code:<28} {count}")
     click.echo(f"dataset: {out or data}")
+
+
+@main.command("inspect")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def inspect_command(path: Path) -> None:
+    """Show what was read from one file: each 自评表's fields, budget, rows (with their
+    source lines) and the cells left unread. Nothing is written."""
+    for line in describe(parsers.parse(path)):
+        click.echo(line)

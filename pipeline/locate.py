@@ -30,6 +30,7 @@ class Row:
     pages: tuple[int | None, ...]
     lines: tuple[int | None, ...]
     paragraph: bool = False
+    covered: int = 1  # grid positions some cell covers: fewer than the header's = misaligned
 
     def text(self, i: int | None, *, inherit: bool = False) -> str:
         """Cell text at column i; span-covered positions read empty unless `inherit`."""
@@ -72,7 +73,8 @@ def _table_rows(table: Table) -> list[Row]:
         origins = tuple(bool(s and s.origin) for s in slots)
         pages = tuple((s.cell.page if s else None) or table.page_start for s in slots)
         lines = tuple(s.cell.line if s else None for s in slots)
-        out.append(Row(cells, origins, pages, lines))
+        covered = sum(1 for s in slots if s is not None)
+        out.append(Row(cells, origins, pages, lines, covered=covered))
     return out
 
 
@@ -136,7 +138,7 @@ def _read_segment(rows: list[Row]) -> LocatedTable | None:
     _read_goals(preamble, table)
     if header_at is not None:
         _read_indicators(rows[header_at:], table)
-    if table.budget is None and not table.indicators:
+    if table.budget is None and not table.indicators and not table.unparsed:
         return None
     return table
 
@@ -265,7 +267,12 @@ def _read_indicators(rows: list[Row], table: LocatedTable) -> None:
         if new2 is not None:
             level2 = new2
         indicator = _indicator(row, columns, level1, level2)
-        if indicator is not None:
+        if indicator is None:
+            continue
+        if indicator.level3 is None or row.covered < rows[0].covered:
+            # a ragged row (cells lost in export) or one without a name: not guessed at
+            table.unparsed.append(Text(" | ".join(c for c in row.cells if c), row.page, row.line))
+        else:
             table.indicators.append(indicator)
 
 

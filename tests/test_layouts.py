@@ -10,8 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+import parsers
+from pipeline.cli import main
 from pipeline.ingest import DocResult, process_file
+from pipeline.locate import locate, locate_grid
 from schemas.profile import Profile
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
@@ -266,3 +270,30 @@ def test_budget_weight_in_header_and_blank_total_score(central: Profile) -> None
     codes = Counter(f.code for f in result.findings)
     assert codes["MISSING_SCORE"] == 1
     assert not {"TOTAL_ARITHMETIC", "TOTAL_MISMATCH", "EXEC_SCORE_MISMATCH"} & codes.keys()
+
+
+def test_grid_reader_reports_ragged_rows_instead_of_reading_them() -> None:
+    """Pipe rows lose merged cells: read by position they would put targets in the name
+    column. The grid reader keeps them as unread cells; the stream reader reads them."""
+    text = (LAYOUTS / "pipe_rows.txt").read_text(encoding="utf-8")
+    alone = text.replace("| 部门:某市某中学 |", "|")  # the title in a row of its own
+    doc = parsers.parse_bytes(alone.encode(), "pipe_rows_title_alone.txt")
+    grid = locate_grid(doc)
+    assert len(grid) == 1
+    assert all(r.level3 is not None for t in grid for r in t.indicators)
+    assert any(t.unparsed for t in grid)
+    assert [len(t.indicators) for t in locate(doc)] == [7]
+
+
+def test_inspect_shows_rows_with_their_lines() -> None:
+    result = CliRunner().invoke(main, ["inspect", str(LAYOUTS / "pipe_cells.txt")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "using stream" in lines[1]
+    assert any(
+        line.startswith("    row   2 @l")
+        and "产出指标 / 质量指标 / 办件差错率 | target ≤1% | actual 1.6% | weight 20 | score 12.5"
+        in line
+        for line in lines
+    )
+    assert "    department: ∅" not in result.output  # an empty field is absent, not guessed

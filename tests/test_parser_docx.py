@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from pathlib import Path
 
@@ -119,19 +118,19 @@ def test_deleted_text_and_field_codes_are_not_text() -> None:
     assert parse_bytes(docx_with_body(para), "t.docx").blocks == (Paragraph("保留插入"),)
 
 
-def test_reads_at_least_5000_rows_per_second() -> None:
+def test_long_vmerge_chain_resolves_once() -> None:
+    """3,000 rows under one merged label (python-docx's row.cells recurses on such chains).
+    Speed is measured by bench/docx_bench.py, not here."""
     cells = "".join(tc(f"c{k}") for k in range(1, 8))
     first = "<w:tr>" + tc("label", "<w:vMerge w:val='restart'/>") + cells + "</w:tr>"
     more = ("<w:tr>" + tc("", "<w:vMerge/>") + cells + "</w:tr>") * 2999
     grid = "<w:tblGrid>" + "<w:gridCol/>" * 8 + "</w:tblGrid>"
-    data = docx_with_body(f"<w:tbl {W}>{grid}{first}{more}</w:tbl>")
-    best = float("inf")
-    for _ in range(3):  # CPU time, best of three: other processes on the machine don't count
-        start = time.process_time()
-        table = next(parse_bytes(data, "big.docx").tables())
-        best = min(best, time.process_time() - start)
-    assert table.rows[0][0].rowspan == 3000
-    assert 3000 / best >= 5000, f"{3000 / best:.0f} rows/s"
+    table = next(
+        parse_bytes(docx_with_body(f"<w:tbl {W}>{grid}{first}{more}</w:tbl>"), "big.docx").tables()
+    )
+    assert (table.rows[0][0].text, table.rows[0][0].rowspan) == ("label", 3000)
+    assert [len(row) for row in table.rows[:3]] == [8, 7, 7]
+    assert table.rows[2999][0].text == "c1"
 
 
 def test_corrupt_docx_names_the_file() -> None:
