@@ -13,15 +13,14 @@ after them, and the numbers inside them (years, head counts) are never the claim
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
-import jieba
 import regex
 
+from pipeline.segment import tokenizer
 from schemas import Document, Paragraph
 
 MONEY_FACTORS = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
@@ -161,16 +160,6 @@ class Sentence:
     def levels(self) -> list[Entry]:
         """Amounts that are levels (not changes) and exact enough to check."""
         return [e for e in self.entries if not e.delta and not e.approx]
-
-
-@cache
-def tokenizer() -> Any:
-    """A private jieba tokenizer with the claims dictionary (the global one stays untouched)."""
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    with resources.as_file(resources.files("pipeline.lexicon") / "claims_dict.txt") as path:
-        tok.load_userdict(str(path))
-    return tok
 
 
 def words(text: str) -> list[str]:

@@ -9,15 +9,14 @@ last meaningful word decides; the level-2 label breaks ties. The lexicon is data
 
 from __future__ import annotations
 
-import logging
 import tomllib
 from functools import cache
 from importlib import resources
 from typing import Any
 
-import jieba
 import regex
 
+from pipeline.segment import tokenizer
 from pipeline.values import normalize
 
 CONCEPTS = (
@@ -43,15 +42,6 @@ def _lexicon() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-@cache
-def _tokenizer() -> Any:
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    with resources.as_file(resources.files("pipeline.lexicon") / "fiscal_dict.txt") as path:
-        tokenizer.load_userdict(str(path))
-    return tokenizer
-
-
 def head_word(name: str) -> str:
     """The last meaningful word of an indicator name."""
     text = _TRAILING.sub("", normalize(name)) or normalize(name)
@@ -61,7 +51,7 @@ def head_word(name: str) -> str:
         for filler in _lexicon()["filler"]:
             if text.endswith(filler) and len(text) > len(filler):
                 text, trimmed = text[: -len(filler)], True
-    words = [w for w in _tokenizer().lcut(text) if regex.search(r"\p{Han}", w)]
+    words = [w for w in tokenizer().lcut(text) if regex.search(r"\p{Han}", w)]
     return words[-1] if words else text
 
 

@@ -1,0 +1,27 @@
+"""One jieba tokenizer for the whole pipeline.
+
+A jieba dictionary costs ~60 MB per tokenizer, so concepts (indicator names) and claims
+(narrative sentences) share one private instance with both fiscal user dictionaries loaded;
+jieba's global tokenizer is never touched.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jieba
+
+USER_DICTIONARIES = ("fiscal_dict.txt", "claims_dict.txt")
+
+
+@cache
+def tokenizer() -> Any:
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    for name in USER_DICTIONARIES:
+        with resources.as_file(resources.files("pipeline.lexicon") / name) as path:
+            tok.load_userdict(str(path))
+    return tok
