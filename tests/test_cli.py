@@ -12,11 +12,17 @@ from pipeline.cli import main
 from tests.conftest import RAW
 
 
-@pytest.mark.parametrize("command", [[], ["ingest"], ["report"]])
+def test_every_command_is_listed() -> None:
+    assert set(main.commands) >= {"ingest", "report", "rescore", "query", "schema", "inspect"}
+
+
+@pytest.mark.parametrize("command", [[], *([name] for name in sorted(main.commands))])
 def test_help(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0
     assert "Usage:" in result.output
+    doc = main.commands[command[0]].help if command else main.help
+    assert doc and doc.split()[0] in result.output  # each command explains itself
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
