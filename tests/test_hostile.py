@@ -110,6 +110,19 @@ def test_zip_limit_is_a_cli_setting(tmp_path: Path) -> None:
     assert row.status == "error" and "max_unzipped_bytes=8,388,608" in (row.error or "")
 
 
+def test_size_limits_take_suffixes_and_reject_nonsense(tmp_path: Path) -> None:
+    raw = str(SEED_004.parent)
+    args = ["ingest", raw, "--out", str(tmp_path), "--workers", "1"]
+    result = CliRunner().invoke(main, [*args, "--max-bytes", "1K", "--max-pages", "5"])
+    assert result.exit_code == 0, result.output
+    errors = {d.error for d in store.read_rows(tmp_path, "documents")}
+    assert all(
+        "over the limit max_bytes=1,024 (raise it with --max-bytes)" in (e or "") for e in errors
+    )
+    result = CliRunner().invoke(main, [*args, "--max-bytes", "lots"])
+    assert result.exit_code == 2 and "'lots' is not a size" in result.output
+
+
 def _pdf(pages: int, side: float = 595) -> bytes:
     pdf = pdfium.PdfDocument.new()
     for _ in range(pages):
