@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 import parsers
 from pipeline.claims import claim_findings, extract_claims
-from pipeline.claims_text import read_sentences, tokenizer
+from pipeline.claims_text import read_sentences
+from pipeline.segment import tokenizer
 from schemas import Document, Paragraph
 from schemas.profile import Profile
 from schemas.tables import ClaimRow
