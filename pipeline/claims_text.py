@@ -14,7 +14,7 @@ after them, and the numbers inside them (years, head counts) are never the claim
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -163,7 +163,14 @@ class Sentence:
 
 
 def words(text: str) -> list[str]:
-    return [w for w in tokenizer().lcut(text, HMM=False) if w.strip()]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _words(text: str) -> tuple[str, ...]:
+    """Segmentation is the costly step and the same clauses recur (other years, other
+    tables' sentences), so it is cached."""
+    return tuple(w for w in tokenizer().lcut(text, HMM=False) if w.strip())
 
 
 def read_sentences(doc: Document) -> list[Sentence]:

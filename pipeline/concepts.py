@@ -30,6 +30,8 @@ CONCEPTS = (
     "other",
 )
 
+_HAN = regex.compile(r"\p{Han}")
+
 # Trailing decorations that are not part of the head word: `（%）`, `（个）`, `15个`, `：`.
 _TRAILING = regex.compile(
     r"(?:[(（][^()（）]*[)）]|\d+(?:\.\d+)?\p{Han}{0,2}|[\s。，,.:：;；、*★])+$"
@@ -51,7 +53,7 @@ def head_word(name: str) -> str:
         for filler in _lexicon()["filler"]:
             if text.endswith(filler) and len(text) > len(filler):
                 text, trimmed = text[: -len(filler)], True
-    words = [w for w in tokenizer().lcut(text) if regex.search(r"\p{Han}", w)]
+    words = [w for w in tokenizer().lcut(text) if _HAN.search(w)]
     return words[-1] if words else text
 
 

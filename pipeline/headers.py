@@ -7,6 +7,8 @@ lists its synonyms; a header cell maps to the field of the longest synonym it co
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from pipeline.values import normalize
@@ -71,10 +73,17 @@ _SPACES = regex.compile(r"\s+")
 _TITLE = regex.compile(r"(自评表|自评价表|绩效评价表|自评情况表)")
 
 
+_UNIT_SUFFIX = regex.compile(r"[(（][^()（）]*[)）]$")
+_SENTENCE_PUNCTUATION = regex.compile(r"[，,。；;]")
+
+
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
-    """A header cell reduced for matching: NFKC, no spaces, no unit in brackets."""
+    """A header cell reduced for matching: NFKC, no spaces, no unit in brackets.
+
+    Cached: every cell of every table is matched against each vocabulary."""
     folded = _SPACES.sub("", normalize(text))
-    return regex.sub(r"[(（][^()（）]*[)）]$", "", folded)
+    return _UNIT_SUFFIX.sub("", folded)
 
 
 def match_column(text: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
@@ -112,7 +121,7 @@ def field_of_label(text: str) -> str | None:
 def is_title(text: str) -> bool:
     """A table title: short, names a self-evaluation table, not a sentence mentioning one."""
     t = key(text)
-    return bool(_TITLE.search(t)) and len(t) <= 40 and not regex.search(r"[，,。；;]", t)
+    return bool(_TITLE.search(t)) and len(t) <= 40 and not _SENTENCE_PUNCTUATION.search(t)
 
 
 def table_kind(title: str) -> str:

@@ -26,6 +26,7 @@ _OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜
 _LABEL_VALUE = regex.compile(r"^(?P<label>[^:：]{2,8})[:：](?P<value>.+)$")
 _TRAILING_COLON = regex.compile(r"[:：]$")
 _MAX_ROW_TOKENS = 10
+_WEIGHT_SUFFIX = regex.compile(r"\d+(?:\.\d+)?分$")
 _NATURE_WORDS = ("定性", "定量")  # 指标性质 cells that are not comparators
 
 
@@ -292,7 +293,7 @@ def _level(tok: Text, nxt: Text | None, level1: Text | None) -> int | None:
     """1 or 2 when `tok` is a level label. 成本指标 and 满意度指标 are either: a label
     directly followed by another label is the level-1 one."""
     bare = h.key(tok.text)
-    bare = regex.sub(r"\d+(?:\.\d+)?分$", "", bare)
+    bare = _WEIGHT_SUFFIX.sub("", bare)
     is1, is2 = bare in h.LEVEL1_LABELS, bare in h.LEVEL2_LABELS
     if is1 and is2:
         followed = nxt is not None and h.key(nxt.text) in h.LEVEL2_LABELS

@@ -58,6 +58,9 @@ _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
 _VALUE_RE = regex.compile(rf"^(?P<num>{_NUMBER})\s*(?P<unit>[^\d\s].{{0,11}})?$", regex.DOTALL)
 _PLACEHOLDERS = {"", "-", "—", "——", "–", "/", "／", "无", "空", "…", "……", "\\"}
 _HAS_DIGIT = regex.compile(r"\d")
+_WHITESPACE = regex.compile(r"\s+")
+_UNIT_IN_LABEL = regex.compile(r"[(（]\s*([^()（）]{1,6}?)\s*[)）]")
+_WEIGHT_IN_LABEL = regex.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 _UNIT_SHAPE = regex.compile(r"^[\p{Han}%‰a-zA-Z/·\.\(\)（）²³]{1,12}$")
 
 
@@ -86,7 +89,7 @@ class Value:
 def normalize(text: str) -> str:
     """NFKC (full-width digits, ＞＝ …), no internal line breaks, trimmed."""
     folded = unicodedata.normalize("NFKC", text)
-    return regex.sub(r"\s+", " ", folded).strip()
+    return _WHITESPACE.sub(" ", folded).strip()
 
 
 def parse_value(raw: str | None) -> Value:
@@ -155,7 +158,7 @@ def parse_number(raw: str | None) -> Decimal | None:
 
 def unit_in_label(label: str) -> str | None:
     """The unit a header or label declares in brackets: `项目资金（万元）` -> 万元."""
-    found = regex.search(r"[(（]\s*([^()（）]{1,6}?)\s*[)）]", normalize(label))
+    found = _UNIT_IN_LABEL.search(normalize(label))
     if found and found.group(1) in UNITS:
         return found.group(1)
     return None
@@ -164,7 +167,7 @@ def unit_in_label(label: str) -> str | None:
 def weight_in_label(label: str) -> tuple[str, Decimal | None]:
     """Split a label that carries its weight: `产出指标(50分)` -> (产出指标, 50)."""
     text = normalize(label)
-    found = regex.search(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$", text)
+    found = _WEIGHT_IN_LABEL.search(text)
     if not found:
         return text, None
     return text[: found.start()].strip(), Decimal(found.group(1))
