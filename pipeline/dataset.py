@@ -3,8 +3,8 @@
 The dataset is `<data>/<table>/**/part-*.parquet`. Files are read with the *declared* schema
 (`schemas.tables.arrow_schema`), so a part written before a column was added reads with that
 column null, and a table that was never written (no claims, zero findings) reads as an empty
-table of the right shape instead of an error. Hive folders (`year=2024/`) are understood, so
-the reading side is ready for a year-partitioned store.
+table of the right shape instead of an error. The store partitions by year (`year=2024/`);
+`year=0` holds rows whose year was not printed and reads back as a null year.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as pads
 
+from pipeline import store
 from schemas.errors import ZipingError
 from schemas.tables import TABLES, arrow_schema
 
@@ -103,7 +105,16 @@ def read_arrow(data: Path, table: str) -> pa.Table:
         partitioning="hive",
         partition_base_dir=str(data / table),
     )
-    return dataset.to_table()
+    return _unknown_year_as_null(dataset.to_table())
+
+
+def _unknown_year_as_null(data: pa.Table) -> pa.Table:
+    index = data.schema.get_field_index(store.PARTITION)
+    if index < 0:
+        return data
+    year = data.column(index)
+    unknown = pc.equal(year, pa.scalar(store.UNKNOWN_YEAR, year.type))
+    return data.set_column(index, data.field(index), pc.if_else(unknown, None, year))
 
 
 def read_rows(data: Path, table: str) -> list[dict[str, Any]]:

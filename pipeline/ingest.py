@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import itertools
 import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
@@ -97,7 +98,7 @@ def process_document(doc: Document, size: int, profile: Profile) -> DocResult:
         result.document,
         status="ok" if result.tables else "no_tables",
         org=_org(result.tables),
-        year=first.year if first and first.year else _year(result.document.title),
+        year=first.year if first and first.year else _year(doc),
         n_tables=len(result.tables),
         n_indicators=len(result.indicators),
         n_findings=len(result.findings),
@@ -203,9 +204,14 @@ def _title(doc: Document) -> str | None:
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 
 
-def _year(title: str | None) -> int | None:
-    found = _YEAR.search(title or "")
-    return int(found.group(1)) if found else None
+def _year(doc: Document) -> int | None:
+    """The budget year of a document without tables: the first `20xx年` of its opening lines
+    (title and subtitle: 《2023年…绩效自评报告》)."""
+    for paragraph in itertools.islice(doc.paragraphs(), 5):
+        found = _YEAR.search(paragraph.text)
+        if found:
+            return int(found.group(1))
+    return None
 
 
 def _org(tables: list[EvalTableRow]) -> str | None:
@@ -452,11 +458,12 @@ def _size(path: Path) -> int:
 
 def write_result(out: Path, result: DocResult) -> None:
     doc_id = result.document.doc_id
-    store.write_part(out, "eval_tables", doc_id, result.tables)
-    store.write_part(out, "indicators", doc_id, result.indicators)
-    store.write_part(out, "findings", doc_id, result.findings)
-    store.write_part(out, "claims", doc_id, result.claims)
-    store.write_part(out, "documents", doc_id, [result.document])
+    years = store.partition_years(doc_id, result.document.year, result.tables)
+    store.write_part(out, "eval_tables", doc_id, result.tables, years)
+    store.write_part(out, "indicators", doc_id, result.indicators, years)
+    store.write_part(out, "findings", doc_id, result.findings, years)
+    store.write_part(out, "claims", doc_id, result.claims, years)
+    store.write_part(out, "documents", doc_id, [result.document], years)
 
 
 def _start_run(out: Path, profile: Profile) -> RunRow:

@@ -15,7 +15,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from pipeline import dataset
+from pipeline import dataset, store
 from schemas.errors import ZipingError
 
 Format = Literal["table", "csv", "json"]
@@ -42,9 +42,14 @@ def connect(data: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     for table in tables:
         glob = str(data.resolve() / table / "**" / dataset.PART_GLOB)
+        source = (
+            f"read_parquet({_sql_string(glob)}, hive_partitioning = true, union_by_name = true)"
+        )
+        partitioned = any(p.parent != data / table for p in dataset.part_files(data, table))
+        # year=0 is the folder of rows whose year was not printed: a null year, as in pandas
+        columns = f"* REPLACE (NULLIF({store.PARTITION}, {store.UNKNOWN_YEAR}) AS year)"
         con.execute(
-            f"CREATE VIEW {table} AS SELECT * FROM read_parquet("
-            f"{_sql_string(glob)}, hive_partitioning = true, union_by_name = true)"
+            f"CREATE VIEW {table} AS SELECT {columns if partitioned else '*'} FROM {source}"
         )
     return con
 

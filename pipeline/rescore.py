@@ -21,19 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from pipeline import runlock, store
 from pipeline.build import rescore
 from pipeline.checks import CHECK_CODES, Where, check_table
 from schemas.profile import Profile
 from schemas.tables import (
-    TABLES,
     DocumentRow,
     EvalTableRow,
     FindingRow,
     IndicatorRow,
-    arrow_schema,
 )
 
 # Tables rewritten per document; `documents` last marks the document done.
@@ -86,7 +82,8 @@ def rescore_dataset(
             )
             if target != data:
                 claims = _part(data, "claims", document.doc_id)
-                store.write_part(target, "claims", document.doc_id, claims)
+                years = store.partition_years(document.doc_id, document.year, [])
+                store.write_part(target, "claims", document.doc_id, claims, years)
             _write(target, result)
             summary.documents += 1
             summary.tables += len(result.tables)
@@ -148,12 +145,8 @@ def _merge(
 
 
 def _part(data: Path, table: str, doc_id: str) -> list[Any]:
-    """`doc_id`'s rows of `table` as its declared dataclass (none when the part is absent)."""
-    path = store.part_path(data, table, doc_id)
-    if not path.exists():
-        return []
-    cls = TABLES[table]
-    return [cls(**r) for r in pq.read_table(path, schema=arrow_schema(table)).to_pylist()]
+    """`doc_id`'s rows of `table` as its declared dataclass (none when there is no part)."""
+    return store.read_part_rows(data, table, doc_id)
 
 
 def _write(out: Path, result: Rescored) -> None:
@@ -161,8 +154,9 @@ def _write(out: Path, result: Rescored) -> None:
     as still being applied, so a killed run leaves no document that a later ingest under the
     old profile would skip as up to date while its parts are half rescored."""
     doc_id = result.document.doc_id
+    years = store.partition_years(doc_id, result.document.year, result.tables)
     pending = dataclasses.replace(result.document, profile=f"{result.document.profile}…")
-    store.write_part(out, "documents", doc_id, [pending])
+    store.write_part(out, "documents", doc_id, [pending], years)
     parts: dict[str, list[Any]] = {
         "eval_tables": result.tables,
         "indicators": result.indicators,
@@ -170,4 +164,4 @@ def _write(out: Path, result: Rescored) -> None:
         "documents": [result.document],
     }
     for table in _REWRITTEN:
-        store.write_part(out, table, doc_id, parts[table])
+        store.write_part(out, table, doc_id, parts[table], years)

@@ -40,7 +40,7 @@ def _start(folder: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
 
 def _complete(out: Path) -> int:
     folder = out / "documents"
-    return sum(1 for _ in folder.glob("part-*.parquet")) if folder.is_dir() else 0
+    return sum(1 for _ in folder.rglob("part-*.parquet")) if folder.is_dir() else 0
 
 
 def _kill_after_documents(process: subprocess.Popen[bytes], out: Path, count: int) -> None:

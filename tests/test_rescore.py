@@ -129,7 +129,7 @@ def test_parse_and_claim_findings_are_kept(ingested: Path, tmp_path: Path) -> No
     data = _copy(ingested, tmp_path)
     docs = store.read_rows(data, "documents")
     doc = next(d for d in docs if d.path.endswith(SEED_004_NAME))
-    part = store.part_path(data, "findings", doc.doc_id)
+    (part,) = store.doc_parts(data, "findings", doc.doc_id)
     stored = [f for f in store.read_rows(data, "findings") if f.doc_id == doc.doc_id]
     tid = stored[0].table_id
     parsed = [
@@ -138,7 +138,10 @@ def test_parse_and_claim_findings_are_kept(ingested: Path, tmp_path: Path) -> No
         _finding(doc.doc_id, "CLAIM_MISMATCH", None, "c01.CLAIM_MISMATCH"),
     ]
     stale = dataclasses.replace(stored[0], finding_id="stale.SCORE_MISMATCH", code="SCORE_MISMATCH")
-    store.write_part(data, "findings", doc.doc_id, [parsed[0], *stored, stale, *parsed[1:]])
+    tables = store.read_part_rows(data, "eval_tables", doc.doc_id)
+    years = store.partition_years(doc.doc_id, doc.year, tables)
+    rows = [parsed[0], *stored, stale, *parsed[1:]]
+    store.write_part(data, "findings", doc.doc_id, rows, years)
     assert part.exists()
 
     summary = rescore_dataset(data, load_profile("central"))
@@ -195,11 +198,13 @@ def test_killed_rescore_leaves_nothing_stale(
     real = store.write_part
     writes: list[str] = []
 
-    def dies_on_indicators(out: Path, table: str, doc_id: str, rows: list[object]) -> None:
+    def dies_on_indicators(
+        out: Path, table: str, doc_id: str, rows: list[object], years: store.Years | None = None
+    ) -> None:
         writes.append(table)
         if table == "indicators":
             raise KeyboardInterrupt  # killed between a document's parts
-        real(out, table, doc_id, rows)
+        real(out, table, doc_id, rows, years)
 
     monkeypatch.setattr(store, "write_part", dies_on_indicators)
     with pytest.raises(KeyboardInterrupt):

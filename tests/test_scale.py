@@ -68,9 +68,10 @@ def test_dask_local_cluster_writes_the_serial_dataset(
 def test_row_order_does_not_depend_on_completion_order(serial: Path, tmp_path: Path) -> None:
     """Parts are named by doc_id and read sorted: write them backwards, read the same."""
     for table in ("documents", "indicators"):
-        (tmp_path / table).mkdir()
-        for part in sorted((serial / table).iterdir(), reverse=True):
-            shutil.copyfile(part, tmp_path / table / part.name)
+        for part in sorted((serial / table).rglob("part-*.parquet"), reverse=True):
+            copy = tmp_path / part.relative_to(serial)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(part, copy)
         assert store.read_arrow(tmp_path, table).equals(store.read_arrow(serial, table))
         ours = pd.read_parquet(tmp_path / table)
         theirs = pd.read_parquet(serial / table)
@@ -80,7 +81,7 @@ def test_row_order_does_not_depend_on_completion_order(serial: Path, tmp_path: P
 def test_rerun_skips_every_unchanged_document(mixed: Path, tmp_path: Path) -> None:
     _ingest(mixed, tmp_path, "--workers", "2")
     parts = {
-        p: p.stat().st_mtime_ns for p in tmp_path.glob("*/part-*.parquet") if "runs" not in str(p)
+        p: p.stat().st_mtime_ns for p in tmp_path.rglob("part-*.parquet") if "runs" not in str(p)
     }
     before = snapshot(tmp_path)
     output = _ingest(mixed, tmp_path, "--workers", "2")
@@ -164,7 +165,7 @@ def test_recover_removes_what_a_killed_writer_left(tmp_path: Path, central: Prof
     ingest(raw, tmp_path, central)
     clean = snapshot(tmp_path)
     doc_id = store.read_rows(tmp_path, "documents")[-1].doc_id
-    store.part_path(tmp_path, "documents", doc_id).unlink()  # killed between two parts
+    store.doc_parts(tmp_path, "documents", doc_id)[0].unlink()  # killed between two parts
     (tmp_path / "indicators" / ".part-x.parquet.123.tmp").write_bytes(b"half")
     assert store.recover(tmp_path) == [doc_id[:16]]
     assert not leftovers(tmp_path)

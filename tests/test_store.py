@@ -4,11 +4,13 @@ import dataclasses
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
 from pipeline import store
 from pipeline.ingest import DocResult, ingest, write_result
+from pipeline.query import run_query
 from schemas import SchemaError
 from schemas.profile import Profile
 from schemas.tables import TABLES, arrow_schema
@@ -24,8 +26,10 @@ def test_round_trip_is_exact(tmp_path: Path, seed004: DocResult) -> None:
         ("findings", seed004.findings),
     ):
         assert store.read_rows(tmp_path, table) == rows, table
-        schema = pq.read_schema(store.part_path(tmp_path, table, seed004.document.doc_id))
-        assert schema.equals(arrow_schema(table), check_metadata=False)
+        (part,) = store.doc_parts(tmp_path, table, seed004.document.doc_id)
+        assert part.parent.name == "year=2024"
+        schema = pq.read_schema(part)
+        assert schema.equals(store.file_schema(table), check_metadata=False)
         for field in schema:
             assert field.metadata[b"zh"].decode(), (table, field.name)
     assert arrow_schema("indicators").field("level3").metadata[b"zh"].decode() == "三级指标"
@@ -79,3 +83,39 @@ def test_every_table_is_declared_with_labels() -> None:
         schema = arrow_schema(name)
         assert schema.metadata[b"zh"]
         assert all(f.metadata[b"zh"] and f.metadata[b"doc"] for f in schema)
+
+
+def test_partitioned_by_year_and_read_alike_by_pandas_duckdb_pyarrow(
+    tmp_path: Path, central: Profile
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for seed in RAW.iterdir():
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    (folder / "undated.txt").write_text("没有年度的说明文字\n", encoding="utf-8")
+    out = tmp_path / "out"
+    ingest(sorted(folder.iterdir()), out, central)
+    assert sorted(p.name for p in (out / "indicators").iterdir()) == ["year=2024"]
+    assert sorted(p.name for p in (out / "documents").iterdir()) == [
+        "year=0",
+        "year=2023",
+        "year=2024",
+    ]
+    # pandas straight on the folder: the year is a column
+    frame = pd.read_parquet(out / "indicators")
+    assert len(frame) == 93 and set(frame["year"].astype(int)) == {2024}
+    documents = pd.read_parquet(out / "documents")
+    assert sorted(documents["year"].astype(int)) == [0, 2023, 2024, 2024]
+    # pyarrow datasets
+    table = pads.dataset(out / "eval_tables", partitioning="hive").to_table()
+    assert table.num_rows == 9 and set(table.column("year").to_pylist()) == {2024}
+    # DuckDB through ziping query, and ziping's own readers: a year not printed is null
+    counts = run_query(out, "SELECT year, count(*) AS n FROM documents GROUP BY year ORDER BY year")
+    assert counts.to_dict("records") == [
+        {"year": 2023, "n": 1},
+        {"year": 2024, "n": 2},
+        {"year": None, "n": 1},
+    ]
+    years = sorted((d.year for d in store.read_rows(out, "documents")), key=lambda y: y or 0)
+    assert years == [None, 2023, 2024, 2024]
+    assert {t.year for t in store.read_rows(out, "eval_tables")} == {2024}
