@@ -62,10 +62,10 @@ def score_row(
         return Scored(rule="no_actual")  # nothing achieved was printed: nothing to re-score
     if actual.status == "qual" or (target.status == "qual" and actual.status != "empty"):
         return _qualitative(target, actual, weight, profile)
-    if not (target.is_number and actual.is_number):
+    comparable = _comparable(target, actual)
+    if comparable is None:
         return Scored(rule="unscorable", low=ZERO, high=weight)
-    assert target.value is not None and actual.value is not None  # is_number guarantees both
-    t, a, mismatch = _comparable(target, actual)
+    t, a, mismatch = comparable
     if mismatch:
         return Scored(rule="unit_mismatch", low=ZERO, high=weight, unit_mismatch=True)
     op, inferred = target.op, False
@@ -126,9 +126,11 @@ def not_applicable(weight: Decimal | None, profile: Profile) -> Scored:
     return Scored(rule="not_applicable", low=ZERO, high=weight, op="qual")
 
 
-def _comparable(target: Value, actual: Value) -> tuple[Decimal, Decimal, bool]:
-    """Target and actual in one unit. A unitless actual is read in the target's unit."""
-    assert target.value is not None and actual.value is not None
+def _comparable(target: Value, actual: Value) -> tuple[Decimal, Decimal, bool] | None:
+    """(target, actual, units_differ) in one unit, or None unless both are numbers.
+    A unitless actual is read in the target's unit."""
+    if target.value is None or actual.value is None or not (target.is_number and actual.is_number):
+        return None
     if actual.unit is None or target.unit is None or actual.unit == target.unit:
         return target.value, actual.value, False
     if target.base_unit == actual.base_unit and target.base is not None and actual.base is not None:
