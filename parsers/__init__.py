@@ -7,11 +7,11 @@ not in published folders) and hands them to that format's reader.
 from __future__ import annotations
 
 import hashlib
-import sys
+import importlib
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
-from parsers import docx, html, pdf, txt, xlsx
 from parsers import limits as _limits
 from parsers import sniff as _sniff
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
@@ -20,13 +20,21 @@ from schemas import Document, ParseError, UnsupportedFormatError
 
 Reader = Callable[[bytes, str, str], Document]
 
-READERS: dict[str, Reader] = {
-    "txt": txt.read,
-    "docx": docx.read,
-    "html": html.read,
-    "xlsx": xlsx.read,
-    "pdf": pdf.read,
+# Format -> the module that reads it (`read(data, path, doc_id)`, `VERSION`). Imported on
+# first use: pdfplumber, openpyxl and lxml cost ~50 MB that a folder of text never needs.
+READER_MODULES: dict[str, str] = {
+    "txt": "parsers.txt",
+    "docx": "parsers.docx",
+    "html": "parsers.html",
+    "xlsx": "parsers.xlsx",
+    "pdf": "parsers.pdf",
 }
+
+
+def _reader(fmt: str) -> ModuleType | None:
+    name = READER_MODULES.get(fmt)
+    return importlib.import_module(name) if name else None
+
 
 # Formats we recognise but cannot read, with what the user can do about it.
 NOT_SUPPORTED: dict[str, str] = {
@@ -48,7 +56,7 @@ def sha256(data: bytes) -> str:
 
 
 def supported_formats() -> list[str]:
-    return sorted(READERS)
+    return sorted(READER_MODULES)
 
 
 def parse_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -60,22 +68,23 @@ def parse_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docu
         raise ParseError(f"{path}: empty file (0 bytes)")
     fmt = _sniff.sniff(data, path)
     _limits.check(data, fmt, path, limits)
-    reader = READERS.get(fmt)
+    reader = _reader(fmt)
     if reader is None:
         hint = NOT_SUPPORTED.get(fmt, f"{fmt} files are not supported yet")
         raise UnsupportedFormatError(
             f"{path}: {hint} (readable formats: {', '.join(supported_formats())})"
         )
-    return reader(data, path, sha256(data))
+    read: Reader = reader.read
+    return read(data, path, sha256(data))
 
 
 def reader_version(data: bytes, path: str) -> str | None:
     """The version of the reader `data` would go to (None when no reader takes it): with the
     bytes and the profile, what decides whether a document must be read again."""
-    reader = READERS.get(_sniff.sniff(data, path)) if data else None
+    reader = _reader(_sniff.sniff(data, path)) if data else None
     if reader is None:
         return None
-    version = getattr(sys.modules[reader.__module__], "VERSION", None)
+    version = getattr(reader, "VERSION", None)
     return version if isinstance(version, str) else None
 
 

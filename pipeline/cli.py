@@ -1,5 +1,8 @@
 """`ziping` command line. Exit codes: 0 ok, 1 failure (or a failed document with --strict),
-2 usage error. Errors print as `Error: …`, never as a traceback."""
+2 usage error. Errors print as `Error: …`, never as a traceback.
+
+The report and query commands import their modules when they run: they pull in matplotlib,
+pandas and DuckDB (~90 MB), which `ziping ingest` (held to a memory budget) never needs."""
 
 from __future__ import annotations
 
@@ -12,10 +15,9 @@ import click
 
 import parsers
 from parsers.limits import Limits
-from pipeline import __version__, dictionary, query
+from pipeline import __version__, dictionary
 from pipeline.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
 from pipeline.inspect import describe
-from pipeline.report import write_report
 from pipeline.rescore import rescore_dataset
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
@@ -211,6 +213,8 @@ def _print_summary(summary: RunSummary, out: Path) -> None:
 )  # fmt: skip
 def report_command(data: Path, out: Path) -> None:
     """Write the diff report (printed vs recomputed scores, findings) for a dataset."""
+    from pipeline.report import write_report
+
     written = write_report(data, out)
     for name, path in written.items():
         click.echo(f"{name}: {path}")
@@ -233,6 +237,8 @@ def query_command(sql: str, data: Path, fmt: str) -> None:
 
     Example: ziping query "SELECT code, count(*) FROM findings GROUP BY code"
     """
+    from pipeline import query
+
     frame = query.run_query(data, sql)
     click.echo(query.render(frame, cast(query.Format, fmt)), nl=False)
 
