@@ -162,3 +162,11 @@ def budget_weight_in_header(cells: list[str]) -> str | None:
             if found:
                 return found.group(1)
     return None
+
+
+_PLACEHOLDER = regex.compile(r"^(?:指标\d+[:：]?|…+|\.{3,}|/|／|-|—|——|无)$")
+
+
+def is_placeholder(text: str) -> bool:
+    """A template cell left as printed in the blank form: `指标2:`, `……`, `/`."""
+    return bool(_PLACEHOLDER.match(key(text)))

@@ -280,8 +280,11 @@ def _indicator(
     row: Row, columns: dict[str, int], level1: Text | None, level2: Text | None
 ) -> RawIndicator | None:
     values = {k: row.at(columns.get(k)) for k in ("level3", "target", "actual", "weight", "score")}
-    if all(v is None for v in values.values()):
-        return None  # a label-only or empty template row
+    name = values["level3"]
+    if all(v is None for k, v in values.items() if k != "level3") and (
+        name is None or h.is_placeholder(name.text)
+    ):
+        return None  # a label-only or empty template row (指标2:, ……)
     return RawIndicator(
         level1=level1,
         level2=level2,

@@ -215,6 +215,7 @@ class _Shape:
     split_target: bool  # 指标性质 | 指标值 | 度量单位 in three cells
     basis: bool
     reason: bool
+    serial: bool = False  # a 序号 column: each row starts with its number
 
 
 def _indicator_header(toks: list[Text]) -> tuple[int, int, _Shape] | None:
@@ -237,6 +238,7 @@ def _indicator_header(toks: list[Text]) -> tuple[int, int, _Shape] | None:
         split_target="指标性质" in words or "度量单位" in words,
         basis="basis" in fields,
         reason="reason" in fields,
+        serial="序号" in words,
     )
     return start, end, shape
 
@@ -248,6 +250,7 @@ def _header_word(text: str) -> bool:
         "指标性质",
         "度量单位",
         "年度绩效指标完成情况",
+        "序号",
     }
 
 
@@ -275,9 +278,12 @@ def _rows(toks: list[Text], shape: _Shape, table: LocatedTable) -> None:
             else:
                 level2 = tok
             continue
+        if h.is_placeholder(tok.text) or (shape.serial and not buffer and _plain_number(tok)):
+            continue  # a blank template cell, or the row's 序号
         buffer.append(tok)
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if _closes_row(buffer, nxt):
+        after = toks[i + 2] if shape.serial and i + 2 < len(toks) else None
+        if _closes_row(buffer, nxt, after):
             _emit(buffer, shape, level1, level2, table)
             buffer, after_row = [], True
         elif shape.split_target and _closes_unscored(buffer, nxt):
@@ -303,11 +309,14 @@ def _level(tok: Text, nxt: Text | None, level1: Text | None) -> int | None:
     return 2 if is2 else None
 
 
-def _closes_row(buffer: list[Text], nxt: Text | None) -> bool:
-    """Two numbers (weight, score) end the row unless a third number follows them."""
+def _closes_row(buffer: list[Text], nxt: Text | None, after: Text | None = None) -> bool:
+    """Two numbers (weight, score) end the row unless a third number follows them; with a
+    序号 column (`after` given) a lone third number is the next row's 序号."""
     if len(buffer) < 4 or not (_plain_number(buffer[-1]) and _plain_number(buffer[-2])):
         return False
-    return nxt is None or not _plain_number(nxt)
+    if nxt is None or not _plain_number(nxt):
+        return True
+    return after is not None and not _plain_number(after)
 
 
 def _closes_unscored(buffer: list[Text], nxt: Text | None) -> bool:

@@ -297,3 +297,71 @@ def test_inspect_shows_rows_with_their_lines() -> None:
         for line in lines
     )
     assert "    department: ∅" not in result.output  # an empty field is absent, not guessed
+
+
+def test_cell_per_line_separated_by_blank_lines(central: Profile) -> None:
+    """HTML saved as text: every cell on its own line, cells separated by blank lines."""
+    result = _read("cell_blank.txt", central)
+    assert _rows(result) == [
+        ("产出指标", None, "数量指标", "养护绿地面积", "≥120万平方米", "121万平方米", 30.0, 30.0),
+        ("产出指标", None, "质量指标", "苗木成活率", "≥95%", "93%", 20.0, 19.58),
+        (
+            "产出指标",
+            None,
+            "成本指标",
+            "单位面积养护成本",
+            "≤0.5元/平方米",
+            "0.47元/平方米",
+            10.0,
+            10.0,
+        ),
+        ("效益指标", None, "社会效益指标", "市民休闲环境", "明显改善", "达到预期", 20.0, 20.0),
+        ("满意度指标", None, "服务对象满意度指标", "游园群众满意度", "≥90%", "94%", 10.0, 10.0),
+    ]
+    assert result.indicators[1].reason == "部分苗木受冻害"
+    table = result.tables[0]
+    assert (table.total_stated, table.total_recomputed) == (99.08, 99.08)
+    assert result.findings == []
+
+
+def test_serial_column_markers_and_template_rows(central: Profile) -> None:
+    """序号 column, ★ and 指标1: in names, (≥**%) placeholders, template rows left empty."""
+    result = _read("template_rows.txt", central)
+    assert _rows(result) == [
+        ("产出指标", None, "数量指标", "★指标1:维护路灯数量", "≥800盏", "812盏", 40.0, 40.0),
+        ("产出指标", None, "质量指标", "指标1:亮灯率", "≥98%", "99%", 20.0, 20.0),
+        (
+            "效益指标",
+            None,
+            "社会效益指标",
+            "指标1:夜间出行安全",
+            "有效保障",
+            "基本达到",
+            20.0,
+            15.0,
+        ),
+        (
+            "满意度指标",
+            None,
+            "服务对象满意度指标",
+            "指标1:村民满意度(≥**%)",
+            "≥90%",
+            "96%",
+            10.0,
+            10.0,
+        ),
+    ]
+    partial = result.indicators[2]
+    assert (partial.score_rule, partial.score_min, partial.score_max) == (
+        "qual_partial",
+        12.0,
+        16.0,
+    )
+    assert [r.indicator_concept for r in result.indicators] == [
+        "count",
+        "rate",
+        "qualitative",
+        "satisfaction",
+    ]
+    assert result.tables[0].total_recomputed == 95.0
+    assert result.findings == []
