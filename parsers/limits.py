@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 
+from parsers._pdfium import LOCK as PDFIUM
 from schemas import ParseError
 
 MIB = 1024 * 1024
@@ -89,6 +90,11 @@ def check_zip(data: bytes, path: str, limits: Limits) -> None:
 
 def check_pdf(data: bytes, path: str, limits: Limits) -> None:
     """Open the PDF with pdfium (fast, C) and check encryption, page count and page size."""
+    with PDFIUM:
+        _check_pdf(data, path, limits)
+
+
+def _check_pdf(data: bytes, path: str, limits: Limits) -> None:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

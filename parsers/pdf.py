@@ -30,6 +30,7 @@ from pdfminer.psparser import PSException
 
 from parsers import _pdfcells
 from parsers._pdfgrid import Item, RawTable, continues, stitch, to_table
+from parsers._pdfium import LOCK as PDFIUM
 from parsers._text import join_lines
 from schemas import Document, Notice, Paragraph, ParseError
 from schemas.ir import Block
@@ -68,12 +69,13 @@ class _Page:
 
 
 def read(data: bytes, path: str, doc_id: str) -> Document:
-    pdf = _open(data, path)
-    try:
-        pages = [_triage(pdf, i) for i in range(len(pdf))]
-        title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
-    finally:
-        pdf.close()
+    with PDFIUM:
+        pdf = _open(data, path)
+        try:
+            pages = [_triage(pdf, i) for i in range(len(pdf))]
+            title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
+        finally:
+            pdf.close()
     items = _table_items(data, path, [p for p in pages if p.kind == "table"])
     for page in pages:
         if page.kind == "text":

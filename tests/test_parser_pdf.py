@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 
 from parsers import parse, parse_bytes, pdf
 from parsers._text import collapse, join_lines
-from schemas import Notice, Paragraph, ParseError, Table
+from schemas import Document, Notice, Paragraph, ParseError, Table
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 LONG = "该指标年度内分四个阶段推进，" * 60  # the split row's text, see make_pdf_cases.py
@@ -135,3 +136,22 @@ def test_narrative_pages_are_paragraphs_with_pages() -> None:
     assert first == Paragraph("第一部分 部门概况", page=1)
     assert any(p.text.startswith("2024年度收入总计1,368.01万元") for p in doc.paragraphs())
     assert all(p.page is not None for p in doc.paragraphs())
+
+
+def test_threads_reading_pdfs_at_once_do_not_crash_pdfium() -> None:
+    """Regression: a Dask worker with two threads killed the process with SIGTRAP (pdfium's
+    CHECK) when both read a PDF at once. Every pdfium use now holds one lock."""
+    data = (FORMATS / "seed004.pdf").read_bytes()
+    results: list[Document] = []
+
+    def work() -> None:
+        for _ in range(4):
+            results.append(pdf.read(data, "seed004.pdf", "0" * 64))
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 12
+    assert all(r.blocks == results[0].blocks for r in results)

@@ -21,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from pipeline import report_html, report_model, report_pages
+from parsers import pdf_pages
+from pipeline import report_html, report_model
 from pipeline.cli import main
 from pipeline.report import FILES, write_report
 from schemas.errors import ZipingError
@@ -167,15 +168,15 @@ def test_pdf_picture_starts_at_the_table(tmp_path: Path) -> None:
     fig.text(0.1, 0.9, "Annual report narrative")
     fig.text(0.1, 0.5, "Project SCIENCE-FUND self-evaluation")
     fig.savefig(pdf, format="pdf")
-    whole = report_pages.render_page(pdf, 1)
-    cropped = report_pages.render_page(pdf, 1, ["SCIENCE-FUND"])
-    missing = report_pages.render_page(pdf, 1, ["not on the page"])
+    whole = pdf_pages.render_page(pdf, 1)
+    cropped = pdf_pages.render_page(pdf, 1, ["SCIENCE-FUND"])
+    missing = pdf_pages.render_page(pdf, 1, ["not on the page"])
     assert whole and cropped and missing
     height = {k: png_height(v) for k, v in [("whole", whole), ("cropped", cropped)]}
     assert height["cropped"] < 0.6 * height["whole"]  # from mid-page to the foot
     assert png_height(missing) == height["whole"]
-    assert report_pages.render_page(tmp_path / "gone.pdf", 1) is None
-    assert report_pages.render_page(pdf, 2) is None
+    assert pdf_pages.render_page(tmp_path / "gone.pdf", 1) is None
+    assert pdf_pages.render_page(pdf, 2) is None
 
 
 def png_height(uri: str) -> int:
