@@ -198,7 +198,10 @@ def _print_summary(summary: RunSummary, out: Path) -> None:
     for code, count in sorted(summary.findings_by_code.items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"  {code:<28} {count}")
     for failed in summary.failed:
-        click.echo(f"failed: {failed.path}: {failed.error}", err=True)
+        reason = failed.error or "unknown error"
+        # readers name the file in their message already; don't say it twice
+        where = "" if reason.startswith(failed.path) else f"{failed.path}: "
+        click.echo(f"failed: {where}{reason}", err=True)
     click.echo(f"dataset: {out}")
 
 

@@ -76,6 +76,8 @@ def test_bad_files_do_not_stop_the_batch(tmp_path: Path) -> None:
     assert "empty file" in (documents["empty.txt"].error or "")
     assert "binary data" in (documents["binary.txt"].error or "")
     assert "PowerPoint" in (documents["slides.pptx"].error or "")
+    empty = str(tmp_path / "in" / "empty.txt")
+    assert f"failed: {empty}: empty file (0 bytes)" in result.output  # the path said once
 
 
 def test_strict_fails_when_a_document_failed(tmp_path: Path) -> None:
