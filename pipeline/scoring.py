@@ -58,10 +58,9 @@ def score_row(
     """Score one indicator row. `cost` says whether more of it is worse (for `=` and no op)."""
     if weight is None:
         return Scored(rule="no_weight")
-    if actual.status == "empty":
-        return Scored(rule="no_actual")  # nothing achieved was printed: nothing to re-score
-    if actual.status == "qual" or (target.status == "qual" and actual.status != "empty"):
-        return _qualitative(target, actual, weight, profile)
+    not_a_number = _not_quantitative(target, actual, weight, profile)
+    if not_a_number is not None:
+        return not_a_number
     comparable = _comparable(target, actual)
     if comparable is None:
         return Scored(rule="unscorable", low=ZERO, high=weight)
@@ -126,6 +125,19 @@ def not_applicable(weight: Decimal | None, profile: Profile) -> Scored:
     return Scored(rule="not_applicable", low=ZERO, high=weight, op="qual")
 
 
+def _not_quantitative(
+    target: Value, actual: Value, weight: Decimal, profile: Profile
+) -> Scored | None:
+    """Rows scored by phrase or by date, or not at all; None for number against number."""
+    if actual.status == "empty":
+        return Scored(rule="no_actual")  # nothing achieved was printed: nothing to re-score
+    if actual.status == "qual" or target.status == "qual":
+        return _qualitative(target, actual, weight, profile)
+    if target.status == "date" and actual.status == "date":
+        return _deadline(target, actual, weight, profile)
+    return None
+
+
 def _comparable(target: Value, actual: Value) -> tuple[Decimal, Decimal, bool] | None:
     """(target, actual, units_differ) in one unit, or None unless both are numbers.
     A unitless actual is read in the target's unit."""
@@ -165,6 +177,28 @@ def _qualitative(target: Value, actual: Value, weight: Decimal, profile: Profile
         low=round_score(weight * Decimal(str(band.min)), profile),
         high=round_score(weight * Decimal(str(band.max)), profile),
         op="qual",
+    )
+
+
+def _deadline(target: Value, actual: Value, weight: Decimal, profile: Profile) -> Scored:
+    """A completion date against a deadline: met is full marks; missed is scored like a
+    result not (fully) achieved, anywhere up to the top of the partial band, since no rule
+    says how many days cost how much. Without a year on one side, month and day compare."""
+    if target.value is None or actual.value is None:
+        return Scored(rule="unscorable", low=ZERO, high=weight)
+    t, a = target.value, actual.value
+    if target.unit != actual.unit:
+        t, a = t % 10_000, a % 10_000
+    met = a >= t if target.op in (">=", ">") else a <= t
+    if met:
+        return Scored(rule="deadline_met", low=weight, high=weight, op=target.op or "<=")
+    ceiling = max((b.max for b in profile.qualitative if b.max < 1), default=0.0)
+    return Scored(
+        rule="deadline_missed",
+        low=ZERO,
+        high=round_score(weight * Decimal(str(ceiling)), profile),
+        op=target.op or "<=",
+        op_inferred=target.op is None,
     )
 
 

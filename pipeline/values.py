@@ -66,7 +66,7 @@ _UNIT_SHAPE = regex.compile(r"^[\p{Han}%‰a-zA-Z/·\.\(\)（）²³]{1,12}$")
 
 @dataclass(frozen=True, slots=True)
 class Value:
-    """What one cell says. `status`: number | qual | empty | unparsed.
+    """What one cell says. `status`: number | date | qual | empty | unparsed.
 
     For numbers, `value` is in `unit` as printed and `base` in `base_unit` (元 for money,
     人次 for 万人次 …). `op` is the comparator printed (None when none was).
@@ -106,6 +106,9 @@ def _parse(raw: str) -> Value:
     text = normalize(raw)
     if text in _PLACEHOLDERS:
         return Value(raw=raw, status="empty")
+    date = _date(raw, text)
+    if date is not None:
+        return date
     body, op = _strip_operator(text)
     match = _VALUE_RE.match(body.replace(" ", ""))
     if match:
@@ -117,6 +120,43 @@ def _parse(raw: str) -> Value:
     if not _HAS_DIGIT.search(text):
         return Value(raw=raw, status="qual", op=op, text=body or text)
     return Value(raw=raw, status="unparsed", op=op, text=text)
+
+
+# A deadline or a completion date: 2023年12月31日前, 11月底, 12月中旬, 6月份完成. The text
+# must start with the date and end with at most a short remark (前, 以前, 完成 …).
+_DATE = regex.compile(
+    r"^(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?P<month>\d{1,2})\s*月"
+    r"(?:\s*(?P<day>\d{1,2})\s*[日号]|\s*(?P<part>底|末|份|上旬|中旬|下旬))?"
+    r"\s*(?P<rest>\D{0,6})$"
+)
+_DEADLINE_WORDS = ("前", "以前", "之前", "内", "以内", "之内")
+_DATE_REMARKS = ("", "完成", "已完成", "前完成", "完工", "截止", "止")
+_PART_DAY = {"底": 31, "末": 31, "份": 31, "上旬": 10, "中旬": 20, "下旬": 31}
+
+
+def _date(raw: str, text: str) -> Value | None:
+    """A date as `status="date"`: `value` is yyyymmdd (mmdd when no year is printed), `unit`
+    says which; `op` is <= for a deadline (…前, …以内)."""
+    found = _DATE.match(text.replace(" ", ""))
+    if found is None:
+        return None
+    month = int(found["month"])
+    day = int(found["day"]) if found["day"] else _PART_DAY.get(found["part"] or "", 31)
+    rest = found["rest"] or ""
+    op = None
+    for word in sorted(_DEADLINE_WORDS, key=len, reverse=True):
+        if rest.startswith(word):
+            op, rest = "<=", rest[len(word) :]
+            break
+    if not (1 <= month <= 12 and 1 <= day <= 31) or rest not in _DATE_REMARKS:
+        return None
+    ordinal = month * 100 + day
+    unit = "月日"
+    if found["year"]:
+        ordinal += int(found["year"]) * 10_000
+        unit = "年月日"
+    value = Decimal(ordinal)
+    return Value(raw=raw, status="date", op=op, value=value, unit=unit, base=value, base_unit=unit)
 
 
 def _strip_operator(text: str) -> tuple[str, str | None]:

@@ -119,3 +119,12 @@ def test_unknown_rule_and_profile(tmp_path: Path) -> None:
         load_profile(bad)
     with pytest.raises(ProfileError, match="unknown profile 'nowhere'; bundled: central"):
         load_profile("nowhere")
+
+
+def test_deadlines(central: Profile) -> None:
+    assert _score("2023年12月31日前", "2023年12月20日", central) == ("deadline_met", "10-10")
+    assert _score("2023年12月31日前", "11月底", central) == ("deadline_met", "10-10")
+    # missed: anywhere up to the top of the partial band (80 %), never full marks
+    assert _score("2023年10月31日前", "11月底", central) == ("deadline_missed", "0-8.00")
+    # a phrase answer to a deadline is scored by its phrase
+    assert _score("2023年12月31日前", "按时完成", central) == ("qual_full", "8.00-10.00")

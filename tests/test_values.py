@@ -51,7 +51,7 @@ def test_empty(raw: str | None) -> None:
     assert parse_value(raw).status == "empty"
 
 
-@pytest.mark.parametrize("raw", ["2023年12月31日前", "约5-8次", "第3季度完成90%"])
+@pytest.mark.parametrize("raw", ["约5-8次", "第3季度完成90%", "2023年12月31日前完成资金支付"])
 def test_unparsed_keeps_text(raw: str) -> None:
     parsed = parse_value(raw)
     assert parsed.status == "unparsed"
@@ -95,3 +95,25 @@ def test_generated_values_round_trip(op: str, number: Decimal, unit: str) -> Non
     assert parsed.status == "number"
     assert parsed.value == number
     assert parsed.unit == (unit or None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "op", "value", "unit"),
+    [
+        ("2023年12月31日前", "<=", 20231231, "年月日"),
+        ("2021年11月30日前完成", "<=", 20211130, "年月日"),
+        ("11月底", None, 1131, "月日"),
+        ("12月中旬", None, 1220, "月日"),
+        ("6月份完成", None, 631, "月日"),
+        ("10月20日以内", "<=", 1020, "月日"),
+    ],
+)
+def test_dates_and_deadlines(raw: str, op: str | None, value: int, unit: str) -> None:
+    parsed = parse_value(raw)
+    assert (parsed.status, parsed.op, parsed.unit) == ("date", op, unit)
+    assert parsed.value == Decimal(value)
+
+
+@pytest.mark.parametrize("raw", ["12个月", "13月", "3月32日"])
+def test_not_dates(raw: str) -> None:
+    assert parse_value(raw).status != "date"
