@@ -170,7 +170,11 @@ def ingest_command(
     options = _to_batch_options(batch)
     show_bar = not quiet and sys.stderr.isatty()
     with click.progressbar(
-        length=len(files), label="ingest", file=sys.stderr, hidden=not show_bar
+        length=len(files),
+        label="ingest",
+        file=sys.stderr,
+        hidden=not show_bar,
+        show_pos=True,  # 120/3000 beside the percentage and the ETA
     ) as bar:
 
         def done(_doc: DocumentRow) -> None:
