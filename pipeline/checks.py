@@ -260,10 +260,21 @@ def _placeholders(where: Where, table: EvalTableRow) -> Iterator[FindingRow]:
             )
 
 
+def _printed_half_unit(value: float) -> float:
+    """Half the last printed digit of `value`: 89.7 was rounded to 0.1, so ±0.05 (+ε)."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10.0**-decimals + 1e-9
+
+
 def _budget(where: Where, table: EvalTableRow, profile: Profile) -> Iterator[FindingRow]:
     tol = profile.rounding.row_tolerance + 1e-9
     stated_rate, rate = table.exec_rate_stated, table.exec_rate_recomputed
-    if stated_rate is not None and rate is not None and abs(stated_rate * 100 - rate * 100) > tol:
+    if (
+        stated_rate is not None
+        and rate is not None
+        and abs(stated_rate * 100 - rate * 100) > max(tol, _printed_half_unit(stated_rate * 100))
+    ):
         yield _finding(
             where,
             "EXEC_RATE_MISMATCH",

@@ -151,7 +151,8 @@ def _budget(toks: list[Text], table: LocatedTable) -> None:
             else:  # 其中 rows lost the same merged cell as the total row above them
                 table.budget_parts.append(_budget_row(label, values, columns, offset))
         elif table.budget is None and skipped < 2:
-            skipped += 1
+            skipped += 1  # e.g. 原因, or the unit printed after the header: (万元)
+            table.budget_unit = table.budget_unit or unit_in_label(label.text)
         elif table.budget is None or not _budget_part_label(label.text):
             break
         i = j

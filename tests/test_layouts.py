@@ -365,3 +365,30 @@ def test_serial_column_markers_and_template_rows(central: Profile) -> None:
     ]
     assert result.tables[0].total_recomputed == 95.0
     assert result.findings == []
+
+
+@pytest.mark.parametrize(
+    ("rate", "flagged"),
+    [("94.7%", False), ("94.72%", False), ("94.8%", True), ("94.75%", True)],
+)
+def test_execution_rate_is_checked_to_its_printed_precision(
+    tmp_path: Path, central: Profile, rate: str, flagged: bool
+) -> None:
+    """56.83 / 60 = 94.7167 %: `94.7%` and `94.72%` are that number rounded as printed."""
+    text = (LAYOUTS / "cell_blank.txt").read_text(encoding="utf-8")
+    text = text.replace("项目资金(万元)", "项目资金").replace(
+        "得分\n\n年度资金总额", "得分\n\n(万元)\n\n年度资金总额"
+    )  # the unit printed after the header, as some web pages do
+    text = text.replace("57.00\n\n10\n\n95.00%\n\n9.50", f"56.83\n\n10\n\n{rate}\n\n9.47")
+    edited = tmp_path / "rate.txt"
+    edited.write_text(text, encoding="utf-8")
+    result = process_file(edited, central)
+    table = result.tables[0]
+    assert (table.budget_unit, table.budget_executed, table.exec_score_recomputed) == (
+        "万元",
+        56.83,
+        9.47,
+    )
+    codes = {f.code for f in result.findings}
+    assert ("EXEC_RATE_MISMATCH" in codes) is flagged
+    assert "EXEC_SCORE_MISMATCH" not in codes
