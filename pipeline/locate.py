@@ -108,9 +108,26 @@ def _complete_rows(tables: list[LocatedTable]) -> int:
 
 
 def locate_grid(doc: Document) -> list[LocatedTable]:
-    """Tables read by grid position (spans resolved by the parser)."""
-    found = (_read_segment(s) for s in segments(row_stream(doc), _starts_table))
+    """Tables read by grid position (spans resolved by the parser).
+
+    Tables are cut at their titles. A report that prints none (`具体完成情况如下表：` and
+    then the grid) is cut at its indicator headers instead, each table named after the
+    paragraph that introduces it."""
+    rows = row_stream(doc)
+    parts = segments(rows, _starts_table)
+    if not parts:
+        parts = [[_untitled(rows, part[0]), *part] for part in segments(rows, _indicator_header)]
+    found = (_read_segment(s) for s in parts)
     return [table for table in found if table is not None]
+
+
+def _untitled(rows: list[Row], header: Row) -> Row:
+    """A title row for a table printed without one: the last paragraph before its header."""
+    before = rows[: rows.index(header)]
+    intro = next((r for r in reversed(before) if r.paragraph and r.cells[0].strip()), None)
+    text = intro.cells[0].strip() if intro else "（无表名）"
+    line = intro.line if intro else header.line
+    return Row((text[:60],), (True,), (header.page,), (line,), paragraph=True)
 
 
 def _starts_table(row: Row) -> bool:
@@ -269,8 +286,9 @@ def _read_indicators(rows: list[Row], table: LocatedTable) -> None:
         indicator = _indicator(row, columns, level1, level2)
         if indicator is None:
             continue
-        if indicator.level3 is None or row.covered < rows[0].covered:
-            # a ragged row (cells lost in export) or one without a name: not guessed at
+        if indicator.level3 is None or row.covered != rows[0].covered:
+            # a ragged row (cells lost or rows run together in export) or one without a
+            # name: its cells are not where the header says, so they are not guessed at
             table.unparsed.append(Text(" | ".join(c for c in row.cells if c), row.page, row.line))
         else:
             table.indicators.append(indicator)

@@ -12,7 +12,7 @@ they are kept as `unparsed` with their provenance and become ROW_UNPARSED findin
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -27,6 +27,7 @@ _LABEL_VALUE = regex.compile(r"^(?P<label>[^:：]{2,8})[:：](?P<value>.+)$")
 _TRAILING_COLON = regex.compile(r"[:：]$")
 _MAX_ROW_TOKENS = 10
 _WEIGHT_SUFFIX = regex.compile(r"\d+(?:\.\d+)?分$")
+_SECTION = regex.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\S")
 _NATURE_WORDS = ("定性", "定量")  # 指标性质 cells that are not comparators
 
 
@@ -51,8 +52,24 @@ _GLUED_TITLE = regex.compile(
 
 
 def locate_stream(doc: Document) -> list[LocatedTable]:
-    found = (_segment(s) for s in segments(tokens(doc), _starts_table))
+    toks = tokens(doc)
+    parts = segments(toks, _starts_table)
+    if not parts:  # no title printed: each indicator header starts a table
+        parts = [[_untitled(toks, part[0]), *part] for part in segments(toks, _starts_header)]
+    found = (_segment(s) for s in parts)
     return [table for table in found if table is not None]
+
+
+def _starts_header(tok: Text) -> bool:
+    return h.key(tok.text) == "一级指标"
+
+
+def _untitled(toks: list[Text], first: Text) -> Text:
+    """The sentence that introduces a table printed without a title (…如下表：)."""
+    at = toks.index(first)
+    intro = toks[at - 1] if at > 0 else None
+    text = intro.text[-60:] if intro is not None else "（无表名）"
+    return Text(text, first.page, intro.line if intro is not None else first.line)
 
 
 def _starts_table(tok: Text) -> bool:
@@ -77,7 +94,7 @@ def _glued_table(tok: Text) -> LocatedTable:
 
 def _segment(toks: list[Text]) -> LocatedTable | None:
     title = toks[0]
-    if not h.is_title(title.text):
+    if _glued(title.text):
         return _glued_table(title)
     table = LocatedTable(title=title, kind=h.table_kind(title.text))
     found = _YEAR.search("".join(t.text for t in toks[:4]))
@@ -217,6 +234,13 @@ class _Shape:
     basis: bool
     reason: bool
     serial: bool = False  # a 序号 column: each row starts with its number
+    scored: bool = True  # weight and score columns close each row; without them, the actual
+    valued: bool = True  # target and actual columns in the header (required when unscored)
+
+    @property
+    def width(self) -> int:
+        """Cells from name to actual when nothing is split or missing."""
+        return 1 + (3 if self.split_target else 1) + (1 if self.basis else 0) + 1
 
 
 def _indicator_header(toks: list[Text]) -> tuple[int, int, _Shape] | None:
@@ -240,8 +264,16 @@ def _indicator_header(toks: list[Text]) -> tuple[int, int, _Shape] | None:
         basis="basis" in fields,
         reason="reason" in fields,
         serial="序号" in words,
+        # unscored only when no weight or score header is printed anywhere in the table:
+        # scrambled text can split a header and leave 分值 / 得分 far from 三级指标
+        scored=bool({"weight", "score"} & fields) or any(_scoring_header(t) for t in toks[end:]),
+        valued={"target", "actual"} <= fields,
     )
     return start, end, shape
+
+
+def _scoring_header(tok: Text) -> bool:
+    return h.match_column(tok.text, h.INDICATOR_COLUMNS) in {"weight", "score"}
 
 
 def _header_word(text: str) -> bool:
@@ -256,44 +288,74 @@ def _header_word(text: str) -> bool:
 
 
 def _rows(toks: list[Text], shape: _Shape, table: LocatedTable) -> None:
+    reader = _RowReader(toks, shape, table)
+    for i, tok in enumerate(toks):
+        if not reader.feed(i, tok):
+            break
+    reader.flush()
+
+
+@dataclass
+class _RowReader:
+    """Walks the cells after the indicator header, one row shape at a time."""
+
+    toks: list[Text]
+    shape: _Shape
+    table: LocatedTable
     level1: Text | None = None
     level2: Text | None = None
-    buffer: list[Text] = []
-    after_row = False  # a reason can only follow its row, never a level label
-    rows_over = False  # past 其他需要说明事项 …: only the total may still come
-    for i, tok in enumerate(toks):
+    buffer: list[Text] = field(default_factory=list)
+    after_row: bool = False  # a reason can only follow its row, never a level label
+    rows_over: bool = False  # past 其他需要说明事项 …: only the total may still come
+
+    def feed(self, i: int, tok: Text) -> bool:
+        """Take one cell; False when the table is over."""
         if h.is_label(tok.text, h.TOTAL_LABELS):
-            _total(toks[i + 1 :], table)
-            break
-        if rows_over or h.is_label(tok.text, h.AFTER_ROWS_LABELS):
-            if not rows_over:
-                _flush(buffer, shape.reason and after_row, table)
-            rows_over = True
-            continue
-        label = _level(tok, toks[i + 1] if i + 1 < len(toks) else None, level1)
+            _total(self.toks[i + 1 :], self.table)
+            return False
+        if not self.buffer and _SECTION.match(tok.text):
+            return False  # the report's next section: (三)存在的问题…, 四、…
+        if self.rows_over or h.is_label(tok.text, h.AFTER_ROWS_LABELS):
+            if not self.rows_over:
+                self.flush()
+            self.rows_over = True
+            return True
+        label = _level(tok, self._at(i + 1), self.level1)
         if label is not None:
-            _flush(buffer, shape.reason and after_row, table)
-            after_row = False
-            if label == 1:
-                level1, level2 = tok, None
-            else:
-                level2 = tok
-            continue
-        if h.is_placeholder(tok.text) or (shape.serial and not buffer and _plain_number(tok)):
-            continue  # a blank template cell, or the row's 序号
-        buffer.append(tok)
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        after = toks[i + 2] if shape.serial and i + 2 < len(toks) else None
-        if _closes_row(buffer, nxt, after):
-            _emit(buffer, shape, level1, level2, table)
-            buffer, after_row = [], True
-        elif shape.split_target and _closes_unscored(buffer, nxt):
-            _emit_unscored(buffer, level1, level2, table)
-            buffer, after_row = [], True
-        elif len(buffer) > _MAX_ROW_TOKENS:
-            _flush(buffer[:1], False, table)
-            del buffer[:1]
-    _flush(buffer, shape.reason and after_row, table)
+            self.flush()
+            self.after_row = False
+            self.level1, self.level2 = (tok, None) if label == 1 else (self.level1, tok)
+        elif not (h.is_placeholder(tok.text) or self._serial(tok)):
+            self._cell(i, tok)  # placeholders (指标2:, ……) and 序号 are skipped
+        return True
+
+    def _at(self, i: int) -> Text | None:
+        return self.toks[i] if i < len(self.toks) else None
+
+    def _serial(self, tok: Text) -> bool:
+        return self.shape.serial and not self.buffer and _plain_number(tok)
+
+    def _cell(self, i: int, tok: Text) -> None:
+        self.buffer.append(tok)
+        nxt = self._at(i + 1)
+        if self.shape.scored:
+            closes = _closes_row(self.buffer, nxt, self._at(i + 2) if self.shape.serial else None)
+        else:  # no weight/score to close a row: only a header naming target and actual will do
+            closes = self.shape.valued and len(self.buffer) == self.shape.width
+        if closes:
+            _emit(self.buffer, self.shape, self.level1, self.level2, self.table)
+        elif self.shape.split_target and _closes_unscored(self.buffer, nxt):
+            _emit_unscored(self.buffer, self.level1, self.level2, self.table)
+        elif len(self.buffer) > _MAX_ROW_TOKENS:
+            _flush(self.buffer[:1], False, self.table)
+            del self.buffer[:1]
+            return
+        else:
+            return
+        self.buffer, self.after_row = [], True
+
+    def flush(self) -> None:
+        _flush(self.buffer, self.shape.reason and self.after_row, self.table)
 
 
 def _level(tok: Text, nxt: Text | None, level1: Text | None) -> int | None:
@@ -365,7 +427,12 @@ def _plain_number(tok: Text) -> bool:
 def _emit(
     buffer: list[Text], shape: _Shape, level1: Text | None, level2: Text | None, table: LocatedTable
 ) -> None:
-    *middle, weight, score = buffer
+    weight: Text | None = None
+    score: Text | None = None
+    if shape.scored:
+        *middle, weight, score = buffer
+    else:
+        middle = list(buffer)
     target_width = 3 if shape.split_target and _split_target_at(middle) else 1
     width = 1 + target_width + (1 if shape.basis else 0) + 1
     extra = len(middle) - width
@@ -379,6 +446,9 @@ def _emit(
         table.unparsed.append(_joined(buffer))
         return
     name, rest = middle[0], middle[1:]
+    if not shape.scored and (_plain_number(name) or h.is_structure(name.text)):
+        table.unparsed.append(_joined(buffer))  # a header or a number is no indicator name
+        return
     target = _joined(rest[:target_width], " ")
     rest = rest[target_width:]
     basis = rest.pop(0) if shape.basis else None

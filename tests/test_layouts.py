@@ -392,3 +392,29 @@ def test_execution_rate_is_checked_to_its_printed_precision(
     codes = {f.code for f in result.findings}
     assert ("EXEC_RATE_MISMATCH" in codes) is flagged
     assert "EXEC_SCORE_MISMATCH" not in codes
+
+
+def test_untitled_table_without_weights(central: Profile) -> None:
+    """No 自评表 title (…如下表:), no 分值/得分 columns, labels repeated on every row: the rows
+    are extracted, nothing is re-scored, and the table says why."""
+    result = _read("untitled_unscored.txt", central)
+    assert _rows(result) == [
+        ("产出指标", None, "数量指标", "签约服务居民人数", "12000人", "12680人", None, None),
+        ("产出指标", None, "质量指标", "慢病患者规范管理率", "≥80%", "83.5%", None, None),
+        (
+            "产出指标",
+            None,
+            "时效指标",
+            "补助资金拨付时间",
+            "2022年9月30日前",
+            "9月20日",
+            None,
+            None,
+        ),
+        ("效益指标", None, "社会效益指标", "居民就医是否便利", "是", "是", None, None),
+        ("效益指标", None, "服务对象满意度指标", "签约居民满意度", "≥90%", "92%", None, None),
+    ]
+    table = result.tables[0]
+    assert table.title.endswith("具体完成情况如下表:")
+    assert table.total_recomputed is None
+    assert [f.code for f in result.findings] == ["WEIGHTS_ABSENT"]  # the prose after: no row
