@@ -507,4 +507,3 @@ def _count(summary: RunSummary, done: _Done) -> None:
 
 def default_workers() -> int:
     return os.cpu_count() or 1
-
