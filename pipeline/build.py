@@ -326,8 +326,8 @@ _UNPARSED_MESSAGES = {
         "cells not aligned to any row, kept as printed: ",
     ),
     "TABLE_UNPARSED": (
-        "识别到自评表但无法可靠读取其指标行（文字粘连或顺序错乱），未作复核：",
-        "a self-evaluation table whose rows cannot be read reliably (glued or scrambled "
+        "识别到自评表指标行但无法可靠读取（无表头、文字粘连或顺序错乱），未作复核：",
+        "self-evaluation rows that cannot be read reliably (no header, glued or scrambled "
         "text); not re-scored: ",
     ),
 }

@@ -16,7 +16,7 @@ import regex
 
 from pipeline import headers as h
 from pipeline.located import LocatedTable, RawBudget, RawIndicator, Text, segments, set_total
-from pipeline.stream import locate_stream
+from pipeline.stream import locate_stream, orphan_rows
 from pipeline.values import parse_number, unit_in_label
 from schemas import Document, Paragraph, Table
 
@@ -85,6 +85,12 @@ def locate(doc: Document) -> list[LocatedTable]:
     text, pipe rows, ragged web tables) the token reader recovers more complete rows. The
     reading with more complete rows wins; on a tie, the grid.
     """
+    orphan = orphan_rows(doc)
+    found = _best_reading(doc)
+    return [orphan, *found] if orphan is not None else found
+
+
+def _best_reading(doc: Document) -> list[LocatedTable]:
     grid = locate_grid(doc)
     if _complete_rows(grid) and all(not t.unparsed for t in grid):
         return grid

@@ -60,6 +60,49 @@ def locate_stream(doc: Document) -> list[LocatedTable]:
     return [table for table in found if table is not None]
 
 
+def orphan_rows(doc: Document) -> LocatedTable | None:
+    """Indicator rows printed before any table title (a page that starts mid-table, the
+    rest of a table from a previous page). Without their header the columns are unknown, so
+    they are not read: they come back as one unread table, so that they are not lost."""
+    cells = _cells_before_first_title(doc)
+    probe = LocatedTable(title=Text("", None, None), kind="project")
+    split = any(_OPERATOR_ONLY.match(c.text) for c in cells)
+    _rows(cells, _Shape(split_target=split, basis=False, reason=True), probe)
+    first = next((r.level3 for r in probe.indicators if _looks_like_indicator(r)), None)
+    if first is None:
+        return None  # e.g. the 决算 tables' amounts: numbers in rows, but no indicator
+    start = next(i for i, c in enumerate(cells) if c is first)
+    while start > 0 and _level(cells[start - 1], None, None) is not None:
+        start -= 1  # keep the level labels printed before the first row
+    title = Text("（无表名、无表头的指标行）", first.page, first.line)
+    orphan = LocatedTable(title=title, kind="project")
+    orphan.unparsed.append(_joined(cells[start : start + 200]))
+    return orphan
+
+
+def _looks_like_indicator(row: RawIndicator) -> bool:
+    """A level label above it, or a target with a comparator (≥90%, = 100 %)."""
+    if row.level1 is not None or row.level2 is not None:
+        return True
+    return row.target is not None and parse_value(row.target.text).op is not None
+
+
+def _cells_before_first_title(doc: Document) -> list[Text]:
+    """Table cells (not prose) that come before the first table title."""
+    cells: list[Text] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            if any(_starts_table(Text(w, None, None)) for w in block.text.split()):
+                return cells
+            continue
+        for cell in (c for row in block.rows for c in row if c.text.strip()):
+            text = Text(" ".join(cell.text.split()), cell.page or block.page_start, cell.line)
+            if _starts_table(text):
+                return cells
+            cells.append(text)
+    return cells
+
+
 def _starts_header(tok: Text) -> bool:
     return h.key(tok.text) == "一级指标"
 

@@ -418,3 +418,36 @@ def test_untitled_table_without_weights(central: Profile) -> None:
     assert table.title.endswith("具体完成情况如下表:")
     assert table.total_recomputed is None
     assert [f.code for f in result.findings] == ["WEIGHTS_ABSENT"]  # the prose after: no row
+
+
+def test_rows_before_any_title_are_reported_not_lost(central: Profile) -> None:
+    """A page that starts mid-table: rows with no title or header before them are kept as an
+    unread table (TABLE_UNPARSED); the 决算 amounts table above them is not mistaken for one."""
+    result = _read_all("continued_from_previous_page.txt", central)
+    assert [t.title for t in result.tables] == [
+        "（无表名、无表头的指标行）",
+        "项目支出绩效自评表(2023年度)",
+    ]
+    assert [t.n_indicators for t in result.tables] == [0, 1]
+    (unread,) = [f for f in result.findings if f.code == "TABLE_UNPARSED"]
+    assert unread.table_id == result.tables[0].table_id
+    assert "路灯维护及时率 | = | 100 | % | 10" in (unread.stated or "")
+    assert "一般公共预算财政拨款" not in (unread.stated or "")
+
+
+def _read_all(name: str, central: Profile) -> DocResult:
+    result = process_file(LAYOUTS / name, central)
+    assert result.document.status == "ok", result.document.error
+    return result
+
+
+def test_amount_tables_before_the_first_title_are_not_orphan_rows(
+    tmp_path: Path, central: Profile
+) -> None:
+    text = (LAYOUTS / "continued_from_previous_page.txt").read_text(encoding="utf-8")
+    cut = text.replace(text[text.index("续上页") : text.index("项目支出绩效自评表")], "")
+    path = tmp_path / "amounts_only.txt"
+    path.write_text(cut, encoding="utf-8")
+    result = process_file(path, central)
+    assert [t.n_indicators for t in result.tables] == [1]
+    assert not [f for f in result.findings if f.code in {"TABLE_UNPARSED", "ROW_UNPARSED"}]
