@@ -7,16 +7,17 @@ Checks read only stored rows (plus the profile), so the same code serves ingest 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from pipeline import headers
-from pipeline.values import parse_value
+from pipeline.checks_rows import check_rows
+from pipeline.finding import Where, finding, fmt
 from schemas import Document
 from schemas.findings import severity
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
 
-_REVERSE_RULES = {"reverse", "equal_cost_reverse", "equal_zero_reverse"}
+__all__ = ["CHECK_CODES", "Where", "check_rows", "check_table", "notice_findings"]
+
 _DROPPED = "not_applicable_dropped"
 _EMPTY_SCORE = {"", "/", "／", "-", "—", "——", "－"}
 
@@ -48,189 +49,6 @@ CHECK_CODES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
-    """The file a finding is in; rows carry page and line."""
-
-    doc_id: str
-    path: str
-
-
-def _n(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
-
-
-def _finding(
-    where: Where,
-    code: str,
-    message: tuple[str, str],
-    about: EvalTableRow | IndicatorRow,
-    values: tuple[float | str | None, float | str | None] = (None, None),
-    field: str | None = None,
-) -> FindingRow:
-    """A finding about a table or a row; `values` is (printed, recomputed)."""
-    stated, recomputed = values
-    delta = None
-    if isinstance(stated, float) and isinstance(recomputed, float):
-        delta = round(stated - recomputed, 6)
-    row = about if isinstance(about, IndicatorRow) else None
-    subject = row.indicator_id if row else about.table_id
-    return FindingRow(
-        finding_id=f"{subject}.{code}" + (f".{field}" if field else ""),
-        doc_id=where.doc_id,
-        table_id=about.table_id,
-        indicator_id=row.indicator_id if row else None,
-        code=code,
-        severity=severity(code),
-        stated=_n(stated) if isinstance(stated, float) else stated,
-        recomputed=_n(recomputed) if isinstance(recomputed, float) else recomputed,
-        delta=delta,
-        message=message[0],
-        message_en=message[1],
-        path=where.path,
-        page=about.page,
-        line=about.line,
-    )
-
-
-def check_rows(where: Where, rows: list[IndicatorRow], profile: Profile) -> Iterator[FindingRow]:
-    by_id = {r.indicator_id: r for r in rows}
-    for row in rows:
-        yield from _row_findings(where, row, profile)
-        if row.duplicate_of is not None:
-            yield _duplicate(where, row, by_id[row.duplicate_of])
-
-
-def _row_findings(where: Where, row: IndicatorRow, profile: Profile) -> Iterator[FindingRow]:
-    tol = profile.rounding.row_tolerance + 1e-9
-    name = row.level3
-    for field in ("target", "actual"):
-        raw = getattr(row, f"{field}_raw")
-        if raw and row.score_rule == "unscorable" and _unparsed(raw):
-            yield _finding(
-                where,
-                "UNPARSEABLE_VALUE",
-                (
-                    f"{name}：{'指标值' if field == 'target' else '实际完成值'}“{raw}”无法解析",
-                    f"{name}: {field} value {raw!r} could not be read",
-                ),
-                row,
-                (raw, None),
-                field,
-            )
-    if row.score_rule == "unit_mismatch":
-        yield _finding(
-            where,
-            "UNIT_MISMATCH",
-            (
-                f"{name}：指标值单位“{row.target_unit}”与实际值单位“{row.actual_unit}”不一致，未复核",
-                f"{name}: target in {row.target_unit}, actual in {row.actual_unit}; not re-scored",
-            ),
-            row,
-            (row.actual_raw, row.target_raw),
-        )
-    stated, low, high = row.score_stated, row.score_min, row.score_max
-    if stated is None or low is None or high is None:
-        return
-    if row.weight is not None and stated > row.weight + tol:
-        yield _finding(
-            where,
-            "SCORE_EXCEEDS_WEIGHT",
-            (
-                f"{name}：得分{_n(stated)}超过分值{_n(row.weight)}",
-                f"{name}: printed score {_n(stated)} exceeds the weight {_n(row.weight)}",
-            ),
-            row,
-            (stated, row.score_recomputed),
-        )
-    elif low - tol <= stated <= high + tol:
-        return
-    elif row.score_rule in _REVERSE_RULES and _close(stated, _as_positive(row), tol):
-        yield _reverse_as_positive(where, row)
-    else:
-        yield _finding(
-            where,
-            "SCORE_MISMATCH",
-            (
-                f"{name}：指标值{row.target_raw}，实际{row.actual_raw}，按规则({row.score_rule})"
-                f"应得{_band(low, high)}，填报{_n(stated)}",
-                f"{name}: target {row.target_raw}, actual {row.actual_raw} → "
-                f"{_band(low, high)} by rule {row.score_rule}, printed {_n(stated)}",
-            ),
-            row,
-            (stated, row.score_recomputed),
-        )
-
-
-def _reverse_as_positive(where: Where, row: IndicatorRow) -> FindingRow:
-    name, stated, full = row.level3, row.score_stated, row.score_max
-    met = row.score_max == row.weight
-    zh_state = "已达成，应得满分" if met else "超出上限，应得"
-    en_state = "achieved" if met else "exceeded"
-    return _finding(
-        where,
-        "REVERSE_SCORED_AS_POSITIVE",
-        (
-            f"{name}：目标{row.target_raw}，实际{row.actual_raw}，{zh_state}{_n(full)}，"
-            f"填报{_n(stated)}（按实际/目标正向计分）",
-            f"{name}: {row.target_raw} {en_state} ({row.actual_raw}) → {'full ' if met else ''}"
-            f"{_n(full)}, printed {_n(stated)} (scored as actual/target)",
-        ),
-        row,
-        (stated, row.score_recomputed),
-    )
-
-
-def _as_positive(row: IndicatorRow) -> float | None:
-    """What a more-is-better reading gives: weight × min(1, actual / target)."""
-    t, a, w = row.target_value, row.actual_value, row.weight
-    if t is None or a is None or w is None or t == 0:
-        return None
-    if row.target_unit and row.actual_unit and row.target_base and row.actual_base:
-        t, a = row.target_base, row.actual_base
-    return round(w * max(0.0, min(1.0, a / t)), 2)
-
-
-def _close(a: float | None, b: float | None, tol: float) -> bool:
-    return a is not None and b is not None and abs(a - b) <= tol
-
-
-def _band(low: float, high: float) -> str:
-    return _n(low) if low == high else f"{_n(low)}–{_n(high)}"
-
-
-def _unparsed(raw: str) -> bool:
-    return parse_value(raw).status == "unparsed"
-
-
-def _duplicate(where: Where, row: IndicatorRow, first: IndicatorRow) -> FindingRow:
-    differ = [
-        (zh, en, a, b)
-        for zh, en, a, b in (
-            ("实际", "actual", first.actual_raw, row.actual_raw),
-            ("分值", "weight", _n(first.weight), _n(row.weight)),
-            ("得分", "score", _n(first.score_stated), _n(row.score_stated)),
-        )
-        if a != b
-    ]
-    code = "DUPLICATE_ROW_CONFLICT" if differ else "DUPLICATE_ROW"
-    zh = "重复填列" + (
-        "且不一致：" + "，".join(f"{z}{a}/{b}" for z, _, a, b in differ) if differ else ""
-    )
-    en = "printed twice" + (
-        " with different values: " + ", ".join(f"{e} {a} vs {b}" for _, e, a, b in differ)
-        if differ
-        else ""
-    )
-    return _finding(
-        where,
-        code,
-        (f"{row.level3}：{zh}（首次见第{first.seq}行）", f"{row.level3}: {en} (row {first.seq})"),
-        row,
-        (row.score_stated, first.score_stated),
-    )
-
-
 def check_table(
     where: Where, table: EvalTableRow, rows: list[IndicatorRow], profile: Profile
 ) -> Iterator[FindingRow]:
@@ -247,7 +65,7 @@ def _placeholders(where: Where, table: EvalTableRow) -> Iterator[FindingRow]:
     for field, label in labels:
         value = getattr(table, field)
         if value and headers.field_of_label(value) is not None:
-            yield _finding(
+            yield finding(
                 where,
                 "PLACEHOLDER_FIELD",
                 (
@@ -275,7 +93,7 @@ def _budget(where: Where, table: EvalTableRow, profile: Profile) -> Iterator[Fin
         and rate is not None
         and abs(stated_rate * 100 - rate * 100) > max(tol, _printed_half_unit(stated_rate * 100))
     ):
-        yield _finding(
+        yield finding(
             where,
             "EXEC_RATE_MISMATCH",
             (
@@ -288,20 +106,20 @@ def _budget(where: Where, table: EvalTableRow, profile: Profile) -> Iterator[Fin
         )
     stated, score = table.exec_score_stated, table.exec_score_recomputed
     if stated is not None and score is not None and abs(stated - score) > tol:
-        yield _finding(
+        yield finding(
             where,
             "EXEC_SCORE_MISMATCH",
             (
-                f"预算执行得分填报{_n(stated)}，按分值{_n(table.exec_weight)}×执行率应为{_n(score)}",
-                f"budget score printed {_n(stated)}, weight {_n(table.exec_weight)} × rate gives "
-                f"{_n(score)}",
+                f"预算执行得分填报{fmt(stated)}，按分值{fmt(table.exec_weight)}×执行率应为{fmt(score)}",
+                f"budget score printed {fmt(stated)}, weight {fmt(table.exec_weight)} × rate gives "
+                f"{fmt(score)}",
             ),
             table,
             (stated, score),
         )
     over = rate if rate is not None else stated_rate
     if over is not None and over > 1 + 1e-9:
-        yield _finding(
+        yield finding(
             where,
             "EXEC_RATE_OVER_100",
             (
@@ -331,7 +149,7 @@ def _budget_parts(where: Where, table: EvalTableRow) -> Iterator[FindingRow]:
         return
     zeros = all(total == 0 for _, _, total, _ in differ)
     unit = table.budget_unit or ""
-    yield _finding(
+    yield finding(
         where,
         "BUDGET_ROWS_INCONSISTENT",
         (
@@ -380,48 +198,48 @@ def _totals(
             printed_sum = printed_sum * 100 / (table.weight_sum - table.weight_dropped)
         printed_sum = round(printed_sum, 2)
         if abs(total - printed_sum) > tol:
-            yield _finding(
+            yield finding(
                 where,
                 "TOTAL_ARITHMETIC",
                 (
-                    f"总分填报{_n(total)}，但预算执行与各指标填报得分之和为{_n(printed_sum)}",
-                    f"printed total {_n(total)}, but printed scores add up to {_n(printed_sum)}",
+                    f"总分填报{fmt(total)}，但预算执行与各指标填报得分之和为{fmt(printed_sum)}",
+                    f"printed total {fmt(total)}, but printed scores add up to {fmt(printed_sum)}",
                 ),
                 table,
                 (total, printed_sum),
             )
     recomputed = table.total_recomputed
     if total is not None and recomputed is not None and abs(total - recomputed) > tol:
-        yield _finding(
+        yield finding(
             where,
             "TOTAL_MISMATCH",
             (
-                f"总分填报{_n(total)}，复核为{_n(table.total_recomputed)}",
-                f"printed total {_n(total)}, recomputed {_n(table.total_recomputed)}",
+                f"总分填报{fmt(total)}，复核为{fmt(table.total_recomputed)}",
+                f"printed total {fmt(total)}, recomputed {fmt(table.total_recomputed)}",
             ),
             table,
             (total, table.total_recomputed),
         )
     if table.weight_sum is not None and rows and abs(table.weight_sum - 100) > tol:
-        yield _finding(
+        yield finding(
             where,
             "WEIGHT_SUM_NOT_100",
             (
-                f"分值合计为{_n(table.weight_sum)}，不等于100",
-                f"weights (budget + rows) sum to {_n(table.weight_sum)}, not 100",
+                f"分值合计为{fmt(table.weight_sum)}，不等于100",
+                f"weights (budget + rows) sum to {fmt(table.weight_sum)}, not 100",
             ),
             table,
             (table.weight_sum, 100.0),
         )
     grade = profile.canonical_grade(table.grade_stated) if table.grade_stated else None
     if grade is not None and table.grade_recomputed and grade != table.grade_recomputed:
-        yield _finding(
+        yield finding(
             where,
             "GRADE_MISMATCH",
             (
-                f"等级填报“{table.grade_stated}”，复核总分{_n(table.total_recomputed)}对应“{table.grade_recomputed}”",
+                f"等级填报“{table.grade_stated}”，复核总分{fmt(table.total_recomputed)}对应“{table.grade_recomputed}”",
                 f"grade printed {table.grade_stated}, recomputed total "
-                f"{_n(table.total_recomputed)} is {table.grade_recomputed}",
+                f"{fmt(table.total_recomputed)} is {table.grade_recomputed}",
             ),
             table,
             (table.grade_stated, table.grade_recomputed),
@@ -433,7 +251,7 @@ def _weights(
 ) -> Iterator[FindingRow]:
     """Weights and scores that are missing, or do not add up to their level-1 label."""
     if rows and all(r.weight is None for r in rows):
-        yield _finding(
+        yield finding(
             where,
             "WEIGHTS_ABSENT",
             (
@@ -461,13 +279,13 @@ def _level1_weights(
             continue
         total = round(sum(weights), 2)
         if abs(total - printed) > profile.rounding.total(len(weights)) + 1e-9:
-            yield _finding(
+            yield finding(
                 where,
                 "LEVEL1_WEIGHT_MISMATCH",
                 (
-                    f"{label}({_n(printed)}分)下{len(weights)}个指标分值合计{_n(total)}",
-                    f"{label} is printed as worth {_n(printed)}, its {len(weights)} rows "
-                    f"weigh {_n(total)}",
+                    f"{label}({fmt(printed)}分)下{len(weights)}个指标分值合计{fmt(total)}",
+                    f"{label} is printed as worth {fmt(printed)}, its {len(weights)} rows "
+                    f"weigh {fmt(total)}",
                 ),
                 members[0],
                 (printed, total),
@@ -488,7 +306,7 @@ def _missing_scores(
     )
     weighted = [r for r in rows if r.weight is not None]
     if weighted and len(missing) == len(weighted):
-        yield _finding(
+        yield finding(
             where,
             "MISSING_SCORE",
             (
@@ -505,24 +323,24 @@ def _missing_scores(
         )
         return
     if budget:
-        yield _finding(
+        yield finding(
             where,
             "MISSING_SCORE",
             (
-                f"预算执行分值{_n(table.exec_weight)}，得分未填写",
-                f"budget execution weight {_n(table.exec_weight)}, no score printed",
+                f"预算执行分值{fmt(table.exec_weight)}，得分未填写",
+                f"budget execution weight {fmt(table.exec_weight)}, no score printed",
             ),
             table,
             (None, table.exec_score_recomputed),
             "budget",
         )
     for row in missing:
-        yield _finding(
+        yield finding(
             where,
             "MISSING_SCORE",
             (
-                f"{row.level3}：分值{_n(row.weight)}，得分未填写",
-                f"{row.level3}: weight {_n(row.weight)}, no score printed",
+                f"{row.level3}：分值{fmt(row.weight)}，得分未填写",
+                f"{row.level3}: weight {fmt(row.weight)}, no score printed",
             ),
             row,
             (None, row.score_recomputed),
