@@ -1,16 +1,14 @@
-"""Run documents through the pipeline: parse -> locate -> build/rescore -> check -> store.
+"""A batch: find the files, skip what is unchanged, run `process_file` on each (serially,
+in a process pool or on Dask), write each document's rows as it completes, record the run.
 
-`process_file` is the per-document unit of work (pure: bytes and profile in, rows out); a
-batch maps it over files and writes each result. A bad file becomes a `documents` row with
-status `error` and a one-line reason; the batch goes on.
+One bad file never stops a batch (`pipeline.document.process_file` turns it into an error
+row); one writer at a time holds the output folder's lock.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
-import itertools
 import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
@@ -19,209 +17,37 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-import regex
-
-import parsers
-import parsers.limits
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
 from pipeline import __version__, executors, runlock, store
-from pipeline.build import build_table, unparsed_findings
-from pipeline.checks import Where, check_table, notice_findings
-from pipeline.claims import claim_findings, extract_claims
-from pipeline.locate import locate
-from schemas import Document, ZipingError
+from pipeline.document import (
+    DocResult,
+    failed,
+    process_document,
+    process_file,
+    reader_version_of,
+    sha256_of,
+    stream_sha256,
+)
+from schemas import ZipingError
 from schemas.profile import Profile
 from schemas.tables import (
-    ClaimRow,
     DocumentRow,
-    EvalTableRow,
-    FindingRow,
-    IndicatorRow,
     RunRow,
 )
 
-
-@dataclass
-class DocResult:
-    """Every row one document contributes to the dataset."""
-
-    document: DocumentRow
-    tables: list[EvalTableRow] = field(default_factory=list)
-    indicators: list[IndicatorRow] = field(default_factory=list)
-    findings: list[FindingRow] = field(default_factory=list)
-    claims: list[ClaimRow] = field(default_factory=list)
-
-
-def process_file(path: Path, profile: Profile, limits: Limits = DEFAULT_LIMITS) -> DocResult:
-    """Parse and audit one file. Never raises for bad input: errors become the status.
-
-    `limits` (parsers/limits.py) are checked before a reader sees the bytes; a file over
-    `max_bytes` is not read at all (see `_refused_id`)."""
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            parsers.limits.check_size(size, str(path), limits)
-        data = path.read_bytes()
-    except ZipingError as exc:
-        return _failed(path, _refused_id(path, size), size, _one_line(str(exc)), profile)
-    except OSError as exc:
-        reason = f"cannot read file: {exc.strerror or exc}"
-        return _failed(path, _sha256(f"unreadable:{path}".encode()), 0, reason, profile)
-    failed = functools.partial(_failed, path, _sha256(data), len(data), profile=profile)
-    try:
-        doc = parsers.parse_bytes(data, str(path), limits)
-    except ZipingError as exc:
-        return failed(_one_line(str(exc)), version=_version(data, path))
-    except (Exception, RecursionError) as exc:  # a reader's bug on odd bytes is this file's error
-        return failed(f"unreadable ({type(exc).__name__} in the reader: {_one_line(str(exc))})")
-    try:
-        return process_document(doc, len(data), profile)
-    except Exception as exc:  # a bug must not stop a batch of thousands; it is reported
-        return failed(f"internal error: {type(exc).__name__}: {_one_line(str(exc))}")
-
-
-def process_document(doc: Document, size: int, profile: Profile) -> DocResult:
-    where = Where(doc.doc_id, doc.path)
-    result = DocResult(document=_document_row(doc, size, profile, "ok"))
-    result.findings.extend(notice_findings(doc))
-    for seq, located in enumerate(locate(doc), start=1):
-        table, rows = build_table(doc.doc_id, seq, located, profile)
-        result.tables.append(table)
-        result.indicators.extend(rows)
-        result.findings.extend(check_table(where, table, rows, profile))
-        result.findings.extend(unparsed_findings(doc.path, table, located))
-    result.claims = extract_claims(doc, result.tables, profile.grade_of)
-    result.findings.extend(claim_findings(doc, result.claims))
-    first = result.tables[0] if result.tables else None
-    result.document = dataclasses.replace(
-        result.document,
-        status="ok" if result.tables else "no_tables",
-        org=_org(result.tables),
-        year=first.year if first and first.year else _year(doc),
-        n_tables=len(result.tables),
-        n_indicators=len(result.indicators),
-        n_findings=len(result.findings),
-    )
-    return result
-
-
-def _document_row(doc: Document, size: int, profile: Profile, status: str) -> DocumentRow:
-    return DocumentRow(
-        doc_id=doc.doc_id,
-        path=doc.path,
-        format=doc.format,
-        size_bytes=size,
-        pages=doc.pages,
-        title=doc.title or _title(doc),
-        org=None,
-        year=None,
-        status=status,
-        error=None,
-        n_tables=0,
-        n_indicators=0,
-        n_findings=0,
-        profile=profile.name,
-        parser_version=doc.parser_version,
-        ingested_at=datetime.now(UTC),
-    )
-
-
-def _failed(
-    path: Path, doc_id: str, size: int, reason: str, profile: Profile, version: str | None = None
-) -> DocResult:
-    """The one row a document that could not be read contributes. `version` is the reader's
-    (when one took the file), so an unchanged broken file is skipped like any other."""
-    return DocResult(
-        document=DocumentRow(
-            doc_id=doc_id,
-            path=str(path),
-            format=None,
-            size_bytes=size,
-            pages=None,
-            title=None,
-            org=None,
-            year=None,
-            status="error",
-            error=reason[:500],
-            n_tables=0,
-            n_indicators=0,
-            n_findings=0,
-            profile=profile.name,
-            parser_version=version,
-            ingested_at=datetime.now(UTC),
-        )
-    )
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _stream_sha256(path: Path) -> str:
-    """doc_id of a file read by streaming (one that timed out or killed its worker)."""
-    try:
-        with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
-    except OSError:
-        return _sha256(str(path).encode())
-
-
-def _refused_id(path: Path, size: int) -> str:
-    """doc_id of a file refused by size, which is never read whole: sha256 over its path,
-    size and first and last MiB (not of the bytes, like every other doc_id)."""
-    digest = hashlib.sha256(f"refused:{path}:{size}:".encode())
-    try:
-        with path.open("rb") as stream:
-            digest.update(stream.read(1 << 20))
-            stream.seek(max(0, size - (1 << 20)))
-            digest.update(stream.read(1 << 20))
-    except OSError:
-        pass
-    return digest.hexdigest()
-
-
-def _version(data: bytes, path: Path) -> str | None:
-    try:
-        return parsers.reader_version(data, str(path))
-    except Exception:  # sniffing odd bytes must not turn an error row into a crash
-        return None
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())[:500]
-
-
-def _title(doc: Document) -> str | None:
-    """The first short line that reads like a heading."""
-    for paragraph in doc.paragraphs():
-        text = paragraph.text.strip()
-        if 4 <= len(text) <= 60 and not text.endswith(("。", "；", ";")):
-            return text
-    return None
-
-
-_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
-
-
-def _year(doc: Document) -> int | None:
-    """The budget year of a document without tables: the first `20xx年` of its opening lines
-    (title and subtitle: 《2023年…绩效自评报告》)."""
-    for paragraph in itertools.islice(doc.paragraphs(), 5):
-        found = _YEAR.search(paragraph.text)
-        if found:
-            return int(found.group(1))
-    return None
-
-
-def _org(tables: list[EvalTableRow]) -> str | None:
-    for table in tables:
-        if table.kind == "department" and table.project_name:
-            return table.project_name
-    for table in tables:
-        if table.department or table.implementer:
-            return table.department or table.implementer
-    return None
+# The per-document work lives in pipeline.document; callers import it from here as well.
+__all__ = [
+    "BatchOptions",
+    "DocResult",
+    "RunSummary",
+    "default_workers",
+    "discover",
+    "ingest",
+    "process_document",
+    "process_file",
+    "write_result",
+]
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -379,12 +205,12 @@ def _key(path: Path, limits: Limits) -> tuple[str, str | None] | None:
         data = path.read_bytes()
     except OSError:
         return None
-    return _sha256(data), _version(data, path)
+    return sha256_of(data), reader_version_of(data, path)
 
 
 def _duplicate(path: Path, doc_id: str, profile: Profile) -> DocumentRow:
     """The summary's row for a file whose bytes an earlier file of the run already has."""
-    row = _failed(path, doc_id, 0, "", profile).document
+    row = failed(path, doc_id, 0, "", profile).document
     return dataclasses.replace(row, status="duplicate", error="same bytes as an earlier file")
 
 
@@ -423,9 +249,9 @@ def _run_one(job: _Job, item: tuple[int, Path]) -> _Done:
             process_file, job.doc_timeout, path, job.profile, job.limits
         )
     except executors.DocTimeout:
-        result = _failed(
+        result = failed(
             path,
-            _stream_sha256(path),
+            stream_sha256(path),
             _size(path),
             f"gave up after {job.doc_timeout:g} s: over the limit doc_timeout "
             "(raise it with --doc-timeout)",
@@ -442,7 +268,7 @@ def _run_one(job: _Job, item: tuple[int, Path]) -> _Done:
 
 def _crashed(job: _Job, item: tuple[int, Path], reason: str) -> _Done:
     index, path = item
-    result = _failed(path, _stream_sha256(path), _size(path), reason, job.profile)
+    result = failed(path, stream_sha256(path), _size(path), reason, job.profile)
     if job.out is not None:
         write_result(job.out, result)
         return _Done(index, result.document, {}, None)
