@@ -11,6 +11,7 @@ import dataclasses
 from decimal import Decimal
 
 from pipeline.concepts import concept_of
+from pipeline.finding import Place, finding_at
 from pipeline.located import LocatedTable, RawIndicator, Text
 from pipeline.scoring import (
     Scored,
@@ -22,7 +23,6 @@ from pipeline.scoring import (
     score_row,
 )
 from pipeline.values import UNITS, Value, parse_number, parse_value, weight_in_label
-from schemas.findings import severity
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
 
@@ -341,22 +341,14 @@ def unparsed_findings(path: str, table: EvalTableRow, located: LocatedTable) -> 
     texts = located.unparsed
     if code == "TABLE_UNPARSED":  # one finding for the table, all its unread cells in it
         texts = [Text(" ‖ ".join(t.text for t in texts)[:2000], texts[0].page, texts[0].line)]
+    zh, en = _UNPARSED_MESSAGES[code]
     return [
-        FindingRow(
-            finding_id=f"{table.table_id}.u{k:02d}.{code}",
-            doc_id=table.doc_id,
-            table_id=table.table_id,
-            indicator_id=None,
-            code=code,
-            severity=severity(code),
-            stated=text.text,
-            recomputed=None,
-            delta=None,
-            message=_UNPARSED_MESSAGES[code][0] + text.text[:200],
-            message_en=_UNPARSED_MESSAGES[code][1] + text.text[:200],
-            path=path,
-            page=text.page,
-            line=text.line,
+        finding_at(
+            Place(table.doc_id, path, table.table_id, page=text.page, line=text.line),
+            f"{table.table_id}.u{k:02d}.{code}",
+            code,
+            (zh + text.text[:200], en + text.text[:200]),
+            (text.text, None, None),
         )
         for k, text in enumerate(texts, start=1)
     ]

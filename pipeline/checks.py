@@ -10,9 +10,8 @@ from collections.abc import Iterator
 
 from pipeline import headers
 from pipeline.checks_rows import check_rows
-from pipeline.finding import Where, finding, fmt
+from pipeline.finding import Place, Where, finding, finding_at, fmt
 from schemas import Document
-from schemas.findings import severity
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
 
@@ -355,19 +354,6 @@ def notice_findings(doc: Document) -> Iterator[FindingRow]:
     """Parser notices (an unreadable page …) as findings on the document."""
     for notice in doc.notices:
         subject = f"{doc.doc_id[:12]}.p{notice.page or 0}.l{notice.line or 0}"
-        yield FindingRow(
-            finding_id=f"{subject}.{notice.code}",
-            doc_id=doc.doc_id,
-            table_id=None,
-            indicator_id=None,
-            code=notice.code,
-            severity=severity(notice.code),
-            stated=None,
-            recomputed=None,
-            delta=None,
-            message=notice.message,
-            message_en=notice.message,
-            path=doc.path,
-            page=notice.page,
-            line=notice.line,
-        )
+        place = Place(doc.doc_id, doc.path, page=notice.page, line=notice.line)
+        message = (notice.message, notice.message)
+        yield finding_at(place, f"{subject}.{notice.code}", notice.code, message)

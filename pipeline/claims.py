@@ -27,8 +27,8 @@ from pipeline.claims_rules import (
     parts_lists,
 )
 from pipeline.claims_text import Sentence, read_sentences
+from pipeline.finding import Place, finding_at
 from schemas import Document
-from schemas.findings import severity
 from schemas.tables import ClaimRow, EvalTableRow, FindingRow
 
 KINDS = (
@@ -134,21 +134,9 @@ def _finding(doc: Document, claim: ClaimRow) -> FindingRow:
             f"{stated}, recomputed {recomputed} ({claim.detail}); difference {fmt(delta or 0)}, "
             f"tolerance {fmt(claim.tolerance)}."
         )
-    return FindingRow(
-        finding_id=f"{claim.claim_id}.{code}",
-        doc_id=doc.doc_id,
-        table_id=None,
-        indicator_id=None,
-        code=code,
-        severity=severity(code),
-        stated=stated,
-        recomputed=recomputed,
-        delta=delta,
-        message=zh,
-        message_en=en,
-        path=doc.path,
-        page=claim.page,
-        line=claim.line,
+    place = Place(doc.doc_id, doc.path, page=claim.page, line=claim.line)
+    return finding_at(
+        place, f"{claim.claim_id}.{code}", code, (zh, en), (stated, recomputed, delta)
     )
 
 
