@@ -6,7 +6,7 @@ by LibreOffice. Two subsets are cut from it with pdfium (pages with rulings / wi
 every measurement runs in a fresh child process so that its peak RSS is its own, and is
 timed in CPU seconds, fastest of `--repeat` runs (a shared machine's load is not ours):
 
-- ziping     parsers.pdf.read (pdfium triage, pdfplumber on ruled pages only)
+- ziping     parsers.pdf.reader.read (pdfium triage, pdfplumber on ruled pages only)
 - ingest     pipeline.ingest.process_file (reader + locate + rescore + checks)
 - plumber    pdfplumber extract_tables() on every page, page.close() after each
 - plumber-nc the same without page.close() (pdfplumber keeps every page cached)
@@ -71,7 +71,7 @@ def split(pdf_path: Path, out_dir: Path) -> tuple[Path, Path, int, int]:
     """Cut the pages with rulings and those without into two PDFs (pdfium's own triage)."""
     import pypdfium2 as pdfium  # noqa: PLC0415
 
-    from parsers.pdf import MIN_PATHS, MIN_SEGMENTS, _drawing  # noqa: PLC0415
+    from parsers.pdf.reader import MIN_PATHS, MIN_SEGMENTS, _drawing  # noqa: PLC0415
 
     src = pdfium.PdfDocument(pdf_path)
     ruled: list[int] = []
@@ -107,7 +107,7 @@ def run_mode(mode: str, pdf_path: Path) -> dict[str, float]:
 def prepare(mode: str) -> Callable[[Path, bytes], int]:
     """The work of `mode`, its imports done (they are not what is measured)."""
     if mode == "ziping":
-        from parsers import pdf  # noqa: PLC0415
+        from parsers.pdf import reader as pdf  # noqa: PLC0415
 
         return lambda path, data: pdf.read(data, str(path), "bench").pages or 0
     if mode == "ingest":

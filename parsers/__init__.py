@@ -27,7 +27,7 @@ READER_MODULES: dict[str, str] = {
     "docx": "parsers.docx",
     "html": "parsers.html",
     "xlsx": "parsers.xlsx",
-    "pdf": "parsers.pdf",
+    "pdf": "parsers.pdf.reader",
 }
 
 

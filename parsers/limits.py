@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 
-from parsers._pdfium import LOCK as PDFIUM
+from parsers.pdf.pdfium_lock import LOCK as PDFIUM
 from schemas import ParseError
 
 MIB = 1024 * 1024

@@ -3,7 +3,7 @@
 The dataset records the page of every table but not its box on the page, so the picture
 starts where the table's project name (or title) is printed on that page, found through the
 page's text layer, and runs to the foot of the page; when neither is found, the whole page
-is shown. Rendering is the PDF reader's business (`parsers.pdf_pages`); here the picture
+is shown. Rendering is the PDF reader's business (`parsers.pdf.pages`); here the picture
 is chosen and embedded as a PNG data URI.
 A source that has moved or will not render simply gets no picture: the report never fails
 for want of one.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parsers.pdf_pages import render_page
+from parsers.pdf.pages import render_page
 from pipeline.report_model import Report
 
 MAX_PAGES = 200  # keep diff.html openable when a batch holds thousands of PDF tables

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from parsers import parse, parse_bytes, pdf
+from parsers import parse, parse_bytes
 from parsers._text import collapse, join_lines
+from parsers.pdf import reader as pdf
 from schemas import Document, Notice, Paragraph, ParseError, Table
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"

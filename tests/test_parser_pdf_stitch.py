@@ -7,8 +7,8 @@ import io
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from parsers import pdf
-from parsers._pdfgrid import Box, RawTable, continues, stitch, to_table
+from parsers.pdf import reader as pdf
+from parsers.pdf.grid import Box, RawTable, continues, stitch, to_table
 from schemas import Paragraph
 
 PAGE = 842.0  # doctop offset of page 2

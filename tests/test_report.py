@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from parsers import pdf_pages
+from parsers.pdf import pages as pdf_pages
 from pipeline import report_html, report_model
 from pipeline.cli import main
 from pipeline.report import FILES, write_report

@@ -28,10 +28,10 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 
-from parsers import _pdfcells
-from parsers._pdfgrid import Item, RawTable, continues, stitch, to_table
-from parsers._pdfium import LOCK as PDFIUM
 from parsers._text import join_lines
+from parsers.pdf import cells
+from parsers.pdf.grid import Item, RawTable, continues, stitch, to_table
+from parsers.pdf.pdfium_lock import LOCK as PDFIUM
 from schemas import Document, Notice, Paragraph, ParseError
 from schemas.ir import Block
 
@@ -252,7 +252,7 @@ def _table_items(data: bytes, path: str, pages: list[_Page]) -> dict[int, list[I
             for info in pages:
                 page = plumber.pages[info.number - 1]
                 try:
-                    out[info.number] = _pdfcells.page_items(page, info.number, MARGIN)
+                    out[info.number] = cells.page_items(page, info.number, MARGIN)
                 except _PAGE_ERRORS:
                     out[info.number] = _text_items(info)
                 finally:

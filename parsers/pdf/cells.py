@@ -13,8 +13,8 @@ import re
 from bisect import bisect_right
 from typing import Any
 
-from parsers._pdfgrid import LOW_END, Box, Item, RawTable, edges, index
 from parsers._text import is_wide, join_lines
+from parsers.pdf.grid import LOW_END, Box, Item, RawTable, edges, index
 from schemas import Paragraph
 
 PADDING = 6.0  # points between a cell's border and its text in Word/LibreOffice (0.19 cm)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from parsers._pdfium import LOCK as PDFIUM
+from parsers.pdf.pdfium_lock import LOCK as PDFIUM
 
 SCALE = 1.25  # 90 dpi: table text legible, a page about 100-200 KB as PNG
 MARGIN = 36.0  # points kept above the found text: the heading lines over the table
