@@ -18,7 +18,7 @@ from functools import partial
 import docx
 
 from parsers import parse_bytes
-from tests.test_parser_docx import W, docx_with_body, tc
+from tests.parsers.test_docx import W, docx_with_body, tc
 
 
 def build(rows: int, *, merged: bool = True) -> bytes:

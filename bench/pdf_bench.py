@@ -7,7 +7,7 @@ every measurement runs in a fresh child process so that its peak RSS is its own,
 timed in CPU seconds, fastest of `--repeat` runs (a shared machine's load is not ours):
 
 - ziping     parsers.pdf.reader.read (pdfium triage, pdfplumber on ruled pages only)
-- ingest     pipeline.ingest.process_file (reader + locate + rescore + checks)
+- ingest     pipeline.batch.ingest.process_file (reader + locate + rescore + checks)
 - plumber    pdfplumber extract_tables() on every page, page.close() after each
 - plumber-nc the same without page.close() (pdfplumber keeps every page cached)
 - pdfium     pypdfium2 text of every page
@@ -111,8 +111,8 @@ def prepare(mode: str) -> Callable[[Path, bytes], int]:
 
         return lambda path, data: pdf.read(data, str(path), "bench").pages or 0
     if mode == "ingest":
-        from pipeline.ingest import process_file  # noqa: PLC0415
-        from pipeline.scoring import load_profile  # noqa: PLC0415
+        from pipeline.batch.document import process_file  # noqa: PLC0415
+        from schemas.profile import load_profile  # noqa: PLC0415
 
         profile = load_profile("central")
         return lambda path, data: process_file(path, profile).document.pages or 0

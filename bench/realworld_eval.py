@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.values import weight_in_label
+from pipeline.extract.values import weight_in_label
 
 FIELDS = ("level1", "level2", "level3", "target", "actual", "weight", "score")
 

@@ -27,8 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench import corpus
-from pipeline import store
-from pipeline.ingest import BatchOptions, discover, ingest
+from pipeline.batch.ingest import BatchOptions, discover, ingest
+from pipeline.dataset import store
 from schemas.profile import load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +95,7 @@ def peak_rss_mib(folder: Path, work: Path) -> float:
 def fuzz() -> str:
     env = {**os.environ, "ZIPING_FUZZ_EXAMPLES": "10000", "ZIPING_FUZZ_FILES": "300"}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-s", "-k", "fuzz", "tests/test_hostile.py"],
+        [sys.executable, "-m", "pytest", "-q", "-s", "-k", "fuzz", "tests/e2e/test_hostile.py"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -15,10 +15,11 @@ import click
 
 import parsers
 from parsers.limits import Limits
-from pipeline import __version__, dictionary
-from pipeline.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
-from pipeline.inspect import describe
-from pipeline.rescore import rescore_dataset
+from pipeline import __version__
+from pipeline.batch.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
+from pipeline.batch.rescore import rescore_dataset
+from pipeline.dataset import dictionary
+from pipeline.extract.inspect import describe
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
 from schemas.tables import TABLES, DocumentRow
@@ -220,7 +221,7 @@ def _print_summary(summary: RunSummary, out: Path) -> None:
 )  # fmt: skip
 def report_command(data: Path, out: Path) -> None:
     """Write the diff report (printed vs recomputed scores, findings) for a dataset."""
-    from pipeline.report import write_report
+    from pipeline.report.write import write_report
 
     written = write_report(data, out)
     for name, path in written.items():
@@ -244,7 +245,7 @@ def query_command(sql: str, data: Path, fmt: str) -> None:
 
     Example: ziping query "SELECT code, count(*) FROM findings GROUP BY code"
     """
-    from pipeline import query
+    from pipeline.dataset import query
 
     frame = query.run_query(data, sql)
     click.echo(query.render(frame, cast(query.Format, fmt)), nl=False)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
+
 
 @dataclass(frozen=True, slots=True)
 class Code:
@@ -122,3 +124,88 @@ def severity(code: str) -> str:
     """Severity of `code`; unknown codes (from newer parsers) are warnings."""
     found = CODES.get(code)
     return found.severity if found else "warning"
+
+
+# One finding row: what every check builds, with both numbers, in Chinese and English.
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """The file a finding is in; rows carry page and line."""
+
+    doc_id: str
+    path: str
+
+
+def fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What a finding is about and where it was printed: file, table/row if any, page, line."""
+
+    doc_id: str
+    path: str
+    table_id: str | None = None
+    indicator_id: str | None = None
+    page: int | None = None
+    line: int | None = None
+
+
+Values = tuple[str | None, str | None, float | None]  # printed, recomputed, printed − recomputed
+
+
+def finding_at(
+    place: Place,
+    finding_id: str,
+    code: str,
+    message: tuple[str, str],
+    values: Values = (None, None, None),
+) -> FindingRow:
+    """The one way a finding row is built: severity comes from the code's declaration."""
+    stated, recomputed, delta = values
+    return FindingRow(
+        finding_id=finding_id,
+        doc_id=place.doc_id,
+        table_id=place.table_id,
+        indicator_id=place.indicator_id,
+        code=code,
+        severity=severity(code),
+        stated=stated,
+        recomputed=recomputed,
+        delta=delta,
+        message=message[0],
+        message_en=message[1],
+        path=place.path,
+        page=place.page,
+        line=place.line,
+    )
+
+
+def finding(
+    where: Where,
+    code: str,
+    message: tuple[str, str],
+    about: EvalTableRow | IndicatorRow,
+    values: tuple[float | str | None, float | str | None] = (None, None),
+    field: str | None = None,
+) -> FindingRow:
+    """A finding about a table or a row; `values` is (printed, recomputed)."""
+    stated, recomputed = values
+    delta = None
+    if isinstance(stated, float) and isinstance(recomputed, float):
+        delta = round(stated - recomputed, 6)
+    row = about if isinstance(about, IndicatorRow) else None
+    subject = row.indicator_id if row else about.table_id
+    place = Place(
+        where.doc_id, where.path, about.table_id, subject if row else None, about.page, about.line
+    )
+    shown = (
+        fmt(stated) if isinstance(stated, float) else stated,
+        fmt(recomputed) if isinstance(recomputed, float) else recomputed,
+        delta,
+    )
+    return finding_at(
+        place, f"{subject}.{code}" + (f".{field}" if field else ""), code, message, shown
+    )

@@ -1,6 +1,6 @@
 """Scoring profiles: typed, validated on load, one TOML file per jurisdiction.
 
-A profile chooses among the rule formulas `pipeline.scoring` implements and supplies the
+A profile chooses among the rule formulas `pipeline.audit.scoring` implements and supplies the
 numbers and phrase lists; it never holds code. `load_profile("central")` reads the bundled
 file; a path reads the user's own. A profile may start from another with
 `extends = "central"` and state only what differs: tables merge key by key, and the

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import DocResult, process_file
+from pipeline.batch.document import DocResult, process_file
 from schemas.profile import Profile, load_profile
 
 ROOT = Path(__file__).resolve().parent.parent

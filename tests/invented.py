@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.ingest import DocResult, process_file
+from pipeline.batch.document import DocResult, process_file
 from schemas.profile import Profile
 
 Row = tuple[str, str, str, str, str, str, str]  # level1, level2, level3, target, actual, w, score

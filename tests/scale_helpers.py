@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import corpus
-from pipeline import store
+from pipeline.dataset import store
 from schemas.tables import TABLES
 from tests.conftest import RAW
 

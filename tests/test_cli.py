@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import store
 from pipeline.cli import main
+from pipeline.dataset import store
 from tests.conftest import RAW
 
 

@@ -1,0 +1,1 @@
+"""Located rows + a profile -> scored rows and findings: build, rule formulas, checks."""

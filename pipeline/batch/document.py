@@ -1,0 +1,213 @@
+"""One document through the pipeline: parse -> locate -> build/rescore -> check -> claims.
+
+`process_file` is the per-document unit of work (bytes and profile in, rows out) that every
+executor runs; it never raises for bad input: a file that cannot be read becomes a
+`documents` row with status `error` and a one-line reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import regex
+
+import parsers
+import parsers.limits
+from parsers.limits import DEFAULT as DEFAULT_LIMITS
+from parsers.limits import Limits
+from pipeline.audit.build import build_table, unparsed_findings
+from pipeline.audit.checks import check_table, notice_findings
+from pipeline.claims.collect import claim_findings, extract_claims
+from pipeline.extract.locate import locate
+from schemas import Document, ZipingError
+from schemas.findings import Where
+from schemas.profile import Profile
+from schemas.tables import ClaimRow, DocumentRow, EvalTableRow, FindingRow, IndicatorRow
+
+
+@dataclass
+class DocResult:
+    """Every row one document contributes to the dataset."""
+
+    document: DocumentRow
+    tables: list[EvalTableRow] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    findings: list[FindingRow] = field(default_factory=list)
+    claims: list[ClaimRow] = field(default_factory=list)
+
+
+def process_file(path: Path, profile: Profile, limits: Limits = DEFAULT_LIMITS) -> DocResult:
+    """Parse and audit one file. Never raises for bad input: errors become the status.
+
+    `limits` (parsers/limits.py) are checked before a reader sees the bytes; a file over
+    `max_bytes` is not read at all (see `_refused_id`)."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            parsers.limits.check_size(size, str(path), limits)
+        data = path.read_bytes()
+    except ZipingError as exc:
+        return failed(path, _refused_id(path, size), size, _one_line(str(exc)), profile)
+    except OSError as exc:
+        reason = f"cannot read file: {exc.strerror or exc}"
+        return failed(path, sha256_of(f"unreadable:{path}".encode()), 0, reason, profile)
+    fail = functools.partial(failed, path, sha256_of(data), len(data), profile=profile)
+    try:
+        doc = parsers.parse_bytes(data, str(path), limits)
+    except ZipingError as exc:
+        return fail(_one_line(str(exc)), version=reader_version_of(data, path))
+    except (Exception, RecursionError) as exc:  # a reader's bug on odd bytes is this file's error
+        return fail(f"unreadable ({type(exc).__name__} in the reader: {_one_line(str(exc))})")
+    try:
+        return process_document(doc, len(data), profile)
+    except Exception as exc:  # a bug must not stop a batch of thousands; it is reported
+        return fail(f"internal error: {type(exc).__name__}: {_one_line(str(exc))}")
+
+
+def process_document(doc: Document, size: int, profile: Profile) -> DocResult:
+    where = Where(doc.doc_id, doc.path)
+    result = DocResult(document=_document_row(doc, size, profile, "ok"))
+    result.findings.extend(notice_findings(doc))
+    for seq, located in enumerate(locate(doc), start=1):
+        table, rows = build_table(doc.doc_id, seq, located, profile)
+        result.tables.append(table)
+        result.indicators.extend(rows)
+        result.findings.extend(check_table(where, table, rows, profile))
+        result.findings.extend(unparsed_findings(doc.path, table, located))
+    result.claims = extract_claims(doc, result.tables, profile.grade_of)
+    result.findings.extend(claim_findings(doc, result.claims))
+    first = result.tables[0] if result.tables else None
+    result.document = dataclasses.replace(
+        result.document,
+        status="ok" if result.tables else "no_tables",
+        org=_org(result.tables),
+        year=first.year if first and first.year else _year(doc),
+        n_tables=len(result.tables),
+        n_indicators=len(result.indicators),
+        n_findings=len(result.findings),
+    )
+    return result
+
+
+def _document_row(doc: Document, size: int, profile: Profile, status: str) -> DocumentRow:
+    return DocumentRow(
+        doc_id=doc.doc_id,
+        path=doc.path,
+        format=doc.format,
+        size_bytes=size,
+        pages=doc.pages,
+        title=doc.title or _title(doc),
+        org=None,
+        year=None,
+        status=status,
+        error=None,
+        n_tables=0,
+        n_indicators=0,
+        n_findings=0,
+        profile=profile.name,
+        parser_version=doc.parser_version,
+        ingested_at=datetime.now(UTC),
+    )
+
+
+def failed(
+    path: Path, doc_id: str, size: int, reason: str, profile: Profile, version: str | None = None
+) -> DocResult:
+    """The one row a document that could not be read contributes. `version` is the reader's
+    (when one took the file), so an unchanged broken file is skipped like any other."""
+    return DocResult(
+        document=DocumentRow(
+            doc_id=doc_id,
+            path=str(path),
+            format=None,
+            size_bytes=size,
+            pages=None,
+            title=None,
+            org=None,
+            year=None,
+            status="error",
+            error=reason[:500],
+            n_tables=0,
+            n_indicators=0,
+            n_findings=0,
+            profile=profile.name,
+            parser_version=version,
+            ingested_at=datetime.now(UTC),
+        )
+    )
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def stream_sha256(path: Path) -> str:
+    """doc_id of a file read by streaming (one that timed out or killed its worker)."""
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return sha256_of(str(path).encode())
+
+
+def _refused_id(path: Path, size: int) -> str:
+    """doc_id of a file refused by size, which is never read whole: sha256 over its path,
+    size and first and last MiB (not of the bytes, like every other doc_id)."""
+    digest = hashlib.sha256(f"refused:{path}:{size}:".encode())
+    try:
+        with path.open("rb") as stream:
+            digest.update(stream.read(1 << 20))
+            stream.seek(max(0, size - (1 << 20)))
+            digest.update(stream.read(1 << 20))
+    except OSError:
+        pass
+    return digest.hexdigest()
+
+
+def reader_version_of(data: bytes, path: Path) -> str | None:
+    try:
+        return parsers.reader_version(data, str(path))
+    except Exception:  # sniffing odd bytes must not turn an error row into a crash
+        return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:500]
+
+
+def _title(doc: Document) -> str | None:
+    """The first short line that reads like a heading."""
+    for paragraph in doc.paragraphs():
+        text = paragraph.text.strip()
+        if 4 <= len(text) <= 60 and not text.endswith(("。", "；", ";")):
+            return text
+    return None
+
+
+_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _year(doc: Document) -> int | None:
+    """The budget year of a document without tables: the first `20xx年` of its opening lines
+    (title and subtitle: 《2023年…绩效自评报告》)."""
+    for paragraph in itertools.islice(doc.paragraphs(), 5):
+        found = _YEAR.search(paragraph.text)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def _org(tables: list[EvalTableRow]) -> str | None:
+    for table in tables:
+        if table.kind == "department" and table.project_name:
+            return table.project_name
+    for table in tables:
+        if table.department or table.implementer:
+            return table.department or table.implementer
+    return None

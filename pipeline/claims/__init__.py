@@ -1,0 +1,1 @@
+"""Numbers in the prose: sentences, totals and parts, ratios, cross-table claims."""

@@ -1,0 +1,187 @@
+"""Read the Parquet dataset back: Arrow for code, pandas DataFrames for auditors.
+
+The dataset is `<data>/<table>/**/part-*.parquet`. Files are read with the *declared* schema
+(`schemas.tables.arrow_schema`), so a part written before a column was added reads with that
+column null, and a table that was never written (no claims, zero findings) reads as an empty
+table of the right shape instead of an error. The store partitions by year (`year=2024/`);
+`year=0` holds rows whose year was not printed and reads back as a null year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as pads
+
+from pipeline.dataset import store
+from schemas.errors import ZipingError
+from schemas.tables import TABLES, arrow_schema
+
+PART_GLOB = "part-*.parquet"
+HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # the folder pyarrow and Spark write for a null key
+
+# Columns with a handful of distinct values (codes, units, labels): categoricals make them
+# cheap to hold and let `value_counts`/`groupby` list every category, even an empty one.
+CATEGORICAL: dict[str, tuple[str, ...]] = {
+    "documents": ("format", "status", "profile", "parser_version"),
+    "eval_tables": ("kind", "budget_unit", "grade_stated", "grade_recomputed", "profile"),
+    "indicators": (
+        "level1",
+        "level2",
+        "indicator_concept",
+        "target_op",
+        "target_unit",
+        "target_base_unit",
+        "actual_op",
+        "actual_unit",
+        "actual_base_unit",
+        "score_rule",
+    ),
+    "findings": ("code", "severity"),
+    "claims": ("kind",),
+    "runs": ("version", "profile"),
+}
+
+
+def check_table(table: str) -> None:
+    """Raise a `ZipingError` naming the known tables when `table` is not one of them."""
+    if table not in TABLES:
+        known = ", ".join(TABLES)
+        raise ZipingError(f"unknown table {table!r}; the dataset has: {known}")
+
+
+def part_files(data: Path, table: str) -> list[Path]:
+    """The Parquet parts of `table`, in a stable order; temp files of a running write excluded."""
+    check_table(table)
+    folder = data / table
+    if not folder.is_dir():
+        return []
+    return sorted(folder.rglob(PART_GLOB))
+
+
+def present(data: Path) -> list[str]:
+    """Tables that have at least one part under `data`, in declaration order."""
+    return [name for name in TABLES if part_files(data, name)]
+
+
+def _partition_fields(files: list[Path], base: Path, schema: pa.Schema) -> list[pa.Field]:
+    """Hive keys in the folder names (`year=2024/`) that the declared schema lacks.
+
+    DuckDB and Spark show such a key as a column; so do we, as int32 when every value is a
+    number, else string, so that a table partitioned by year gains a `year` column everywhere.
+    """
+    values: dict[str, set[str]] = {}
+    for f in files:
+        for part in f.relative_to(base).parts[:-1]:
+            key, sep, value = part.partition("=")
+            if sep and key not in schema.names:
+                values.setdefault(key, set()).add(value)
+    return [
+        pa.field(
+            key, pa.int32() if all(v.isdigit() or v == HIVE_NULL for v in vals) else pa.string()
+        )
+        for key, vals in values.items()
+    ]
+
+
+def read_arrow(data: Path, table: str) -> pa.Table:
+    """All rows of `table` with its declared schema (empty, not missing, when never written)."""
+    check_table(table)
+    schema = arrow_schema(table)
+    files = part_files(data, table)
+    if not files:
+        return schema.empty_table()
+    for extra in _partition_fields(files, data / table, schema):
+        schema = schema.append(extra)
+    dataset = pads.dataset(
+        [str(f) for f in files],
+        schema=schema,
+        format="parquet",
+        partitioning="hive",
+        partition_base_dir=str(data / table),
+    )
+    return _unknown_year_as_null(dataset.to_table())
+
+
+def _unknown_year_as_null(data: pa.Table) -> pa.Table:
+    index = data.schema.get_field_index(store.PARTITION)
+    if index < 0:
+        return data
+    year = data.column(index)
+    unknown = pc.equal(year, pa.scalar(store.UNKNOWN_YEAR, year.type))
+    return data.set_column(index, data.field(index), pc.if_else(unknown, None, year))
+
+
+def read_rows(data: Path, table: str) -> list[dict[str, Any]]:
+    """Rows as plain Python dicts (None for null); what the report renders from."""
+    rows: list[dict[str, Any]] = read_arrow(data, table).to_pylist()
+    return rows
+
+
+def _nullable_dtype(arrow_type: pa.DataType) -> Any:
+    """Pandas nullable dtypes for ints and bools, so a null page stays an integer column."""
+    if pa.types.is_int32(arrow_type):
+        return pd.Int32Dtype()
+    if pa.types.is_int64(arrow_type):
+        return pd.Int64Dtype()
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
+    return None
+
+
+def to_frame(table: pa.Table, name: str) -> pd.DataFrame:
+    """Arrow -> pandas with nullable ints/bools and the table's low-cardinality categoricals."""
+    mapper: Callable[[pa.DataType], Any] = _nullable_dtype
+    frame: pd.DataFrame = table.to_pandas(types_mapper=mapper)
+    for column in CATEGORICAL.get(name, ()):
+        if column in frame.columns:
+            frame[column] = frame[column].astype("category")
+    return frame
+
+
+def load(data: Path, table: str) -> pd.DataFrame:
+    """Table `table` of the dataset at `data` as a DataFrame (empty with its columns if absent)."""
+    return to_frame(read_arrow(data, table), table)
+
+
+_TABLE_CONTEXT = {
+    "seq": "table_seq",
+    "kind": "table_kind",
+    "title": "table_title",
+    "year": "year",
+    "project_name": "project_name",
+    "department": "department",
+    "implementer": "implementer",
+    "total_stated": "table_total_stated",
+    "total_recomputed": "table_total_recomputed",
+    "page": "table_page",
+    "line": "table_line",
+}
+_DOCUMENT_CONTEXT = {"path": "path", "title": "doc_title", "org": "org", "status": "doc_status"}
+
+
+def indicators_in_context(data: Path) -> pd.DataFrame:
+    """Every indicator row beside its table (项目名称, 主管部门, 实施单位, totals) and document.
+
+    Adds `finding_codes`: the finding codes raised on that row, comma-joined ("" when none),
+    so an auditor can filter rows with problems without a second join.
+    """
+    indicators = load(data, "indicators")
+    tables = load(data, "eval_tables")[["table_id", *_TABLE_CONTEXT]].rename(columns=_TABLE_CONTEXT)
+    documents = load(data, "documents")[["doc_id", *_DOCUMENT_CONTEXT]].rename(
+        columns=_DOCUMENT_CONTEXT
+    )
+    merged = indicators.merge(tables, on="table_id", how="left")
+    merged = merged.merge(documents, on="doc_id", how="left")
+    findings = load(data, "findings")
+    codes: dict[str, set[str]] = {}
+    for indicator_id, code in zip(findings["indicator_id"], findings["code"], strict=True):
+        if isinstance(indicator_id, str):
+            codes.setdefault(indicator_id, set()).add(str(code))
+    merged["finding_codes"] = [",".join(sorted(codes.get(i, ()))) for i in merged["indicator_id"]]
+    return merged

@@ -1,0 +1,351 @@
+"""Find every 自评表 in a Document and read its parts as printed (raw strings + provenance).
+
+The document is flattened into a stream of rows (table rows with spans resolved, paragraphs
+as one-cell rows) and cut at table titles. Inside a segment the locator finds, by header
+vocabulary rather than position: the header fields (项目名称, 主管部门, 实施单位), the budget
+block, the 年度总体目标 row, the indicator header and its rows, and the 总分 row. Nothing is
+interpreted here beyond which text belongs to which field; `pipeline.audit.build` reads values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.extract import headers as h
+from pipeline.extract.located import (
+    LocatedTable,
+    RawBudget,
+    RawIndicator,
+    Text,
+    segments,
+    set_total,
+)
+from pipeline.extract.stream import locate_stream, orphan_rows
+from pipeline.extract.values import parse_number, unit_in_label
+from schemas import Document, Paragraph, Table
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the stream. `origins[i]` is False where a span from another cell covers i."""
+
+    cells: tuple[str, ...]
+    origins: tuple[bool, ...]
+    pages: tuple[int | None, ...]
+    lines: tuple[int | None, ...]
+    paragraph: bool = False
+    covered: int = 1  # grid positions some cell covers: fewer than the header's = misaligned
+
+    def text(self, i: int | None, *, inherit: bool = False) -> str:
+        """Cell text at column i; span-covered positions read empty unless `inherit`."""
+        if i is None or i >= len(self.cells):
+            return ""
+        return self.cells[i] if (self.origins[i] or inherit) else ""
+
+    def at(self, i: int | None, *, inherit: bool = False) -> Text | None:
+        text = self.text(i, inherit=inherit)
+        if i is None or not text:
+            return None
+        return Text(text, self.pages[i], self.lines[i])
+
+    def nonempty(self) -> list[int]:
+        return [i for i, c in enumerate(self.cells) if c.strip() and self.origins[i]]
+
+    @property
+    def page(self) -> int | None:
+        return next((p for p in self.pages if p is not None), None)
+
+    @property
+    def line(self) -> int | None:
+        return next((ln for i, ln in enumerate(self.lines) if ln and self.cells[i]), None)
+
+
+def row_stream(doc: Document) -> list[Row]:
+    rows: list[Row] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            rows.append(Row((block.text,), (True,), (block.page,), (block.line,), paragraph=True))
+        elif isinstance(block, Table):
+            rows.extend(_table_rows(block))
+    return rows
+
+
+def _table_rows(table: Table) -> list[Row]:
+    out = []
+    for slots in table.dense():
+        cells = tuple(s.text if s else "" for s in slots)
+        origins = tuple(bool(s and s.origin) for s in slots)
+        pages = tuple((s.cell.page if s else None) or table.page_start for s in slots)
+        lines = tuple(s.cell.line if s else None for s in slots)
+        covered = sum(1 for s in slots if s is not None)
+        out.append(Row(cells, origins, pages, lines, covered=covered))
+    return out
+
+
+def locate(doc: Document) -> list[LocatedTable]:
+    """Every self-evaluation table in `doc`, in document order.
+
+    The grid reader is exact where the file kept its grid; where it did not (flattened
+    text, pipe rows, ragged web tables) the token reader recovers more complete rows. The
+    reading with more complete rows wins; on a tie, the grid.
+    """
+    orphan = orphan_rows(doc)
+    found = _best_reading(doc)
+    return [orphan, *found] if orphan is not None else found
+
+
+def _best_reading(doc: Document) -> list[LocatedTable]:
+    grid = locate_grid(doc)
+    if _complete_rows(grid) and all(not t.unparsed for t in grid):
+        return grid
+    stream = locate_stream(doc)
+    if _complete_rows(stream) > _complete_rows(grid) or (stream and not grid):
+        return stream
+    return grid
+
+
+def _complete_rows(tables: list[LocatedTable]) -> int:
+    """Rows with a name, a target or actual, and a weight that reads as a number."""
+    return sum(
+        1
+        for t in tables
+        for r in t.indicators
+        if r.level3
+        and (r.target or r.actual)
+        and r.weight
+        and parse_number(r.weight.text) is not None
+    )
+
+
+def locate_grid(doc: Document) -> list[LocatedTable]:
+    """Tables read by grid position (spans resolved by the parser).
+
+    Tables are cut at their titles. A report that prints none (`具体完成情况如下表：` and
+    then the grid) is cut at its indicator headers instead, each table named after the
+    paragraph that introduces it."""
+    rows = row_stream(doc)
+    parts = segments(rows, _starts_table)
+    if not parts:
+        parts = [[_untitled(rows, part[0]), *part] for part in segments(rows, _indicator_header)]
+    found = (_read_segment(s) for s in parts)
+    return [table for table in found if table is not None]
+
+
+def _untitled(rows: list[Row], header: Row) -> Row:
+    """A title row for a table printed without one: the last paragraph before its header."""
+    before = rows[: rows.index(header)]
+    intro = next((r for r in reversed(before) if r.paragraph and r.cells[0].strip()), None)
+    text = intro.cells[0].strip() if intro else "（无表名）"
+    line = intro.line if intro else header.line
+    return Row((text[:60],), (True,), (header.page,), (line,), paragraph=True)
+
+
+def _starts_table(row: Row) -> bool:
+    return _title_of(row) is not None
+
+
+def _title_of(row: Row) -> str | None:
+    texts = [row.cells[i] for i in row.nonempty()]
+    if len(texts) == 1 and h.is_title(texts[0]):
+        return texts[0]
+    return None
+
+
+def _read_segment(rows: list[Row]) -> LocatedTable | None:
+    title_row = rows[0]
+    title = title_row.cells[title_row.nonempty()[0]]
+    table = LocatedTable(
+        title=Text(title, title_row.page, title_row.line), kind=h.table_kind(title)
+    )
+    table.year = _year(rows[:3])
+    header_at = next((i for i, r in enumerate(rows) if _indicator_header(r)), None)
+    preamble = rows[1 : header_at if header_at is not None else len(rows)]
+    _read_fields(preamble, table)
+    _read_budget(preamble, table)
+    _read_goals(preamble, table)
+    if header_at is not None:
+        _read_indicators(rows[header_at:], table)
+    if table.budget is None and not table.indicators and not table.unparsed:
+        return None
+    return table
+
+
+_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _year(rows: list[Row]) -> int | None:
+    for row in rows:
+        for text in row.cells:
+            found = _YEAR.search(text)
+            if found:
+                return int(found.group(1))
+    return None
+
+
+def _read_fields(rows: list[Row], table: LocatedTable) -> None:
+    for row in rows:
+        for i in row.nonempty():
+            name = h.field_of_label(row.cells[i])
+            if name is None or name in table.fields:
+                continue
+            value = _next_value(row, i)
+            if value is not None:
+                table.fields[name] = value
+
+
+def _next_value(row: Row, i: int) -> Text | None:
+    """The first cell right of label i; positions covered by the label's span are skipped."""
+    for j in range(i + 1, len(row.cells)):
+        if not row.origins[j]:
+            continue
+        if not row.cells[j].strip():
+            return None
+        return Text(row.cells[j], row.pages[j], row.lines[j])
+    return None
+
+
+def _read_budget(rows: list[Row], table: LocatedTable) -> None:
+    for at, row in enumerate(rows):
+        columns = h.map_columns(list(row.cells), h.BUDGET_COLUMNS)
+        if len({"initial", "full_year", "executed"} & columns.keys()) < 2:
+            continue
+        table.budget_unit = next(
+            (u for u in (unit_in_label(c) for c in row.cells) if u is not None), None
+        )
+        first_amount = min(columns[k] for k in ("initial", "full_year", "executed") if k in columns)
+        header_weight = h.budget_weight_in_header(list(row.cells))
+        for body in rows[at + 1 :]:
+            budget = _budget_row(body, columns, first_amount)
+            if budget is None:
+                break
+            if header_weight and not budget.weight and table.budget is None:
+                budget = dataclasses.replace(budget, weight=header_weight)
+            if table.budget is None and (
+                h.is_label(budget.label, h.BUDGET_TOTAL_LABELS) or not table.budget_parts
+            ):
+                table.budget = budget
+            else:
+                table.budget_parts.append(budget)
+        return
+
+
+def _budget_row(row: Row, columns: dict[str, int], first_amount: int) -> RawBudget | None:
+    amounts = [row.text(columns.get(k)) for k in ("initial", "full_year", "executed")]
+    if row.paragraph or not any(parse_number(a) is not None for a in amounts):
+        return None
+    label = next((row.cells[i] for i in row.nonempty() if i < first_amount), "")
+    return RawBudget(
+        label=label,
+        initial=amounts[0],
+        full_year=amounts[1],
+        executed=amounts[2],
+        weight=row.text(columns.get("weight")),
+        rate=row.text(columns.get("rate")),
+        score=row.text(columns.get("score")),
+        page=row.page,
+        line=row.line,
+    )
+
+
+def _read_goals(rows: list[Row], table: LocatedTable) -> None:
+    for at, row in enumerate(rows):
+        if not any(h.is_label(c, (h.GOAL_LABEL,)) for c in row.cells):
+            continue
+        expected = next(
+            (i for i, c in enumerate(row.cells) if h.is_label(c, h.GOAL_EXPECTED)), None
+        )
+        actual = next((i for i, c in enumerate(row.cells) if h.is_label(c, h.GOAL_ACTUAL)), None)
+        if at + 1 < len(rows) and not rows[at + 1].paragraph:
+            body = rows[at + 1]
+            table.goal_expected = body.text(expected) or None
+            table.goal_actual = body.text(actual) or None
+        return
+
+
+def _indicator_header(row: Row) -> bool:
+    if row.paragraph:
+        return False
+    columns = h.map_columns(list(row.cells), h.INDICATOR_COLUMNS)
+    return "level3" in columns and bool({"target", "actual", "score", "weight"} & columns.keys())
+
+
+def _read_indicators(rows: list[Row], table: LocatedTable) -> None:
+    columns = h.map_columns(list(rows[0].cells), h.INDICATOR_COLUMNS)
+    level1: Text | None = None
+    level2: Text | None = None
+    rows_over = False
+    for row in rows[1:]:
+        if row.paragraph:
+            if table.indicators:
+                break
+            continue
+        if _is_total(row):
+            _read_total(row, columns, table)
+            break
+        if rows_over or _first_is(row, h.AFTER_ROWS_LABELS):
+            rows_over = True  # 其他需要说明事项, 评价结论 …: only the total may follow
+            continue
+        if _indicator_header(row):
+            continue  # a header repeated after a page break
+        new1 = row.at(columns.get("level1"), inherit=True)
+        new2 = row.at(columns.get("level2"), inherit=True)
+        if new1 is not None and (level1 is None or new1.text != level1.text):
+            level1, level2 = new1, None
+        if new2 is not None:
+            level2 = new2
+        indicator = _indicator(row, columns, level1, level2)
+        if indicator is None:
+            continue
+        if indicator.level3 is None or row.covered != rows[0].covered:
+            # a ragged row (cells lost or rows run together in export) or one without a
+            # name: its cells are not where the header says, so they are not guessed at
+            table.unparsed.append(Text(" | ".join(c for c in row.cells if c), row.page, row.line))
+        else:
+            table.indicators.append(indicator)
+
+
+def _indicator(
+    row: Row, columns: dict[str, int], level1: Text | None, level2: Text | None
+) -> RawIndicator | None:
+    values = {k: row.at(columns.get(k)) for k in ("level3", "target", "actual", "weight", "score")}
+    name = values["level3"]
+    if all(v is None for k, v in values.items() if k != "level3") and (
+        name is None or h.is_placeholder(name.text)
+    ):
+        return None  # a label-only or empty template row (指标2:, ……)
+    return RawIndicator(
+        level1=level1,
+        level2=level2,
+        level3=values["level3"],
+        target=values["target"],
+        actual=values["actual"],
+        weight=values["weight"],
+        score=values["score"],
+        basis=row.at(columns.get("basis")),
+        reason=row.at(columns.get("reason")),
+        page=row.page,
+        line=(values["level3"] or Text("", None, row.line)).line,
+    )
+
+
+def _is_total(row: Row) -> bool:
+    return _first_is(row, h.TOTAL_LABELS)
+
+
+def _first_is(row: Row, labels: tuple[str, ...]) -> bool:
+    cells = row.nonempty()
+    return bool(cells) and h.is_label(row.cells[cells[0]], labels)
+
+
+_GRADE = regex.compile(r"^(优秀|良好|优|良|中|差|合格|不合格)$")
+
+
+def _read_total(row: Row, columns: dict[str, int], table: LocatedTable) -> None:
+    """Numbers right of the 总分 label: weight then score."""
+    cells = row.nonempty()[1:]
+    numbers = [row.cells[i] for i in cells if parse_number(row.cells[i]) is not None]
+    set_total(table, numbers, parse_number)
+    table.grade = next((row.cells[i] for i in cells if _GRADE.match(row.cells[i].strip())), None)

@@ -1,0 +1,1 @@
+"""Dataset -> a typed report model -> HTML, Markdown, XLSX, CSV, charts, page images."""

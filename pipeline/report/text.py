@@ -1,0 +1,176 @@
+"""diff.md and findings.csv: the report as Markdown, and the findings as a spreadsheet-safe CSV.
+
+Markdown renderers pass raw HTML through and turn `[x](javascript:…)` into links, so every
+extracted string is escaped: `& < >` as entities, Markdown punctuation with a backslash.
+
+findings.csv is UTF-8 with a BOM so that Excel opens the Chinese correctly. A text cell that
+Excel would run as a formula (starting with = + - @, a tab or CR, e.g. a printed `=2717元`) is
+prefixed with an apostrophe, the usual CSV-injection guard; numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from pipeline.report.html import fmt_num, fmt_where
+from pipeline.report.model import SEVERITY_ZH, Report, TableView
+
+# Only what can make markup: links/images need [ ], tables break on |, ` opens code spans.
+_MD_SPECIAL = re.compile(r"([\\`\[\]|])")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def md(text: object) -> str:
+    """Extracted text made inert in Markdown: escaped HTML and punctuation, one line."""
+    if text is None:
+        return ""
+    plain = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    plain = _MD_SPECIAL.sub(r"\\\1", plain)
+    return " ".join(plain.split())
+
+
+def md_code(text: object) -> str:
+    """A code span; inside one Markdown shows HTML literally, so only backticks must go."""
+    return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
+
+
+def render_markdown(report: Report) -> str:
+    lines = ["# 绩效自评复核报告 — ziping diff report", ""]
+    lines += _summary(report)
+    lines += _findings(report)
+    for doc in report.documents:
+        if not doc.tables:
+            continue
+        lines += ["", f"## {md(doc.name)}", "", md(doc.row["path"])]
+        for table in doc.tables:
+            lines += _table(table)
+    return "\n".join(lines) + "\n"
+
+
+def _summary(report: Report) -> list[str]:
+    status = ", ".join(f"{md(k)} {v}" for k, v in report.status_counts.items())
+    lines = [
+        f"- 文档 documents: {len(report.documents)} ({status})",
+        f"- 自评表 tables: {len(report.tables)}",
+        f"- 指标行 indicator rows: {report.n_indicators}",
+        f"- 问题 findings: {len(report.findings)}",
+        f"- 总分不符 tables whose printed total differs: {len(report.total_diffs)}",
+        "",
+        "| 问题代码 code | 说明 | 严重程度 | 数量 |",
+        "|---|---|---|---:|",
+    ]
+    lines += [
+        f"| {md_code(c.code)} | {md(c.zh)} | {c.severity} | {c.count} |" for c in report.by_code
+    ]
+    if report.total_diffs:
+        lines += ["", "| # | 项目名称 | 总分 填报 | 总分 复核 |", "|---|---|---:|---:|"]
+        lines += [
+            f"| T{t.number} | {md(t.row['project_name'] or t.row['title'])} "
+            f"| {fmt_num(t.row['total_stated'], 2)} | {fmt_num(t.row['total_recomputed'], 2)} |"
+            for t in report.total_diffs
+        ]
+    return lines
+
+
+def _findings(report: Report) -> list[str]:
+    lines = ["", "## 问题清单 Findings", ""]
+    if not report.findings:
+        return [*lines, "没有发现问题 — no findings."]
+    lines += ["| 严重程度 | 代码 | 文档 | 项目 / 指标 | 填报 | 复核 | 说明 | 出处 |"]
+    lines += ["|---|---|---|---|---|---|---|---|"]
+    for f in report.findings:
+        subject = md(f.project) + (f" / {md(f.subject)}" if f.subject else "")
+        where = fmt_where(f.row["path"], f.row["page"], f.row["line"])
+        severity = SEVERITY_ZH.get(f.severity, md(f.severity))
+        lines.append(
+            f"| {severity} | {md_code(f.code)} | {md(f.document)} "
+            f"| {subject} | {md(f.row['stated'])} | {md(f.row['recomputed'])} "
+            f"| {md(f.row['message'])} | {md(where)} |"
+        )
+    return lines
+
+
+def _table(table: TableView) -> list[str]:
+    r = table.row
+    lines = [
+        "",
+        f"### T{table.number} {md(r['project_name'] or r['title'])}",
+        "",
+        f"{md(r['title'])} · 主管部门 {md(r['department'])} · 实施单位 {md(r['implementer'])} · "
+        f"{md(fmt_where('', r['page'], r['line']))}",
+        "",
+        f"总分 填报 {fmt_num(r['total_stated'], 2) or '—'} · 复核 "
+        f"{fmt_num(r['total_recomputed'], 2) or '—'} · 等级 {md(r['grade_stated']) or '—'} / "
+        f"{md(r['grade_recomputed']) or '—'}",
+        "",
+        "| # | 一级 | 二级 | 三级指标 | 指标值 | 实际完成值 | 分值 | 得分 填报 | 得分 复核 "
+        "| 问题 |",
+        "|---:|---|---|---|---|---|---:|---:|---:|---|",
+    ]
+    for v in table.rows:
+        x = v.row
+        codes = ", ".join(sorted({f.code for f in v.findings}))
+        flag = "**" if v.marks else ""
+        lines.append(
+            f"| {x['seq']} | {md(x['level1'])} | {md(x['level2'])} | {md(x['level3'])} "
+            f"| {md(x['target_raw'])} | {md(x['actual_raw'])} | {fmt_num(x['weight'])} "
+            f"| {flag}{fmt_num(x['score_stated'], 2)}{flag} | {fmt_num(x['score_recomputed'], 2)} "
+            f"| {codes} |"
+        )
+    lines += [f"- {md_code(f.code)} {md(f.row['message'])}" for f in table.findings]
+    return lines
+
+
+CSV_COLUMNS = [
+    "finding_id",
+    "severity",
+    "code",
+    "code_zh",
+    "document",
+    "unit",
+    "project_name",
+    "level3",
+    "stated",
+    "recomputed",
+    "delta",
+    "message",
+    "message_en",
+    "path",
+    "page",
+    "line",
+    "doc_id",
+    "table_id",
+    "indicator_id",
+]
+
+
+def csv_safe(value: Any) -> Any:
+    """Neutralise text Excel would evaluate as a formula; leave numbers and None alone."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    try:
+        float(value)  # "-0.12" is a number Excel should see as one
+    except ValueError:
+        return "'" + value
+    return value
+
+
+def render_csv(report: Report) -> str:
+    """findings.csv content (without the BOM, which the writer adds)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in report.findings:
+        extra = {
+            "code_zh": f.code_zh,
+            "document": f.document,
+            "unit": f.unit,
+            "project_name": f.project,
+            "level3": f.subject,
+        }
+        row = [extra[c] if c in extra else f.row[c] for c in CSV_COLUMNS]
+        writer.writerow(["" if v is None else csv_safe(v) for v in row])
+    return buffer.getvalue()

@@ -1,0 +1,157 @@
+"""`pipeline.dataset.query`: DuckDB views over the dataset, three output formats, clear errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.dataset import query
+from tests.report.test_report_fixtures import build_dataset
+
+
+def test_views_for_present_tables(tmp_path: Path) -> None:
+    data = build_dataset(tmp_path)
+    frame = query.run_query(data, "SELECT count(*) AS n FROM indicators")
+    assert frame["n"].tolist() == [3]
+    codes = query.run_query(
+        data, "SELECT code, count(*) AS n FROM findings GROUP BY code ORDER BY code"
+    )
+    assert dict(zip(codes["code"], codes["n"], strict=True)) == {
+        "PLACEHOLDER_FIELD": 1,
+        "REVERSE_SCORED_AS_POSITIVE": 1,
+        "SCORE_MISMATCH": 1,
+        "TOTAL_MISMATCH": 1,
+    }
+
+
+def test_auditor_question_total_overstated(tmp_path: Path) -> None:
+    """Tables whose printed total differs from the recomputed one, joined with the document."""
+    data = build_dataset(tmp_path)
+    sql = """
+        SELECT d.path, t.project_name, t.total_stated, t.total_recomputed
+        FROM eval_tables t JOIN documents d USING (doc_id)
+        WHERE abs(t.total_stated - t.total_recomputed) > 0.01
+    """
+    frame = query.run_query(data, sql)
+    assert frame["project_name"].tolist() == ["科普经费"]
+
+
+def test_absent_table_has_no_view(tmp_path: Path) -> None:
+    data = build_dataset(tmp_path, claims=False)
+    with pytest.raises(query.QueryError, match=r"claims.*views: documents"):
+        query.run_query(data, "SELECT * FROM claims")
+
+
+def test_no_dataset_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(query.QueryError, match="ziping ingest"):
+        query.run_query(tmp_path, "SELECT 1")
+
+
+def test_bad_sql_names_the_problem(tmp_path: Path) -> None:
+    data = build_dataset(tmp_path)
+    with pytest.raises(query.QueryError, match="Parser Error"):
+        query.run_query(data, "SELEC 1")
+
+
+def test_formats(tmp_path: Path) -> None:
+    data = build_dataset(tmp_path)
+    frame = query.run_query(
+        data, "SELECT level3, score_stated FROM indicators WHERE doc_id LIKE 'a%' ORDER BY seq"
+    )
+    assert query.render(frame, "csv").splitlines() == [
+        "level3,score_stated",
+        "科普活动场次,20.0",
+        "融媒体宣传服务费,6.88",
+    ]
+    assert json.loads(query.render(frame, "json"))[1] == {
+        "level3": "融媒体宣传服务费",
+        "score_stated": 6.88,
+    }
+    table = query.render(frame, "table")
+    assert "融媒体宣传服务费" in table
+    assert table.rstrip().endswith("(2 rows)")
+    empty = query.run_query(data, "SELECT code FROM findings WHERE false")
+    assert query.render(empty, "table") == "(0 rows; columns: code)\n"
+
+
+# --- the seed reports, through the CLI --------------------------------------------------
+
+RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
+QUERIES = Path(__file__).resolve().parents[2] / "docs" / "auditor-queries.md"
+SEED_FINDINGS = {
+    "DUPLICATE_ROW": 5,
+    "DUPLICATE_ROW_CONFLICT": 2,
+    "PLACEHOLDER_FIELD": 1,
+    "REVERSE_SCORED_AS_POSITIVE": 3,
+    "SCORE_MISMATCH": 1,
+    "TOTAL_MISMATCH": 3,
+}
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("seeds") / "data"
+    result = CliRunner().invoke(main, ["ingest", str(RAW), "--out", str(data), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return data
+
+
+def cli_json(data: Path, sql: str) -> list[dict[str, object]]:
+    result = CliRunner().invoke(main, ["query", sql, "--data", str(data), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows: list[dict[str, object]] = json.loads(result.output)
+    return rows
+
+
+def test_seed_indicator_rows(seeds: Path) -> None:
+    assert cli_json(seeds, "SELECT count(*) AS n FROM indicators") == [{"n": 93}]
+    per_table = cli_json(
+        seeds,
+        "SELECT t.seq, count(*) AS n FROM indicators i JOIN eval_tables t USING (table_id) "
+        "GROUP BY t.seq ORDER BY t.seq",
+    )
+    assert [r["n"] for r in per_table] == [3, 11, 7, 14, 14, 10, 13, 8, 13]
+
+
+def test_seed_findings_by_code(seeds: Path) -> None:
+    rows = cli_json(seeds, "SELECT code, count(*) AS n FROM findings GROUP BY code")
+    assert {r["code"]: r["n"] for r in rows} == SEED_FINDINGS
+
+
+def test_seed_query_as_table_and_csv(seeds: Path) -> None:
+    sql = "SELECT status, count(*) AS n FROM documents GROUP BY status ORDER BY status"
+    table = CliRunner().invoke(main, ["query", sql, "--data", str(seeds)])
+    assert table.exit_code == 0
+    assert table.output.splitlines()[-1] == "(2 rows)"
+    csv_out = CliRunner().invoke(main, ["query", sql, "--data", str(seeds), "--format", "csv"])
+    assert csv_out.output.splitlines() == ["status,n", "no_tables,2", "ok,1"]
+
+
+def test_documented_auditor_queries_answer_on_the_seeds(seeds: Path) -> None:
+    """docs/auditor-queries.md: every query runs, and says what an auditor should hear."""
+    totals, costs, units = re.findall(r"```sql\n(.*?)```", QUERIES.read_text("utf-8"), re.S)
+    differ = query.run_query(seeds, totals)
+    assert differ["total_stated"].tolist() == [78.33, 97.34, 99.41]
+    assert set(differ["direction"]) == {"understated"}
+    met = query.run_query(seeds, costs)
+    assert sorted(met["level3"]) == ["保安人员工资", "融媒体宣传服务费"]
+    by_unit = query.run_query(seeds, units)
+    assert by_unit["findings"].sum() == sum(SEED_FINDINGS.values())
+
+
+def test_cli_errors(seeds: Path, tmp_path: Path) -> None:
+    bad_sql = CliRunner().invoke(main, ["query", "SELEC 1", "--data", str(seeds)])
+    assert bad_sql.exit_code == 1
+    assert bad_sql.output.startswith("Error: Parser Error")
+    no_dir = CliRunner().invoke(main, ["query", "SELECT 1", "--data", str(tmp_path / "nope")])
+    assert no_dir.exit_code == 2
+    empty = CliRunner().invoke(main, ["query", "SELECT 1", "--data", str(tmp_path)])
+    assert empty.exit_code == 1
+    assert "ziping ingest" in empty.output
+    bad_format = CliRunner().invoke(main, ["query", "SELECT 1", "--format", "xml"])
+    assert bad_format.exit_code == 2

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.batch.document import DocResult
+from pipeline.batch.ingest import ingest, write_result
+from pipeline.dataset import store
+from pipeline.dataset.query import run_query
+from schemas import SchemaError
+from schemas.profile import Profile
+from schemas.tables import TABLES, arrow_schema
+from tests.conftest import RAW
+
+
+def test_round_trip_is_exact(tmp_path: Path, seed004: DocResult) -> None:
+    write_result(tmp_path, seed004)
+    for table, rows in (
+        ("documents", [seed004.document]),
+        ("eval_tables", seed004.tables),
+        ("indicators", seed004.indicators),
+        ("findings", seed004.findings),
+    ):
+        assert store.read_rows(tmp_path, table) == rows, table
+        (part,) = store.doc_parts(tmp_path, table, seed004.document.doc_id)
+        assert part.parent.name == "year=2024"
+        schema = pq.read_schema(part)
+        assert schema.equals(store.file_schema(table), check_metadata=False)
+        for field in schema:
+            assert field.metadata[b"zh"].decode(), (table, field.name)
+    assert arrow_schema("indicators").field("level3").metadata[b"zh"].decode() == "三级指标"
+    assert (
+        str(arrow_schema("eval_tables").field("budget_executed_yuan").type) == "decimal128(22, 4)"
+    )
+
+
+def test_pandas_reads_the_folder_as_the_readme_shows(tmp_path: Path, central: Profile) -> None:
+    ingest(sorted(RAW.iterdir()), tmp_path, central)
+    indicators = pd.read_parquet(tmp_path / "indicators")
+    assert len(indicators) == 93
+    documents = pd.read_parquet(tmp_path / "documents")
+    assert sorted(documents.status) == ["no_tables", "no_tables", "ok"]
+
+
+def test_reingest_replaces_rows(tmp_path: Path, central: Profile) -> None:
+    files = sorted(RAW.iterdir())
+    ingest(files, tmp_path, central)
+    ingest(files, tmp_path, central)
+    assert len(store.read_rows(tmp_path, "indicators")) == 93
+    assert len(store.read_rows(tmp_path, "documents")) == 3
+    assert not list(tmp_path.rglob(".*.tmp"))
+
+
+def test_changed_file_replaces_its_old_rows(tmp_path: Path, central: Profile) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = RAW / "004_d94ddf866f172c18.txt"
+    copy = folder / seed.name
+    copy.write_bytes(seed.read_bytes())
+    out = tmp_path / "out"
+    ingest([copy], out, central)
+    copy.write_text(seed.read_text("utf-8").replace("\t91.23分\n", "\t93.23分\n"), "utf-8")
+    ingest([copy], out, central)
+    documents = store.read_rows(out, "documents")
+    assert len(documents) == 1 and len(store.read_rows(out, "indicators")) == 93
+
+
+def test_writer_rejects_wrong_rows(tmp_path: Path, seed004: DocResult) -> None:
+    with pytest.raises(SchemaError, match="expected IndicatorRow rows, got EvalTableRow"):
+        store.write_part(tmp_path, "indicators", "x" * 64, seed004.tables)
+    bad = dataclasses.replace(seed004.indicators[0], indicator_id=None)  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match="do not fit the declared schema"):
+        store.write_part(tmp_path, "indicators", "x" * 64, [bad])
+
+
+def test_every_table_is_declared_with_labels() -> None:
+    assert set(TABLES) == {"documents", "eval_tables", "indicators", "findings", "claims", "runs"}
+    for name in TABLES:
+        schema = arrow_schema(name)
+        assert schema.metadata[b"zh"]
+        assert all(f.metadata[b"zh"] and f.metadata[b"doc"] for f in schema)
+
+
+def test_partitioned_by_year_and_read_alike_by_pandas_duckdb_pyarrow(
+    tmp_path: Path, central: Profile
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for seed in RAW.iterdir():
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    (folder / "undated.txt").write_text("没有年度的说明文字\n", encoding="utf-8")
+    out = tmp_path / "out"
+    ingest(sorted(folder.iterdir()), out, central)
+    assert sorted(p.name for p in (out / "indicators").iterdir()) == ["year=2024"]
+    assert sorted(p.name for p in (out / "documents").iterdir()) == [
+        "year=0",
+        "year=2023",
+        "year=2024",
+    ]
+    # pandas straight on the folder: the year is a column
+    frame = pd.read_parquet(out / "indicators")
+    assert len(frame) == 93 and set(frame["year"].astype(int)) == {2024}
+    documents = pd.read_parquet(out / "documents")
+    assert sorted(documents["year"].astype(int)) == [0, 2023, 2024, 2024]
+    # pyarrow datasets
+    table = pads.dataset(out / "eval_tables", partitioning="hive").to_table()
+    assert table.num_rows == 9 and set(table.column("year").to_pylist()) == {2024}
+    # DuckDB through ziping query, and ziping's own readers: a year not printed is null
+    counts = run_query(out, "SELECT year, count(*) AS n FROM documents GROUP BY year ORDER BY year")
+    assert counts.to_dict("records") == [
+        {"year": 2023, "n": 1},
+        {"year": 2024, "n": 2},
+        {"year": None, "n": 1},
+    ]
+    years = sorted((d.year for d in store.read_rows(out, "documents")), key=lambda y: y or 0)
+    assert years == [None, 2023, 2024, 2024]
+    assert {t.year for t in store.read_rows(out, "eval_tables")} == {2024}

@@ -1,0 +1,264 @@
+"""Parallel and distributed ingest give the serial dataset; re-runs skip; one writer at a time."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pipeline.batch import executors, runlock
+from pipeline.batch.ingest import BatchOptions, _Job, _run_one, ingest
+from pipeline.cli import main
+from pipeline.dataset import store
+from schemas.profile import Profile
+from tests.scale_helpers import leftovers, mixed_corpus, snapshot
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return mixed_corpus(tmp_path_factory.mktemp("mixed"), generated=24)
+
+
+@pytest.fixture(scope="module")
+def serial(mixed: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("serial")
+    _ingest(mixed, out, "--workers", "1")
+    return out
+
+
+def _ingest(folder: Path, out: Path, *extra: str) -> str:
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_corpus_covers_every_format(serial: Path) -> None:
+    documents = store.read_rows(serial, "documents")
+    assert {d.format for d in documents if d.status != "error"} >= {
+        "txt",
+        "docx",
+        "html",
+        "xlsx",
+        "pdf",
+    }
+    assert len(store.read_rows(serial, "indicators")) > 300
+
+
+def test_two_workers_write_the_serial_dataset(mixed: Path, serial: Path, tmp_path: Path) -> None:
+    _ingest(mixed, tmp_path, "--workers", "2")
+    assert snapshot(tmp_path) == snapshot(serial)
+    assert not leftovers(tmp_path)
+
+
+def test_dask_local_cluster_writes_the_serial_dataset(
+    mixed: Path, serial: Path, tmp_path: Path
+) -> None:
+    _ingest(mixed, tmp_path, "--executor", "dask", "--workers", "2")
+    assert snapshot(tmp_path) == snapshot(serial)
+
+
+def test_row_order_does_not_depend_on_completion_order(serial: Path, tmp_path: Path) -> None:
+    """Parts are named by doc_id and read sorted: write them backwards, read the same."""
+    for table in ("documents", "indicators"):
+        for part in sorted((serial / table).rglob("part-*.parquet"), reverse=True):
+            copy = tmp_path / part.relative_to(serial)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(part, copy)
+        assert store.read_arrow(tmp_path, table).equals(store.read_arrow(serial, table))
+        ours = pd.read_parquet(tmp_path / table)
+        theirs = pd.read_parquet(serial / table)
+        pd.testing.assert_frame_equal(ours, theirs)
+
+
+def test_rerun_skips_every_unchanged_document(mixed: Path, tmp_path: Path) -> None:
+    _ingest(mixed, tmp_path, "--workers", "2")
+    parts = {
+        p: p.stat().st_mtime_ns for p in tmp_path.rglob("part-*.parquet") if "runs" not in str(p)
+    }
+    before = snapshot(tmp_path)
+    output = _ingest(mixed, tmp_path, "--workers", "2")
+    seen = len(store.read_rows(tmp_path, "documents"))
+    assert f"unchanged since the last run, skipped: {seen}" in output
+    assert {p: p.stat().st_mtime_ns for p in parts} == parts  # nothing rewritten
+    assert snapshot(tmp_path) == before
+    runs = store.read_rows(tmp_path, "runs")
+    assert [(r.documents_seen, r.skipped) for r in runs] == [(seen, 0), (seen, seen)]
+    assert all(r.finished_at is not None and r.version and r.profile == "central" for r in runs)
+    output = _ingest(mixed, tmp_path, "--workers", "2", "--force")
+    assert "skipped" not in output
+    assert snapshot(tmp_path) == before
+
+
+def test_another_profile_redoes_the_documents(tmp_path: Path, central: Profile) -> None:
+    seed = tmp_path / "in" / "seed.txt"
+    seed.parent.mkdir()
+    shutil.copyfile(Path(__file__).parents[2] / "data/raw/004_d94ddf866f172c18.txt", seed)
+    ingest([seed], tmp_path / "out", central)
+    other = dataclasses.replace(central, name="central-copy")
+    summary = ingest([seed], tmp_path / "out", other)
+    assert summary.skipped == 0
+    assert store.read_rows(tmp_path / "out", "documents")[0].profile == "central-copy"
+
+
+def test_same_bytes_under_two_names_are_one_document(tmp_path: Path, central: Profile) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = Path(__file__).parents[2] / "data/raw/004_d94ddf866f172c18.txt"
+    for name in ("a.txt", "b.txt"):
+        shutil.copyfile(seed, folder / name)
+    files = sorted(folder.iterdir())
+    summary = ingest(files, tmp_path / "out", central, options=BatchOptions(workers=2))
+    assert [d.status for d in summary.results] == ["ok", "duplicate"]
+    documents = store.read_rows(tmp_path / "out", "documents")
+    assert [Path(d.path).name for d in documents] == ["a.txt"]
+
+
+def test_a_second_ingest_fails_naming_the_holder(tmp_path: Path) -> None:
+    raw = Path(__file__).parents[2] / "data" / "raw"
+    with runlock.hold(tmp_path):
+        result = CliRunner().invoke(main, ["ingest", str(raw), "--out", str(tmp_path)])
+        assert result.exit_code == 1
+        assert result.output.startswith("Error: ")
+        assert "being written by another ingest (pid " in result.output
+        assert f"pid {os.getpid()} on " in result.output
+        assert "--wait SECONDS" in result.output
+        result = CliRunner().invoke(
+            main, ["ingest", str(raw), "--out", str(tmp_path), "--wait", "0.3"]
+        )
+        assert result.exit_code == 1 and "after waiting 0.3 s" in result.output
+    assert not (tmp_path / "documents").exists()  # nothing was written while locked
+
+
+def test_a_waiting_ingest_runs_when_the_lock_is_released(tmp_path: Path) -> None:
+    raw = Path(__file__).parents[2] / "data" / "raw"
+    released = threading.Event()
+
+    def hold_briefly() -> None:
+        with runlock.hold(tmp_path):
+            holding.set()
+            time.sleep(0.5)
+        released.set()
+
+    holding = threading.Event()
+    thread = threading.Thread(target=hold_briefly)
+    thread.start()
+    holding.wait(5)
+    result = CliRunner().invoke(
+        main, ["ingest", str(raw), "--out", str(tmp_path), "--wait", "30", "--workers", "1"]
+    )
+    thread.join()
+    assert released.is_set()
+    assert result.exit_code == 0, result.output
+    assert len(store.read_rows(tmp_path, "documents")) == 3
+
+
+def test_recover_removes_what_a_killed_writer_left(tmp_path: Path, central: Profile) -> None:
+    raw = sorted((Path(__file__).parents[2] / "data" / "raw").iterdir())
+    ingest(raw, tmp_path, central)
+    clean = snapshot(tmp_path)
+    doc_id = store.read_rows(tmp_path, "documents")[-1].doc_id
+    store.doc_parts(tmp_path, "documents", doc_id)[0].unlink()  # killed between two parts
+    (tmp_path / "indicators" / ".part-x.parquet.123.tmp").write_bytes(b"half")
+    assert store.recover(tmp_path) == [doc_id[:16]]
+    assert not leftovers(tmp_path)
+    ingest(raw, tmp_path, central)
+    assert snapshot(tmp_path) == clean
+
+
+def _die_on_b(item: str) -> str:
+    if item == "b":
+        os._exit(3)  # what a segfault in a C reader looks like from the pool
+    return item.upper()
+
+
+def test_a_worker_that_dies_costs_only_its_own_document() -> None:
+    results = list(
+        executors.LocalPool(2).run(_die_on_b, ["a", "b", "c", "d"], lambda i, why: f"{i}:{why}")
+    )
+    assert sorted(results) == ["A", "C", "D", "b:the worker process died while reading it (twice)"]
+
+
+def _stuck_in_c(item: str) -> str:
+    """What a reader stuck in C code looks like: the time limit's signal cannot get in."""
+    if item == "stuck":
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    return executors.call_with_timeout(_slow_when_stuck, 0.3, item)
+
+
+def _slow_when_stuck(item: str) -> str:
+    if item == "stuck":
+        time.sleep(60)
+    return item.upper()
+
+
+def test_a_worker_stuck_in_c_is_killed_and_its_document_fails() -> None:
+    pool = executors.LocalPool(2, hang_after=1.5)
+    results = list(pool.run(_stuck_in_c, ["a", "stuck", "b", "c"], lambda i, why: f"{i}: {why}"))
+    assert sorted(results)[:3] == ["A", "B", "C"]
+    assert results[-1].startswith("stuck: no answer within 1.5 s, stuck where the time limit")
+
+
+def test_call_with_timeout_stops_a_slow_call() -> None:
+    with pytest.raises(executors.DocTimeout):
+        executors.call_with_timeout(time.sleep, 0.2, 5)
+    assert executors.call_with_timeout(sum, 1.0, [1, 2]) == 3
+    box: list[BaseException] = []
+
+    def in_a_thread() -> None:  # Dask runs tasks in threads: the watcher path
+        try:
+            executors.call_with_timeout(time.sleep, 0.2, 5)
+        except executors.DocTimeout as exc:
+            box.append(exc)
+
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    thread.join(5)
+    assert box and isinstance(box[0], executors.DocTimeout)
+
+
+def test_a_document_over_the_time_limit_is_an_error_row(
+    tmp_path: Path, central: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed = Path(__file__).parents[2] / "data/raw/004_d94ddf866f172c18.txt"
+    monkeypatch.setattr("pipeline.batch.ingest.process_file", lambda *_: time.sleep(5))
+    done = _run_one(_Job(central, BatchOptions().limits, 0.2, None), (0, seed))
+    assert done.document.status == "error"
+    assert "doc_timeout" in (done.document.error or "")
+    assert done.document.doc_id == hashlib.sha256(seed.read_bytes()).hexdigest()
+
+
+def test_the_time_limit_interrupts_a_reader(
+    tmp_path: Path, central: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader stuck in Python code is interrupted where it stands (SIGALRM), and the
+    reader's own error handling does not swallow the interruption."""
+    seed = Path(__file__).parents[2] / "data/raw/004_d94ddf866f172c18.txt"
+    monkeypatch.setattr("parsers.parse_bytes", lambda *_: time.sleep(5))
+    options = BatchOptions(doc_timeout=0.2)
+    summary = ingest([seed], tmp_path, central, options=options)
+    (row,) = summary.results
+    assert row.status == "error"
+    assert (
+        row.error == "gave up after 0.2 s: over the limit doc_timeout (raise it with --doc-timeout)"
+    )
+
+
+def test_dask_joins_an_existing_scheduler(mixed: Path, serial: Path, tmp_path: Path) -> None:
+    """--scheduler ADDRESS: the path a real cluster takes (here one started in-process)."""
+    from dask.distributed import LocalCluster  # noqa: PLC0415  (seconds to import)
+
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        _ingest(mixed, tmp_path, "--executor", "dask", "--scheduler", address)
+    assert snapshot(tmp_path) == snapshot(serial)

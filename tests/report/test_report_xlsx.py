@@ -1,0 +1,108 @@
+"""diff.xlsx opened with openpyxl: sheets, Chinese headers, frozen rows, formats, highlights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.report.write import write_report
+from pipeline.report.xlsx import BAD
+from tests.report.test_report_fixtures import FORMULA, SCRIPT, build_dataset
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Workbook:
+    out = tmp_path / "report"
+    write_report(build_dataset(tmp_path / "data"), out)
+    return load_workbook(out / "diff.xlsx")
+
+
+def headers(ws: Worksheet) -> list[str]:
+    return [str(c.value) for c in ws[1]]
+
+
+def row_where(ws: Worksheet, header: str, value: str) -> int:
+    col = headers(ws).index(header) + 1
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(row=r, column=col).value == value:
+            return r
+    raise LookupError(f"no row with {header} = {value!r}")
+
+
+def cell(ws: Worksheet, r: int, header: str) -> Cell:
+    found = ws.cell(row=r, column=headers(ws).index(header) + 1)
+    if not isinstance(found, Cell):
+        raise TypeError(f"{header} row {r} is a merged cell")
+    return found
+
+
+def test_sheets_and_headers(workbook: Workbook) -> None:
+    assert workbook.sheetnames == ["汇总", "问题清单", "指标明细", "自评表"]
+    findings = workbook["问题清单"]
+    assert headers(findings)[:4] == ["严重程度", "问题代码", "问题类型", "文档"]
+    assert {"填报值", "复核值", "差异", "说明", "文件路径", "页码", "行号"} <= set(
+        headers(findings)
+    )
+    assert {"一级指标", "三级指标", "得分(填报)", "得分(复核)"} <= set(
+        headers(workbook["指标明细"])
+    )
+    assert {"总分(填报)", "总分(复核)", "全年预算数(元)"} <= set(headers(workbook["自评表"]))
+    for ws in workbook.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref, ws.title
+        assert ws.column_dimensions["A"].width >= 8, ws.title  # sized to the text
+
+
+def test_summary_counts(workbook: Workbook) -> None:
+    summary = {r[0]: r[1] for r in workbook["汇总"].iter_rows(values_only=True) if r[0]}
+    assert summary["指标行 indicator rows"] == 3
+    assert summary["问题 findings"] == 4
+    assert summary["TOTAL_MISMATCH"] == 1
+
+
+def test_findings_numbers_are_numbers(workbook: Workbook) -> None:
+    ws = workbook["问题清单"]
+    r = row_where(ws, "问题代码", "TOTAL_MISMATCH")
+    assert (cell(ws, r, "填报值").value, cell(ws, r, "复核值").value) == (99.41, 99.53)
+    assert cell(ws, r, "严重程度").fill.fill_type == "solid"  # errors stand out
+    placeholder = row_where(ws, "问题代码", "PLACEHOLDER_FIELD")
+    assert isinstance(cell(ws, placeholder, "填报值").value, str)
+
+
+def test_mismatch_is_highlighted(workbook: Workbook) -> None:
+    ws = workbook["指标明细"]
+    r = row_where(ws, "三级指标", "融媒体宣传服务费")
+    score = cell(ws, r, "得分(填报)")
+    assert score.value == pytest.approx(6.88)
+    assert score.fill.fgColor.rgb.endswith(BAD.fgColor.rgb[-6:])
+    assert score.number_format == "0.00"
+    clean = cell(ws, row_where(ws, "三级指标", "科普活动场次"), "得分(填报)")
+    assert clean.fill.fill_type is None
+    tables = workbook["自评表"]
+    total = cell(tables, row_where(tables, "项目名称", "科普经费"), "总分(填报)")
+    assert total.fill.fill_type == "solid"
+    money = cell(tables, row_where(tables, "项目名称", "科普经费"), "全年预算数(元)")
+    assert money.number_format == "#,##0.00"
+    rate = cell(tables, row_where(tables, "项目名称", "科普经费"), "执行率(复核)")
+    assert rate.number_format == "0.00%"
+
+
+def test_hostile_text_stays_text(workbook: Workbook) -> None:
+    ws = workbook["指标明细"]
+    r = row_where(ws, "一级指标", SCRIPT)
+    target = cell(ws, r, "指标值(原文)")
+    assert target.value == FORMULA
+    assert target.data_type == "s"
+    formulas = [
+        c.coordinate
+        for s in workbook.worksheets
+        for row in s.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
+    assert formulas == []
