@@ -6,16 +6,33 @@ Codes are part of the public contract (auditors filter on them); add, never rena
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
+
+Severity = Literal["error", "warning", "info"]
+# Where a finding comes from: `check` findings depend only on stored rows and the profile, so
+# `ziping rescore` regenerates them; `reader` and `claim` findings came from the source file
+# (cells that could not be read, numbers in the prose) and are kept as they were.
+Origin = Literal["check", "reader", "claim"]
+# The printed cells a finding marks in the report: on its indicator row ("row" = the whole row)
+RowCell = Literal["row", "level3", "target", "actual", "weight", "score"]
+# ... or in its table's header, budget block or total row.
+TableField = Literal["total", "exec_rate", "exec_score", "weight_sum", "grade", "budget"]
 
 
 @dataclass(frozen=True, slots=True)
 class Code:
+    """One finding code, declared once: the checks, rescore, the report's highlighting and the
+    data dictionary all read this declaration."""
+
     code: str
-    severity: str  # error / warning / info
+    severity: Severity
     zh: str
     meaning: str
+    origin: Origin
+    row: tuple[RowCell, ...] = ("row",)
+    table: tuple[TableField, ...] = ()
 
 
 _CODES = [
@@ -24,103 +41,197 @@ _CODES = [
         "error",
         "得分与规则不符",
         "printed row score outside the recomputed interval",
+        "check",
+        row=("score",),
     ),
     Code(
         "REVERSE_SCORED_AS_POSITIVE",
         "error",
         "反向指标按正向计分",
         "a ceiling (<=) target scored as actual/target",
+        "check",
+        row=(
+            "score",
+            "target",
+        ),
     ),
-    Code("SCORE_EXCEEDS_WEIGHT", "error", "得分超过分值", "printed score larger than the weight"),
+    Code(
+        "SCORE_EXCEEDS_WEIGHT",
+        "error",
+        "得分超过分值",
+        "printed score larger than the weight",
+        "check",
+        row=(
+            "score",
+            "weight",
+        ),
+    ),
     Code(
         "TOTAL_ARITHMETIC",
         "error",
         "总分与各项之和不符",
         "printed rows and budget score do not add up to the printed total",
+        "check",
+        table=("total",),
     ),
     Code(
-        "TOTAL_MISMATCH", "error", "总分与复核不符", "recomputed total differs from the printed one"
+        "TOTAL_MISMATCH",
+        "error",
+        "总分与复核不符",
+        "recomputed total differs from the printed one",
+        "check",
+        table=("total",),
     ),
     Code(
         "EXEC_RATE_MISMATCH",
         "warning",
         "执行率计算错误",
         "printed execution rate ≠ executed / full year",
+        "check",
+        table=("exec_rate",),
     ),
     Code(
-        "EXEC_SCORE_MISMATCH", "error", "预算执行得分错误", "printed budget score ≠ weight × rate"
+        "EXEC_SCORE_MISMATCH",
+        "error",
+        "预算执行得分错误",
+        "printed budget score ≠ weight × rate",
+        "check",
+        table=("exec_score",),
     ),
     Code(
         "WEIGHT_SUM_NOT_100",
         "warning",
         "分值合计不为100",
         "weights (budget + rows) do not sum to 100",
+        "check",
+        table=("weight_sum",),
     ),
-    Code("DUPLICATE_ROW", "warning", "重复指标", "the same indicator printed twice, identically"),
+    Code(
+        "DUPLICATE_ROW",
+        "warning",
+        "重复指标",
+        "the same indicator printed twice, identically",
+        "check",
+        row=("row",),
+    ),
     Code(
         "DUPLICATE_ROW_CONFLICT",
         "error",
         "重复指标得分不一",
         "the same indicator printed twice with different actuals or scores",
+        "check",
+        row=(
+            "row",
+            "score",
+        ),
     ),
     Code(
-        "GRADE_MISMATCH", "error", "等级与得分不符", "printed grade does not match the score band"
+        "GRADE_MISMATCH",
+        "error",
+        "等级与得分不符",
+        "printed grade does not match the score band",
+        "check",
+        table=("grade",),
     ),
     Code(
-        "UNIT_MISMATCH", "warning", "单位不一致", "target and actual in units that do not convert"
+        "UNIT_MISMATCH",
+        "warning",
+        "单位不一致",
+        "target and actual in units that do not convert",
+        "check",
+        row=(
+            "target",
+            "actual",
+        ),
     ),
     Code(
         "UNPARSEABLE_VALUE",
         "warning",
         "数值无法解析",
         "a target or actual that the value grammar cannot read",
+        "check",
+        row=(
+            "target",
+            "actual",
+        ),
     ),
-    Code("PLACEHOLDER_FIELD", "info", "字段未填写", "a field whose value is its own label"),
+    Code(
+        "PLACEHOLDER_FIELD", "info", "字段未填写", "a field whose value is its own label", "check"
+    ),
     Code(
         "TEXT_LAYER_UNREADABLE",
         "warning",
         "文字层无法读取",
         "a PDF page whose text cannot be decoded",
+        "reader",
     ),
     Code(
         "ROW_UNPARSED",
         "warning",
         "表格行无法识别",
         "cells inside a table that could not be aligned to a row; kept raw, not guessed",
+        "reader",
     ),
     Code(
         "TABLE_UNPARSED",
         "warning",
         "自评表无法识别",
         "a 自评表 whose indicator rows could not be read at all",
+        "reader",
     ),
-    Code("CLAIM_MISMATCH", "error", "文字陈述数据不符", "a number in the narrative does not hold"),
+    Code(
+        "CLAIM_MISMATCH",
+        "error",
+        "文字陈述数据不符",
+        "a number in the narrative does not hold",
+        "claim",
+    ),
     Code(
         "LEVEL1_WEIGHT_MISMATCH",
         "warning",
         "一级指标分值不符",
         "rows under a level-1 label printed with its weight (产出指标(50分)) do not sum to it",
+        "check",
     ),
     Code(
         "BUDGET_ROWS_INCONSISTENT",
         "error",
         "资金总额与其中各项不符",
         "年度资金总额 differs from the sum of its 其中 rows (or is zero while they are not)",
+        "check",
+        table=("budget",),
     ),
-    Code("EXEC_RATE_OVER_100", "info", "执行率超过100%", "executed more than the full-year budget"),
-    Code("MISSING_SCORE", "warning", "得分未填写", "a weight is printed, its 得分 cell is empty"),
+    Code(
+        "EXEC_RATE_OVER_100",
+        "info",
+        "执行率超过100%",
+        "executed more than the full-year budget",
+        "check",
+        table=("exec_rate",),
+    ),
+    Code(
+        "MISSING_SCORE",
+        "warning",
+        "得分未填写",
+        "a weight is printed, its 得分 cell is empty",
+        "check",
+        row=("score",),
+    ),
     Code(
         "WEIGHTS_ABSENT",
         "info",
         "无分值栏",
         "the table prints no weights: rows are extracted but not re-scored",
+        "check",
     ),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
+# Every code `check_table` can emit; `ziping rescore` regenerates exactly these.
+CHECK_CODES = frozenset(c.code for c in _CODES if c.origin == "check")
 
 
-def severity(code: str) -> str:
+def severity(code: str) -> Severity:
     """Severity of `code`; unknown codes (from newer parsers) are warnings."""
     found = CODES.get(code)
     return found.severity if found else "warning"

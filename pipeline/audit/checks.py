@@ -18,33 +18,6 @@ from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
 _DROPPED = "not_applicable_dropped"
 _EMPTY_SCORE = {"", "/", "／", "-", "—", "——", "－"}
 
-# Every code `check_table` can emit. These depend only on stored rows and the profile, so
-# `ziping rescore` regenerates them; any other finding (parser notices, unaligned cells,
-# narrative claims) came from the source file and is kept as it was.
-CHECK_CODES = frozenset(
-    {
-        "SCORE_MISMATCH",
-        "REVERSE_SCORED_AS_POSITIVE",
-        "SCORE_EXCEEDS_WEIGHT",
-        "TOTAL_ARITHMETIC",
-        "TOTAL_MISMATCH",
-        "EXEC_RATE_MISMATCH",
-        "EXEC_SCORE_MISMATCH",
-        "WEIGHT_SUM_NOT_100",
-        "DUPLICATE_ROW",
-        "DUPLICATE_ROW_CONFLICT",
-        "GRADE_MISMATCH",
-        "UNIT_MISMATCH",
-        "UNPARSEABLE_VALUE",
-        "PLACEHOLDER_FIELD",
-        "LEVEL1_WEIGHT_MISMATCH",
-        "BUDGET_ROWS_INCONSISTENT",
-        "EXEC_RATE_OVER_100",
-        "MISSING_SCORE",
-        "WEIGHTS_ABSENT",
-    }
-)
-
 
 def check_table(
     where: Where, table: EvalTableRow, rows: list[IndicatorRow], profile: Profile

@@ -1,7 +1,7 @@
 """`ziping rescore`: score a stored dataset again under another profile, without re-parsing.
 
 Every score column is recomputed from the printed columns stored beside it (`build.rescore`)
-and the findings `check_table` emits (`checks.CHECK_CODES`) are regenerated from the new rows.
+and the findings `check_table` emits (`CHECK_CODES`) are regenerated from the new rows.
 Findings that came from the source file itself — parser notices (TEXT_LAYER_UNREADABLE), cells
 the reader could not align (ROW_UNPARSED, TABLE_UNPARSED), narrative claims (CLAIM_MISMATCH) —
 cannot be recomputed without it and are kept as they were. Ids do not change: a table, row or
@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.audit.build import rescore
-from pipeline.audit.checks import CHECK_CODES, check_table
+from pipeline.audit.checks import check_table
 from pipeline.batch import runlock
 from pipeline.dataset import store
-from schemas.findings import Where
+from schemas.findings import CHECK_CODES, Where
 from schemas.profile import Profile
 from schemas.tables import (
     DocumentRow,

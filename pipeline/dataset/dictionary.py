@@ -80,11 +80,14 @@ def render_markdown(tables: list[str] | None = None) -> str:
 
 
 def _codes_markdown() -> list[str]:
-    """The values `findings.code` takes, from `schemas.findings`."""
+    """The values `findings.code` takes, from `schemas.findings`. `from`: a `check` on the stored
+    rows (re-run by `ziping rescore`), the `reader` (cells it could not read), or a `claim` in
+    the prose."""
     lines = ["", "## Finding codes (`findings.code`)", ""]
-    lines += ["| code | 中文 | severity | meaning |", "|---|---|---|---|"]
+    lines += ["| code | 中文 | severity | from | meaning |", "|---|---|---|---|---|"]
     for c in CODES.values():
-        lines.append(f"| `{c.code}` | {_md_cell(c.zh)} | {c.severity} | {_md_cell(c.meaning)} |")
+        zh, meaning = _md_cell(c.zh), _md_cell(c.meaning)
+        lines.append(f"| `{c.code}` | {zh} | {c.severity} | {c.origin} | {meaning} |")
     return lines
 
 

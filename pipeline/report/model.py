@@ -21,28 +21,6 @@ Record = dict[str, Any]
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
-# Which printed cells of an indicator row a finding code points at ("row" = the whole row).
-ROW_CELLS: dict[str, frozenset[str]] = {
-    "SCORE_MISMATCH": frozenset({"score"}),
-    "REVERSE_SCORED_AS_POSITIVE": frozenset({"score", "target"}),
-    "SCORE_EXCEEDS_WEIGHT": frozenset({"score", "weight"}),
-    "UNIT_MISMATCH": frozenset({"target", "actual"}),
-    "UNPARSEABLE_VALUE": frozenset({"target", "actual"}),
-    "DUPLICATE_ROW": frozenset({"row"}),
-    "DUPLICATE_ROW_CONFLICT": frozenset({"row", "score"}),
-    "MISSING_SCORE": frozenset({"score"}),
-}
-# Which fields of a table's header, budget block or total row a table-level code points at.
-TABLE_FIELDS: dict[str, frozenset[str]] = {
-    "TOTAL_ARITHMETIC": frozenset({"total"}),
-    "TOTAL_MISMATCH": frozenset({"total"}),
-    "EXEC_RATE_MISMATCH": frozenset({"exec_rate"}),
-    "EXEC_SCORE_MISMATCH": frozenset({"exec_score"}),
-    "WEIGHT_SUM_NOT_100": frozenset({"weight_sum"}),
-    "GRADE_MISMATCH": frozenset({"grade"}),
-    "EXEC_RATE_OVER_100": frozenset({"exec_rate"}),
-    "BUDGET_ROWS_INCONSISTENT": frozenset({"budget"}),
-}
 PLACEHOLDER_FIELDS = ("project_name", "department", "implementer")
 
 
@@ -281,10 +259,12 @@ def _attach(
         anchor=row.anchor if row else table.anchor if table else doc.anchor if doc else "",
     )
     if row is not None:
-        row.marks |= ROW_CELLS.get(code, frozenset({"row"}))
+        known = CODES.get(code)
+        row.marks |= set(known.row if known else ("row",))
         row.findings.append(view)
     elif table is not None:
-        table.marks |= TABLE_FIELDS.get(code, frozenset())
+        known = CODES.get(code)
+        table.marks |= set(known.table if known else ())
         if code == "PLACEHOLDER_FIELD":
             table.marks |= {
                 f for f in PLACEHOLDER_FIELDS if table.row[f] and table.row[f] == record["stated"]
