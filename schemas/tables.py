@@ -12,12 +12,21 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 
 YUAN = pa.decimal128(22, 4)
 TS = pa.timestamp("us", tz="UTC")
+
+
+# Closed vocabularies: a misspelt value fails mypy instead of reaching Parquet.
+DocStatus = Literal["ok", "no_tables", "error", "duplicate"]
+TableKind = Literal["project", "department"]  # 项目支出 / 部门整体支出
+ClaimKind = Literal[
+    "score_total", "grade", "parts_sum", "share", "change", "budget_gap", "exec_rate",
+    "cross_table", "unit_equivalence",
+]  # fmt: skip
 
 
 def col(
@@ -44,7 +53,7 @@ class DocumentRow:
     title: str | None = col("标题", pa.string(), "first heading-like line of the document")
     org: str | None = col("单位", pa.string(), "reporting unit, from the first table or title")
     year: int | None = col("年度", pa.int32(), "budget year, from the tables or title")
-    status: str = col("状态", pa.string(), "ok / no_tables / error")
+    status: DocStatus = col("状态", pa.string(), "ok / no_tables / error / duplicate")
     error: str | None = col("错误", pa.string(), "one-line reason when status is error")
     n_tables: int = col("自评表数", pa.int32(), "self-evaluation tables found")
     n_indicators: int = col("指标数", pa.int32(), "indicator rows found")
@@ -61,7 +70,7 @@ class EvalTableRow:
     table_id: str = col("自评表ID", pa.string(), "doc_id prefix + ordinal", key=True)
     doc_id: str = col("文档ID", pa.string(), "document the table is in", key=True)
     seq: int = col("序号", pa.int32(), "1-based ordinal of the table in its document")
-    kind: str = col("类型", pa.string(), "project (项目支出) or department (部门整体支出)")
+    kind: TableKind = col("类型", pa.string(), "project (项目支出) or department (部门整体支出)")
     title: str = col("表名", pa.string(), "title as printed")
     year: int | None = col("年度", pa.int32(), "budget year printed with the table")
     project_name: str | None = col("项目名称", pa.string(), "项目名称 or 部门名称 as printed")
@@ -201,10 +210,11 @@ class ClaimRow:
     claim_id: str = col("陈述ID", pa.string(), "doc_id prefix + ordinal", key=True)
     doc_id: str = col("文档ID", pa.string(), "document", key=True)
     seq: int = col("序号", pa.int32(), "1-based ordinal in the document")
-    kind: str = col(
+    kind: ClaimKind = col(
         "类型",
         pa.string(),
-        "score_total, grade, parts_sum, share, change, cross_table, unit_equivalence",
+        "score_total, grade, parts_sum, share, change, budget_gap, exec_rate, cross_table, "
+        "unit_equivalence",
     )
     text: str = col("原文", pa.string(), "the sentence holding the claim")
     subject: str | None = col("对象", pa.string(), "what the number is about")

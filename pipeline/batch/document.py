@@ -28,7 +28,7 @@ from pipeline.extract.locate import locate
 from schemas import Document, ZipingError
 from schemas.findings import Where
 from schemas.profile import Profile
-from schemas.tables import ClaimRow, DocumentRow, EvalTableRow, FindingRow, IndicatorRow
+from schemas.tables import ClaimRow, DocStatus, DocumentRow, EvalTableRow, FindingRow, IndicatorRow
 
 
 @dataclass
@@ -95,7 +95,7 @@ def process_document(doc: Document, size: int, profile: Profile) -> DocResult:
     return result
 
 
-def _document_row(doc: Document, size: int, profile: Profile, status: str) -> DocumentRow:
+def _document_row(doc: Document, size: int, profile: Profile, status: DocStatus) -> DocumentRow:
     return DocumentRow(
         doc_id=doc.doc_id,
         path=doc.path,

@@ -27,6 +27,7 @@ from pipeline.claims.text import (
     Sentence,
     comparable,
 )
+from schemas.tables import ClaimKind
 
 # A total printed after its items names nothing else: `…，合计30万元`.
 BARE_TOTALS = frozenset({"合计", "共计", "总计", "共", "累计"})
@@ -58,7 +59,7 @@ _SCORE_SUBJECT = regex.compile(r"得分|总分|评分|分数")
 class Draft:
     """A claim before it gets its id: where it is, what was printed, what the rest gives."""
 
-    kind: str
+    kind: ClaimKind
     sentence: int  # index into the document's sentences
     position: int  # offset of the claimed number in its sentence (document order)
     subject: str | None
@@ -79,7 +80,7 @@ class Check(NamedTuple):
 
 
 def draft(
-    kind: str, where: tuple[int, int], subject: str | None, check: Check, detail: str
+    kind: ClaimKind, where: tuple[int, int], subject: str | None, check: Check, detail: str
 ) -> Draft:
     """A numeric claim; it holds when stated and recomputed agree within the tolerance."""
     stated, recomputed, tolerance = check
@@ -264,7 +265,7 @@ def sum_tolerance(whole: Entry, parts: Sequence[Entry]) -> float:
 
 def _sum_draft(span: tuple[int, int], whole: Entry, parts: Sequence[Entry]) -> Draft:
     unit = whole.number.unit
-    kind = "score_total" if unit in SCORE_UNITS else "parts_sum"
+    kind: ClaimKind = "score_total" if unit in SCORE_UNITS else "parts_sum"
     recomputed = sum(in_unit(p, unit) for p in parts)
     detail = " + ".join(f"{p.subject} {p.number.raw}".strip() for p in parts)
     made = draft(

@@ -12,6 +12,7 @@ from functools import lru_cache
 import regex
 
 from pipeline.extract.values import normalize
+from schemas.tables import TableKind
 
 INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "level1": ("一级指标",),
@@ -124,7 +125,7 @@ def is_title(text: str) -> bool:
     return bool(_TITLE.search(t)) and len(t) <= 40 and not _SENTENCE_PUNCTUATION.search(t)
 
 
-def table_kind(title: str) -> str:
+def table_kind(title: str) -> TableKind:
     t = key(title)
     return "department" if ("整体" in t or "部门绩效" in t) else "project"
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
+from schemas.tables import TableKind
+
 T = TypeVar("T")
 
 
@@ -56,7 +58,7 @@ class LocatedTable:
     """One 自评表 as printed."""
 
     title: Text
-    kind: str
+    kind: TableKind
     year: int | None = None
     fields: dict[str, Text] = field(default_factory=dict)
     budget_unit: str | None = None

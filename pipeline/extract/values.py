@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Literal
 
 import regex
 
@@ -64,6 +65,9 @@ _WEIGHT_IN_LABEL = regex.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 _UNIT_SHAPE = regex.compile(r"^[\p{Han}%‰a-zA-Z/·\.\(\)（）²³]{1,12}$")
 
 
+ValueStatus = Literal["number", "date", "qual", "empty", "unparsed"]
+
+
 @dataclass(frozen=True, slots=True)
 class Value:
     """What one cell says. `status`: number | date | qual | empty | unparsed.
@@ -73,7 +77,7 @@ class Value:
     """
 
     raw: str
-    status: str
+    status: ValueStatus
     op: str | None = None
     value: Decimal | None = None
     unit: str | None = None

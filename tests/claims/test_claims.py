@@ -16,7 +16,7 @@ import parsers
 from pipeline.batch.document import DocResult
 from pipeline.claims.collect import claim_findings, extract_claims
 from schemas.profile import Profile
-from schemas.tables import ClaimRow, EvalTableRow
+from schemas.tables import ClaimRow, EvalTableRow, TableKind
 from tests.conftest import SEED_001, SEED_002, SEED_004
 
 Row = tuple[str, int | None, str | None, float | None, float | None]
@@ -110,7 +110,7 @@ PROJECT_BUDGETS = [60.35, 10.00, 50.00, 3.26, 33.78, 51.77, 33.92, 44.38]
 PROJECT_EXECUTED = [60.35, 10.00, 46.40, 3.26, 33.78, 51.77, 33.92, 44.38]
 
 
-def table(seq: int, kind: str, full_year: float, executed: float) -> EvalTableRow:
+def table(seq: int, kind: TableKind, full_year: float, executed: float) -> EvalTableRow:
     return EvalTableRow(
         table_id=f"t{seq}",
         doc_id="d",
