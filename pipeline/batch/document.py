@@ -74,7 +74,7 @@ def process_document(doc: Document, size: int, profile: Profile) -> DocResult:
     where = Where(doc.doc_id, doc.path)
     result = DocResult(document=_document_row(doc, size, profile, "ok"))
     result.findings.extend(notice_findings(doc))
-    for seq, located in enumerate(locate(doc), start=1):
+    for seq, located in enumerate(locate(doc).tables, start=1):
         table, rows = build_table(doc.doc_id, seq, located, profile)
         result.tables.append(table)
         result.indicators.extend(rows)

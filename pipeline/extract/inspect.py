@@ -6,21 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline.extract.locate import locate, locate_grid
+from pipeline.extract.locate import locate
 from pipeline.extract.located import LocatedTable, Text
-from pipeline.extract.stream import locate_stream
 from schemas import Document
 
 
 def describe(doc: Document) -> Iterator[str]:
     """Lines describing every located table of `doc` (plain text, one fact a line)."""
-    grid, stream, chosen = locate_grid(doc), locate_stream(doc), locate(doc)
-    reader = "grid" if chosen == grid else "stream"
+    reading = locate(doc)
     yield f"{doc.path}: {doc.format}, {len(doc.blocks)} blocks, parser {doc.parser_version}"
-    yield (f"readers: grid found {_count(grid)}, stream found {_count(stream)}; using {reader}")
+    yield f"reader: {reading.reader} ({reading.why}); {_count(reading.tables)}"
     for notice in doc.notices:
         yield f"notice {notice.code} page {notice.page}: {notice.message}"
-    for seq, table in enumerate(chosen, start=1):
+    for seq, table in enumerate(reading.tables, start=1):
         yield from _table(seq, table)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Literal
 
 import regex
 
@@ -85,26 +86,44 @@ def _table_rows(table: Table) -> list[Row]:
     return out
 
 
-def locate(doc: Document) -> list[LocatedTable]:
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """Every self-evaluation table of a document, and which reader produced them and why:
+    the decision is data, so `ziping inspect` shows it instead of re-deriving it."""
+
+    tables: list[LocatedTable]
+    reader: Literal["grid", "stream", "none"]
+    why: str
+
+
+def locate(doc: Document) -> Reading:
     """Every self-evaluation table in `doc`, in document order.
 
     The grid reader is exact where the file kept its grid; where it did not (flattened
     text, pipe rows, ragged web tables) the token reader recovers more complete rows. The
-    reading with more complete rows wins; on a tie, the grid.
+    reading with more complete rows wins; on a tie, the grid. Rows printed before any title
+    (a page that starts mid-table) come first, as their own table.
     """
+    reading = _best_reading(doc)
     orphan = orphan_rows(doc)
-    found = _best_reading(doc)
-    return [orphan, *found] if orphan is not None else found
+    if orphan is None:
+        return reading
+    return dataclasses.replace(reading, tables=[orphan, *reading.tables])
 
 
-def _best_reading(doc: Document) -> list[LocatedTable]:
+def _best_reading(doc: Document) -> Reading:
     grid = locate_grid(doc)
-    if _complete_rows(grid) and all(not t.unparsed for t in grid):
-        return grid
+    grid_rows = _complete_rows(grid)
+    if grid_rows and all(not t.unparsed for t in grid):
+        return Reading(grid, "grid", f"grid: {grid_rows} complete rows, no unread cells")
     stream = locate_stream(doc)
-    if _complete_rows(stream) > _complete_rows(grid) or (stream and not grid):
-        return stream
-    return grid
+    stream_rows = _complete_rows(stream)
+    counts = f"grid {grid_rows} vs stream {stream_rows} complete rows"
+    if stream_rows > grid_rows or (stream and not grid):
+        return Reading(stream, "stream", f"stream: {counts}")
+    if not grid:
+        return Reading([], "none", "no 自评表 title or indicator header found")
+    return Reading(grid, "grid", f"grid: {counts} (a tie goes to the grid)")
 
 
 def _complete_rows(tables: list[LocatedTable]) -> int:

@@ -6,6 +6,7 @@ invented names and numbers; the planted errors are the only findings expected.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from pipeline.batch.document import DocResult, process_file
 from pipeline.cli import main
 from pipeline.extract.locate import locate, locate_grid
 from schemas.profile import Profile
+from tests.conftest import RAW
 
 LAYOUTS = Path(__file__).parents[1] / "fixtures" / "layouts"
 Row = tuple[
@@ -282,14 +284,15 @@ def test_grid_reader_reports_ragged_rows_instead_of_reading_them() -> None:
     assert len(grid) == 1
     assert all(r.level3 is not None for t in grid for r in t.indicators)
     assert any(t.unparsed for t in grid)
-    assert [len(t.indicators) for t in locate(doc)] == [7]
+    assert [len(t.indicators) for t in locate(doc).tables] == [7]
 
 
 def test_inspect_shows_rows_with_their_lines() -> None:
     result = CliRunner().invoke(main, ["inspect", str(LAYOUTS / "pipe_cells.txt")])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert "using stream" in lines[1]
+    decision = r"reader: stream \(stream: grid \d+ vs stream \d+ complete rows\); .*"
+    assert re.fullmatch(decision, lines[1])
     assert any(
         line.startswith("    row   2 @l")
         and "产出指标 / 质量指标 / 办件差错率 | target ≤1% | actual 1.6% | weight 20 | score 12.5"
@@ -297,6 +300,13 @@ def test_inspect_shows_rows_with_their_lines() -> None:
         for line in lines
     )
     assert "    department: ∅" not in result.output  # an empty field is absent, not guessed
+
+
+def test_inspect_names_the_reader_that_won() -> None:
+    """The decision comes from `locate`, not re-derived: a grid reading says grid."""
+    result = CliRunner().invoke(main, ["inspect", str(RAW / "004_d94ddf866f172c18.txt")])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].startswith("reader: grid (grid: ")
 
 
 def test_cell_per_line_separated_by_blank_lines(central: Profile) -> None:
