@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 from typing import NamedTuple
 
 import regex
 
+from pipeline import lexicon
 from pipeline.claims.text import (
     COUNT_UNITS,
     MONEY_FACTORS,
@@ -34,22 +34,9 @@ BARE_TOTALS = frozenset({"合计", "共计", "总计", "共", "累计"})
 # A parts list whose sum falls this far short of its whole is read as "the main items", not as
 # an exhaustive decomposition, and is not checked.
 PARTIAL_LIST = 0.10
-# Grade words as printed, and the band (优/良/中/差) each names.
-GRADE_WORDS = {
-    "优秀": "优",
-    "优": "优",
-    "良好": "良",
-    "良": "良",
-    "中等": "中",
-    "合格": "中",
-    "中": "中",
-    "不合格": "差",
-    "较差": "差",
-    "差": "差",
-}
 _GRADE = regex.compile(
     r"(?:级别|等级|评级|等次|评价结果)(?:为|是|：|:)?\s*[“\"「『]?"
-    r"(?P<word>优秀|良好|中等|不合格|合格|较差|优|良|中|差)(?!\p{Han})"
+    r"(?P<word>" + "|".join(sorted(lexicon.grade_words(), key=len, reverse=True)) + r")(?!\p{Han})"
 )
 _GRADE_DETAIL = regex.compile(r"→ (?P<band>\p{Han})；")
 _SCORE_SUBJECT = regex.compile(r"得分|总分|评分|分数")
@@ -283,7 +270,7 @@ def _sum_draft(span: tuple[int, int], whole: Entry, parts: Sequence[Entry]) -> D
 
 @cache
 def pair_groups() -> tuple[tuple[str, ...], ...]:
-    text = (resources.files("pipeline.lexicon") / "claims_pairs.txt").read_text(encoding="utf-8")
+    text = lexicon.text("claims_pairs.txt")
     rows = [line.split() for line in text.splitlines() if line.strip() and line[0] != "#"]
     return tuple(tuple(sorted(r, key=len, reverse=True)) for r in rows)
 
@@ -332,7 +319,7 @@ def grade_claims(sentences: Sequence[Sentence], grade_of: Callable[[float], str]
                 continue
             word = m.group("word")
             band = grade_of(score.number.value)
-            detail = f"{score.number.raw} → {band}；陈述“{word}”（{GRADE_WORDS[word]}）"
+            detail = f"{score.number.raw} → {band}；陈述“{word}”（{lexicon.grade_words()[word]}）"
             # `grade_band` reads the band back from this detail for the finding
             out.append(
                 Draft(
@@ -344,7 +331,7 @@ def grade_claims(sentences: Sequence[Sentence], grade_of: Callable[[float], str]
                     None,
                     0.0,
                     detail,
-                    GRADE_WORDS[word] == band,
+                    lexicon.grade_words()[word] == band,
                 )
             )
     return out

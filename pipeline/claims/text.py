@@ -14,12 +14,12 @@ after them, and the numbers inside them (years, head counts) are never the claim
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 from typing import Any
 
 import regex
 
+from pipeline import lexicon as word_lists
 from pipeline.lexicon.segment import tokenizer
 from schemas import Document, Paragraph
 
@@ -28,19 +28,9 @@ SCORE_UNITS = frozenset({"分"})
 PERCENT_UNITS = frozenset({"%", "％"})
 
 
-@cache
 def lexicon() -> dict[str, tuple[str, ...]]:
     """The word lists in `lexicon/claims_words.txt`, by section."""
-    text = (resources.files("pipeline.lexicon") / "claims_words.txt").read_text(encoding="utf-8")
-    sections: dict[str, list[str]] = {}
-    current: list[str] = []
-    for raw in text.splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if line.startswith("[") and line.endswith("]"):
-            current = sections.setdefault(line[1:-1], [])
-        elif line:
-            current.extend(line.split())
-    return {name: tuple(words) for name, words in sections.items()}
+    return word_lists.sections("claims_words.txt")
 
 
 COUNT_UNITS = frozenset(lexicon()["count_units"])

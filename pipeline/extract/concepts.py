@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import regex
 
+from pipeline import lexicon
 from pipeline.extract.values import normalize
 from pipeline.lexicon.segment import tokenizer
 
@@ -40,8 +40,7 @@ _TRAILING = regex.compile(
 
 @cache
 def _lexicon() -> dict[str, Any]:
-    text = (resources.files("pipeline.lexicon") / "concepts.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return tomllib.loads(lexicon.text("concepts.toml"))
 
 
 def head_word(name: str) -> str:

@@ -15,6 +15,7 @@ from typing import Literal
 
 import regex
 
+from pipeline import lexicon
 from pipeline.extract import headers as h
 from pipeline.extract.located import (
     LocatedTable,
@@ -359,7 +360,7 @@ def _first_is(row: Row, labels: tuple[str, ...]) -> bool:
     return bool(cells) and h.is_label(row.cells[cells[0]], labels)
 
 
-_GRADE = regex.compile(r"^(优秀|良好|优|良|中|差|合格|不合格)$")
+_GRADE = regex.compile("^(" + "|".join(sorted(lexicon.grade_words(), key=len, reverse=True)) + ")$")
 
 
 def _read_total(row: Row, columns: dict[str, int], table: LocatedTable) -> None:

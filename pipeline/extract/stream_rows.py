@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from pipeline import lexicon
 from pipeline.extract import headers as h
 from pipeline.extract.located import LocatedTable, RawIndicator, Text, set_total
 from pipeline.extract.values import parse_number, parse_value
@@ -253,7 +254,7 @@ def joined(toks: list[Text], sep: str = " | ") -> Text:
     return Text(sep.join(t.text for t in toks), toks[0].page, toks[0].line)
 
 
-_GRADE = regex.compile(r"^(优秀|良好|优|良|中|差|合格|不合格)$")
+_GRADE = regex.compile("^(" + "|".join(sorted(lexicon.grade_words(), key=len, reverse=True)) + ")$")
 
 
 def _total(toks: list[Text], table: LocatedTable) -> None:
