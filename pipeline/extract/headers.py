@@ -7,26 +7,89 @@ lists its synonyms; a header cell maps to the field of the longest synonym it co
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal, TypeVar, get_args
 
 import regex
 
 from pipeline.extract.values import normalize
 from schemas.tables import TableKind
 
-INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
+# The roles a column of the indicator block can play, whatever the family prints. A header
+# (one row, or two with sub-headers under 预期指标值 / 自评得分) maps to one role per column.
+ColumnRole = Literal[
+    "seq",  # 序号
+    "level1", "level2", "level3",
+    "description",  # 指标说明 / 指标解释 / 指标内涵: what the indicator means, no value
+    "target",  # the target in one cell: ≥95%
+    "target_op", "target_value", "target_unit",  # the target in three: 指标性质 · 指标值 · 度量单位
+    "actual",
+    "completion",  # 完成情况 (河北): 完成 / 未完成 / a rate, beside the actual
+    "weight",
+    "weight_share",  # 权重占比(%) (河北): the weight as a share of 100
+    "coefficient",  # 得分系数 (重庆): score = 系数 × 权重
+    "score",
+    "score_item",  # 单项指标得分 (河北): before conversion
+    "score_converted",  # 单项指标折算得分 (河北): 单项得分 × 权重占比
+    "score_review",  # 复核分 / 县级评分 / 市级评分 / 财政审核评分: someone else's score
+    "rule_text",  # 评分标准 / 评分办法: the rubric's rule, as printed
+    "core",  # 是否核心指标
+    "reason",
+    "basis",
+]  # fmt: skip
+COLUMN_ROLES: tuple[ColumnRole, ...] = get_args(ColumnRole)
+
+# A header cell maps to the role of the longest synonym it contains (实际完成指标值 is the
+# actual, not the target 指标值; 县级评分 a review score, not the self score 评分).
+INDICATOR_COLUMNS: dict[ColumnRole, tuple[str, ...]] = {
+    "seq": ("序号",),
     "level1": ("一级指标",),
     "level2": ("二级指标",),
     "level3": ("三级指标", "指标名称", "绩效指标名称", "具体指标"),
+    "description": ("指标说明", "指标解释", "指标内涵", "指标释义", "指标定义", "指标含义"),
     "target": ("年度指标值", "预期指标值", "指标值", "目标值", "年度目标值", "预期值",
-               "计划值", "年度目标", "预期目标值", "绩效目标值"),
+               "计划值", "年度目标", "预期目标值", "绩效目标值", "年初目标值"),
+    "target_op": ("指标性质", "指标符号", "指标方向"),
+    "target_unit": ("度量单位", "计量单位", "指标单位"),
     "actual": ("实际完成值", "实际完成指标值", "全年实际值", "实际值", "完成值", "实际完成",
                "实际完成情况", "全年完成值", "实际达成值"),
-    "weight": ("分值", "分值权重", "权重", "标准分值", "指标分值", "权重分"),
-    "score": ("得分", "自评得分", "评分", "实际得分", "自评分"),
+    "completion": ("完成程度", "完成比例"),
+    "weight": ("分值", "分值权重", "权重", "标准分值", "指标分值", "权重分", "指标权重",
+               "权重(分)"),
+    "weight_share": ("权重占比", "权重比例"),
+    "coefficient": ("得分系数", "评分系数"),
+    "score": ("得分", "自评得分", "评分", "实际得分", "自评分", "指标得分"),
+    "score_item": ("单项指标得分", "单项得分"),
+    "score_converted": ("单项指标折算得分", "折算得分", "折合得分"),
+    "score_review": ("复核分", "复核得分", "复核评分", "县级评分", "市级评分", "省级评分",
+                     "财政审核评分", "财政评分", "审核评分", "审核得分", "主管部门评分",
+                     "评价组评分", "核定得分"),
+    "rule_text": ("评分标准", "评分办法", "评分规则", "评分细则", "计分方法", "评分要点",
+                  "指标说明及评分标准", "评价标准"),
+    "core": ("是否核心指标",),
     "reason": ("偏差原因分析及改进措施", "未完成原因", "偏差原因", "原因分析",
                "未完成原因分析", "偏差原因及改进措施", "改进措施"),
     "basis": ("指标值设定依据", "设定依据", "指标值设定依据及数据来源"),
+}  # fmt: skip
+
+# Words that name a column only as a whole header cell: inside a longer cell they are part of
+# an indicator name (基尼系数, 任务完成情况, 核心指标完成率).
+_WHOLE_CELL: dict[str, ColumnRole] = {
+    "系数": "coefficient", "占比": "weight_share", "完成情况": "completion",
+    "核心指标": "core", "单位": "target_unit", "指标性质": "target_op",
+}  # fmt: skip
+
+# Short sub-header words that mean a role only as a whole cell under their parent header
+# (符号 · 值 · 单位 under 预期指标值); anywhere else they are ordinary words.
+_SUB_ROLES: dict[ColumnRole, dict[str, ColumnRole]] = {
+    "target": {"符号": "target_op", "性质": "target_op", "运算符": "target_op",
+               "值": "target_value", "数值": "target_value", "指标值": "target_value",
+               "单位": "target_unit", "计量单位": "target_unit", "度量单位": "target_unit"},
+    "score": {"单项指标得分": "score_item", "单项得分": "score_item", "得分": "score_item",
+              "权重占比": "weight_share", "权重": "weight_share",
+              "折算得分": "score_converted", "单项指标折算得分": "score_converted"},
 }  # fmt: skip
 
 BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -87,12 +150,15 @@ def key(text: str) -> str:
     return _UNIT_SUFFIX.sub("", folded)
 
 
-def match_column(text: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
+F = TypeVar("F", bound=str)
+
+
+def match_column(text: str, vocabulary: Mapping[F, tuple[str, ...]]) -> F | None:
     """The field whose longest synonym `text` contains, or None."""
     k = key(text)
     if not k or len(k) > 20:
         return None
-    best: tuple[int, str] | None = None
+    best: tuple[int, F] | None = None
     for field, synonyms in vocabulary.items():
         for synonym in synonyms:
             if synonym in k and (best is None or len(synonym) > best[0]):
@@ -100,9 +166,9 @@ def match_column(text: str, vocabulary: dict[str, tuple[str, ...]]) -> str | Non
     return best[1] if best else None
 
 
-def map_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]]) -> dict[str, int]:
+def map_columns(cells: Sequence[str], vocabulary: Mapping[F, tuple[str, ...]]) -> dict[F, int]:
     """field -> column index for a header row; the first column claiming a field keeps it."""
-    found: dict[str, int] = {}
+    found: dict[F, int] = {}
     for index, text in enumerate(cells):
         field = match_column(text, vocabulary)
         if field and field not in found:
@@ -171,3 +237,139 @@ _PLACEHOLDER = regex.compile(r"^(?:指标\d+[:：]?|…+|\.{3,}|/|／|-|—|—�
 def is_placeholder(text: str) -> bool:
     """A template cell left as printed in the blank form: `指标2:`, `……`, `/`."""
     return bool(_PLACEHOLDER.match(key(text)))
+
+
+# ---- the role model: a printed header -> one role per column, and the family it shows ----
+
+FormFamily = Literal[
+    "mof",  # 一级 · 二级 · 三级 · 年度指标值 · 实际完成值 · 分值 · 得分 · 偏差原因 (the seeds)
+    "weight_first",  # 分值 before the target (安徽, 宁夏)
+    "no_weight",  # scores but no weight column (湖北 20-point)
+    "split_target",  # 指标性质 · 指标值 · 度量单位 (四川, 云南)
+    "weighted_conversion",  # 单项得分 × 权重占比 = 折算得分 (河北)
+    "coefficient",  # 得分系数 × 指标权重 = 指标得分 (重庆)
+    "targets_only",  # no weight, no score (区域 / 转移支付 绩效目标自评表)
+    "rubric",  # 评分标准 / 复核分, weights in labels (项目决策 / 项目管理 / 项目绩效)
+    "unknown",  # a header none of the above explains: rows read, rules not applied
+]  # fmt: skip
+
+_SCORE_ROLES = frozenset({"score", "score_item", "score_converted", "score_review"})
+_TARGET_PARTS = frozenset({"target_op", "target_value", "target_unit"})
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderRoles:
+    """What each column of an indicator block means, as its header says.
+
+    `roles[i]` is the role of column i (None: a column no role explains, kept as raw text by
+    no one). `depth` is how many printed rows the header used (2 when sub-headers sit under
+    预期指标值 / 自评得分)."""
+
+    roles: tuple[ColumnRole | None, ...]
+    depth: int
+    family: FormFamily
+
+    def column(self, role: ColumnRole) -> int | None:
+        """The first column playing `role`, or None."""
+        return next((i for i, r in enumerate(self.roles) if r == role), None)
+
+    def columns(self) -> dict[ColumnRole, int]:
+        """role -> first column playing it."""
+        found: dict[ColumnRole, int] = {}
+        for i, role in enumerate(self.roles):
+            if role is not None and role not in found:
+                found[role] = i
+        return found
+
+
+def role_of(text: str, parent: ColumnRole | None = None) -> ColumnRole | None:
+    """The role a header cell names; under `parent` (the header cell above it), the short
+    sub-header words too: `值` under 预期指标值 is target_value, `权重占比(%)` under 自评得分
+    weight_share."""
+    k = key(text)
+    if parent is not None and k in _SUB_ROLES.get(parent, {}):
+        return _SUB_ROLES[parent][k]
+    if k in _WHOLE_CELL:
+        return _WHOLE_CELL[k]
+    return match_column(text, INDICATOR_COLUMNS)
+
+
+def header_roles(top: Sequence[str], sub: Sequence[str] | None = None) -> HeaderRoles:
+    """Roles of a header printed as one row (`top`) or two (`sub` under `top`, aligned by
+    column: a cell spanning two rows or columns repeats its text in each position it covers,
+    as `Table.dense()` gives it). Pass `sub` only when `is_sub_header(top, sub)`."""
+    roles: list[ColumnRole | None] = []
+    for i, above in enumerate(top):
+        below = sub[i] if sub is not None and i < len(sub) else ""
+        parent = role_of(above)
+        if key(below) and key(below) != key(above):
+            roles.append(role_of(below, parent) or parent)
+        else:
+            roles.append(parent)
+    return _finish(roles, depth=2 if sub is not None else 1)
+
+
+def flat_header_roles(cells: Sequence[str]) -> HeaderRoles:
+    """Roles of a header that lost its grid (text): the cells in reading order, where a
+    parent header is followed by its sub-headers (`预期指标值 符号 值 单位`). The parent then
+    names no column of its own: its sub-headers do."""
+    roles: list[ColumnRole | None] = []
+    parent: ColumnRole | None = None
+    pending_parent = False
+    for text in cells:
+        sub = role_of(text, parent) if parent in _SUB_ROLES else None
+        if parent in _SUB_ROLES and sub is not None and key(text) in _SUB_ROLES[parent]:
+            if pending_parent:
+                roles.pop()  # the parent spans its sub-headers: it is no column itself
+                pending_parent = False
+            roles.append(sub)
+            continue
+        parent = role_of(text)
+        roles.append(parent)
+        pending_parent = parent in _SUB_ROLES
+    return _finish(roles, depth=1)
+
+
+def is_sub_header(top: Sequence[str], sub: Sequence[str]) -> bool:
+    """`sub` is a second header row under `top`: every cell that differs from the one above
+    names a role (under its parent), and at least one does."""
+    differing = [
+        (above, below)
+        for above, below in zip(top, sub, strict=False)
+        if key(below) and key(below) != key(above)
+    ]
+    return bool(differing) and all(
+        role_of(below, role_of(above)) is not None for above, below in differing
+    )
+
+
+def _finish(roles: list[ColumnRole | None], depth: int) -> HeaderRoles:
+    """A lone 指标值 beside 指标性质 / 度量单位 is the value part of a split target."""
+    if _TARGET_PARTS & set(roles) and "target_value" not in roles and "target" in roles:
+        roles[roles.index("target")] = "target_value"
+    return HeaderRoles(tuple(roles), depth, form_family(roles))
+
+
+def form_family(roles: Sequence[ColumnRole | None]) -> FormFamily:
+    """The family a header's roles show (TEMPLATES.md); `unknown` when none fits. The tests
+    run in order: a 河北 header also splits its target, a rubric has no target at all."""
+    present = set(roles)
+    scored = bool(_SCORE_ROLES & present)
+    has_target = bool({"target", "actual"} & present or _TARGET_PARTS & present)
+    tests: tuple[tuple[FormFamily, bool], ...] = (
+        ("weighted_conversion", bool({"score_item", "score_converted", "weight_share"} & present)),
+        ("coefficient", "coefficient" in present),
+        ("rubric", bool({"rule_text", "score_review"} & present) or (scored and not has_target)),
+        ("unknown", "level3" not in present or not has_target),
+        ("split_target", bool(_TARGET_PARTS & present)),
+        ("targets_only", not scored and "weight" not in present),
+        ("no_weight", "weight" not in present),
+        ("weight_first", _weight_before_values(roles)),
+    )
+    return next((family for family, holds in tests if holds), "mof")
+
+
+def _weight_before_values(roles: Sequence[ColumnRole | None]) -> bool:
+    weight = next((i for i, r in enumerate(roles) if r == "weight"), None)
+    value = next((i for i, r in enumerate(roles) if r in ("target", "actual")), None)
+    return weight is not None and value is not None and weight < value

@@ -328,7 +328,7 @@ def _read_indicators(rows: list[Row], table: LocatedTable) -> None:
 
 
 def _indicator(
-    row: Row, columns: dict[str, int], level1: Text | None, level2: Text | None
+    row: Row, columns: dict[h.ColumnRole, int], level1: Text | None, level2: Text | None
 ) -> RawIndicator | None:
     values = {k: row.at(columns.get(k)) for k in ("level3", "target", "actual", "weight", "score")}
     name = values["level3"]
@@ -363,7 +363,7 @@ def _first_is(row: Row, labels: tuple[str, ...]) -> bool:
 _GRADE = regex.compile("^(" + "|".join(sorted(lexicon.grade_words(), key=len, reverse=True)) + ")$")
 
 
-def _read_total(row: Row, columns: dict[str, int], table: LocatedTable) -> None:
+def _read_total(row: Row, columns: dict[h.ColumnRole, int], table: LocatedTable) -> None:
     """Numbers right of the 总分 label: weight then score."""
     cells = row.nonempty()[1:]
     numbers = [row.cells[i] for i in cells if parse_number(row.cells[i]) is not None]

@@ -6,10 +6,12 @@ Both readers (the grid reader in `locate`, the token reader in `stream`) produce
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import Literal, TypeVar
+
+from pipeline.extract.headers import ColumnRole, FormFamily
 
 from schemas.tables import TableKind
 
@@ -25,8 +27,36 @@ class Text:
     line: int | None
 
 
+# What a row is within its table.
+RowKind = Literal[
+    "indicator",  # a row of its own: name, target/actual, weight and score as printed
+    "part",  # a 其中 sub-row: target/actual only, `parent` is the row it is part of
+    "rollup",  # a parent whose weight and score are the sums of its children (rubric)
+    "group_member",  # one score per 二级 group: this row's score is blank, `parent` holds it
+]
+
+# Where a row's weight was printed.
+WeightSource = Literal[
+    "column",  # in the weight column
+    "label",  # in the name: `资金到位率(4分)`
+    "share",  # as 权重占比 (%), a share of the table's 100
+    "level",  # implied by the level header `产出指标(60分)` (湖北, no weight column)
+    "none",  # nowhere
+]
+
+
 @dataclass(frozen=True, slots=True)
 class RawIndicator:
+    """One indicator row as printed. The first eleven fields are the columns every reader
+    fills; the rest have defaults so that a reader that knows less still builds rows.
+
+    `extra` keeps every other cell the header names by role (指标说明, 评分标准, 复核分,
+    得分系数, 权重占比, 折算得分, the parts of a split target …), so nothing printed is lost
+    and no extra column is mistaken for a value. `parent` is the index, in its table's
+    `indicators`, of the row this one belongs to (`part`, `group_member`). `confidence` is
+    how sure the reader is that the cells sit where their roles say: 1.0 for a grid row
+    under a header it understood, lower for rows a reader aligned by cell type."""
+
     level1: Text | None
     level2: Text | None
     level3: Text | None
@@ -38,6 +68,11 @@ class RawIndicator:
     reason: Text | None
     page: int | None
     line: int | None
+    extra: Mapping[ColumnRole, Text] = field(default_factory=dict)
+    kind: RowKind = "indicator"
+    parent: int | None = None
+    confidence: float = 1.0
+    weight_source: WeightSource = "column"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +86,10 @@ class RawBudget:
     score: str
     page: int | None
     line: int | None
+
+
+# How a table's rows were read: by grid position, or from text that lost its grid.
+ReadBy = Literal["grid", "text"]
 
 
 @dataclass
@@ -71,6 +110,9 @@ class LocatedTable:
     total_score: str | None = None
     grade: str | None = None
     unparsed: list[Text] = field(default_factory=list)  # runs of cells read as no row
+    form_family: FormFamily = "unknown"
+    read_by: ReadBy = "grid"
+    roles: tuple[ColumnRole | None, ...] = ()  # the header's role per column, as read
 
 
 def segments(items: list[T], starts_table: Callable[[T], bool]) -> list[list[T]]:
@@ -104,3 +146,19 @@ def set_total(
         table.total_weight = numbers[0]
     else:
         table.total_score = numbers[0]
+
+
+_QUALITATIVE_NATURE = frozenset({"定性", "定性指标"})
+
+
+def joined_target(op: Text | None, value: Text | None, unit: Text | None) -> Text | None:
+    """A target printed in three cells read as one: `﹦ | 72890 | 元` -> `﹦ 72890 元`;
+    `定性 | 优良中低差` -> `优良中低差` (the nature word is kept in `extra`, the phrase is the
+    target). Cells are joined with single spaces, as the value parser reads them."""
+    parts = [t for t in (op, value, unit) if t is not None and t.text.strip()]
+    if op is not None and "".join(op.text.split()) in _QUALITATIVE_NATURE:
+        parts = [t for t in parts if t is not op]
+    if not parts:
+        return None
+    first = parts[0]
+    return Text(" ".join(" ".join(t.text.split()) for t in parts), first.page, first.line)
