@@ -61,6 +61,12 @@ def indicators(
         level2s = sorted(rng.choices(range(len(LEVEL2[l1])), k=n))
         for ind_w, k in zip(partition(rng, w1, n), level2s, strict=True):
             out.append((indicator(rng, names, l1, LEVEL2[l1][k], split=split), ind_w, w1))
+    if rng.random() < 0.25:  # older forms: 满意度 is a level-2 group of 效益指标
+        benefit = weights[1] + weights[2]
+        for k, (ind, w, _) in enumerate(out):
+            if ind.level1 != "产出指标":
+                ind.level1 = "效益指标"
+                out[k] = (ind, w, benefit)
     return out
 
 
@@ -129,6 +135,8 @@ def scored(rng: random.Random, family: str, roles: list[str]) -> Layout:
         name = ind.name
         if family == "weight_first" and rng.random() < 0.2:
             name = "★" + name
+        if family == "weight_first" and ind.unit == "人次" and rng.random() < 0.3:
+            name += "(≥**人)"  # a placeholder the form template left in the name
         score = w * ind.ratio
         total += round(score, 2)
         cells: dict[str, str | None] = {

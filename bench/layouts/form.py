@@ -95,10 +95,16 @@ def _levels(
     cells: dict[str, str | None], previous: dict[str, str | None], style: str
 ) -> dict[str, str | None]:
     """Level-1/level-2 labels equal to the row above: merged, repeated or left blank."""
+
+    def same(role: str) -> bool:  # a label wrapped differently is still the same label
+        return (previous.get(role) or "").replace("\n", "") == (cells.get(role) or "").replace(
+            "\n", ""
+        )
+
     shown = dict(cells)
-    same_l1 = previous.get("l1") == cells.get("l1")
-    for role, same in (("l1", same_l1), ("l2", same_l1 and previous.get("l2") == cells.get("l2"))):
-        if same and role in cells and style != "repeat":
+    same_l1 = same("l1")
+    for role, repeated in (("l1", same_l1), ("l2", same_l1 and same("l2"))):
+        if repeated and role in cells and style != "repeat":
             shown[role] = ABOVE if style == "merge" else ""
     return shown
 
@@ -179,9 +185,11 @@ def budget_block(
     min(1, rate). Without `weight` the block prints amounts and rate only."""
     unit = rng.choice(("万元", "万元", "元"))
     full = rng.choice((12.5, 48, 86.4, 150, 320.75, 1200)) * (10000 if unit == "元" else 1)
-    rate = rng.choice((1.0, 1.0, rng.uniform(0.82, 0.995)))
+    rate = rng.choice((1.0, 1.0, rng.uniform(0.82, 0.995), rng.uniform(0.82, 0.995), 1.03))
     executed = round(full * rate, 2)
-    rate_text = f"{executed / full * 100:.2f}%" if rate < 1 else rng.choice(("100%", "100.00%"))
+    rate_text = f"{executed / full * 100:.2f}%"  # over 100 % occurs: spent beyond the budget
+    if rate == 1:
+        rate_text = rng.choice(("100%", "100.00%"))
     score = None if weight is None else round(weight * min(1.0, executed / full), 2)
     money = _money(rng, unit)
     headers = (["年初预算数"] if with_initial else []) + ["全年预算数", "全年执行数"]
