@@ -55,19 +55,20 @@ def write_docx(form: Form, path: Path) -> None:
     table = document.add_table(rows=form.n_rows, cols=form.width)
     table.style = "Table Grid"
     table.autofit = False
+    grid = [row.cells for row in table.rows]  # once: table.cell() rebuilds the grid per call
     # LibreOffice lays out by the grid columns (w:gridCol), Word by the cell widths (w:tcW)
-    for column, width in zip(
-        table.columns, column_widths(form, 26.1 if wide else 17.4), strict=True
-    ):
-        column.width = Cm(width)
-        for cell in column.cells:
-            cell.width = Cm(width)
+    widths = [Cm(w) for w in column_widths(form, 26.1 if wide else 17.4)]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in grid:
+        for cell, width in zip(row, widths, strict=True):
+            cell.width = width
     for fc in form.cells:
-        _set_text(table.cell(fc.row, fc.col), fc.text)
+        _set_text(grid[fc.row][fc.col], fc.text)
     for fc in form.cells:  # merge after writing so no text moves between cells
         if fc.rowspan > 1 or fc.colspan > 1:
-            last = table.cell(fc.row + fc.rowspan - 1, fc.col + fc.colspan - 1)
-            table.cell(fc.row, fc.col).merge(last)
+            last = grid[fc.row + fc.rowspan - 1][fc.col + fc.colspan - 1]
+            grid[fc.row][fc.col].merge(last)
     document.save(str(path))
 
 

@@ -174,6 +174,29 @@ def markdown(results: list[CellResult]) -> str:
     return "\n".join(lines)
 
 
+def causes(results: list[CellResult], top: int = 12) -> str:
+    """The most common kinds of wrong row: family and the fields that differ, with one
+    example (what ziping emitted against what the table printed)."""
+    counts: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in results:
+        for e in r.examples:
+            if e["kind"] == "wrong":
+                key = (r.family, "unpaired" if e["truth"] is None else "+".join(e["fields"]))
+                counts.setdefault(key, []).append(e | {"layout": r.layout})
+    lines = ["", "most common wrong rows (family, fields that differ: count, one example):"]
+    ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))[:top]
+    for (family, fields), examples in ranked:
+        e = examples[0]
+        layouts = sorted({x["layout"] for x in examples})
+        lines.append(f"- {family} {fields}: {len(examples)} in {', '.join(layouts)}")
+        shown = ["level3", *[f for f in e["fields"] if f != "level3"]]
+        ours = "; ".join(f"{f}={e['ours'][f]!r}" for f in shown)
+        truth = "; ".join(f"{f}={(e['truth'] or {}).get(f)!r}" for f in shown)
+        lines.append(f"    {e['file']}: emitted {ours}")
+        lines.append(f"    {' ' * len(e['file'])}  printed {truth}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.layouts", description=__doc__.split("\n")[0]
@@ -196,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1))
     else:
         print(markdown(results))
+        print(causes(results))
         print(f"{time.perf_counter() - started:.1f} s")
     return 0
 
