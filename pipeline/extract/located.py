@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Literal, TypeVar
 
 from pipeline.extract.headers import ColumnRole, FormFamily
-
 from schemas.tables import TableKind
 
 T = TypeVar("T")
