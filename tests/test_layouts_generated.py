@@ -53,8 +53,6 @@ WRONG_TODAY: dict[tuple[str, str], str] = {
     ("split", "page_cut"): SPLIT,
     ("split", "scrambled"): SCRAMBLED,
     ("hebei", "pipe_rows"): HEBEI,
-    ("coefficient", "pipe_rows"): COEF,
-    ("coefficient", "cell_tab"): COEF,
     ("coefficient", "scrambled"): SCRAMBLED,
     ("targets_only", "page_cut"): PAGE_CUT,
     ("targets_only", "scrambled"): SCRAMBLED,
@@ -64,7 +62,6 @@ WRONG_TODAY: dict[tuple[str, str], str] = {
     ("rubric", "cell_pipe"): RUBRIC,
     ("rubric", "cell_blank"): RUBRIC,
     ("rubric", "indented"): RUBRIC,
-    ("rubric", "page_cut"): RUBRIC,
     ("rubric", "scrambled"): SCRAMBLED,
     ("split", "docx"): SPLIT,
     ("split", "xlsx"): SPLIT,
@@ -72,12 +69,6 @@ WRONG_TODAY: dict[tuple[str, str], str] = {
     ("hebei", "docx"): HEBEI,
     ("hebei", "xlsx"): HEBEI,
     ("hebei", "html"): HEBEI,
-    ("coefficient", "docx"): COEF,
-    ("coefficient", "xlsx"): COEF,
-    ("coefficient", "html"): COEF,
-    ("rubric", "docx"): RUBRIC,
-    ("rubric", "xlsx"): RUBRIC,
-    ("rubric", "html"): RUBRIC,
 }
 
 # rows read exactly today, per cell (cells not listed read none yet)
