@@ -24,8 +24,7 @@ TS = pa.timestamp("us", tz="UTC")
 DocStatus = Literal["ok", "no_tables", "error", "duplicate"]
 TableKind = Literal["project", "department"]  # 项目支出 / 部门整体支出
 ClaimKind = Literal[
-    "score_total", "grade", "parts_sum", "share", "change", "budget_gap", "exec_rate",
-    "cross_table", "unit_equivalence",
+    "score_total", "grade", "parts_sum", "share", "change", "cross_table", "unit_equivalence"
 ]  # fmt: skip
 
 
@@ -213,8 +212,7 @@ class ClaimRow:
     kind: ClaimKind = col(
         "类型",
         pa.string(),
-        "score_total, grade, parts_sum, share, change, budget_gap, exec_rate, cross_table, "
-        "unit_equivalence",
+        "score_total, grade, parts_sum, share, change, cross_table, unit_equivalence",
     )
     text: str = col("原文", pa.string(), "the sentence holding the claim")
     subject: str | None = col("对象", pa.string(), "what the number is about")

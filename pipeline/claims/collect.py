@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from typing import get_args
 
 from pipeline.claims.cross import cross_table_claims, unit_equivalence_claims
 from pipeline.claims.ratios import budget_gap_claims, change_claims, share_claims
@@ -29,18 +30,11 @@ from pipeline.claims.rules import (
 from pipeline.claims.text import Sentence, read_sentences
 from schemas import Document
 from schemas.findings import Place, finding_at
-from schemas.tables import ClaimRow, EvalTableRow, FindingRow
+from schemas.tables import ClaimKind, ClaimRow, EvalTableRow, FindingRow
 
-KINDS = (
-    "score_total",
-    "grade",
-    "parts_sum",
-    "share",
-    "change",
-    "cross_table",
-    "unit_equivalence",
-)
-KIND_ZH = {
+# Claim kinds in the order they are listed within one sentence position.
+KINDS: tuple[ClaimKind, ...] = get_args(ClaimKind)
+KIND_ZH: dict[ClaimKind, str] = {
     "score_total": "得分合计",
     "grade": "等级",
     "parts_sum": "分项合计",
