@@ -60,6 +60,16 @@ _APPROX_BEFORE = regex.compile(r"(?:约|近|超过|≥|≤|>|<|＞|＜|不低于
 _REASON = regex.compile(r"(?<=[，,；;])\s*(?:主要)?原因(?:是|为)?[:：][^。]*。")
 _EXEC_RATE = regex.compile(r"执行率|支出率|完成率|完成预算")
 _SENTENCE_END = regex.compile(r"[。！？!?]")
+# A sentence break lost in extraction: an amount's unit runs straight into the next sentence's
+# year (`…47.3万元2023年支出比上年…`). Two sentences, not one list running on.
+_LOST_BREAK = regex.compile(r"(?<=\d(?:万元|亿元|元|万|人次|个|项|%|％))(?=(?:19|20)\d{2}年)")
+# `其中：` alone on its line, or closing a line, with the parts on the lines below it (a budget
+# block printed as text): the lines are one list.
+_QIZHONG_OPEN = regex.compile(r"其中\s*[:：]?\s*$")
+_ITEM_LINE = regex.compile(
+    r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）])?\s*[\p{Han}（）()“”]{1,30}\s*[:：]?\s*"
+    r"[+-]?\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|万)\s*[;；,，。]?\s*$"
+)
 _TERMINAL = "。！？!?；;：:"
 _WRAP_MIN = 40  # characters: a shorter line without closing punctuation is a heading
 # Clause breaks; a space too, because flattened tables separate their cells with spaces.
@@ -170,7 +180,9 @@ def read_sentences(doc: Document) -> list[Sentence]:
         masked = _mask_reasons(para.text)
         numbered = bool(NUMBERED.match(para.text))
         start = 0
-        for stop in [m.end() for m in _SENTENCE_END.finditer(masked)] + [len(masked)]:
+        stops = [m.end() for m in _SENTENCE_END.finditer(masked)]
+        stops += [m.start() for m in _LOST_BREAK.finditer(masked)]
+        for stop in [*sorted(stops), len(masked)]:
             if stop <= start:
                 continue
             sentence = Sentence(
@@ -186,7 +198,16 @@ def read_sentences(doc: Document) -> list[Sentence]:
             if sentence.masked:
                 out.append(sentence)
             start = stop
+    if out and _cut_by_end(out[-1]):
+        out[-1].events = []  # its last number may be cut short: nothing in it is a claim
     return out
+
+
+def _cut_by_end(last: Sentence) -> bool:
+    """The text stops inside this sentence: no closing punctuation, and it ends on a number
+    (a truncated page or excerpt: `…；29.9` may have been `29.99万元`)."""
+    text = last.text.rstrip()
+    return bool(text) and text[-1] not in _TERMINAL and bool(regex.search(r"\d[%％]?$", text))
 
 
 def _unwrapped(doc: Document) -> list[Paragraph]:
@@ -210,6 +231,34 @@ def _unwrapped(doc: Document) -> list[Paragraph]:
             )
         else:
             out.append(para)
+    return _join_item_lines(out)
+
+
+def _join_item_lines(paras: list[Paragraph]) -> list[Paragraph]:
+    """`…150万元。` / `其中：` / `中央补助资金80万元` / `省级补助资金40万元` … as one paragraph
+    `…150万元。其中：中央补助资金80万元；省级补助资金40万元。`, so the parts are a list."""
+    out: list[Paragraph] = []
+    i = 0
+    while i < len(paras):
+        para = paras[i]
+        items: list[str] = []
+        while (
+            _QIZHONG_OPEN.search(para.text)
+            and i + 1 + len(items) < len(paras)
+            and _ITEM_LINE.match(paras[i + 1 + len(items)].text)
+        ):
+            items.append(paras[i + 1 + len(items)].text.strip().rstrip(";；,，。"))
+        if len(items) < 2:
+            out.append(para)
+            i += 1
+            continue
+        head = para.text.strip()
+        if head in {"其中", "其中:", "其中："} and out:  # the whole is the line above
+            above = out.pop()
+            para = Paragraph(above.text.rstrip() + head, above.page, above.line)
+        joined = para.text.rstrip().rstrip(":：") + "：" + "；".join(items) + "。"
+        out.append(Paragraph(joined, para.page, para.line))
+        i += 1 + len(items)
     return out
 
 
