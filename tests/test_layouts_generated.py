@@ -15,8 +15,7 @@ import random
 import pytest
 
 from bench.layouts.generate import FAMILIES, generate
-from bench.layouts.run import CellResult, evaluate
-from bench.layouts.text import TEXT_LAYOUTS
+from bench.layouts.run import TEXT_LAYOUTS, CellResult, evaluate
 
 SEED = 7
 TEXT_N = 2  # tables per family in each text degradation
@@ -32,9 +31,11 @@ WEIGHT_FIRST = "weight-first text: the row read in MoF order (weight as target, 
 SCRAMBLED = "numbers before labels: values paired with the wrong row"
 PAGE_CUT = "a row broken by a page end: a level label or a target read as an indicator name"
 HUBEI = "湖北 group score / page cut: a score or weight taken from another row"
+OCR = "OCR text: misreads kept as values (`5=300`, `IO`, `85$`) or a glued line read as one name"
 
 WRONG_TODAY: dict[tuple[str, str], str] = {
     ("mof", "scrambled"): SCRAMBLED,
+    ("mof", "ocr"): OCR,
     ("weight_first", "flat_space"): WEIGHT_FIRST,
     ("weight_first", "pipe_rows"): WEIGHT_FIRST,
     ("weight_first", "cell_pipe"): WEIGHT_FIRST,
@@ -42,8 +43,10 @@ WRONG_TODAY: dict[tuple[str, str], str] = {
     ("weight_first", "indented"): WEIGHT_FIRST,
     ("weight_first", "page_cut"): WEIGHT_FIRST,
     ("weight_first", "scrambled"): SCRAMBLED,
+    ("weight_first", "ocr"): OCR,
     ("hubei", "page_cut"): HUBEI,
     ("hubei", "scrambled"): SCRAMBLED,
+    ("hubei", "ocr"): OCR,
     ("split", "flat_space"): SPLIT,
     ("split", "pipe_rows"): SPLIT,
     ("split", "cell_tab"): SPLIT,
@@ -52,12 +55,15 @@ WRONG_TODAY: dict[tuple[str, str], str] = {
     ("split", "indented"): SPLIT,
     ("split", "page_cut"): SPLIT,
     ("split", "scrambled"): SCRAMBLED,
+    ("split", "ocr"): OCR,
     ("hebei", "pipe_rows"): HEBEI,
     ("coefficient", "pipe_rows"): COEF,
     ("coefficient", "cell_tab"): COEF,
     ("coefficient", "scrambled"): SCRAMBLED,
+    ("coefficient", "ocr"): OCR,
     ("targets_only", "page_cut"): PAGE_CUT,
     ("targets_only", "scrambled"): SCRAMBLED,
+    ("targets_only", "ocr"): OCR,
     ("rubric", "flat_space"): RUBRIC,
     ("rubric", "pipe_rows"): RUBRIC,
     ("rubric", "cell_tab"): RUBRIC,
@@ -89,6 +95,7 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("mof", "cell_blank"): 13,  # of 13
     ("mof", "indented"): 13,  # of 13
     ("mof", "page_cut"): 10,  # of 13
+    ("mof", "ocr"): 4,  # of 13
     ("weight_first", "cell_tab"): 15,  # of 15
     ("hubei", "cell_tab"): 14,  # of 14
     ("hubei", "page_cut"): 3,  # of 14
@@ -98,6 +105,7 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("targets_only", "cell_blank"): 16,  # of 16
     ("targets_only", "indented"): 16,  # of 16
     ("targets_only", "scrambled"): 7,  # of 16
+    ("targets_only", "ocr"): 6,  # of 16
     ("mof", "docx"): 6,  # of 6
     ("mof", "xlsx"): 6,  # of 6
     ("mof", "html"): 6,  # of 6
