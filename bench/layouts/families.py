@@ -179,12 +179,33 @@ def scored(rng: random.Random, family: str, roles: list[str]) -> Layout:
     )
 
 
+# what a reader should report for a family's extra columns, by role
+EXTRA_NAMES = {
+    "reason": "reason",
+    "desc": "description",
+    "rule": "rule",
+    "review": "review_score",
+    "coef": "coefficient",
+    "core": "core",
+    "full": "full_mark",
+    "single": "single_score",
+    "done": "completion",
+    "op": "target_nature",
+    "value": "target_value",
+    "unit": "target_unit",
+}
+
+
 def _with_truth(
-    cells: dict[str, str | None], roles: list[str], **extra: str
+    cells: dict[str, str | None], roles: list[str]
 ) -> tuple[dict[str, str | None], TruthRow]:
+    """The truth of a row: the core fields, and every extra column printed (blank ones too)."""
+
     def get(role: str) -> str | None:
         text = cells.get(role) if role in roles else None
         return text if text else None
+
+    extra = {EXTRA_NAMES[r]: cells.get(r) or "" for r in roles if r in EXTRA_NAMES}
 
     truth = TruthRow(
         level1=get("l1"),
@@ -194,7 +215,7 @@ def _with_truth(
         actual=get("actual"),
         weight=get("weight"),
         score=get("score"),
-        extra=dict(extra),
+        extra=extra,
     )
     return cells, truth
 

@@ -22,9 +22,9 @@ from bench.layouts.model import TruthRow
 Row = tuple[dict[str, str | None], TruthRow]
 
 
-def _split_truth(cells: dict[str, str | None], roles: list[str], **extra: str) -> Row:
+def _split_truth(cells: dict[str, str | None], roles: list[str]) -> Row:
     """A split target's truth: its non-blank cells joined by a space."""
-    row = _with_truth(cells, roles, **extra)
+    row = _with_truth(cells, roles)
     parts = [cells.get(r) or "" for r in ("op", "value", "unit")]
     row[1].target = " ".join(p for p in parts if p) or None
     return row
@@ -155,12 +155,7 @@ def hebei(rng: random.Random) -> Layout:
             "weight": str(w),
             "score": number_text(converted),
         }
-        extra = {
-            "description": cells["desc"] or "",
-            "full_mark": "100",
-            "single_score": number_text(single),
-        }
-        rows.append(_split_truth(cells, roles, **extra))
+        rows.append(_split_truth(cells, roles))
     return Layout(
         "hebei",
         titles(rng, "项目支出绩效自评表"),
@@ -208,7 +203,7 @@ def coefficient(rng: random.Random) -> Layout:
             "score": number_text(score),
             "core": rng.choice(("是", "否", "否")),
         }
-        rows.append(_with_truth(cells, roles, coefficient=f"{coef:.2f}", core=cells["core"] or ""))
+        rows.append(_with_truth(cells, roles))
     stated = number_text(round(total, 2))
     org = info(rng)[1][1]
     return Layout(
@@ -319,9 +314,7 @@ def rubric(rng: random.Random) -> Layout:
                     "score": number_text(score),
                     "review": "" if review_blank else number_text(review),
                 }
-                row = _with_truth(
-                    cells, roles, review=cells["review"] or "", rule=cells["rule"] or ""
-                )
+                row = _with_truth(cells, roles)
                 row[1].weight = str(w3)  # the weight lives in the label
                 rows.append(row)
     total_row = {"label": "合计", "score": number_text(total)}

@@ -23,16 +23,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.layouts import grids
+from bench.layouts import damage, grids, text
 from bench.layouts.generate import FAMILIES, generate
 from bench.layouts.model import Form
 from bench.layouts.score import TableScore, score_table
-from bench.layouts.text import TEXT_LAYOUTS
 from schemas.profile import Profile, load_profile
 
+TEXT_LAYOUTS: dict[str, Callable[[Form, random.Random], str]] = {
+    **text.TEXT_LAYOUTS,
+    **damage.DAMAGED,
+}
 GRID_LAYOUTS = ("docx", "xlsx", "html", "pdf")
+CLEAN = ("flat_space", "pipe_rows", "cell_tab", "cell_pipe", "cell_blank", "indented")
 LAYOUTS = (*TEXT_LAYOUTS, *GRID_LAYOUTS)
-CLEAN = ("flat_space", "pipe_rows", "cell_tab", "cell_pipe", "cell_blank", "indented", "page_cut")
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,10 @@ def build(families: list[str], layouts: list[str], n: int, seed: int, folder: Pa
                 path = folder / f"{stem}-{layout}.{_suffix(layout)}"
                 rng = random.Random(f"{seed}:{family}:{k}:{layout}")
                 if layout in TEXT_LAYOUTS:
-                    path.write_text(TEXT_LAYOUTS[layout](form, rng), encoding="utf-8")
+                    printed = TEXT_LAYOUTS[layout](form, rng)
+                    if rng.random() < 0.2:
+                        printed = damage.with_chrome(printed, rng)
+                    path.write_text(printed, encoding="utf-8")
                 elif layout == "pdf":
                     source = folder / "pdf-source" / f"{stem}-pdf.docx"
                     source.parent.mkdir(exist_ok=True)
@@ -167,11 +173,29 @@ def markdown(results: list[CellResult]) -> str:
             f"{r.blank} | {r.missing} | {r.unparsed} | {r.budget_diff} | {r.total_diff} "
             f"| {r.flags} |"
         )
-    truth = sum(r.truth for r in results)
-    exact = sum(r.exact for r in results)
-    wrong = sum(r.wrong for r in results)
-    lines.append(f"\nall: {exact}/{truth} rows exact ({exact / max(1, truth):.1%}), {wrong} wrong")
+    lines.append("")
+    groups = {
+        "clean text (one table layout per line kind)": [r for r in results if r.layout in CLEAN],
+        "grid formats": [r for r in results if r.layout in GRID_LAYOUTS],
+        "damaged text (page cut, glued, scrambled, OCR, mirror)": [
+            r for r in results if r.layout not in CLEAN and r.layout not in GRID_LAYOUTS
+        ],
+        "all": results,
+    }
+    for name, group in groups.items():
+        lines.append(f"- {name}: {_share(group)}")
+    for layout in dict.fromkeys(r.layout for r in results):
+        lines.append(f"- {layout}: {_share([r for r in results if r.layout == layout])}")
+    for family in dict.fromkeys(r.family for r in results):
+        lines.append(f"- {family}: {_share([r for r in results if r.family == family])}")
     return "\n".join(lines)
+
+
+def _share(group: list[CellResult]) -> str:
+    truth = sum(r.truth for r in group)
+    exact = sum(r.exact for r in group)
+    wrong = sum(r.wrong for r in group)
+    return f"{exact}/{truth} rows exact ({exact / max(1, truth):.1%}), {wrong} wrong"
 
 
 def causes(results: list[CellResult], top: int = 12) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 
 import regex
 
+from bench.layouts.damage import undo_mirror
 from bench.layouts.model import Budget, TruthRow
 from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
 
@@ -72,15 +73,21 @@ def truth_fields(row: TruthRow) -> dict[str, str]:
 
 
 def our_fields(row: IndicatorRow) -> dict[str, str]:
-    bare1, weight1 = label(row.level1)
+    """The row as ziping emitted it; mirror-site damage (traditional characters, pinyin notes)
+    is undone, so a reader may report a field raw or normalised."""
+
+    def clean(value: str | None) -> str | None:
+        return undo_mirror(value) if value else value
+
+    bare1, weight1 = label(clean(row.level1))
     if row.level1_weight is not None:
         weight1 = f"{row.level1_weight:g}"
     return {
         "level1": bare1 + (f"|{weight1}" if weight1 else ""),
-        "level2": label(row.level2)[0],
-        "level3": label(row.level3)[0],
-        "target": norm(row.target_raw),
-        "actual": norm(row.actual_raw),
+        "level2": label(clean(row.level2))[0],
+        "level3": label(clean(row.level3))[0],
+        "target": norm(clean(row.target_raw)),
+        "actual": norm(clean(row.actual_raw)),
         "weight": number(row.weight_raw),
         "score": number(row.score_raw),
     }
