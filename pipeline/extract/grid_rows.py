@@ -84,7 +84,7 @@ def read_indicators(rows: Sequence[GridRow], table: LocatedTable) -> None:
                 break
             continue
         if _first_is(row, h.TOTAL_LABELS):
-            _read_total(row, table)
+            _read_total(row, header, table)
             break
         if rows_over or _first_is(row, h.AFTER_ROWS_LABELS):
             rows_over = True  # 其他需要说明事项, 评价结论 …: only the total may follow
@@ -107,6 +107,8 @@ def read_indicators(rows: Sequence[GridRow], table: LocatedTable) -> None:
         else:
             table.indicators.append(_kind(indicator, table.indicators))
     _link_groups(table)
+    if header.family == "no_weight":
+        _level_weights(table)
 
 
 def _indicator(
@@ -200,6 +202,24 @@ def _link_groups(table: LocatedTable) -> None:
             head = None
 
 
+def _level_weights(table: LocatedTable) -> None:
+    """No weight column (湖北): a level printed as `效益指标(20分)` whose only scored row is
+    this one gives the row its weight. Levels of several rows leave their rows unweighted:
+    how the level's points are shared is not printed."""
+    by_level: dict[str, list[int]] = {}
+    for i, row in enumerate(table.indicators):
+        if row.level1 is not None and row.kind == "indicator":
+            by_level.setdefault(row.level1.text, []).append(i)
+    for label, members in by_level.items():
+        _, weight = weight_in_label(label)
+        row = table.indicators[members[0]]
+        if weight is None or len(members) != 1 or row.weight is not None:
+            continue
+        level1 = row.level1 or row.level3
+        text = Text(f"{weight:f}", level1.page if level1 else None, level1.line if level1 else None)
+        table.indicators[members[0]] = dataclasses.replace(row, weight=text, weight_source="level")
+
+
 def _group(row: RawIndicator) -> tuple[str, str]:
     return (row.level1.text if row.level1 else "", row.level2.text if row.level2 else "")
 
@@ -209,9 +229,29 @@ def _first_is(row: GridRow, labels: tuple[str, ...]) -> bool:
     return bool(cells) and h.is_label(row.cells[cells[0]], labels)
 
 
-def _read_total(row: GridRow, table: LocatedTable) -> None:
-    """Numbers right of the 总分 label: weight then score."""
+def _read_total(row: GridRow, header: h.HeaderRoles, table: LocatedTable) -> None:
+    """Numbers right of the 总分 label. A number under the score, weight or review column
+    is that total; numbers elsewhere are weight then score, in order (`set_total`)."""
     cells = row.nonempty()[1:]
-    numbers = [row.cells[i] for i in cells if parse_number(row.cells[i]) is not None]
-    set_total(table, numbers, parse_number)
+    numbers = [i for i in cells if parse_number(row.cells[i]) is not None]
+    by_role = {
+        _TOTAL_OF.get(header.roles[i]) if i < len(header.roles) else None: i for i in numbers
+    }
+    placed = [i for role, i in by_role.items() if role is not None]
+    if "score" in by_role or "review" in by_role:
+        rest = [row.cells[i] for i in numbers if i not in placed]
+        table.total_score = row.cells[by_role["score"]] if "score" in by_role else None
+        table.total_weight = row.cells[by_role["weight"]] if "weight" in by_role else None
+        if table.total_weight is None and rest:
+            table.total_weight = rest[0]
+        if "review" in by_role:
+            table.total_review = row.cells[by_role["review"]]
+    else:
+        set_total(table, [row.cells[i] for i in numbers], parse_number)
     table.grade = next((row.cells[i] for i in cells if _GRADE.match(row.cells[i].strip())), None)
+
+
+_TOTAL_OF: dict[h.ColumnRole | None, str] = {
+    "score": "score", "score_converted": "score", "weight": "weight", "weight_share": "weight",
+    "score_review": "review",
+}  # fmt: skip

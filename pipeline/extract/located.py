@@ -107,6 +107,7 @@ class LocatedTable:
     indicators: list[RawIndicator] = field(default_factory=list)
     total_weight: str | None = None
     total_score: str | None = None
+    total_review: str | None = None  # the 合计 row's number under 复核分 / 县级评分 …
     grade: str | None = None
     unparsed: list[Text] = field(default_factory=list)  # runs of cells read as no row
     form_family: FormFamily = "unknown"

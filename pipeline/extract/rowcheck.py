@@ -19,6 +19,8 @@ from pipeline.extract.values import parse_number, parse_value
 _OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝|﹦|﹥|﹤)$")
 _BLANK = frozenset({"", "/", "／", "-", "—", "——", "－", "\\", "无", "…", "……"})
 _MAX_WEIGHT = 100
+_MAX_WORD = 6  # 不适用, 不予评分: a word printed in place of a score
+_DIGIT = regex.compile(r"\d")
 
 
 def row_problem(row: RawIndicator) -> str | None:
@@ -42,11 +44,17 @@ def row_problem(row: RawIndicator) -> str | None:
 
 
 def _number_problem(label: str, cell: Text | None) -> str | None:
-    if cell is None or h.key(cell.text) in _BLANK:
+    """A weight or score is a number, or a short word printed instead of one (不适用, 免评):
+    digits that do not read as a number (≥90%, 12公里) or a long text are cells of another
+    column."""
+    k = h.key(cell.text) if cell is not None else ""
+    if cell is None or k in _BLANK:
         return None
     value = parse_number(cell.text)
-    if value is None:
+    if value is None and (_DIGIT.search(k) or len(k) > _MAX_WORD):
         return f"the {label} {cell.text!r} is not a number"
+    if value is None:
+        return None
     if value < 0 or value > _MAX_WEIGHT:
         return f"the {label} {cell.text!r} is no row's {label}"
     return None
