@@ -64,6 +64,8 @@ def _indicator(doc_id: str, tid: str, seq: int, raw: RawIndicator) -> IndicatorR
     target = parse_value(_text(raw.target))
     actual = parse_value(_text(raw.actual))
     weight = parse_number(_text(raw.weight))
+    if raw.weight is None and raw.weight_source == "level":
+        weight = level1_weight  # 湖北: the only row of `效益指标(20分)` weighs 20, unprinted
     score = parse_number(_text(raw.score))
     name = _text(raw.level3) or ""
     level2 = _text(raw.level2)

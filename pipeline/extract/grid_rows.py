@@ -204,8 +204,8 @@ def _link_groups(table: LocatedTable) -> None:
 
 def _level_weights(table: LocatedTable) -> None:
     """No weight column (湖北): a level printed as `效益指标(20分)` whose only scored row is
-    this one gives the row its weight. Levels of several rows leave their rows unweighted:
-    how the level's points are shared is not printed."""
+    this one gives the row its weight (`weight_source` "level"). Levels of several rows leave
+    their rows unweighted: how the level's points are shared is not printed."""
     by_level: dict[str, list[int]] = {}
     for i, row in enumerate(table.indicators):
         if row.level1 is not None and row.kind == "indicator":
@@ -213,11 +213,10 @@ def _level_weights(table: LocatedTable) -> None:
     for label, members in by_level.items():
         _, weight = weight_in_label(label)
         row = table.indicators[members[0]]
-        if weight is None or len(members) != 1 or row.weight is not None:
+        if weight is None or len(members) != 1 or row.weight is not None or row.score is None:
             continue
-        level1 = row.level1 or row.level3
-        text = Text(f"{weight:f}", level1.page if level1 else None, level1.line if level1 else None)
-        table.indicators[members[0]] = dataclasses.replace(row, weight=text, weight_source="level")
+        # the weight stays unprinted (`weight` None): the audit takes it from the label
+        table.indicators[members[0]] = dataclasses.replace(row, weight_source="level")
 
 
 def _group(row: RawIndicator) -> tuple[str, str]:

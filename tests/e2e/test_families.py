@@ -73,7 +73,7 @@ def test_every_family_is_named() -> None:
 def test_split_target_is_read_as_one_target() -> None:
     rows = read("split_target").indicators
     assert [r.target_raw for r in rows[:5]] == ["≥ 52000 人", "= 100 %", "﹦ 72890 元",
-                                               "优良中低差", "≥ 90 %"]  # fmt: skip
+                                               "定性 优良中低差", "≥ 90 %"]  # fmt: skip
     assert (rows[2].target_op, rows[2].target_value, rows[2].target_unit) == ("=", 72890.0, "元")
     assert rows[3].target_op == "qual"
     assert '"target_op": "定性"' in (rows[3].extra_cells or "")
