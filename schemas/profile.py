@@ -104,7 +104,11 @@ class Profile:
 
 def bundled_profiles() -> list[str]:
     folder = resources.files("schemas.profiles")
-    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name[:-5]
+        for p in folder.iterdir()
+        if p.name.endswith(".toml") and p.name != "families.toml"  # family rules, no profile
+    )
 
 
 def load_profile(name_or_path: str | Path) -> Profile:

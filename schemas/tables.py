@@ -134,6 +134,33 @@ class EvalTableRow:
         "weight of 不适用 rows dropped by the profile; the total is rescaled over the rest",
         default=None,
     )
+    form_family: str | None = col(
+        "表式",
+        pa.string(),
+        "column family the header shows: mof, weight_first, no_weight, split_target, "
+        "weighted_conversion, coefficient, targets_only, rubric, unknown",
+        default=None,
+    )
+    read_by: str | None = col(
+        "读取方式",
+        pa.string(),
+        "grid (cells where the file put them) or text (grid lost)",
+        default=None,
+    )
+    scoring: str | None = col(
+        "复核方式",
+        pa.string(),
+        "how the family is re-scored (schemas/profiles/families.toml): rules, "
+        "rules_assumed (family unknown: the profile's rules applied as printed), "
+        "targets_only (nothing scored), rubric, coefficient",
+        default=None,
+    )
+    total_review: float | None = col(
+        "总分(复核分)",
+        pa.float64(),
+        "printed total of the 复核分 / 县级 / 市级评分 column",
+        default=None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +207,47 @@ class IndicatorRow:
     reason: str | None = col("偏差原因", pa.string(), "偏差原因分析及改进措施 as printed")
     page: int | None = col("页码", pa.int32(), "page of the row (1-based)")
     line: int | None = col("行号", pa.int32(), "source line of the row (1-based)")
+    read_confidence: float | None = col(
+        "读取置信度",
+        pa.float64(),
+        "how sure the reader is that the cells sit where their roles say (1 = a grid under a "
+        "header it understood); parse_confidence is the lower of this and the values' own",
+        default=None,
+    )
+    row_kind: str | None = col(
+        "行类型",
+        pa.string(),
+        "indicator; part (其中 sub-row, no weight or score); rollup (sum of its children); "
+        "group_member (its 二级 group's score is printed on parent_id)",
+        default=None,
+    )
+    parent_id: str | None = col(
+        "上级指标ID", pa.string(), "indicator_id of the row this one is part of", default=None
+    )
+    weight_source: str | None = col(
+        "分值来源",
+        pa.string(),
+        "column, label (`(4分)` in the name), share (权重占比 %), level (the level label's "
+        "weight), none",
+        default=None,
+    )
+    description: str | None = col(
+        "指标说明", pa.string(), "指标说明 / 指标解释 as printed", default=None
+    )
+    rule_text: str | None = col("评分标准", pa.string(), "评分标准 as printed", default=None)
+    score_review_raw: str | None = col(
+        "复核分(原文)", pa.string(), "复核分 / 县级 / 市级 / 财政审核评分 as printed", default=None
+    )
+    score_review: float | None = col(
+        "复核分", pa.float64(), "a reviewer's score printed beside the self score", default=None
+    )
+    extra_cells: str | None = col(
+        "其他栏目",
+        pa.string(),
+        "every other cell the header names, as JSON {role: text} (得分系数, 权重占比, 单项得分, "
+        "折算得分, 是否核心指标, 完成情况, the parts of a split target …)",
+        default=None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

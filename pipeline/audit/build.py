@@ -8,8 +8,11 @@ re-parsing any file.
 from __future__ import annotations
 
 import dataclasses
+import json
 from decimal import Decimal
+from typing import Any
 
+from pipeline.audit.families import counts_in_total, level_weight_sum, rescore_family
 from pipeline.audit.scoring import (
     Scored,
     exec_score,
@@ -22,6 +25,7 @@ from pipeline.audit.scoring import (
 from pipeline.extract.concepts import concept_of
 from pipeline.extract.located import LocatedTable, RawIndicator, Text
 from pipeline.extract.values import UNITS, Value, parse_number, parse_value, weight_in_label
+from schemas.families import family_rules
 from schemas.findings import Place, finding_at
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
@@ -60,6 +64,8 @@ def _indicator(doc_id: str, tid: str, seq: int, raw: RawIndicator) -> IndicatorR
     target = parse_value(_text(raw.target))
     actual = parse_value(_text(raw.actual))
     weight = parse_number(_text(raw.weight))
+    if raw.weight is None and raw.weight_source == "level":
+        weight = level1_weight  # 湖北: the only row of `效益指标(20分)` weighs 20, unprinted
     score = parse_number(_text(raw.score))
     name = _text(raw.level3) or ""
     level2 = _text(raw.level2)
@@ -100,7 +106,27 @@ def _indicator(doc_id: str, tid: str, seq: int, raw: RawIndicator) -> IndicatorR
         reason=_text(raw.reason),
         page=raw.page,
         line=raw.line,
+        **_roles_columns(tid, raw),
     )
+
+
+def _roles_columns(tid: str, raw: RawIndicator) -> dict[str, Any]:
+    """The columns the role model adds: row kind and parent, extra cells by role."""
+    extra = raw.extra
+    review = extra.get("score_review")
+    return {
+        "read_confidence": raw.confidence,
+        "row_kind": raw.kind,
+        "parent_id": indicator_id(tid, raw.parent + 1) if raw.parent is not None else None,
+        "weight_source": raw.weight_source,
+        "description": _text(extra.get("description")),
+        "rule_text": _text(extra.get("rule_text")),
+        "score_review_raw": _text(review),
+        "score_review": _f(parse_number(_text(review))),
+        "extra_cells": (
+            json.dumps({k: v.text for k, v in extra.items()}, ensure_ascii=False) if extra else None
+        ),
+    }
 
 
 def _table(
@@ -154,6 +180,10 @@ def _table(
         budget_parts_initial=_parts_sum(located, "initial"),
         budget_parts_full_year=_parts_sum(located, "full_year"),
         budget_parts_executed=_parts_sum(located, "executed"),
+        form_family=located.form_family,
+        read_by=located.read_by,
+        scoring=family_rules(located.form_family).scoring,
+        total_review=_f(parse_number(located.total_review)),
     )
 
 
@@ -190,8 +220,8 @@ def rescore(
     is not re-scored (totals stay null); a budget row printing the table weight (100) holds
     the printed total; 不适用 rows a profile drops leave a total rescaled to 100.
     """
-    rows = _mark_duplicates([_score(row, profile) for row in rows])
-    counted = [r for r in rows if r.duplicate_of is None]
+    rows = rescore_family(table, _mark_duplicates([_score(row, profile) for row in rows]), profile)
+    counted = [r for r in rows if r.duplicate_of is None and counts_in_total(r)]
     carries_total = _carries_total(table, profile)
     exec_weight = None if carries_total else _d(table.exec_weight)
     rate, score = exec_score(exec_weight, *_budget_amounts(table), profile)
@@ -208,6 +238,10 @@ def rescore(
         base = _sum([exec_weight] + [_d(r.weight) for r in kept])
         if dropped and total is not None and base:
             total = total * 100 / base
+    if table.form_family == "no_weight" and any(r.weight is None for r in counted):
+        # 湖北: a level's points are shared among its rows in a way not printed
+        levels = level_weight_sum(counted)
+        total, weights = None, None if levels is None else _sum([exec_weight, levels])
     table = dataclasses.replace(
         table,
         profile=profile.name,
@@ -284,7 +318,10 @@ def _score(row: IndicatorRow, profile: Profile) -> IndicatorRow:
         score_max=_f(scored.high),
         score_recomputed=_f(recomputed(scored, stated)),
         score_rule=scored.rule,
-        parse_confidence=_confidence(row, target, actual, scored),
+        parse_confidence=min(
+            row.read_confidence if row.read_confidence is not None else 1.0,
+            _confidence(row, target, actual, scored),
+        ),
     )
 
 

@@ -6,9 +6,12 @@ Checks read only stored rows (plus the profile), so the same code serves ingest 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from pipeline.audit.checks_rows import check_rows
+from pipeline.audit.families import counts_in_total
+from pipeline.audit.family_checks import check_family
 from pipeline.extract import headers
 from schemas import Document
 from schemas.findings import Place, Where, finding, finding_at, fmt
@@ -18,8 +21,18 @@ from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
 _DROPPED = "not_applicable_dropped"
 _EMPTY_SCORE = {"", "/", "／", "-", "—", "——", "－"}
 
+_LOW_CONFIDENCE = 0.8
+
 
 def check_table(
+    where: Where, table: EvalTableRow, rows: list[IndicatorRow], profile: Profile
+) -> Iterator[FindingRow]:
+    confidence = {r.indicator_id: r.parse_confidence for r in rows}
+    for found in _checks(where, table, rows, profile):
+        yield _with_confidence(found, confidence.get(found.indicator_id or ""))
+
+
+def _checks(
     where: Where, table: EvalTableRow, rows: list[IndicatorRow], profile: Profile
 ) -> Iterator[FindingRow]:
     yield from _placeholders(where, table)
@@ -28,6 +41,19 @@ def check_table(
     yield from _totals(where, table, rows, profile)
     yield from _weights(where, table, rows, profile)
     yield from check_rows(where, rows, profile)
+    yield from check_family(where, table, rows, profile)
+
+
+def _with_confidence(found: FindingRow, confidence: float | None) -> FindingRow:
+    """A finding on a row read with low confidence says so: the row may be misread."""
+    if confidence is None or confidence >= _LOW_CONFIDENCE:
+        return found
+    return dataclasses.replace(
+        found,
+        message=f"{found.message}（该行读取置信度{confidence:.1f}，请核对原表）",
+        message_en=f"{found.message_en} (row read with confidence {confidence:.1f}: "
+        "check the printed table)",
+    )
 
 
 def _placeholders(where: Where, table: EvalTableRow) -> Iterator[FindingRow]:
@@ -155,7 +181,11 @@ def _money(value: float) -> str:
 def _totals(
     where: Where, table: EvalTableRow, rows: list[IndicatorRow], profile: Profile
 ) -> Iterator[FindingRow]:
-    counted = [r for r in rows if r.duplicate_of is None and r.score_rule != _DROPPED]
+    counted = [
+        r
+        for r in rows
+        if r.duplicate_of is None and r.score_rule != _DROPPED and counts_in_total(r)
+    ]
     scored_budget = table.exec_weight is not None and not table.budget_carries_total
     n = len(counted) + (1 if scored_budget else 0)
     tol = profile.rounding.total(n) + 1e-9

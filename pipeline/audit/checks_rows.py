@@ -63,8 +63,8 @@ def _row_findings(where: Where, row: IndicatorRow, profile: Profile) -> Iterator
             row,
             (stated, row.score_recomputed),
         )
-    elif low - tol <= stated <= high + tol:
-        return
+    elif low - tol <= stated <= high + tol or row.score_rule == "coefficient":
+        return  # a coefficient row's arithmetic is COEFFICIENT_MISMATCH (family checks)
     elif row.score_rule in _REVERSE_RULES and _close(stated, _as_positive(row), tol):
         yield _reverse_as_positive(where, row)
     else:

@@ -222,13 +222,21 @@ _WEIGHT_IN_HEADER = regex.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分")
 
 
 def budget_weight_in_header(cells: list[str]) -> str | None:
-    """The budget block's weight printed in its score header: `得分(20分*执行率)` -> "20"."""
+    """The budget block's weight printed in its header: in the score header `得分(20分*执行率)`
+    or at the end of the block label `预算执行情况（万元）（20分）` -> "20"."""
     for cell in cells:
         if match_column(cell, BUDGET_COLUMNS) == "score" or "得分" in cell:
             found = _WEIGHT_IN_HEADER.search(normalize(cell))
             if found:
                 return found.group(1)
+    for cell in cells:
+        found = _WEIGHT_AT_END.search(normalize(cell))
+        if found:
+            return found.group(1)
     return None
+
+
+_WEIGHT_AT_END = regex.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 
 
 _PLACEHOLDER = regex.compile(r"^(?:指标\d+[:：]?|…+|\.{3,}|/|／|-|—|——|无)$")

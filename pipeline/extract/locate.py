@@ -15,16 +15,10 @@ from typing import Literal
 
 import regex
 
-from pipeline import lexicon
 from pipeline.extract import headers as h
-from pipeline.extract.located import (
-    LocatedTable,
-    RawBudget,
-    RawIndicator,
-    Text,
-    segments,
-    set_total,
-)
+from pipeline.extract.grid_rows import is_indicator_header, read_indicators
+from pipeline.extract.located import LocatedTable, RawBudget, Text, segments
+from pipeline.extract.rowcheck import vet
 from pipeline.extract.stream import locate_stream, orphan_rows
 from pipeline.extract.values import parse_number, unit_in_label
 from schemas import Document, Paragraph, Table
@@ -107,8 +101,11 @@ def locate(doc: Document) -> Reading:
     """
     reading = _best_reading(doc)
     orphan = orphan_rows(doc)
+    for table in reading.tables:
+        vet(table)  # every emitted row type-checks, whichever reader read it
     if orphan is None:
         return reading
+    orphan.read_by = "text"
     return dataclasses.replace(reading, tables=[orphan, *reading.tables])
 
 
@@ -117,7 +114,14 @@ def _best_reading(doc: Document) -> Reading:
     grid_rows = _complete_rows(grid)
     if grid_rows and all(not t.unparsed for t in grid):
         return Reading(grid, "grid", f"grid: {grid_rows} complete rows, no unread cells")
+    if grid and all(_understood(t) for t in grid):
+        families = ", ".join(sorted({t.form_family for t in grid}))
+        return Reading(
+            grid, "grid", f"grid: headers of known families ({families}), no unread cells"
+        )
     stream = locate_stream(doc)
+    for table in stream:
+        table.read_by = "text"
     stream_rows = _complete_rows(stream)
     counts = f"grid {grid_rows} vs stream {stream_rows} complete rows"
     if stream_rows > grid_rows or (stream and not grid):
@@ -125,6 +129,12 @@ def _best_reading(doc: Document) -> Reading:
     if not grid:
         return Reading([], "none", "no 自评表 title or indicator header found")
     return Reading(grid, "grid", f"grid: {counts} (a tie goes to the grid)")
+
+
+def _understood(table: LocatedTable) -> bool:
+    """A grid table whose header named a known family and whose rows all sat where the
+    header said: the grid's reading stands (families without weights included)."""
+    return table.form_family != "unknown" and bool(table.indicators) and not table.unparsed
 
 
 def _complete_rows(tables: list[LocatedTable]) -> int:
@@ -187,7 +197,7 @@ def _read_segment(rows: list[Row]) -> LocatedTable | None:
     _read_budget(preamble, table)
     _read_goals(preamble, table)
     if header_at is not None:
-        _read_indicators(rows[header_at:], table)
+        read_indicators(rows[header_at:], table)
     if table.budget is None and not table.indicators and not table.unparsed:
         return None
     return table
@@ -286,86 +296,4 @@ def _read_goals(rows: list[Row], table: LocatedTable) -> None:
 
 
 def _indicator_header(row: Row) -> bool:
-    if row.paragraph:
-        return False
-    columns = h.map_columns(list(row.cells), h.INDICATOR_COLUMNS)
-    return "level3" in columns and bool({"target", "actual", "score", "weight"} & columns.keys())
-
-
-def _read_indicators(rows: list[Row], table: LocatedTable) -> None:
-    columns = h.map_columns(list(rows[0].cells), h.INDICATOR_COLUMNS)
-    level1: Text | None = None
-    level2: Text | None = None
-    rows_over = False
-    for row in rows[1:]:
-        if row.paragraph:
-            if table.indicators:
-                break
-            continue
-        if _is_total(row):
-            _read_total(row, columns, table)
-            break
-        if rows_over or _first_is(row, h.AFTER_ROWS_LABELS):
-            rows_over = True  # 其他需要说明事项, 评价结论 …: only the total may follow
-            continue
-        if _indicator_header(row):
-            continue  # a header repeated after a page break
-        new1 = row.at(columns.get("level1"), inherit=True)
-        new2 = row.at(columns.get("level2"), inherit=True)
-        if new1 is not None and (level1 is None or new1.text != level1.text):
-            level1, level2 = new1, None
-        if new2 is not None:
-            level2 = new2
-        indicator = _indicator(row, columns, level1, level2)
-        if indicator is None:
-            continue
-        if indicator.level3 is None or row.covered != rows[0].covered:
-            # a ragged row (cells lost or rows run together in export) or one without a
-            # name: its cells are not where the header says, so they are not guessed at
-            table.unparsed.append(Text(" | ".join(c for c in row.cells if c), row.page, row.line))
-        else:
-            table.indicators.append(indicator)
-
-
-def _indicator(
-    row: Row, columns: dict[h.ColumnRole, int], level1: Text | None, level2: Text | None
-) -> RawIndicator | None:
-    values = {k: row.at(columns.get(k)) for k in ("level3", "target", "actual", "weight", "score")}
-    name = values["level3"]
-    if all(v is None for k, v in values.items() if k != "level3") and (
-        name is None or h.is_placeholder(name.text)
-    ):
-        return None  # a label-only or empty template row (指标2:, ……)
-    return RawIndicator(
-        level1=level1,
-        level2=level2,
-        level3=values["level3"],
-        target=values["target"],
-        actual=values["actual"],
-        weight=values["weight"],
-        score=values["score"],
-        basis=row.at(columns.get("basis")),
-        reason=row.at(columns.get("reason")),
-        page=row.page,
-        line=(values["level3"] or Text("", None, row.line)).line,
-    )
-
-
-def _is_total(row: Row) -> bool:
-    return _first_is(row, h.TOTAL_LABELS)
-
-
-def _first_is(row: Row, labels: tuple[str, ...]) -> bool:
-    cells = row.nonempty()
-    return bool(cells) and h.is_label(row.cells[cells[0]], labels)
-
-
-_GRADE = regex.compile("^(" + "|".join(sorted(lexicon.grade_words(), key=len, reverse=True)) + ")$")
-
-
-def _read_total(row: Row, columns: dict[h.ColumnRole, int], table: LocatedTable) -> None:
-    """Numbers right of the 总分 label: weight then score."""
-    cells = row.nonempty()[1:]
-    numbers = [row.cells[i] for i in cells if parse_number(row.cells[i]) is not None]
-    set_total(table, numbers, parse_number)
-    table.grade = next((row.cells[i] for i in cells if _GRADE.match(row.cells[i].strip())), None)
+    return is_indicator_header(row)

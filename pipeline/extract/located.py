@@ -107,6 +107,7 @@ class LocatedTable:
     indicators: list[RawIndicator] = field(default_factory=list)
     total_weight: str | None = None
     total_score: str | None = None
+    total_review: str | None = None  # the 合计 row's number under 复核分 / 县级评分 …
     grade: str | None = None
     unparsed: list[Text] = field(default_factory=list)  # runs of cells read as no row
     form_family: FormFamily = "unknown"
@@ -147,16 +148,12 @@ def set_total(
         table.total_score = numbers[0]
 
 
-_QUALITATIVE_NATURE = frozenset({"定性", "定性指标"})
-
-
 def joined_target(op: Text | None, value: Text | None, unit: Text | None) -> Text | None:
-    """A target printed in three cells read as one: `﹦ | 72890 | 元` -> `﹦ 72890 元`;
-    `定性 | 优良中低差` -> `优良中低差` (the nature word is kept in `extra`, the phrase is the
-    target). Cells are joined with single spaces, as the value parser reads them."""
+    """A target printed in three cells read as one: `﹦ | 72890 | 元` -> `﹦ 72890 元`,
+    `定性 | 优良中低差` -> `定性 优良中低差` (the value parser reads the nature word as a
+    qualitative target). Cells are joined with single spaces; the three cells are also kept
+    in `RawIndicator.extra` by role."""
     parts = [t for t in (op, value, unit) if t is not None and t.text.strip()]
-    if op is not None and "".join(op.text.split()) in _QUALITATIVE_NATURE:
-        parts = [t for t in parts if t is not op]
     if not parts:
         return None
     first = parts[0]

@@ -1,0 +1,256 @@
+"""Indicator rows of a true grid, read by the role its header gives each column.
+
+The header (one printed row, or two where 预期指标值 and 自评得分 carry sub-headers) maps every
+column to a role (`headers.header_roles`), so columns are found by meaning in any order and
+any family; the cells no main field takes are kept by role in `RawIndicator.extra`. Row kinds
+are decided here from what the grid shows: 其中 sub-rows, one score per 二级 group.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Protocol
+
+import regex
+
+from pipeline import lexicon
+from pipeline.extract import headers as h
+from pipeline.extract.located import (
+    LocatedTable,
+    RawIndicator,
+    Text,
+    WeightSource,
+    joined_target,
+    set_total,
+)
+from pipeline.extract.values import parse_number, weight_in_label
+
+
+class GridRow(Protocol):
+    """What the grid reader needs of a row (`locate.Row`)."""
+
+    @property
+    def cells(self) -> tuple[str, ...]: ...
+    @property
+    def paragraph(self) -> bool: ...
+    @property
+    def covered(self) -> int: ...
+    def text(self, i: int | None, *, inherit: bool = False) -> str: ...
+    def at(self, i: int | None, *, inherit: bool = False) -> Text | None: ...
+    def nonempty(self) -> list[int]: ...
+    @property
+    def page(self) -> int | None: ...
+    @property
+    def line(self) -> int | None: ...
+
+
+# Roles the main fields of a row take; every other role's cell goes to `extra`.
+_MAIN = frozenset({"level1", "level2", "level3", "target", "actual", "weight", "score", "basis",
+                   "reason", "seq"})  # fmt: skip
+_TARGET_PARTS: tuple[h.ColumnRole, ...] = ("target_op", "target_value", "target_unit")
+_PART = regex.compile(r"^\s*其中\s*[:：、]?")
+_GRADE = regex.compile("^(" + "|".join(sorted(lexicon.grade_words(), key=len, reverse=True)) + ")$")
+
+
+def is_indicator_header(row: GridRow) -> bool:
+    if row.paragraph:
+        return False
+    columns = h.map_columns(list(row.cells), h.INDICATOR_COLUMNS)
+    return "level3" in columns and bool(
+        {"target", "actual", "score", "weight", "target_value", "score_item"} & columns.keys()
+    )
+
+
+def read_header(rows: Sequence[GridRow]) -> h.HeaderRoles:
+    """The roles of the header at rows[0], with the row under it when it is a sub-header."""
+    top = rows[0].cells
+    if len(rows) > 1 and not rows[1].paragraph and h.is_sub_header(top, rows[1].cells):
+        return h.header_roles(top, rows[1].cells)
+    return h.header_roles(top)
+
+
+def read_indicators(rows: Sequence[GridRow], table: LocatedTable) -> None:
+    """Rows under the header at rows[0], up to the 总分 row or the first paragraph after
+    rows; ragged rows and rows without a name are kept raw in `table.unparsed`."""
+    header = read_header(rows)
+    table.form_family, table.roles = header.family, header.roles
+    level1: Text | None = None
+    level2: Text | None = None
+    rows_over = False
+    for row in rows[header.depth :]:
+        if row.paragraph:
+            if table.indicators:
+                break
+            continue
+        if _first_is(row, h.TOTAL_LABELS):
+            _read_total(row, header, table)
+            break
+        if rows_over or _first_is(row, h.AFTER_ROWS_LABELS):
+            rows_over = True  # 其他需要说明事项, 评价结论 …: only the total may follow
+            continue
+        if is_indicator_header(row):
+            continue  # a header repeated after a page break
+        new1 = row.at(header.column("level1"), inherit=True)
+        new2 = row.at(header.column("level2"), inherit=True)
+        if new1 is not None and (level1 is None or new1.text != level1.text):
+            level1, level2 = new1, None
+        if new2 is not None:
+            level2 = new2
+        indicator = _indicator(row, header, level1, level2)
+        if indicator is None:
+            continue
+        if indicator.level3 is None or row.covered != rows[0].covered:
+            # a ragged row (cells lost or rows run together in export) or one without a
+            # name: its cells are not where the header says, so they are not guessed at
+            table.unparsed.append(Text(" | ".join(c for c in row.cells if c), row.page, row.line))
+        else:
+            table.indicators.append(_kind(indicator, table.indicators))
+    _link_groups(table)
+    if header.family == "no_weight":
+        _level_weights(table)
+
+
+def _indicator(
+    row: GridRow, header: h.HeaderRoles, level1: Text | None, level2: Text | None
+) -> RawIndicator | None:
+    cells = _cells_by_role(row, header)
+    name = cells.get("level3")
+    valued = {k for k in cells if k not in ("level1", "level2", "level3", "seq")}
+    if not valued and (name is None or h.is_placeholder(name.text)):
+        return None  # a label-only or empty template row (指标2:, ……)
+    weight, score, source = _weight_and_score(cells, header.family)
+    extra = {k: v for k, v in cells.items() if k not in _MAIN}
+    if header.family == "weighted_conversion" and "weight" in cells and source == "share":
+        extra["weight"] = cells["weight"]  # 指标分值 beside 权重占比: kept, not the weight
+    return RawIndicator(
+        level1=level1,
+        level2=level2,
+        level3=name,
+        target=cells.get("target") or joined_target(*(cells.get(k) for k in _TARGET_PARTS)),
+        actual=cells.get("actual"),
+        weight=weight,
+        score=score,
+        basis=cells.get("basis"),
+        reason=cells.get("reason"),
+        page=row.page,
+        line=name.line if name is not None else row.line,
+        extra=extra,
+        confidence=0.8 if header.family == "unknown" else 1.0,
+        weight_source=source,
+    )
+
+
+def _cells_by_role(row: GridRow, header: h.HeaderRoles) -> dict[h.ColumnRole, Text]:
+    """Each role's non-blank cell; of several 复核分 / 县级 / 市级 columns, the last filled."""
+    cells: dict[h.ColumnRole, Text] = {}
+    for i, role in enumerate(header.roles):
+        cell = row.at(i)
+        if role is None or cell is None or not cell.text.strip():
+            continue
+        if role not in cells or role == "score_review":
+            cells[role] = cell
+    return cells
+
+
+def _weight_and_score(
+    cells: dict[h.ColumnRole, Text], family: h.FormFamily
+) -> tuple[Text | None, Text | None, WeightSource]:
+    """The row's weight and self score. 河北: the weight is 权重占比 and the score the 折算得分
+    (单项得分 × 权重占比); a weight printed only in the name (`(4分)`) is the weight."""
+    weight, score = cells.get("weight"), cells.get("score")
+    source: WeightSource = "column" if weight is not None else "none"
+    if family == "weighted_conversion":
+        if "weight_share" in cells:
+            weight, source = cells["weight_share"], "share"
+        score = cells.get("score_converted") or score or cells.get("score_item")
+    name = cells.get("level3")
+    if weight is None and name is not None:
+        _, in_label = weight_in_label(name.text)
+        if in_label is not None:
+            weight, source = Text(f"{in_label:f}", name.page, name.line), "label"
+    return weight, score, source
+
+
+def _kind(row: RawIndicator, before: list[RawIndicator]) -> RawIndicator:
+    """A 其中 sub-row (target/actual, no weight or score) is part of the last full row."""
+    if row.level3 is None or row.weight is not None or row.score is not None:
+        return row
+    parent = next(
+        (i for i in range(len(before) - 1, -1, -1) if before[i].kind == "indicator"), None
+    )
+    follows_part = bool(before) and before[-1].kind == "part"
+    if parent is not None and (_PART.match(row.level3.text) or follows_part):
+        return dataclasses.replace(row, kind="part", parent=parent)
+    return row
+
+
+def _link_groups(table: LocatedTable) -> None:
+    """One score per 二级 group: the group's other rows print neither weight nor score.
+    They become `group_member`s of the row that carries the score."""
+    rows = table.indicators
+    if not any(r.score is not None for r in rows):
+        return  # a form published unfilled: blank scores are no groups
+    head: int | None = None
+    for i, row in enumerate(rows):
+        same_group = head is not None and _group(rows[head]) == _group(row)
+        if row.kind == "indicator" and row.score is not None:
+            head = i
+        elif same_group and row.kind == "indicator" and row.weight is None and row.score is None:
+            rows[i] = dataclasses.replace(row, kind="group_member", parent=head)
+        elif not same_group:
+            head = None
+
+
+def _level_weights(table: LocatedTable) -> None:
+    """No weight column (湖北): a level printed as `效益指标(20分)` whose only scored row is
+    this one gives the row its weight (`weight_source` "level"). Levels of several rows leave
+    their rows unweighted: how the level's points are shared is not printed."""
+    by_level: dict[str, list[int]] = {}
+    for i, row in enumerate(table.indicators):
+        if row.level1 is not None and row.kind == "indicator":
+            by_level.setdefault(row.level1.text, []).append(i)
+    for label, members in by_level.items():
+        _, weight = weight_in_label(label)
+        row = table.indicators[members[0]]
+        if weight is None or len(members) != 1 or row.weight is not None or row.score is None:
+            continue
+        # the weight stays unprinted (`weight` None): the audit takes it from the label
+        table.indicators[members[0]] = dataclasses.replace(row, weight_source="level")
+
+
+def _group(row: RawIndicator) -> tuple[str, str]:
+    return (row.level1.text if row.level1 else "", row.level2.text if row.level2 else "")
+
+
+def _first_is(row: GridRow, labels: tuple[str, ...]) -> bool:
+    cells = row.nonempty()
+    return bool(cells) and h.is_label(row.cells[cells[0]], labels)
+
+
+def _read_total(row: GridRow, header: h.HeaderRoles, table: LocatedTable) -> None:
+    """Numbers right of the 总分 label. A number under the score, weight or review column
+    is that total; numbers elsewhere are weight then score, in order (`set_total`)."""
+    cells = row.nonempty()[1:]
+    numbers = [i for i in cells if parse_number(row.cells[i]) is not None]
+    by_role = {
+        _TOTAL_OF.get(header.roles[i]) if i < len(header.roles) else None: i for i in numbers
+    }
+    placed = [i for role, i in by_role.items() if role is not None]
+    if "score" in by_role or "review" in by_role:
+        rest = [row.cells[i] for i in numbers if i not in placed]
+        table.total_score = row.cells[by_role["score"]] if "score" in by_role else None
+        table.total_weight = row.cells[by_role["weight"]] if "weight" in by_role else None
+        if table.total_weight is None and rest:
+            table.total_weight = rest[0]
+        if "review" in by_role:
+            table.total_review = row.cells[by_role["review"]]
+    else:
+        set_total(table, [row.cells[i] for i in numbers], parse_number)
+    table.grade = next((row.cells[i] for i in cells if _GRADE.match(row.cells[i].strip())), None)
+
+
+_TOTAL_OF: dict[h.ColumnRole | None, str] = {
+    "score": "score", "score_converted": "score", "weight": "weight", "weight_share": "weight",
+    "score_review": "review",
+}  # fmt: skip

@@ -1,0 +1,98 @@
+"""Does a read row make sense as a row? The checks both readers' rows pass before they are
+emitted; a row that fails is not guessed at: it is kept, raw, as unread cells (ROW_UNPARSED).
+
+A wrong row turned into a finding costs an auditor's trust far more than a row left unread,
+so the checks are about types, not about plausibility of values: a score above its weight is
+a finding for the audit, not a read error here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import regex
+
+from pipeline.extract import headers as h
+from pipeline.extract.located import LocatedTable, RawIndicator, Text
+from pipeline.extract.values import parse_number, parse_value
+
+_OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝|﹦|﹥|﹤)$")
+_BLANK = frozenset({"", "/", "／", "-", "—", "——", "－", "\\", "无", "…", "……"})
+_MAX_WEIGHT = 100
+_MAX_WORD = 6  # 不适用, 不予评分: a word printed in place of a score
+_DIGIT = regex.compile(r"\d")
+
+
+def row_problem(row: RawIndicator) -> str | None:
+    """Why `row` cannot be a row as read (None when it can): a name that is a value, a
+    number or a column header; a weight or score that is not a number; a target that is
+    only an operator or a unit."""
+    if row.level3 is None or not row.level3.text.strip():
+        return "no indicator name"
+    name = row.level3.text
+    if parse_value(name).status in ("number", "date") or _OPERATOR_ONLY.match(h.key(name)):
+        return f"the name {name!r} is a value"
+    if _is_header_word(name):
+        return f"the name {name!r} is a column header"
+    for label, cell in (("weight", row.weight), ("score", row.score)):
+        problem = _number_problem(label, cell)
+        if problem:
+            return problem
+    if row.target is not None and _OPERATOR_ONLY.match(h.key(row.target.text)):
+        return f"the target {row.target.text!r} is an operator without its value"
+    return None
+
+
+def _number_problem(label: str, cell: Text | None) -> str | None:
+    """A weight or score is a number, or a short word printed instead of one (不适用, 免评):
+    digits that do not read as a number (≥90%, 12公里) or a long text are cells of another
+    column."""
+    k = h.key(cell.text) if cell is not None else ""
+    if cell is None or k in _BLANK:
+        return None
+    value = parse_number(cell.text)
+    if value is None and (_DIGIT.search(k) or len(k) > _MAX_WORD):
+        return f"the {label} {cell.text!r} is not a number"
+    if value is None:
+        return None
+    if value < 0 or value > _MAX_WEIGHT:
+        return f"the {label} {cell.text!r} is no row's {label}"
+    return None
+
+
+def _is_header_word(name: str) -> bool:
+    """A cell that equals a column header's wording (指标值, 分值 …), not one containing it."""
+    k = h.key(name)
+    return any(k == h.key(s) for synonyms in h.INDICATOR_COLUMNS.values() for s in synonyms)
+
+
+def raw_cells(row: RawIndicator) -> str:
+    """A row's cells as printed, for the unread-cells report."""
+    cells = [row.level1, row.level2, row.level3, row.target, row.actual, row.weight, row.score]
+    cells += list(row.extra.values())
+    return " | ".join(c.text for c in cells if c is not None and c.text.strip())
+
+
+def vet(table: LocatedTable) -> None:
+    """Move every row of `table` that fails `row_problem` to `table.unparsed` (its raw cells
+    and the reason), and renumber the parent links of the rows that stay."""
+    kept: list[RawIndicator] = []
+    new_index: dict[int, int] = {}
+    for index, row in enumerate(table.indicators):
+        problem = row_problem(row)
+        if problem is None:
+            new_index[index] = len(kept)
+            kept.append(row)
+            continue
+        text = f"{raw_cells(row)} （{problem}）"
+        table.unparsed.append(Text(text, row.page, row.line))
+    table.indicators = [_relinked(row, new_index) for row in kept]
+
+
+def _relinked(row: RawIndicator, new_index: dict[int, int]) -> RawIndicator:
+    if row.parent is None:
+        return row
+    parent = new_index.get(row.parent)
+    if parent is None:  # its parent was not a row: a part of nothing is an ordinary row
+        return dataclasses.replace(row, parent=None, kind="indicator", confidence=0.5)
+    return dataclasses.replace(row, parent=parent)
