@@ -20,8 +20,9 @@ from typing import Any
 import regex
 
 from pipeline import lexicon as word_lists
+from pipeline.claims.paragraphs import NUMBERED, TERMINAL, paragraphs
 from pipeline.lexicon.segment import tokenizer
-from schemas import Document, Paragraph
+from schemas import Document
 
 MONEY_FACTORS = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 SCORE_UNITS = frozenset({"分"})
@@ -63,21 +64,9 @@ _SENTENCE_END = regex.compile(r"[。！？!?]")
 # A sentence break lost in extraction: an amount's unit runs straight into the next sentence's
 # year (`…47.3万元2023年支出比上年…`). Two sentences, not one list running on.
 _LOST_BREAK = regex.compile(r"(?<=\d(?:万元|亿元|元|万|人次|个|项|%|％))(?=(?:19|20)\d{2}年)")
-# `其中：` alone on its line, or closing a line, with the parts on the lines below it (a budget
-# block printed as text): the lines are one list.
-_QIZHONG_OPEN = regex.compile(r"其中\s*[:：]?\s*$")
-_ITEM_LINE = regex.compile(
-    r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）])?\s*[\p{Han}（）()“”]{1,30}\s*[:：]?\s*"
-    r"[+-]?\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|万)\s*[;；,，。]?\s*$"
-)
-_TERMINAL = "。！？!?；;：:"
-_WRAP_MIN = 40  # characters: a shorter line without closing punctuation is a heading
 # Clause breaks; a space too, because flattened tables separate their cells with spaces.
 _CLAUSE_BREAK = "，,；;：:、 \t"
 _OPEN, _CLOSE = "（(", "）)"
-NUMBERED = regex.compile(
-    r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)"
-)
 # Dates that open a clause (`2024年度`, `2023年1月1日至12月31日`) are when, not what.
 _YEAR_PREFIX = regex.compile(
     r"^(?:截至)?(?:\d{4}年度?)?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:至(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?)?"
@@ -176,7 +165,7 @@ def _words(text: str) -> tuple[str, ...]:
 def read_sentences(doc: Document) -> list[Sentence]:
     """Every sentence of every paragraph, in document order, with its numbers parsed."""
     out: list[Sentence] = []
-    for para_index, para in enumerate(_unwrapped(doc)):
+    for para_index, para in enumerate(paragraphs(doc)):
         masked = _mask_reasons(para.text)
         numbered = bool(NUMBERED.match(para.text))
         start = 0
@@ -207,59 +196,7 @@ def _cut_by_end(last: Sentence) -> bool:
     """The text stops inside this sentence: no closing punctuation, and it ends on a number
     (a truncated page or excerpt: `…；29.9` may have been `29.99万元`)."""
     text = last.text.rstrip()
-    return bool(text) and text[-1] not in _TERMINAL and bool(regex.search(r"\d[%％]?$", text))
-
-
-def _unwrapped(doc: Document) -> list[Paragraph]:
-    """Paragraphs, with a paged format's wrapped lines joined back (`…其他收入0.01万` + `元，占…`).
-
-    A line wraps when it is long (headings are short) and stops without closing punctuation;
-    the joined paragraph keeps the first line's page and line.
-    """
-    out: list[Paragraph] = []
-    for para in doc.paragraphs():
-        previous = out[-1] if out else None
-        if (
-            previous is not None
-            and para.page is not None
-            and len(previous.text) >= _WRAP_MIN
-            and previous.text.rstrip()[-1:] not in _TERMINAL
-            and not NUMBERED.match(para.text)
-        ):
-            out[-1] = Paragraph(
-                previous.text.rstrip() + para.text.lstrip(), previous.page, previous.line
-            )
-        else:
-            out.append(para)
-    return _join_item_lines(out)
-
-
-def _join_item_lines(paras: list[Paragraph]) -> list[Paragraph]:
-    """`…150万元。` / `其中：` / `中央补助资金80万元` / `省级补助资金40万元` … as one paragraph
-    `…150万元。其中：中央补助资金80万元；省级补助资金40万元。`, so the parts are a list."""
-    out: list[Paragraph] = []
-    i = 0
-    while i < len(paras):
-        para = paras[i]
-        items: list[str] = []
-        while (
-            _QIZHONG_OPEN.search(para.text)
-            and i + 1 + len(items) < len(paras)
-            and _ITEM_LINE.match(paras[i + 1 + len(items)].text)
-        ):
-            items.append(paras[i + 1 + len(items)].text.strip().rstrip(";；,，。"))
-        if len(items) < 2:
-            out.append(para)
-            i += 1
-            continue
-        head = para.text.strip()
-        if head in {"其中", "其中:", "其中："} and out:  # the whole is the line above
-            above = out.pop()
-            para = Paragraph(above.text.rstrip() + head, above.page, above.line)
-        joined = para.text.rstrip().rstrip(":：") + "：" + "；".join(items) + "。"
-        out.append(Paragraph(joined, para.page, para.line))
-        i += 1 + len(items)
-    return out
+    return bool(text) and text[-1] not in TERMINAL and bool(regex.search(r"\d[%％]?$", text))
 
 
 def _mask_reasons(text: str) -> str:

@@ -101,8 +101,6 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("targets_only", "indented"): 16,  # of 16
     ("targets_only", "scrambled"): 7,  # of 16
     ("targets_only", "ocr"): 6,  # of 16
-    ("coefficient", "pipe_rows"): 4,  # of 14
-    ("coefficient", "cell_tab"): 14,  # of 14
     ("rubric", "cell_tab"): 19,  # of 19
     ("rubric", "page_cut"): 7,  # of 19
     ("mof", "docx"): 6,  # of 6
@@ -126,9 +124,6 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("hebei", "docx"): 8,  # of 8
     ("hebei", "xlsx"): 8,  # of 8
     ("hebei", "html"): 8,  # of 8
-    ("coefficient", "docx"): 6,  # of 6
-    ("coefficient", "xlsx"): 6,  # of 6
-    ("coefficient", "html"): 6,  # of 6
     ("rubric", "docx"): 11,  # of 11
     ("rubric", "xlsx"): 11,  # of 11
     ("rubric", "html"): 11,  # of 11
