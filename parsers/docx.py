@@ -10,7 +10,9 @@ Merges: `w:gridSpan` gives a cell's colspan, `w:gridBefore` skips leading grid c
 adds to that cell's rowspan instead of becoming a cell. Text inside content controls
 (`w:sdt`), smart tags, hyperlinks, insertions and custom XML is kept; deleted text, field
 codes and the VML fallback copy of a text box are not. Word files carry no page geometry
-until printed, so `page` is None throughout.
+until printed, so `page` and `line` are None throughout; `where` names the table ordinal, the
+row and the paragraph (1-based among all the document's paragraphs, cells included) the
+cell's text starts in, or the paragraph's own number.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from lxml import etree
 from schemas import Cell, Document, Paragraph, ParseError, Table
 from schemas.ir import Block
 
-VERSION = "docx/1"
+VERSION = "docx/2"
 
 _NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -57,20 +59,28 @@ def read(data: bytes, path: str, doc_id: str) -> Document:
         path=path,
         doc_id=doc_id,
         format="docx",
-        blocks=tuple(_blocks(document.element.body)),
+        blocks=tuple(_blocks(document.element.body, _numbered(document.element.body))),
         parser_version=VERSION,
         title=title,
     )
 
 
-def _blocks(container: etree._Element) -> Iterator[Block]:
+def _numbered(body: etree._Element) -> dict[etree._Element, int]:
+    """Every paragraph of the document (cells included) -> its 1-based number."""
+    return {p: n for n, p in enumerate(_nodes(_PARAS, body), start=1)}
+
+
+def _blocks(container: etree._Element, numbers: dict[etree._Element, int]) -> Iterator[Block]:
+    tables = 0
     for child in _unwrapped(container, (_P, _TBL)):
         if child.tag == _TBL:
-            yield table(child)
+            tables += 1
+            yield table(child, tables, numbers)
         else:
             text = paragraph_text(child)
+            n = numbers.get(child)
             if text.strip():
-                yield Paragraph(text=text.strip())
+                yield Paragraph(text=text.strip(), where=f"paragraph {n}")
 
 
 def _unwrapped(parent: etree._Element, wanted: tuple[str, ...]) -> Iterator[etree._Element]:
@@ -118,9 +128,12 @@ class _Pending:
     col: int
     rowspan: int
     colspan: int
+    paragraph: int | None = None
 
 
-def table(tbl: etree._Element) -> Table:
+def table(
+    tbl: etree._Element, ordinal: int = 1, numbers: dict[etree._Element, int] | None = None
+) -> Table:
     """One `w:tbl` as a grid; merged cells appear once at their top-left with their spans."""
     cells: list[_Pending] = []
     chains: dict[int, _Pending] = {}  # grid column -> cell a vMerge there continues
@@ -139,7 +152,9 @@ def table(tbl: etree._Element) -> Table:
             elif hmerge == "continue" and cells and cells[-1].row == r:
                 cells[-1].colspan += span  # legacy horizontal merge (Word 95 era files)
             else:
-                cell = _Pending(cell_text(tc), r, col, 1, span)
+                first = tc.find(".//" + _P)
+                number = numbers.get(first) if numbers and first is not None else None
+                cell = _Pending(cell_text(tc), r, col, 1, span, number)
                 cells.append(cell)
                 chains[col] = cell
             col += span
@@ -147,7 +162,10 @@ def table(tbl: etree._Element) -> Table:
         chains = {c: p for c, p in chains.items() if p.row + p.rowspan > r}
     grid: list[list[Cell]] = [[] for _ in range(n_rows)]
     for p in cells:
-        grid[p.row].append(Cell(p.text, p.row, p.col, p.rowspan, p.colspan))
+        where = f"table {ordinal}, row {p.row + 1}" + (
+            f", paragraph {p.paragraph}" if p.paragraph else ""
+        )
+        grid[p.row].append(Cell(p.text, p.row, p.col, p.rowspan, p.colspan, where=where))
     return Table(rows=tuple(tuple(row) for row in grid))
 
 

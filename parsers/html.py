@@ -9,7 +9,8 @@ The markup is parsed by lxml's HTML parser (libxml2), which repairs broken marku
 browsers mostly do. Grids follow the HTML table model: each cell takes the first free slot of
 its row, rowspan/colspan reserve slots below and to the right, `rowspan="0"` runs to the end.
 A table that holds other tables is page layout, not data: its cells are read as ordinary
-content and the inner tables become the tables. `line` is the source line of the element.
+content and the inner tables become the tables. `line` is the source line of the element;
+`where` names the table (1-based among the page's data tables) and the row.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from parsers._text import collapse
 from schemas import Cell, Document, Paragraph, ParseError, Table
 from schemas.ir import Block
 
-VERSION = "html/1"
+VERSION = "html/2"
 
 _BLOCK = frozenset(
     [
@@ -142,7 +143,8 @@ class _Flow:
 
     def flush(self) -> None:
         line, self.line = self.line, None
-        self.blocks.extend(Paragraph(text=t, line=line) for t in self.lines())
+        where = f"line {line}" if line else None
+        self.blocks.extend(Paragraph(text=t, line=line, where=where) for t in self.lines())
 
 
 def _line(el: lxml.etree._Element) -> int | None:
@@ -165,7 +167,8 @@ def _visit(el: lxml.etree._Element, flow: _Flow, *, in_cell: bool = False) -> No
         caption = el.find("caption")
         if caption is not None:  # a table's title is often its caption
             _visit(caption, flow)
-        grid = table(el)
+        ordinal = 1 + sum(1 for b in flow.blocks if isinstance(b, Table))
+        grid = table(el, ordinal)
         if grid.rows:
             flow.blocks.append(grid)
     else:
@@ -208,7 +211,7 @@ def _rows(table_el: lxml.etree._Element) -> list[lxml.etree._Element]:
     return rows
 
 
-def table(table_el: lxml.etree._Element) -> Table:
+def table(table_el: lxml.etree._Element, ordinal: int = 1) -> Table:
     """The HTML table model: each cell takes its row's first free slot; spans reserve slots."""
     rows = _rows(table_el)
     taken: set[tuple[int, int]] = set()
@@ -221,7 +224,9 @@ def table(table_el: lxml.etree._Element) -> Table:
             rowspan = _span(td.get("rowspan"), _MAX_ROWSPAN)
             rowspan = len(rows) - r if rowspan == 0 else min(rowspan, len(rows) - r)
             colspan = max(1, _span(td.get("colspan"), _MAX_COLSPAN))
-            grid[r].append(Cell(cell_text(td), r, col, rowspan, colspan, line=_line(td)))
+            where = f"table {ordinal}, row {r + 1}"
+            cell = Cell(cell_text(td), r, col, rowspan, colspan, line=_line(td), where=where)
+            grid[r].append(cell)
             taken.update((r + i, col + j) for i in range(rowspan) for j in range(colspan))
             col += colspan
     return Table(rows=tuple(tuple(row) for row in grid))

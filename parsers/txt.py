@@ -10,6 +10,8 @@ Three shapes come out of a text file:
   row per line; consecutive pipe lines form one table, lines of bare pipes (`||||`, colspan
   filler) separate nothing and are skipped. Cells keep their order; rows may be ragged.
 - everything else: one `Paragraph` per non-blank line, with its 1-based line number.
+
+`where` is `line N` for every cell and paragraph (the cell's first line).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import regex
 from schemas import Cell, Document, Paragraph, ParseError, Table
 from schemas.ir import Block
 
-VERSION = "txt/2"
+VERSION = "txt/3"
 
 
 def decode(data: bytes, path: str) -> str:
@@ -66,7 +68,7 @@ def blocks(lines: list[str]) -> list[Block]:
             out.append(table)
         else:
             if line.strip():
-                out.append(Paragraph(text=line.strip(), line=i + 1))
+                out.append(Paragraph(text=line.strip(), line=i + 1, where=f"line {i + 1}"))
             i += 1
     return out
 
@@ -106,7 +108,10 @@ def _read_table(lines: list[str], start: int) -> tuple[Table, int]:
             i = nxt
     filled = [row for row in rows if row]
     cells = tuple(
-        tuple(Cell(text=c.text(), row=r, col=k, line=c.line) for k, c in enumerate(row))
+        tuple(
+            Cell(text=c.text(), row=r, col=k, line=c.line, where=f"line {c.line}")
+            for k, c in enumerate(row)
+        )
         for r, row in enumerate(filled)
     )
     return Table(rows=cells), i
@@ -134,7 +139,10 @@ def _read_pipe_table(lines: list[str], start: int) -> tuple[Table, int]:
                 parts = parts[:-1]
             r = len(rows)
             rows.append(
-                tuple(Cell(text=p.strip(), row=r, col=k, line=i + 1) for k, p in enumerate(parts))
+                tuple(
+                    Cell(text=p.strip(), row=r, col=k, line=i + 1, where=f"line {i + 1}")
+                    for k, p in enumerate(parts)
+                )
             )
         i += 1
     return Table(rows=tuple(rows)), i

@@ -5,7 +5,8 @@ That mode does not expose merged ranges, so they are read from each sheet's `<me
 directly; a merged range becomes one cell at its top-left with its spans (Excel keeps the
 value only there). Numbers are written back as the sheet displays them where the format says
 how (`0.00`, `#,##0.00`, `0.0%`), since a printed `99.63%` and a stored `0.9963` must read
-alike. `line` holds the worksheet row number, `Table.source` the sheet name; no pages.
+alike. `line` holds the worksheet row number, `where` the cell reference (`Sheet1!F12`),
+`Table.source` the sheet name; no pages.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from xml.etree.ElementTree import ParseError as XMLParseError
 
 import openpyxl
 from lxml import etree
-from openpyxl.utils import range_boundaries
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from schemas import Cell, Document, ParseError, Table
 
-VERSION = "xlsx/1"
+VERSION = "xlsx/2"
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -124,7 +125,9 @@ def sheet_table(
             if (r, c) in covered:
                 continue
             rs, cs = spans.get((r, c), (1, 1))
-            cells.append(Cell(values.get((r, c), ""), r - top, c - left, rs, cs, line=r))
+            where = f"{name}!{get_column_letter(c)}{r}"
+            text = values.get((r, c), "")
+            cells.append(Cell(text, r - top, c - left, rs, cs, line=r, where=where))
         grid.append(cells)
     return Table(rows=tuple(tuple(row) for row in grid), source=name)
 

@@ -4,6 +4,16 @@ A `Document` is the ordered list of what a file holds: paragraphs and tables, ea
 where it came from (page for paged formats, line for text), so that every value that reaches
 Parquet can be traced back to file, page and line. The IR knows nothing about budgets or
 scores; that is `pipeline`'s business.
+
+Provenance, the same two fields on every cell and paragraph whatever the format:
+- `where`: the place in the format's own terms, what an auditor types into the viewer:
+  PDF `page 3, box (72,512)-(140,530)` (points from the page's top-left), DOCX
+  `table 2, row 5, paragraph 41` (table ordinal, 1-based row, the document's paragraph the
+  cell's text starts in), XLSX `Sheet1!F12`, HTML `table 1, row 4`, text `line 123`;
+- `bbox`: for PDF cells, the cell's box on its page (x0, top, x1, bottom in points from the
+  page's top-left corner), so that a picture of the page can be cropped to it. For a cell
+  that a page break cut in two, the part on its first page.
+Both name a place, not content: they take no part in comparing cells or paragraphs.
 """
 
 from __future__ import annotations
@@ -11,7 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-IR_VERSION = "1"
+IR_VERSION = "2"
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom: points from the top-left
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +32,8 @@ class Cell:
 
     `row`/`col` are 0-based grid coordinates inside its table; `rowspan`/`colspan` >= 1.
     `page` is 1-based (None for unpaged formats), `line` the 1-based source line where one
-    exists (text formats). Text keeps the cell's paragraphs joined by newlines.
+    exists (text formats, DOCX paragraphs, XLSX rows). Text keeps the cell's paragraphs
+    joined by newlines. `where` and `bbox`: see the module docstring.
     """
 
     text: str
@@ -30,15 +43,19 @@ class Cell:
     colspan: int = 1
     page: int | None = None
     line: int | None = None
+    where: str | None = field(default=None, compare=False)
+    bbox: BBox | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """A run of text outside any table. `page` 1-based or None; `line` 1-based or None."""
+    """A run of text outside any table. `page` 1-based or None; `line` 1-based or None;
+    `where` as for cells (module docstring)."""
 
     text: str
     page: int | None = None
     line: int | None = None
+    where: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,18 +74,34 @@ def page_items(page: Any, number: int, margin: float) -> list[Item]:
         in_band = bottom < margin * height or top > (1 - margin) * height
         is_margin = in_band or bool(_CONTINUED.match(text))
         if text:
-            items.append(Item(top, bottom, Paragraph(text, page=number), is_margin))
+            para = Paragraph(text, page=number, where=f"page {number}")
+            items.append(Item(top, bottom, para, is_margin))
     items.sort(key=lambda it: it.top)
     return items
 
 
 def _table_item(frame: _Frame, number: int, offset: float, height: float) -> Item:
     boxes = [
-        Box(x0, x1, top + offset, bottom + offset, number, cell_text(chars, x1))
+        Box(
+            x0,
+            x1,
+            top + offset,
+            bottom + offset,
+            number,
+            cell_text(chars, x1),
+            _low(chars, offset),
+            (round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)),
+        )
         for (x0, top, x1, bottom), chars in zip(frame.cells, frame.chars, strict=True)
     ]
     ends_low = frame.bbox[3] >= (1 - LOW_END) * height
     return Item(frame.bbox[1], frame.bbox[3], RawTable(boxes, number, number, ends_low))
+
+
+def _low(chars: list[Char], offset: float) -> float | None:
+    """The lowest glyph bottom of a cell in document coordinates (None when it is empty)."""
+    bottoms = [float(c["bottom"]) for c in chars if c["text"].strip()]
+    return max(bottoms) + offset if bottoms else None
 
 
 def lines(chars: list[Char]) -> list[list[Char]]:

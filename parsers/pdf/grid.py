@@ -7,14 +7,20 @@ it crosses. Boxes use document coordinates (`doctop`: y grows down through the w
 so a table stitched from two pages is simply one list of boxes.
 
 Stitching a table B that opens page p+1 onto the table A that closes page p, when A reaches
-down into the last LOW_END of its page, their outer x-edges agree and one's column edges are
-a subset of the other's:
+down into the last LOW_END of its page and their outer x-edges agree:
+- B's column edges are a subset of A's or the reverse, or else each of B's edges lies within
+  SHIFT of one of A's: then B's boxes are moved onto A's edges (a continuation drawn as a
+  grid of its own, its inner boundaries a little off), mapped by nearest edge;
 - a header repeated on the new page (B's first rows equal A's first rows) is dropped;
-- a row split by the page break (in B's first row, the column that keys A's last row — its
-  leftmost non-empty cell — is empty while other cells carry text) is merged into A's last
-  row, texts joined, the cells then ending on page p+1;
-- an empty box opening B below a cell of A that already spans rows (a label merged down
-  over the page break) extends that cell instead of becoming a blank cell.
+- a row broken by the page break is decided for the row as a whole and then per column. B's
+  first row continues A's last row when each of its texts lies under a cell of A's last row
+  whose text runs down to the cell's bottom (text goes on, it does not start from nothing),
+  and a column that every row of A fills is empty there (a new row would fill it). Then every
+  cell of B's first row is joined into the cell above it, the texts joined CJK-aware
+  (`<=20.62` / `万元`), whichever column holds them — the row's first text cell included;
+- otherwise a box of B's first row still joins the box above when they are one merged cell
+  cut by the break (one of them spans rows): empty, it extends that cell; with text, it
+  does so only when the text above runs down to the cell's bottom (`可持续影` / `响指标`).
 """
 
 from __future__ import annotations
@@ -25,8 +31,11 @@ from dataclasses import dataclass, field
 
 from parsers._text import join_lines
 from schemas import Cell, Paragraph, Table
+from schemas.ir import BBox
 
 TOL = 2.0  # points: edges closer than this are the same ruling line
+SHIFT = 12.0  # points: how far a continuation's inner column edge may sit from the first's
+PADDING = 6.0  # points between a cell's border and its text in Word/LibreOffice (0.19 cm)
 LOW_END = 0.3  # share of the page height: a table ending above it did not run over the page
 
 
@@ -40,6 +49,16 @@ class Box:
     bottom: float
     page: int
     text: str
+    text_bottom: float | None = None  # lowest glyph bottom (document coordinates), if any
+    bbox: BBox | None = None  # as drawn on `page` (page coordinates); stitching leaves it
+
+    def where(self) -> str:
+        x0, top, x1, bottom = self.bbox or (self.x0, self.top, self.x1, self.bottom)
+        return f"page {self.page}, box ({x0:.0f},{top:.0f})-({x1:.0f},{bottom:.0f})"
+
+    def runs_to_bottom(self) -> bool:
+        """Text reaches the box's bottom: a cell the page break may have cut."""
+        return self.text_bottom is not None and self.bottom - self.text_bottom <= 2 * PADDING
 
 
 @dataclass
@@ -109,7 +128,8 @@ def to_table(raw: RawTable) -> Table:
         row, col = index(tops, b.top), index(xs, b.x0)
         rowspan = max(1, sum(1 for t in tops if b.top - TOL <= t < b.bottom - TOL))
         colspan = max(1, index(xs, b.x1) - col)
-        placed.setdefault((row, col), Cell(b.text, row, col, rowspan, colspan, page=b.page))
+        cell = Cell(b.text, row, col, rowspan, colspan, page=b.page, where=b.where(), bbox=b.bbox)
+        placed.setdefault((row, col), cell)
     rows: list[list[Cell]] = [[] for _ in tops]
     for (row, _col), cell in sorted(placed.items()):
         rows[row].append(cell)
@@ -118,52 +138,87 @@ def to_table(raw: RawTable) -> Table:
     )
 
 
+def _x_edges(raw: RawTable) -> list[float]:
+    return edges([x for bx in raw.boxes for x in (bx.x0, bx.x1)])
+
+
+def _snap(xa: list[float], xb: list[float]) -> dict[float, float] | None:
+    """B's edges onto A's when B's are a little off (module docstring), else None.
+
+    Identity when one edge set is a subset of the other (a continuation with fewer or more
+    columns drawn on the same boundaries)."""
+    small, large = (xa, xb) if len(xa) <= len(xb) else (xb, xa)
+    if all(abs(large[index(large, x)] - x) <= TOL for x in small):
+        return {x: x for x in xb}
+    mapping = {x: _nearest(xa, x) for x in xb}
+    if any(abs(mapping[x] - x) > SHIFT for x in xb) or len(set(mapping.values())) < len(xb):
+        return None
+    return mapping
+
+
+def _nearest(marks: list[float], x: float) -> float:
+    return min(marks, key=lambda m: abs(m - x))
+
+
 def continues(a: RawTable, b: RawTable) -> bool:
     """Whether `b` (opening the next page) is the rest of `a` (closing this page)."""
     if b.page_start != a.page_end + 1 or not a.ends_low:
         return False
     if abs(a.x0 - b.x0) > TOL or abs(a.x1 - b.x1) > TOL:
         return False
-    xa = edges([x for bx in a.boxes for x in (bx.x0, bx.x1)])
-    xb = edges([x for bx in b.boxes for x in (bx.x0, bx.x1)])
-    small, large = (xa, xb) if len(xa) <= len(xb) else (xb, xa)
-    return all(abs(large[index(large, x)] - x) <= TOL for x in small)
+    return _snap(_x_edges(a), _x_edges(b)) is not None
+
+
+def _onto_columns(a: RawTable, b: RawTable) -> RawTable:
+    """`b` with its boxes moved onto `a`'s column edges (see `_snap`)."""
+    mapping = _snap(_x_edges(a), _x_edges(b)) or {}
+    xb = sorted(mapping)
+    for bx in b.boxes:
+        bx.x0 = mapping[xb[index(xb, bx.x0)]]
+        bx.x1 = mapping[xb[index(xb, bx.x1)]]
+    return b
 
 
 def stitch(a: RawTable, b: RawTable) -> RawTable:
-    """`a` with `b` appended (see the module docstring for headers and split rows)."""
-    rest = _drop_repeated_header(a, b)
+    """`a` with `b` appended (see the module docstring for headers and broken rows)."""
+    rest = _drop_repeated_header(a, _onto_columns(a, b))
     if not rest:
         return a
     first_top = min(bx.top for bx in rest)
     first = [bx for bx in rest if bx.top - first_top <= TOL]
+    first_bottom = min(f.bottom for f in first)
     a_bottom = a.bottom
     open_cells = [bx for bx in a.boxes if a_bottom - bx.bottom <= TOL]
     last_top = max(bx.top for bx in open_cells)
-    split = _is_split_row(open_cells, last_top, first)
+    pairs = [(above, bx) for bx in first for above in open_cells if _same_x(above, bx)]
+    broken = _row_goes_on(a, last_top, pairs)
     consumed: set[int] = set()
-    for bx in first:
-        above = next((c for c in open_cells if _same_x(c, bx)), None)
-        if above is None:
-            continue
-        first_row_bottom = min(f.bottom for f in first)
-        spans_rows = above.top < last_top - TOL or bx.bottom > first_row_bottom + TOL
-        if split or (not bx.text and spans_rows):
+    for above, bx in pairs:
+        merged_cell = above.top < last_top - TOL or bx.bottom > first_bottom + TOL
+        goes_on = not bx.text or above.runs_to_bottom()
+        if broken or (merged_cell and goes_on):
             above.text = join_lines([above.text, bx.text]) if bx.text else above.text
-            above.bottom = bx.bottom
+            above.bottom, above.text_bottom = bx.bottom, bx.text_bottom or above.text_bottom
             consumed.add(id(bx))
     boxes = a.boxes + [bx for bx in rest if id(bx) not in consumed]
     return RawTable(boxes, a.page_start, b.page_end, b.ends_low)
 
 
-def _is_split_row(open_cells: list[Box], last_top: float, first: list[Box]) -> bool:
-    """A's last row is key-empty in `first` while `first` carries text: a split row."""
-    last_row = sorted((c for c in open_cells if abs(c.top - last_top) <= TOL), key=lambda c: c.x0)
-    key = next((c for c in last_row if c.text), None)
-    if key is None or not any(bx.text for bx in first):
+def _row_goes_on(a: RawTable, last_top: float, pairs: list[tuple[Box, Box]]) -> bool:
+    """B's first row continues A's last row (module docstring): its texts go on under cells
+    whose text ran to the bottom, and a column every row of A fills is left empty."""
+    in_last = [(above, bx) for above, bx in pairs if abs(above.top - last_top) <= TOL]
+    if not any(bx.text for _, bx in pairs):
         return False
-    below = next((bx for bx in first if _same_x(bx, key)), None)
-    return below is not None and not below.text
+    if any(bx.text and not (above.text and above.runs_to_bottom()) for above, bx in pairs):
+        return False
+    return any(above.text and not bx.text and _always_filled(a, above) for above, bx in in_last)
+
+
+def _always_filled(a: RawTable, cell: Box) -> bool:
+    """Every box of `a` in `cell`'s column holds text (and there are at least two)."""
+    column = [bx for bx in a.boxes if _same_x(bx, cell)]
+    return len(column) >= 2 and all(bx.text for bx in column)
 
 
 def _rows(raw: RawTable) -> list[list[Box]]:

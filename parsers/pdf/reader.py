@@ -35,7 +35,7 @@ from parsers.pdf.pdfium_lock import LOCK as PDFIUM
 from schemas import Document, Notice, Paragraph, ParseError
 from schemas.ir import Block
 
-VERSION = "pdf/1"
+VERSION = "pdf/2"
 
 MIN_PATHS = 4  # path objects on a page before it is worth looking for a ruled table
 MIN_SEGMENTS = 8  # ... or fewer paths drawing this many segments (a grid as one path)
@@ -215,9 +215,13 @@ def _text_items(page: _Page) -> list[Item]:
         wrapped = _wraps(line, full)
     n = max(1, len(paras))
     return [
-        Item(k / n * page.height, k / n * page.height, Paragraph(join_lines(p), page.number))
+        Item(k / n * page.height, k / n * page.height, _para(join_lines(p), page.number))
         for k, p in enumerate(paras)
     ]
+
+
+def _para(text: str, page: int) -> Paragraph:
+    return Paragraph(text, page, where=f"page {page}")
 
 
 def _wraps(line: str, full: int) -> bool:

@@ -15,8 +15,10 @@ PAGE = 842.0  # doctop offset of page 2
 
 
 def box(x0: float, x1: float, top: float, bottom: float, text: str, page: int = 1) -> Box:
+    """A cell as drawn; its text, if any, set down to the bottom padding."""
     offset = PAGE * (page - 1)
-    return Box(x0, x1, top + offset, bottom + offset, page, text)
+    low = bottom + offset - 4 if text else None
+    return Box(x0, x1, top + offset, bottom + offset, page, text, low)
 
 
 def page1() -> RawTable:
@@ -120,3 +122,94 @@ def test_image_only_page_is_reported_as_unreadable() -> None:
     assert parsed.blocks == ()
     assert [(n.code, n.page) for n in parsed.notices] == [("TEXT_LAYER_UNREADABLE", 1)]
     assert "only images" in parsed.notices[0].message
+
+
+def mof_page1() -> RawTable:
+    """| 产出 (rowspan 2) | 甲 | 1 | 5 | / | | 乙乙乙乙 | 2 | 5 |, bottom at y=700."""
+    return RawTable(
+        [
+            box(0, 50, 600, 700, "产出"),
+            box(50, 100, 600, 650, "甲"),
+            box(100, 150, 600, 650, "1"),
+            box(150, 200, 600, 650, "5"),
+            box(50, 100, 650, 700, "乙乙乙乙"),
+            box(100, 150, 650, 700, "2"),
+            box(150, 200, 650, 700, "5"),
+        ],
+        1,
+        1,
+    )
+
+
+def test_row_broken_in_its_first_text_cell_is_joined() -> None:
+    # the name (the row's first text cell) goes on; the other cells of the row are empty
+    nxt = RawTable(
+        [
+            box(0, 50, 50, 100, "", 2),
+            box(50, 100, 50, 70, "丙丙", 2),
+            box(100, 150, 50, 70, "", 2),
+            box(150, 200, 50, 70, "", 2),
+            box(50, 100, 70, 100, "丁", 2),
+            box(100, 150, 70, 100, "3", 2),
+            box(150, 200, 70, 100, "5", 2),
+        ],
+        2,
+        2,
+    )
+    texts = [[c[0] for c in row] for row in grid(stitch(mof_page1(), nxt))]
+    assert texts == [["产出", "甲", "1", "5"], ["乙乙乙乙丙丙", "2", "5"], ["丁", "3", "5"]]
+
+
+def test_new_row_after_a_full_row_is_not_joined() -> None:
+    nxt = RawTable(
+        [
+            box(0, 50, 50, 70, "", 2),
+            box(50, 100, 50, 70, "丙", 2),
+            box(100, 150, 50, 70, "3", 2),
+            box(150, 200, 50, 70, "5", 2),
+        ],
+        2,
+        2,
+    )
+    texts = [[c[0] for c in row] for row in grid(stitch(mof_page1(), nxt))]
+    assert texts == [["产出", "甲", "1", "5"], ["乙乙乙乙", "2", "5"], ["丙", "3", "5"]]
+
+
+def test_merged_label_cut_by_the_break_keeps_its_end() -> None:
+    # a new row starts on page 2, but the level label merged over it goes on there
+    nxt = RawTable(
+        [
+            box(0, 50, 50, 100, "指标", 2),
+            box(50, 100, 50, 100, "丙", 2),
+            box(100, 150, 50, 100, "3", 2),
+            box(150, 200, 50, 100, "5", 2),
+        ],
+        2,
+        2,
+    )
+    rows = grid(stitch(mof_page1(), nxt))
+    assert rows[0][0] == ("产出指标", 0, 0, 3, 1, 1)
+    assert [c[0] for c in rows[2]] == ["丙", "3", "5"]
+
+
+def test_continuation_drawn_on_other_column_edges_is_mapped_by_overlap() -> None:
+    # page 2's inner edges sit 7 points right of page 1's: the grid of a resized row
+    nxt = RawTable(
+        [
+            box(0, 50, 50, 100, "", 2),
+            box(50, 107, 50, 100, "丙", 2),
+            box(107, 157, 50, 100, "3", 2),
+            box(157, 200, 50, 100, "5", 2),
+        ],
+        2,
+        2,
+    )
+    assert continues(mof_page1(), nxt)
+    rows = grid(stitch(mof_page1(), nxt))
+    assert rows[2] == [("丙", 2, 1, 1, 1, 2), ("3", 2, 2, 1, 1, 2), ("5", 2, 3, 1, 1, 2)]
+    assert rows[0][0] == ("产出", 0, 0, 3, 1, 1)
+
+
+def test_cells_carry_page_and_box() -> None:
+    cell = to_table(mof_page1()).rows[1][0]
+    assert (cell.page, cell.where) == (1, "page 1, box (50,650)-(100,700)")
