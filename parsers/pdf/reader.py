@@ -17,6 +17,7 @@ instead of text. `page` is 1-based; `line` is None (a PDF has pages, not source 
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ VERSION = "pdf/2"
 MIN_PATHS = 4  # path objects on a page before it is worth looking for a ruled table
 MIN_SEGMENTS = 8  # ... or fewer paths drawing this many segments (a grid as one path)
 SAMPLE = 200  # glyphs sampled per page to judge its text layer
+MAX_CLIMBS = 4  # upward jumps in a page's stream order before it is read by geometry
 UNREADABLE = 0.5  # share of sampled glyphs without a Unicode mapping that condemns a page
 MARGIN = 0.08  # top/bottom share of a page treated as running header/footer when stitching
 
@@ -124,6 +126,8 @@ def _triage(pdf: pdfium.PdfDocument, index: int) -> _Page:
             if len(text) == n_chars:  # string index = char index (no surrogate pairs)
                 text = _drop_autospace(textpage, text)
             unmapped = _unmapped_share(textpage, n_chars)
+            if _out_of_order(textpage, n_chars):
+                text = _visual_text(textpage)
         finally:
             textpage.close()
         paths, segments, images = _drawing(page.raw)
@@ -137,6 +141,46 @@ def _triage(pdf: pdfium.PdfDocument, index: int) -> _Page:
         return _Page(number, height, "unreadable", reason="no text layer, only images (a scan)")
     ruled = paths >= MIN_PATHS or segments >= MIN_SEGMENTS
     return _Page(number, height, "table" if ruled else "text", text=text)
+
+
+def _out_of_order(textpage: pdfium.PdfTextPage, n_chars: int) -> bool:
+    """Whether the content stream writes the page's text out of its visual order: a sample
+    of its glyphs, taken in stream order, climbs back up the page more than a running
+    header, footer or second column would make it (MAX_CLIMBS)."""
+    step = max(1, n_chars // SAMPLE)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    climbs, last = 0, None
+    for i in range(0, n_chars, step):
+        if pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
+            continue
+        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y)
+        size = max(pdfium_c.FPDFText_GetFontSize(textpage.raw, i), 1.0)
+        if last is not None and y.value - last > size:  # PDF y grows up the page
+            climbs += 1
+        last = y.value
+    return climbs > MAX_CLIMBS
+
+
+def _visual_text(textpage: pdfium.PdfTextPage) -> str:
+    """The page's text lines top to bottom, each left to right, from pdfium's text runs
+    (rectangles) instead of the stream order; runs on one line are set apart by a space."""
+    runs = []
+    for j in range(pdfium_c.FPDFText_CountRects(textpage.raw, 0, -1)):
+        left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+        pdfium_c.FPDFText_GetRect(textpage.raw, j, left, top, right, bottom)
+        box = (left.value, bottom.value, right.value, top.value)
+        text = textpage.get_text_bounded(*box).strip()
+        if text:
+            runs.append((box, text))
+    lines: list[tuple[float, float, list[tuple[float, str]]]] = []  # (low, high, runs)
+    for (x0, y0, _, y1), text in sorted(runs, key=lambda r: -r[0][3]):
+        middle = (y0 + y1) / 2
+        line = next((ln for ln in lines if ln[0] <= middle <= ln[1]), None)
+        if line is None:
+            lines.append((y0, y1, [(x0, text)]))
+        else:
+            line[2].append((x0, text))
+    return "\n".join(" ".join(t for _, t in sorted(parts)) for _, _, parts in lines)
 
 
 def _drop_autospace(textpage: pdfium.PdfTextPage, text: str) -> str:
