@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from parsers import parse
-from pipeline.ingest import DocResult, process_file
-from pipeline.scoring import load_profile
+from pipeline.batch.document import DocResult, process_file
+from schemas.profile import load_profile
 
-FORMATS = Path(__file__).parent / "fixtures" / "formats"
+FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 KEY = ("level1", "level2", "level3", "target_raw", "actual_raw", "weight", "score_stated")
 RULED = 4  # tables read from every format; the borderless fifth is not read from the PDF yet
 
