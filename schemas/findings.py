@@ -327,6 +327,8 @@ class Place:
     indicator_id: str | None = None
     page: int | None = None
     line: int | None = None
+    where: str | None = None  # the place in the file's own terms (schemas.ir)
+    bbox: tuple[float, float, float, float] | None = None  # PDF: the flagged cells' box
 
 
 Values = tuple[str | None, str | None, float | None]  # printed, recomputed, printed − recomputed
@@ -356,7 +358,17 @@ def finding_at(
         path=place.path,
         page=place.page,
         line=place.line,
+        where=place.where or _fallback_where(place),
+        bbox=place.bbox,
     )
+
+
+def _fallback_where(place: Place) -> str | None:
+    """Page or line in words when the reader named no finer place (a notice, a claim in
+    text whose reader gave none)."""
+    if place.page is not None:
+        return f"page {place.page}"
+    return f"line {place.line}" if place.line is not None else None
 
 
 def finding(
@@ -375,7 +387,14 @@ def finding(
     row = about if isinstance(about, IndicatorRow) else None
     subject = row.indicator_id if row else about.table_id
     place = Place(
-        where.doc_id, where.path, about.table_id, subject if row else None, about.page, about.line
+        where.doc_id,
+        where.path,
+        about.table_id,
+        subject if row else None,
+        about.page,
+        about.line,
+        about.where,
+        row.bbox if row else None,
     )
     shown = (
         fmt(stated) if isinstance(stated, float) else stated,

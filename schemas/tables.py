@@ -161,6 +161,13 @@ class EvalTableRow:
         "printed total of the 复核分 / 县级 / 市级评分 column",
         default=None,
     )
+    where: str | None = col(
+        "位置",
+        pa.string(),
+        "place in the file's own terms: PDF page and box, DOCX table/row/paragraph, "
+        "XLSX Sheet!A1, HTML table/row, text line",
+        default=None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +255,19 @@ class IndicatorRow:
         "折算得分, 是否核心指标, 完成情况, the parts of a split target …)",
         default=None,
     )
+    where: str | None = col(
+        "位置",
+        pa.string(),
+        "place in the file's own terms: PDF page and box, DOCX table/row/paragraph, "
+        "XLSX Sheet!A1, HTML table/row, text line",
+        default=None,
+    )
+    bbox: tuple[float, float, float, float] | None = col(
+        "页面区域",
+        pa.list_(pa.float64()),
+        "PDF: x0, top, x1, bottom in points from the page's top-left (the flagged cells)",
+        default=None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +288,19 @@ class FindingRow:
     path: str = col("文件路径", pa.string(), "file the finding is in")
     page: int | None = col("页码", pa.int32(), "page (1-based)")
     line: int | None = col("行号", pa.int32(), "source line (1-based)")
+    where: str | None = col(
+        "位置",
+        pa.string(),
+        "place in the file's own terms: PDF page and box, DOCX table/row/paragraph, "
+        "XLSX Sheet!A1, HTML table/row, text line",
+        default=None,
+    )
+    bbox: tuple[float, float, float, float] | None = col(
+        "页面区域",
+        pa.list_(pa.float64()),
+        "PDF: x0, top, x1, bottom in points from the page's top-left (the flagged cells)",
+        default=None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ VERSION = "pdf/2"
 MIN_PATHS = 4  # path objects on a page before it is worth looking for a ruled table
 MIN_SEGMENTS = 8  # ... or fewer paths drawing this many segments (a grid as one path)
 SAMPLE = 200  # glyphs sampled per page to judge its text layer
+ORDER_SAMPLE = 48  # glyphs sampled per text page to judge its stream order
 MAX_CLIMBS = 4  # upward jumps in a page's stream order before it is read by geometry
 UNREADABLE = 0.5  # share of sampled glyphs without a Unicode mapping that condemns a page
 MARGIN = 0.08  # top/bottom share of a page treated as running header/footer when stitching
@@ -119,6 +120,8 @@ def _triage(pdf: pdfium.PdfDocument, index: int) -> _Page:
         return _Page(index + 1, 0.0, "unreadable", reason=f"the page cannot be loaded ({exc})")
     try:
         height = page.get_height()
+        paths, segments, images = _drawing(page.raw)
+        ruled = paths >= MIN_PATHS or segments >= MIN_SEGMENTS
         textpage = page.get_textpage()
         try:
             n_chars = pdfium_c.FPDFText_CountChars(textpage.raw)
@@ -126,11 +129,10 @@ def _triage(pdf: pdfium.PdfDocument, index: int) -> _Page:
             if len(text) == n_chars:  # string index = char index (no surrogate pairs)
                 text = _drop_autospace(textpage, text)
             unmapped = _unmapped_share(textpage, n_chars)
-            if _out_of_order(textpage, n_chars):
+            if not ruled and _out_of_order(textpage, n_chars):  # ruled: pdfplumber's geometry
                 text = _visual_text(textpage)
         finally:
             textpage.close()
-        paths, segments, images = _drawing(page.raw)
     finally:
         page.close()
     number = index + 1
@@ -139,24 +141,21 @@ def _triage(pdf: pdfium.PdfDocument, index: int) -> _Page:
         return _Page(number, height, "unreadable", reason=reason)
     if not text.strip() and images:
         return _Page(number, height, "unreadable", reason="no text layer, only images (a scan)")
-    ruled = paths >= MIN_PATHS or segments >= MIN_SEGMENTS
     return _Page(number, height, "table" if ruled else "text", text=text)
 
 
 def _out_of_order(textpage: pdfium.PdfTextPage, n_chars: int) -> bool:
     """Whether the content stream writes the page's text out of its visual order: a sample
-    of its glyphs, taken in stream order, climbs back up the page more than a running
-    header, footer or second column would make it (MAX_CLIMBS)."""
-    step = max(1, n_chars // SAMPLE)
+    of ORDER_SAMPLE glyphs, taken in stream order, climbs back up the page by more than a
+    line more often than a running header, footer or second column would (MAX_CLIMBS)."""
+    step = max(1, n_chars // ORDER_SAMPLE)
     x, y = ctypes.c_double(), ctypes.c_double()
     climbs, last = 0, None
     for i in range(0, n_chars, step):
-        if pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
-            continue
-        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y)
-        size = max(pdfium_c.FPDFText_GetFontSize(textpage.raw, i), 1.0)
-        if last is not None and y.value - last > size:  # PDF y grows up the page
-            climbs += 1
+        if not pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y):
+            continue  # a generated space or line break has no origin
+        if last is not None and y.value > last + pdfium_c.FPDFText_GetFontSize(textpage.raw, i):
+            climbs += 1  # PDF y grows up the page
         last = y.value
     return climbs > MAX_CLIMBS
 

@@ -107,6 +107,8 @@ def _indicator(doc_id: str, tid: str, seq: int, raw: RawIndicator) -> IndicatorR
         page=raw.page,
         line=raw.line,
         **_roles_columns(tid, raw),
+        where=raw.where,
+        bbox=raw.bbox,
     )
 
 
@@ -177,6 +179,7 @@ def _table(
         profile=profile.name,
         page=located.title.page,
         line=located.title.line,
+        where=located.title.where,
         budget_parts_initial=_parts_sum(located, "initial"),
         budget_parts_full_year=_parts_sum(located, "full_year"),
         budget_parts_executed=_parts_sum(located, "executed"),
@@ -377,11 +380,21 @@ def unparsed_findings(path: str, table: EvalTableRow, located: LocatedTable) -> 
     code = "TABLE_UNPARSED" if not located.indicators else "ROW_UNPARSED"
     texts = located.unparsed
     if code == "TABLE_UNPARSED":  # one finding for the table, all its unread cells in it
-        texts = [Text(" ‖ ".join(t.text for t in texts)[:2000], texts[0].page, texts[0].line)]
+        first = texts[0]
+        joined = " ‖ ".join(t.text for t in texts)[:2000]
+        texts = [Text(joined, first.page, first.line, first.where, first.bbox)]
     zh, en = _UNPARSED_MESSAGES[code]
     return [
         finding_at(
-            Place(table.doc_id, path, table.table_id, page=text.page, line=text.line),
+            Place(
+                table.doc_id,
+                path,
+                table.table_id,
+                page=text.page,
+                line=text.line,
+                where=text.where,
+                bbox=text.bbox,
+            ),
             f"{table.table_id}.u{k:02d}.{code}",
             code,
             (zh + text.text[:200], en + text.text[:200]),

@@ -25,6 +25,7 @@ from pipeline.extract.located import (
     set_total,
 )
 from pipeline.extract.values import parse_number, weight_in_label
+from schemas.ir import BBox
 
 
 class GridRow(Protocol):
@@ -43,6 +44,9 @@ class GridRow(Protocol):
     def page(self) -> int | None: ...
     @property
     def line(self) -> int | None: ...
+    @property
+    def where(self) -> str | None: ...
+    def bbox(self, name: BBox | None = None) -> BBox | None: ...
 
 
 # Roles the main fields of a row take; every other role's cell goes to `extra`.
@@ -135,6 +139,8 @@ def _indicator(
         reason=cells.get("reason"),
         page=row.page,
         line=name.line if name is not None else row.line,
+        where=(name.where if name is not None else None) or row.where,
+        bbox=row.bbox(name.bbox if name is not None else None),
         extra=extra,
         confidence=0.8 if header.family == "unknown" else 1.0,
         weight_source=source,

@@ -22,6 +22,7 @@ from pipeline.extract.rowcheck import vet
 from pipeline.extract.stream import locate_stream, orphan_rows
 from pipeline.extract.values import parse_number, unit_in_label
 from schemas import Document, Paragraph, Table
+from schemas.ir import BBox
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,8 @@ class Row:
     lines: tuple[int | None, ...]
     paragraph: bool = False
     covered: int = 1  # grid positions some cell covers: fewer than the header's = misaligned
+    wheres: tuple[str | None, ...] = ()  # each position's place in the format's terms
+    boxes: tuple[BBox | None, ...] = ()  # PDF: each position's cell box on its page
 
     def text(self, i: int | None, *, inherit: bool = False) -> str:
         """Cell text at column i; span-covered positions read empty unless `inherit`."""
@@ -45,7 +48,25 @@ class Row:
         text = self.text(i, inherit=inherit)
         if i is None or not text:
             return None
-        return Text(text, self.pages[i], self.lines[i])
+        box = self.boxes[i] if i < len(self.boxes) else None
+        return Text(text, self.pages[i], self.lines[i], self._where(i), box)
+
+    def _where(self, i: int) -> str | None:
+        return self.wheres[i] if i < len(self.wheres) else None
+
+    @property
+    def where(self) -> str | None:
+        return next((w for i in self.nonempty() if (w := self._where(i))), None)
+
+    def bbox(self, name: BBox | None = None) -> BBox | None:
+        """The row's cells printed on its page as one box (None without boxes), as tall as
+        the `name` cell when given: a label merged down from the row would stretch it."""
+        found = [b for i, b in enumerate(self.boxes) if b and self.pages[i] == self.page]
+        if not found:
+            return None
+        top = name[1] if name else min(b[1] for b in found)
+        bottom = name[3] if name else max(b[3] for b in found)
+        return (min(b[0] for b in found), top, max(b[2] for b in found), bottom)
 
     def nonempty(self) -> list[int]:
         return [i for i, c in enumerate(self.cells) if c.strip() and self.origins[i]]
@@ -63,7 +84,8 @@ def row_stream(doc: Document) -> list[Row]:
     rows: list[Row] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            rows.append(Row((block.text,), (True,), (block.page,), (block.line,), paragraph=True))
+            cells, where = (block.text,), (block.where,)
+            rows.append(Row(cells, (True,), (block.page,), (block.line,), True, 1, where))
         elif isinstance(block, Table):
             rows.extend(_table_rows(block))
     return rows
@@ -77,7 +99,9 @@ def _table_rows(table: Table) -> list[Row]:
         pages = tuple((s.cell.page if s else None) or table.page_start for s in slots)
         lines = tuple(s.cell.line if s else None for s in slots)
         covered = sum(1 for s in slots if s is not None)
-        out.append(Row(cells, origins, pages, lines, covered=covered))
+        wheres = tuple(s.cell.where if s else None for s in slots)
+        boxes = tuple(s.cell.bbox if s else None for s in slots)
+        out.append(Row(cells, origins, pages, lines, covered=covered, wheres=wheres, boxes=boxes))
     return out
 
 
@@ -188,7 +212,8 @@ def _read_segment(rows: list[Row]) -> LocatedTable | None:
     title_row = rows[0]
     title = title_row.cells[title_row.nonempty()[0]]
     table = LocatedTable(
-        title=Text(title, title_row.page, title_row.line), kind=h.table_kind(title)
+        title=Text(title, title_row.page, title_row.line, title_row.where),
+        kind=h.table_kind(title),
     )
     table.year = _year(rows[:3])
     header_at = next((i for i, r in enumerate(rows) if _indicator_header(r)), None)

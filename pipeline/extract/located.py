@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Literal, TypeVar
 
 from pipeline.extract.headers import ColumnRole, FormFamily
+from schemas.ir import BBox
 from schemas.tables import TableKind
 
 T = TypeVar("T")
@@ -19,11 +20,14 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A printed string and where it was printed."""
+    """A printed string and where it was printed: page and line, and the place in the
+    format's own terms with, for PDF, the cell's box (see `schemas.ir`)."""
 
     text: str
     page: int | None
     line: int | None
+    where: str | None = field(default=None, compare=False)
+    bbox: BBox | None = field(default=None, compare=False)
 
 
 # What a row is within its table.
@@ -72,6 +76,8 @@ class RawIndicator:
     parent: int | None = None
     confidence: float = 1.0
     weight_source: WeightSource = "column"
+    where: str | None = None  # the name's place (or the row's first cell's), format's terms
+    bbox: BBox | None = None  # PDF: the row's cells on `page`, as one box
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,6 +170,8 @@ def _emit_unscored(
             reason=None,
             page=name.page,
             line=name.line,
+            where=name.where,
+            bbox=name.bbox,
         )
     )
 
@@ -224,6 +226,8 @@ def _emit(
             reason=None,
             page=name.page,
             line=name.line,
+            where=name.where,
+            bbox=name.bbox,
         )
     )
 

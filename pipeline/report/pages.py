@@ -1,9 +1,10 @@
 """Pictures of the printed page each PDF table came from, so the auditor sees the original.
 
-The dataset records the page of every table but not its box on the page, so the picture
-starts where the table's project name (or title) is printed on that page, found through the
-page's text layer, and runs to the foot of the page; when neither is found, the whole page
-is shown. Rendering is the PDF reader's business (`parsers.pdf.pages`); here the picture
+A table with a finding whose cells the reader boxed (`bbox`, PDF points on the finding's
+page) gets that page cropped around the first such finding, the flagged cells framed. Any
+other table gets its page from where its project name (or title) is printed, found through
+the page's text layer, to the foot of the page; when neither is found, the whole page.
+Rendering is the PDF reader's business (`parsers.pdf.pages`); here the picture
 is chosen and embedded as a PNG data URI.
 A source that has moved or will not render simply gets no picture: the report never fails
 for want of one.
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parsers.pdf.pages import render_page
-from pipeline.report.model import Report
+from parsers.pdf.pages import render_box, render_page
+from pipeline.report.model import FindingView, Report, TableView
 
 MAX_PAGES = 200  # keep diff.html openable when a batch holds thousands of PDF tables
 
@@ -33,11 +34,33 @@ def page_images(report: Report) -> dict[str, str]:
             page = table.row["page"]
             if page is None or len(cache) >= MAX_PAGES:
                 continue
-            needles = [str(table.row[k] or "") for k in ("project_name", "title")]
-            key = (str(path), int(page), needles[0], needles[1])
-            if key not in cache:
-                cache[key] = render_page(path, int(page), needles)
+            flagged = _first_boxed(table)
+            if flagged is not None:
+                box = tuple(float(v) for v in flagged.row["bbox"])
+                key = (str(path), int(flagged.row["page"]), str(box), "box")
+                if key not in cache:
+                    cache[key] = render_box(path, key[1], (box[0], box[1], box[2], box[3]))
+            else:
+                needles = [str(table.row[k] or "") for k in ("project_name", "title")]
+                key = (str(path), int(page), needles[0], needles[1])
+                if key not in cache:
+                    cache[key] = render_page(path, int(page), needles)
             uri = cache[key]
             if uri:
                 images[table.anchor] = uri
     return images
+
+
+def _first_boxed(table: TableView) -> FindingView | None:
+    """The table's first finding (its own, then its rows') that carries a box and a page."""
+    candidates = table.findings + [f for row in table.rows for f in row.findings]
+    return next(
+        (
+            f
+            for f in candidates
+            if f.row.get("bbox") is not None
+            and len(f.row["bbox"]) == 4
+            and f.row.get("page") is not None
+        ),
+        None,
+    )

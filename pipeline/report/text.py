@@ -141,6 +141,7 @@ CSV_COLUMNS = [
     "path",
     "page",
     "line",
+    "where",
     "doc_id",
     "table_id",
     "indicator_id",

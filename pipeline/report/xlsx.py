@@ -110,7 +110,10 @@ def as_number(text: str | None) -> str | float | None:
 
 
 def cell_value(value: Any) -> Any:
-    """What openpyxl can store: text cleaned of control characters, datetimes without tz."""
+    """What openpyxl can store: text cleaned of control characters, datetimes without tz,
+    a list (a PDF box) as its numbers in one cell."""
+    if isinstance(value, list | tuple):
+        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
     if isinstance(value, datetime) and value.tzinfo is not None:
@@ -225,7 +228,7 @@ FINDING_CONTEXT = [
 def _findings(wb: Workbook, report: Report) -> None:
     base = {c.key: c for c in declared("findings")}
     order = ["severity", "code", *[c.key for c in FINDING_CONTEXT], "stated", "recomputed"]
-    order += ["delta", "message", "message_en", "path", "page", "line"]
+    order += ["delta", "message", "message_en", "path", "page", "line", "where"]
     order += ["finding_id", "doc_id", "table_id", "indicator_id"]
     context = {c.key: c for c in FINDING_CONTEXT}
     cols = [base.get(k) or context[k] for k in order]

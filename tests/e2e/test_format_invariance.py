@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "data" / "raw" / "004_d94ddf866f172c18.txt"
 FORMATS = ROOT / "tests" / "fixtures" / "formats"
 PROVENANCE = {"doc_id", "table_id", "indicator_id", "finding_id", "duplicate_of", "path"}
-PROVENANCE |= {"page", "line"}
+PROVENANCE |= {"page", "line", "where", "bbox"}
 # A PDF cell cannot tell a wrapped line from a paragraph break everywhere; the long goal
 # texts are compared without their line breaks.
 FREE_TEXT = {"goal_expected", "goal_actual"}
@@ -85,3 +85,19 @@ def test_cells_carry_the_formats_provenance(other: DocResult) -> None:
         assert [t.page for t in other.tables] == [4, 5, 6, 7, 9, 10, 11, 12, 13]
     else:
         assert all(i.page is None for i in rows)
+
+
+def test_every_finding_says_where(other: DocResult) -> None:
+    """Each finding names its place in the format's own terms; a PDF row's also its box."""
+    assert other.findings and all(f.where for f in other.findings)
+    on_rows = [f for f in other.findings if f.indicator_id is not None]
+    first = next(f for f in on_rows if f.code == "REVERSE_SCORED_AS_POSITIVE")
+    expected = {
+        "pdf": "page 5, box (170,578)-(252,605)",
+        "docx": "table 2, row 18, paragraph 286",
+        "html": "table 2, row 18",
+        "xlsx": "项目1!D20",
+    }[other.document.format]
+    assert first.where == expected
+    if other.document.format == "pdf":
+        assert all(f.bbox is not None and f.page is not None for f in on_rows)
