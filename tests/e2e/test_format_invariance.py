@@ -97,7 +97,7 @@ def test_every_finding_says_where(other: DocResult) -> None:
         "docx": "table 2, row 18, paragraph 286",
         "html": "table 2, row 18",
         "xlsx": "项目1!D20",
-    }[other.document.format]
+    }[str(other.document.format)]
     assert first.where == expected
     if other.document.format == "pdf":
         assert all(f.bbox is not None and f.page is not None for f in on_rows)
