@@ -82,26 +82,30 @@ def page_items(page: Any, number: int, margin: float) -> list[Item]:
 
 def _table_item(frame: _Frame, number: int, offset: float, height: float) -> Item:
     boxes = [
-        Box(
-            x0,
-            x1,
-            top + offset,
-            bottom + offset,
-            number,
-            cell_text(chars, x1),
-            _low(chars, offset),
-            (round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)),
-        )
+        _box((x0, top, x1, bottom), chars, number, offset)
         for (x0, top, x1, bottom), chars in zip(frame.cells, frame.chars, strict=True)
     ]
     ends_low = frame.bbox[3] >= (1 - LOW_END) * height
     return Item(frame.bbox[1], frame.bbox[3], RawTable(boxes, number, number, ends_low))
 
 
-def _low(chars: list[Char], offset: float) -> float | None:
-    """The lowest glyph bottom of a cell in document coordinates (None when it is empty)."""
-    bottoms = [float(c["bottom"]) for c in chars if c["text"].strip()]
-    return max(bottoms) + offset if bottoms else None
+def _box(
+    bbox: tuple[float, float, float, float], chars: list[Char], page: int, offset: float
+) -> Box:
+    """A cell as a Box: its text and where the text sits in it (the page-break model's
+    evidence: how low it reaches, where its last line ends, how wide its first glyph is)."""
+    x0, top, x1, bottom = bbox
+    drawn = (round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))
+    box = Box(x0, x1, top + offset, bottom + offset, page, "", bbox=drawn)
+    grouped = lines(chars)
+    box.text = text_of(grouped, x1)
+    inked = [[c for c in line if c["text"].strip()] for line in grouped]
+    inked = [line for line in inked if line]
+    if inked:
+        box.text_bottom = max(float(c["bottom"]) for line in inked for c in line) + offset
+        box.line_end = float(inked[-1][-1]["x1"])
+        box.first_width = float(inked[0][0]["x1"]) - float(inked[0][0]["x0"])
+    return box
 
 
 def lines(chars: list[Char]) -> list[list[Char]]:
@@ -144,8 +148,13 @@ def cell_text(chars: list[Char], right: float) -> str:
     is no proof: layout moves a number, a Latin word or a closing mark to the next line
     whole (`<=2716.67` / `元/人/月`).
     """
+    return text_of(lines(chars), right)
+
+
+def text_of(grouped: list[list[Char]], right: float) -> str:
+    """`cell_text` of characters already grouped into lines."""
     paragraphs: list[list[str]] = [[]]
-    for line in lines(chars):
+    for line in grouped:
         text = line_text(line)
         paragraphs[-1].append(text)
         size = max(float(line[-1]["size"]), 1.0)

@@ -51,6 +51,8 @@ class Box:
     text: str
     text_bottom: float | None = None  # lowest glyph bottom (document coordinates), if any
     bbox: BBox | None = None  # as drawn on `page` (page coordinates); stitching leaves it
+    line_end: float | None = None  # right end of the text's last line
+    first_width: float | None = None  # width of the text's first glyph
 
     def where(self) -> str:
         x0, top, x1, bottom = self.bbox or (self.x0, self.top, self.x1, self.bottom)
@@ -59,6 +61,13 @@ class Box:
     def runs_to_bottom(self) -> bool:
         """Text reaches the box's bottom: a cell the page break may have cut."""
         return self.text_bottom is not None and self.bottom - self.text_bottom <= 2 * PADDING
+
+    def wraps_into(self, below: Box) -> bool:
+        """`below`'s text would not have fitted at the end of this box's last line: what a
+        line wrap leaves (`<=20.62` / `万元`). Unknown geometry does not say no."""
+        if self.line_end is None or below.first_width is None:
+            return True
+        return self.x1 - self.line_end < below.first_width + PADDING + 1.0
 
 
 @dataclass
@@ -195,10 +204,12 @@ def stitch(a: RawTable, b: RawTable) -> RawTable:
     consumed: set[int] = set()
     for above, bx in pairs:
         merged_cell = above.top < last_top - TOL or bx.bottom > first_bottom + TOL
-        goes_on = not bx.text or above.runs_to_bottom()
+        goes_on = not bx.text or (above.runs_to_bottom() and above.wraps_into(bx))
         if broken or (merged_cell and goes_on):
-            above.text = join_lines([above.text, bx.text]) if bx.text else above.text
-            above.bottom, above.text_bottom = bx.bottom, bx.text_bottom or above.text_bottom
+            if bx.text:
+                above.text = join_lines([above.text, bx.text])
+                above.text_bottom, above.line_end = bx.text_bottom, bx.line_end
+            above.bottom = bx.bottom
             consumed.add(id(bx))
     boxes = a.boxes + [bx for bx in rest if id(bx) not in consumed]
     return RawTable(boxes, a.page_start, b.page_end, b.ends_low)
@@ -210,8 +221,9 @@ def _row_goes_on(a: RawTable, last_top: float, pairs: list[tuple[Box, Box]]) -> 
     in_last = [(above, bx) for above, bx in pairs if abs(above.top - last_top) <= TOL]
     if not any(bx.text for _, bx in pairs):
         return False
-    if any(bx.text and not (above.text and above.runs_to_bottom()) for above, bx in pairs):
-        return False
+    for above, bx in pairs:
+        if bx.text and not (above.text and above.runs_to_bottom() and above.wraps_into(bx)):
+            return False
     return any(above.text and not bx.text and _always_filled(a, above) for above, bx in in_last)
 
 

@@ -213,3 +213,25 @@ def test_continuation_drawn_on_other_column_edges_is_mapped_by_overlap() -> None
 def test_cells_carry_page_and_box() -> None:
     cell = to_table(mof_page1()).rows[1][0]
     assert (cell.page, cell.where) == (1, "page 1, box (50,650)-(100,700)")
+
+
+def test_sub_row_without_weight_after_a_short_name_is_a_row_of_its_own() -> None:
+    # a 其中 sub-row leaves the weight empty like a continuation would, but the name above
+    # ends far short of its cell's right border: nothing wrapped there
+    first = mof_page1()
+    name = first.boxes[4]
+    name.line_end, name.first_width = name.x0 + 12, 9.0
+    nxt = RawTable(
+        [
+            box(0, 50, 50, 70, "", 2),
+            box(50, 100, 50, 70, "其中：丙", 2),
+            box(100, 150, 50, 70, "3", 2),
+            box(150, 200, 50, 70, "", 2),
+        ],
+        2,
+        2,
+    )
+    for bx in nxt.boxes:
+        bx.first_width = 9.0 if bx.text else None
+    texts = [[c[0] for c in row] for row in grid(stitch(first, nxt))]
+    assert texts == [["产出", "甲", "1", "5"], ["乙乙乙乙", "2", "5"], ["其中：丙", "3", ""]]
