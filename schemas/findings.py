@@ -358,17 +358,14 @@ def finding_at(
         path=place.path,
         page=place.page,
         line=place.line,
-        where=place.where or _fallback_where(place),
+        where=place.where or _coarse_where(place.page, place.line),
         bbox=place.bbox,
     )
 
 
-def _fallback_where(place: Place) -> str | None:
-    """Page or line in words when the reader named no finer place (a notice, a claim in
-    text whose reader gave none)."""
-    if place.page is not None:
-        return f"page {place.page}"
-    return f"line {place.line}" if place.line is not None else None
+def _coarse_where(page: int | None, line: int | None) -> str | None:
+    """Page or line in words when no reader named a finer place (a notice, a claim)."""
+    return f"page {page}" if page is not None else f"line {line}" if line is not None else None
 
 
 def finding(
@@ -386,16 +383,8 @@ def finding(
         delta = round(stated - recomputed, 6)
     row = about if isinstance(about, IndicatorRow) else None
     subject = row.indicator_id if row else about.table_id
-    place = Place(
-        where.doc_id,
-        where.path,
-        about.table_id,
-        subject if row else None,
-        about.page,
-        about.line,
-        about.where,
-        row.bbox if row else None,
-    )
+    ids = (where.doc_id, where.path, about.table_id, subject if row else None)
+    place = Place(*ids, about.page, about.line, about.where, row.bbox if row else None)
     shown = (
         fmt(stated) if isinstance(stated, float) else stated,
         fmt(recomputed) if isinstance(recomputed, float) else recomputed,
