@@ -28,6 +28,12 @@ READER_MODULES: dict[str, str] = {
     "html": "parsers.html",
     "xlsx": "parsers.xlsx",
     "pdf": "parsers.pdf.reader",
+    "ofd": "parsers.ofd",
+    "xls": "parsers.xls",
+    "et": "parsers.xls",
+    "doc": "parsers.word97",
+    "wps": "parsers.word97",
+    "rtf": "parsers.word97",
 }
 
 
@@ -38,15 +44,11 @@ def _reader(fmt: str) -> ModuleType | None:
 
 # Formats we recognise but cannot read, with what the user can do about it.
 NOT_SUPPORTED: dict[str, str] = {
-    "doc": "legacy Word .doc is not supported; convert it to .docx "
-    "(soffice --headless --convert-to docx FILE)",
-    "xls": "legacy Excel .xls is not supported; convert it to .xlsx "
-    "(soffice --headless --convert-to xlsx FILE)",
-    "wps": "WPS .wps is not supported; convert it to .docx "
-    "(soffice --headless --convert-to docx FILE)",
     "pptx": "PowerPoint files hold no self-evaluation tables ziping can read",
     "ole": "legacy Office (OLE) file is not supported; convert it with LibreOffice",
-    "zip": "zip archives are not unpacked; extract them and ingest the folder",
+    "zip": "an archive: `ziping ingest` unpacks it and reads each member as a document",
+    "7z": "an archive: `ziping ingest` unpacks it and reads each member as a document",
+    "rar": "an archive: `ziping ingest` unpacks it and reads each member as a document",
     "binary": "binary data that is not a known document format",
 }
 

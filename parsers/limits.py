@@ -61,7 +61,7 @@ def check_size(size: int, path: str, limits: Limits) -> None:
 def check(data: bytes, fmt: str, path: str, limits: Limits) -> None:
     """Raise ParseError when `data` (sniffed as `fmt`) is over a limit or cannot be opened."""
     check_size(len(data), path, limits)
-    if fmt in {"docx", "xlsx", "pptx", "zip"}:
+    if fmt in {"docx", "xlsx", "pptx", "ofd", "zip"}:
         check_zip(data, path, limits)
     elif fmt == "pdf":
         check_pdf(data, path, limits)

@@ -7,11 +7,19 @@ import zipfile
 from pathlib import PurePath
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_7Z = b"7z\xbc\xaf\x27\x1c"
+_RAR = b"Rar!\x1a\x07"
+# Stream names in an OLE compound file's directory (UTF-16LE): which program wrote it.
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_BOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le"))
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<table", b"<body", b"<head", b"<meta")
 
 
 def sniff(data: bytes, path: str) -> str:
-    """One of txt, docx, xlsx, pptx, pdf, html, doc, xls, wps, ole, zip, binary."""
+    """One of txt, docx, xlsx, pptx, pdf, html, rtf, doc, wps, xls, et, ole, ofd, zip, 7z,
+    rar, binary. A `.doc` that is HTML, RTF or DOCX inside is that, as published folders
+    often hold; an OLE file is told Word from Excel by its streams, WPS from Microsoft by
+    the suffix (WPS writes the same binary formats)."""
     ext = PurePath(path).suffix.lower().lstrip(".")
     head = data[:4096]
     if b"%PDF-" in data[:1024]:
@@ -19,10 +27,31 @@ def sniff(data: bytes, path: str) -> str:
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
     if head.startswith(_OLE):
-        return ext if ext in {"doc", "xls", "wps"} else "ole"
+        return _ole_kind(data, ext)
+    by_magic = _by_magic(head)
+    if by_magic:
+        return by_magic
     if _looks_like_html(head, ext):
         return "html"
     return "txt" if _looks_like_text(head) else "binary"
+
+
+def _by_magic(head: bytes) -> str | None:
+    if head.startswith(_7Z):
+        return "7z"
+    if head.startswith(_RAR):
+        return "rar"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf":
+        return "rtf"
+    return None
+
+
+def _ole_kind(data: bytes, ext: str) -> str:
+    if _WORD_STREAM in data:
+        return "wps" if ext == "wps" else "doc"
+    if any(name in data for name in _BOOK_STREAMS):
+        return "et" if ext == "et" else "xls"
+    return ext if ext in {"doc", "wps", "xls", "et"} else "ole"
 
 
 def _looks_like_html(head: bytes, ext: str) -> bool:
@@ -44,6 +73,8 @@ def _zip_kind(data: bytes) -> str:
         return "xlsx"
     if any(n.startswith("ppt/") for n in names):
         return "pptx"
+    if "OFD.xml" in names or "ofd.xml" in names:
+        return "ofd"
     return "zip"
 
 
