@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+from parsers import archive as _archive
 from parsers import limits as _limits
 from parsers import sniff as _sniff
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
@@ -70,6 +71,9 @@ def parse_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docu
         raise ParseError(f"{path}: empty file (0 bytes)")
     fmt = _sniff.sniff(data, path)
     _limits.check(data, fmt, path, limits)
+    if fmt in _archive.FORMATS:  # the batch reads its members (parsers/archive.py)
+        for _ in _archive.members(data, path, limits):
+            pass  # raises when the archive itself is broken or over a limit
     reader = _reader(fmt)
     if reader is None:
         hint = NOT_SUPPORTED.get(fmt, f"{fmt} files are not supported yet")

@@ -34,14 +34,17 @@ class Limits:
     max_unzipped_bytes: int = 512 * MIB
     """Largest total uncompressed size a DOCX/XLSX may declare (`--max-unzipped-bytes`)."""
     max_zip_members: int = 10_000
-    """Most members a DOCX/XLSX package may hold."""
+    """Most members a DOCX/XLSX/OFD package or a .zip/.7z/.rar archive may hold."""
+    max_archive_depth: int = 3
+    """Archives inside archives are unpacked this many levels deep (the outer one is 1)."""
     max_pages: int = 2_000
     """Most pages a PDF may have (`--max-pages`)."""
     max_page_side: float = 14_400.0
     """Longest page side in points: 200 inches, the PDF specification's own limit."""
 
     def __post_init__(self) -> None:
-        for name in ("max_bytes", "max_unzipped_bytes", "max_zip_members", "max_pages"):
+        names = ("max_bytes", "max_unzipped_bytes", "max_zip_members", "max_archive_depth")
+        for name in (*names, "max_pages"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"limit {name} must be positive")
 

@@ -167,8 +167,8 @@ def ingest_command(
     the same bytes, parser version and profile is skipped (--force re-reads it). One ingest
     writes a folder at a time; a killed ingest is finished by running it again.
     """
-    files = discover(paths)
     options = _to_batch_options(batch)
+    files = discover(paths, options.limits)
     show_bar = not quiet and sys.stderr.isatty()
     with click.progressbar(
         length=len(files),

@@ -18,6 +18,7 @@ from pathlib import Path
 import regex
 
 import parsers
+import parsers.archive
 import parsers.limits
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
@@ -47,7 +48,15 @@ def process_file(path: Path, profile: Profile, limits: Limits = DEFAULT_LIMITS) 
     """Parse and audit one file. Never raises for bad input: errors become the status.
 
     `limits` (parsers/limits.py) are checked before a reader sees the bytes; a file over
-    `max_bytes` is not read at all (see `_refused_id`)."""
+    `max_bytes` is not read at all (see `_refused_id`). A path `a.zip!b.doc` names a member
+    of an archive (parsers/archive.py), which the batch lists as documents of their own."""
+    if parsers.archive.inside(path) is not None:
+        try:
+            data = parsers.archive.read_member(path, limits)
+        except ZipingError as exc:
+            doc_id = sha256_of(f"member:{path}".encode())
+            return failed(path, doc_id, 0, _one_line(str(exc)), profile)
+        return _process_bytes(data, path, profile, limits)
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
@@ -58,6 +67,10 @@ def process_file(path: Path, profile: Profile, limits: Limits = DEFAULT_LIMITS) 
     except OSError as exc:
         reason = f"cannot read file: {exc.strerror or exc}"
         return failed(path, sha256_of(f"unreadable:{path}".encode()), 0, reason, profile)
+    return _process_bytes(data, path, profile, limits)
+
+
+def _process_bytes(data: bytes, path: Path, profile: Profile, limits: Limits) -> DocResult:
     fail = functools.partial(failed, path, sha256_of(data), len(data), profile=profile)
     try:
         doc = parsers.parse_bytes(data, str(path), limits)

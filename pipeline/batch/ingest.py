@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from parsers import archive
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
 from pipeline import __version__
@@ -38,8 +39,13 @@ from schemas.tables import (
 )
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files under `paths` (folders searched recursively, hidden entries skipped), sorted."""
+def discover(paths: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> list[Path]:
+    """Files under `paths` (folders searched recursively, hidden entries skipped), sorted;
+    an archive (.zip/.7z/.rar) stands for its members, `archive!member` (parsers/archive.py)."""
+    return [member for path in _files(paths) for member in archive.expand(path, limits)]
+
+
+def _files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -188,10 +194,13 @@ def _key(path: Path, limits: Limits) -> tuple[str, str | None] | None:
     """(doc_id, reader version) of a file, or None when it is unreadable or too large to
     hash here (such files are always re-done: they fail fast)."""
     try:
-        if path.stat().st_size > limits.max_bytes:
+        if archive.inside(path) is not None:
+            data = archive.read_member(path, limits)
+        elif path.stat().st_size > limits.max_bytes:
             return None
-        data = path.read_bytes()
-    except OSError:
+        else:
+            data = path.read_bytes()
+    except (OSError, ZipingError):
         return None
     return sha256_of(data), reader_version_of(data, path)
 
