@@ -1,10 +1,13 @@
-"""The same report as DOCX, PDF, HTML and XLSX gives the rows the text seed gives.
+"""The same report as DOCX, PDF, HTML, XLSX, OFD, and the legacy .doc/.wps/.xls/.et (and a
+.doc that is HTML inside) gives the rows the text seed gives.
 
 The fixtures (tests/fixtures/formats/seed004.*) hold seed 004's nine 自评表 laid out the way the
 Word form draws them (tests/fixtures/make/build_formats.py): real merged cells instead of the
 text export's empty ones, titles above the grid (DOCX, PDF, HTML) or merged across it (XLSX),
-one table running over a page break (PDF). Only provenance may differ: page instead of line,
-and the ids derived from the file's bytes.
+one table running over a page break (PDF, and the OFD written from it by build_ofd.py); the
+legacy files are LibreOffice's exports of the DOCX and XLSX (build_legacy.py), and .doc/.wps
+are read through LibreOffice, so those cases need `soffice` (.ci/run installs it). Only
+provenance may differ: page instead of line, and the ids derived from the file's bytes.
 """
 
 from __future__ import annotations
@@ -52,11 +55,27 @@ def seed() -> DocResult:
     return result
 
 
-@pytest.fixture(scope="module", params=["docx", "pdf", "html", "xlsx"])
+# file -> the format it is read as
+CASES = {
+    "seed004.docx": "docx",
+    "seed004.pdf": "pdf",
+    "seed004.html": "html",
+    "seed004.xlsx": "xlsx",
+    "seed004.ofd": "ofd",
+    "seed004.xls": "xls",
+    "seed004.et": "et",
+    "seed004.doc": "doc",
+    "seed004.wps": "wps",
+    "seed004-html.doc": "html",
+}
+PAGED = {"pdf", "ofd"}
+
+
+@pytest.fixture(scope="module", params=list(CASES))
 def other(request: pytest.FixtureRequest) -> DocResult:
-    result = process_file(FORMATS / f"seed004.{request.param}", load_profile("central"))
+    result = process_file(FORMATS / request.param, load_profile("central"))
     assert result.document.status == "ok", result.document.error
-    assert result.document.format == request.param
+    assert result.document.format == CASES[request.param]
     return result
 
 
@@ -80,7 +99,7 @@ def test_same_findings_per_table(seed: DocResult, other: DocResult) -> None:
 
 def test_cells_carry_the_formats_provenance(other: DocResult) -> None:
     rows = other.indicators
-    if other.document.format == "pdf":
+    if other.document.format in PAGED:
         assert all(i.page is not None for i in rows)
         assert [t.page for t in other.tables] == [4, 5, 6, 7, 9, 10, 11, 12, 13]
     else:
