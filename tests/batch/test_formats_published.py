@@ -25,11 +25,12 @@ import pytest
 import parsers
 from parsers import archive, office, sniff
 from parsers.limits import Limits
-from pipeline.ingest import BatchOptions, discover, ingest, process_file
+from pipeline.batch.document import process_file
+from pipeline.batch.ingest import BatchOptions, discover, ingest
 from schemas import ParseError
 from schemas.profile import Profile
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ROOT / "tests" / "fixtures" / "formats"
 CLI = "from pipeline.cli import main; main()"
 needs_soffice = pytest.mark.skipif(
