@@ -6,7 +6,10 @@ Prints, with the target beside each figure:
 - peak RSS of an ingest of 100 and of `--big` documents, each in a child process of its own
   (ratio <= 1.2: memory must stay flat with the batch size);
 - recall of the discrepancies bench/corpus.py planted (100%);
-- the crash-free counts of the hypothesis fuzz tests run at 10,000 examples.
+- the crash-free counts of the hypothesis fuzz tests run at 10,000 examples;
+- seconds per file of the seed report in each published form (.doc/.wps through LibreOffice,
+  .xls/.et, OFD, archives) beside DOCX, and the peak RSS of one ingest of them all
+  (`--published-only` prints just these).
 
 Throughput is timed around `ingest()` in this process (interpreter start-up excluded); a
 first, untimed run warms the caches every later run relies on (jieba, the lexicons).
@@ -27,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench import corpus
+from pipeline.batch.document import process_file
 from pipeline.batch.ingest import BatchOptions, discover, ingest
 from pipeline.dataset import store
 from schemas.profile import load_profile
@@ -92,6 +96,40 @@ def peak_rss_mib(folder: Path, work: Path) -> float:
     return after / 1024
 
 
+# The seed report in every published form (tests/fixtures/formats): .doc/.wps go through
+# LibreOffice, so their figure includes starting it once per document.
+PUBLISHED = (
+    "seed004.docx", "seed004.doc", "seed004.wps", "seed004-html.doc", "seed004.xlsx",
+    "seed004.xls", "seed004.et", "seed004.pdf", "seed004.ofd", "seed004-folder.zip",
+    "seed004-folder.7z",
+)  # fmt: skip
+
+
+def published_formats(work: Path, repeat: int = 3) -> None:
+    """Seconds per file for each published form of the seed report (serial, conversion and
+    unpacking included, best of `repeat`), beside DOCX; then the peak RSS of one ingest of
+    them all (LibreOffice counted: the largest process of the run's tree)."""
+    profile = load_profile("central")
+    folder = work / "published"
+    folder.mkdir()
+    timings: dict[str, float] = {}
+    for name in PUBLISHED:
+        source = ROOT / "tests" / "fixtures" / "formats" / name
+        (folder / name).write_bytes(source.read_bytes())
+        members = discover([source])
+        best = float("inf")
+        for _ in range(repeat):
+            started = time.perf_counter()
+            for member in members:
+                process_file(member, profile)
+            best = min(best, time.perf_counter() - started)
+        timings[name] = best
+    for name, seconds in timings.items():
+        ratio = seconds / timings["seed004.docx"]
+        print(f"published {name:>20}: {seconds:6.2f} s/file  {ratio:6.1f} x DOCX")
+    print(f"published: peak RSS of one ingest of them all {peak_rss_mib(folder, work):.0f} MiB")
+
+
 def fuzz() -> str:
     env = {**os.environ, "ZIPING_FUZZ_EXAMPLES": "10000", "ZIPING_FUZZ_FILES": "300"}
     result = subprocess.run(
@@ -112,10 +150,18 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=400, help="corpus size for throughput")
     parser.add_argument("--big", type=int, default=10_000, help="documents for the RSS run")
     parser.add_argument("--skip-fuzz", action="store_true")
+    parser.add_argument(
+        "--published-only", action="store_true", help="only the published-formats figures"
+    )
     args = parser.parse_args()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, load average {load} (others running skew the figures)")
+    if args.published_only:
+        with _scratch() as work:
+            published_formats(work)
+        return
     with _scratch() as work:
+        published_formats(work)
         mixed = work / "mixed"
         corpus.generate(args.docs, mixed, seed=1, formats=("txt", "html"))
         throughput(mixed, 1, work, repeat=1)  # warm-up, untimed
