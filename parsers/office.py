@@ -4,7 +4,8 @@
 to the readers those formats already have. LibreOffice is the converter Docling and MinerU use
 for the same job; ziping starts and owns it:
 
-- one converter per worker process (`converter()`), with a profile directory of its own
+- one converter per worker process (`converter()`; per thread where a worker runs several),
+  with a profile directory of its own
   (`-env:UserInstallation=`): two LibreOffice processes sharing a profile hand their work to
   each other or refuse to start, and the user's own profile is never touched;
 - `soffice.bin` is run directly (not the `soffice` script and its oosplash launcher, which
@@ -22,11 +23,14 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import multiprocessing.util
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from schemas import ParseError
@@ -58,8 +62,12 @@ class Converter:
         self.profile = Path(tempfile.mkdtemp(prefix="ziping-lo-profile-"))
         self.running: subprocess.Popen[bytes] | None = None
 
-    def convert(self, data: bytes, suffix: str, target: str, path: str) -> bytes:
-        """`data` (a file named `*.suffix`) converted to `target` (docx or xlsx)."""
+    def convert(
+        self, data: bytes, suffix: str, target: str, path: str, source: str | None = None
+    ) -> bytes:
+        """`data` (a file named `*.suffix`) converted to `target` (docx or xlsx). `source`:
+        the import filter to use (LibreOffice otherwise guesses, and reads bytes no Office
+        filter accepts as a text table)."""
         export, package = TARGETS[target]
         binary = executable()
         if binary is None:
@@ -68,19 +76,20 @@ class Converter:
                 f"(apt-get install --no-install-recommends {package})"
             )
         with tempfile.TemporaryDirectory(prefix="ziping-convert-") as work:
-            source = Path(work) / f"in.{suffix}"
-            source.write_bytes(data)
+            original = Path(work) / f"in.{suffix}"
+            original.write_bytes(data)
             command = [
                 str(binary),
                 f"-env:UserInstallation={self.profile.as_uri()}",
                 *("--headless", "--invisible", "--norestore", "--nologo", "--nodefault"),
-                *("--nolockcheck", "--convert-to", export, "--outdir", work, str(source)),
+                *([f"--infilter={source}"] if source else []),
+                *("--nolockcheck", "--convert-to", export, "--outdir", work, str(original)),
             ]
             for _ in range(2):  # a fresh profile makes the first start exit with RESTART
                 code, errors = self._run(command, path)
                 if code != RESTART:
                     break
-            result = source.with_suffix("." + target)
+            result = original.with_suffix("." + target)
             if not result.is_file():
                 raise ParseError(
                     f"{path}: LibreOffice could not convert it to .{target} "
@@ -120,28 +129,45 @@ class Converter:
             os.killpg(process.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(10)
+        deadline = time.monotonic() + 10  # until the kernel has taken the whole group down
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(process.pid, 0)
+            except (ProcessLookupError, PermissionError):
+                break
+            time.sleep(0.05)
 
     def close(self) -> None:
         self.stop()
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
-_CONVERTERS: dict[int, Converter] = {}  # by process id: a forked worker starts its own
+# By process and thread: a forked worker starts its own, and so does each thread of a Dask
+# worker (two LibreOffice processes must not share a profile).
+_CONVERTERS: dict[tuple[int, int], Converter] = {}
+_LOCK = threading.Lock()
 
 
 def converter() -> Converter:
-    """This process's converter, created on first use and closed at exit."""
-    pid = os.getpid()
-    if pid not in _CONVERTERS:
-        _CONVERTERS[pid] = Converter()
-        atexit.register(_close, pid)
-    return _CONVERTERS[pid]
+    """This process's (and thread's) converter, created on first use and closed at exit."""
+    key = (os.getpid(), threading.get_ident())
+    with _LOCK:
+        if key not in _CONVERTERS:
+            if not any(pid == key[0] for pid, _ in _CONVERTERS):
+                atexit.register(_close, key[0])
+                # pool workers end in os._exit, past atexit, but run these finalizers
+                multiprocessing.util.Finalize(None, _close, args=(key[0],), exitpriority=10)
+            _CONVERTERS[key] = Converter()
+        return _CONVERTERS[key]
 
 
 def _close(pid: int) -> None:
-    if os.getpid() == pid and pid in _CONVERTERS:
-        _CONVERTERS.pop(pid).close()
+    with _LOCK:
+        mine = [key for key in _CONVERTERS if key[0] == pid == os.getpid()]
+        closing = [_CONVERTERS.pop(key) for key in mine]
+    for each in closing:
+        each.close()
 
 
-def convert(data: bytes, suffix: str, target: str, path: str) -> bytes:
-    return converter().convert(data, suffix, target, path)
+def convert(data: bytes, suffix: str, target: str, path: str, source: str | None = None) -> bytes:
+    return converter().convert(data, suffix, target, path, source)

@@ -25,6 +25,7 @@ def kind(data: bytes, path: str) -> str:
 
 def read(data: bytes, path: str, doc_id: str) -> Document:
     fmt = kind(data, path)
-    converted = office.convert(data, fmt, "docx", path)
+    source = {"doc": "MS Word 97", "rtf": "Rich Text Format"}.get(fmt)  # .wps: Works too
+    converted = office.convert(data, fmt, "docx", path, source)
     doc = docx.read(converted, path, doc_id)
     return dataclasses.replace(doc, format=fmt, parser_version=VERSION)

@@ -17,6 +17,7 @@ from pathlib import PurePath
 
 import xlrd
 from xlrd.biffh import XLRDError
+from xlrd.compdoc import CompDocError
 from xlrd.sheet import Sheet
 
 from parsers import office, xlsx
@@ -41,8 +42,8 @@ def read(data: bytes, path: str, doc_id: str) -> Document:
     fmt = kind(path)
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
-    except (XLRDError, AssertionError, ValueError, IndexError, KeyError, EOFError):
-        converted = office.convert(data, fmt, "xlsx", path)
+    except (XLRDError, CompDocError, AssertionError, ValueError, IndexError, KeyError, EOFError):
+        converted = office.convert(data, fmt, "xlsx", path, source="MS Excel 97")
         doc = xlsx.read(converted, path, doc_id)
         return dataclasses.replace(doc, format=fmt, parser_version=VERSION)
     try:
