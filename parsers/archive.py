@@ -11,6 +11,7 @@ per-member limit, escapes its folder (`../`, an absolute path), is encrypted or 
 inflated is yielded with an `error` (it becomes an error row, the rest goes on); an archive
 that breaks a per-archive limit raises ParseError before anything is inflated.
 
+Hidden members (`.name`, macOS's `__MACOSX/`) are skipped, as hidden files in a folder are.
 Zip names without the UTF-8 flag (bit 11) are in the writer's code page; Chinese Windows
 writes GBK, which Python's zipfile has decoded as cp437, so such names are re-decoded as GBK
 when they can be. 7z names are Unicode. RAR needs rarfile and a system tool to inflate
@@ -125,7 +126,9 @@ def members(
         inflated = 0
         for entry in entries:
             where = f"{path}{SEP}{entry.name}"
-            if only is not None and only != where and not only.startswith(where + SEP):
+            if _hidden(entry.name) or (
+                only is not None and only != where and not only.startswith(where + SEP)
+            ):
                 continue
             problem = _refuse(entry, limits)
             if problem:
@@ -187,6 +190,12 @@ def _too_much(path: str, total: int, limits: Limits) -> str:
         f"{path}: archive would inflate to {total:,} bytes, over the limit "
         f"max_unzipped_bytes={limits.max_unzipped_bytes:,} (raise it with --max-unzipped-bytes)"
     )
+
+
+def _hidden(name: str) -> bool:
+    """Hidden entries, as in a folder, and the resource forks macOS adds (__MACOSX/)."""
+    parts = name.replace("\\", "/").split("/")
+    return parts[0] == "__MACOSX" or any(part.startswith(".") and part != ".." for part in parts)
 
 
 def _refuse(entry: _Entry, limits: Limits) -> str | None:

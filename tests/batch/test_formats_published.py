@@ -109,7 +109,15 @@ def converters_gone(seconds: float = 10.0) -> bool:
 
 def test_archive_limits() -> None:
     text = "项目名称 测试\n".encode()
-    hostile = _zip({"../escape.txt": text, "ok.txt": text, "big.txt": b"x" * 5000})
+    hostile = _zip(
+        {
+            "../escape.txt": text,
+            "ok.txt": text,
+            "big.txt": b"x" * 5000,
+            "__MACOSX/._ok.txt": b"\x00\x05\x16\x07",
+            ".hidden/notes.txt": text,
+        }
+    )
     found = list(archive.members(hostile, "a.zip", Limits(max_bytes=4000)))
     assert [(m.path, m.error is None) for m in found] == [
         ("a.zip!../escape.txt", False),
