@@ -111,12 +111,18 @@ def test_every_finding_says_where(other: DocResult) -> None:
     assert other.findings and all(f.where for f in other.findings)
     on_rows = [f for f in other.findings if f.indicator_id is not None]
     first = next(f for f in on_rows if f.code == "REVERSE_SCORED_AS_POSITIVE")
+    pdf, docx = "page 5, box (170,578)-(252,605)", "table 2, row 18, paragraph 286"
     expected = {
-        "pdf": "page 5, box (170,578)-(252,605)",
-        "docx": "table 2, row 18, paragraph 286",
+        "pdf": pdf,
+        "ofd": pdf,  # the same geometry as the PDF it was printed from
+        "docx": docx,
+        "doc": docx,  # converted to DOCX by LibreOffice, same paragraphs
+        "wps": docx,
         "html": "table 2, row 18",
         "xlsx": "项目1!D20",
+        "xls": "项目1!D20",
+        "et": "项目1!D20",
     }[str(other.document.format)]
     assert first.where == expected
-    if other.document.format == "pdf":
+    if other.document.format in PAGED:
         assert all(f.bbox is not None and f.page is not None for f in on_rows)
