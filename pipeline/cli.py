@@ -19,6 +19,7 @@ from pipeline import __version__
 from pipeline.batch.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
 from pipeline.batch.rescore import rescore_dataset
 from pipeline.dataset import dictionary
+from pipeline.dataset.commands import diff_command, export_command
 from pipeline.extract.inspect import describe
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
@@ -35,7 +36,7 @@ class _Group(click.Group):
             raise click.ClickException(str(exc)) from exc
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ziping")
 def main() -> None:
     """ziping (自评): extract, re-score and audit 绩效自评表 in budget-performance reports."""
@@ -236,10 +237,17 @@ def report_command(data: Path, out: Path) -> None:
     help="Dataset folder written by `ziping ingest`.",
 )  # fmt: skip
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-    show_default=True, help="Aligned text, CSV with a header row, or a JSON array of objects.",
+    "--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table",
+    show_default=True,
+    help="Aligned text (null shown as NULL), CSV with a header row, a JSON array of objects, "
+    "or an Excel workbook (--output).",
 )  # fmt: skip
-def query_command(sql: str, data: Path, fmt: str) -> None:
+@click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 BOM so Excel reads 中文.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the terminal (required for --format xlsx).",
+)  # fmt: skip
+def query_command(sql: str, data: Path, fmt: str, bom: bool, output: Path | None) -> None:
     """Run SQL (DuckDB) over the dataset: one view per table present (documents, eval_tables,
     indicators, findings, claims, runs).
 
@@ -247,8 +255,18 @@ def query_command(sql: str, data: Path, fmt: str) -> None:
     """
     from pipeline.dataset import query
 
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: add --output FILE.xlsx")
     frame = query.run_query(data, sql)
-    click.echo(query.render(frame, cast(query.Format, fmt)), nl=False)
+    if fmt == "xlsx" and output is not None:
+        query.write_xlsx(frame, output)
+        return
+    text = query.render(frame, cast(query.Format, fmt))
+    prefix = "\ufeff" if bom and fmt == "csv" else ""
+    if output is None:
+        click.echo(prefix + text, nl=False)
+    else:
+        output.write_text(prefix + text, encoding="utf-8", newline="")
 
 
 @main.command("schema")
@@ -306,3 +324,8 @@ def inspect_command(path: Path) -> None:
     source lines) and the cells left unread. Nothing is written."""
     for line in describe(parsers.parse(path)):
         click.echo(line)
+
+
+# `export` and `diff` live in their own module; they are commands like the others.
+main.add_command(export_command)
+main.add_command(diff_command)
