@@ -25,6 +25,7 @@ from pipeline.audit.build import build_table
 from pipeline.audit.checks import check_table, notice_findings
 from pipeline.audit.unparsed import unparsed_findings
 from pipeline.claims.collect import claim_findings, extract_claims
+from pipeline.extract import region
 from pipeline.extract.locate import locate
 from schemas import Document, ZipingError
 from schemas.findings import Where
@@ -92,6 +93,9 @@ def process_document(doc: Document, size: int, profile: Profile) -> DocResult:
         n_tables=len(result.tables),
         n_indicators=len(result.indicators),
         n_findings=len(result.findings),
+    )
+    result.document, result.tables, result.findings = region.place(
+        result.document, result.tables, result.findings
     )
     return result
 
