@@ -6,7 +6,6 @@ pandas and DuckDB (~90 MB), which `ziping ingest` (held to a memory budget) neve
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -19,11 +18,17 @@ from pipeline import __version__
 from pipeline.batch.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
 from pipeline.batch.rescore import rescore_dataset
 from pipeline.dataset import dictionary
-from pipeline.dataset.commands import diff_command, export_command
+from pipeline.dataset.commands import (
+    Progress,
+    batch_report_options,
+    diff_command,
+    export_command,
+    finish_batch,
+)
 from pipeline.extract.inspect import describe
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
-from schemas.tables import TABLES, DocumentRow
+from schemas.tables import TABLES
 
 
 class _Group(click.Group):
@@ -158,9 +163,15 @@ def _to_batch_options(values: dict[str, Any]) -> BatchOptions:
 )  # fmt: skip
 @click.option("--strict", is_flag=True, help="Exit 1 when any document failed.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@batch_report_options
 @_batch_options
 def ingest_command(
-    paths: tuple[Path, ...], out: Path, profile: Profile, strict: bool, quiet: bool, **batch: Any
+    paths: tuple[Path, ...],
+    out: Path,
+    profile: Profile,
+    strict: bool,
+    quiet: bool,
+    **batch: Any,
 ) -> None:
     """Read reports under PATHS, re-score their 自评表 and write the dataset to --out.
 
@@ -168,25 +179,30 @@ def ingest_command(
     the same bytes, parser version and profile is skipped (--force re-reads it). One ingest
     writes a folder at a time; a killed ingest is finished by running it again.
     """
+    as_json, fail_on = batch.pop("as_json"), batch.pop("fail_on")
     files = discover(paths)
     options = _to_batch_options(batch)
-    show_bar = not quiet and sys.stderr.isatty()
-    with click.progressbar(
-        length=len(files),
-        label="ingest",
-        file=sys.stderr,
-        hidden=not show_bar,
-        show_pos=True,  # 120/3000 beside the percentage and the ETA
-    ) as bar:
-
-        def done(_doc: DocumentRow) -> None:
-            bar.update(1)
-
-        summary = ingest(files, out, profile, on_done=done, options=options)
-    if not quiet:
+    with Progress(len(files), "ingest", quiet) as progress:
+        summary = ingest(files, out, profile, on_done=progress.update, options=options)
+    if not quiet and not as_json:
         _print_summary(summary, out)
+    finish_batch(out, _summary_record(summary, out), as_json, fail_on)
     if strict and summary.failed:
         raise click.ClickException(f"{len(summary.failed)} document(s) failed (--strict)")
+
+
+def _summary_record(summary: RunSummary, out: Path) -> dict[str, Any]:
+    """The run in numbers, for --json."""
+    return {
+        "dataset": str(out),
+        "run_id": summary.run_id,
+        "documents": len(summary.results),
+        "skipped": summary.skipped,
+        "failed": [{"path": d.path, "error": d.error} for d in summary.failed],
+        "tables": summary.tables,
+        "indicators": summary.indicators,
+        "findings_by_code": summary.findings_by_code,
+    }
 
 
 def _print_summary(summary: RunSummary, out: Path) -> None:
@@ -298,7 +314,10 @@ def schema_command(tables: tuple[str, ...], fmt: str) -> None:
     "--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
     help="Wait this long for another writer of the dataset to finish.",
 )  # fmt: skip
-def rescore_command(data: Path, profile: Profile, out: Path | None, wait: float) -> None:
+@batch_report_options
+def rescore_command(
+    data: Path, profile: Profile, out: Path | None, wait: float, as_json: bool, fail_on: str | None
+) -> None:
     """Re-score a stored dataset under another profile, without re-parsing any file.
 
     Score columns and score findings are recomputed; findings from parsing and claims are kept.
@@ -307,6 +326,17 @@ def rescore_command(data: Path, profile: Profile, out: Path | None, wait: float)
     Example: ziping rescore --data data/parquet --profile provincial --out data/provincial
     """
     summary = rescore_dataset(data, profile, out, wait)
+    record = {
+        "dataset": str(out or data),
+        "profile": summary.profile,
+        "documents": summary.documents,
+        "tables": summary.tables,
+        "indicators": summary.indicators,
+        "findings_by_code": dict(summary.findings_by_code),
+    }
+    if as_json:
+        finish_batch(out or data, record, as_json, fail_on)
+        return
     click.echo(
         f"profile: {summary.profile}  documents: {summary.documents}  tables: {summary.tables}"
         f"  indicator rows: {summary.indicators}"
@@ -315,6 +345,7 @@ def rescore_command(data: Path, profile: Profile, out: Path | None, wait: float)
     for code, count in sorted(summary.findings_by_code.items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"  {code:<28} {count}")
     click.echo(f"dataset: {out or data}")
+    finish_batch(out or data, record, as_json, fail_on)
 
 
 @main.command("inspect")

@@ -9,7 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -75,3 +79,80 @@ def diff_command(before: Path, after: Path, fmt: str, limit: int) -> None:
         )
     if len(changed) > limit:
         click.echo(f"  … {len(changed) - limit} more changed cells (--format csv lists all)")
+
+
+# --- options shared by ingest and rescore: a machine-readable summary and a gate ----------
+
+SEVERITY_GATES = {"error": ("error",), "warning": ("error", "warning")}
+
+
+def batch_report_options(command: Callable[..., None]) -> Callable[..., None]:
+    """`--json` (the summary and coverage as JSON on stdout) and `--fail-on`."""
+    command = click.option(
+        "--fail-on", type=click.Choice(list(SEVERITY_GATES)), default=None,
+        help="Exit 1 when the dataset holds findings of this severity (warning: or worse).",
+    )(command)  # fmt: skip
+    return click.option(
+        "--json", "as_json", is_flag=True,
+        help="Print the summary with coverage (rows re-scored, tables complete, checks "
+        "evaluated / passed / failed) as JSON instead of text.",
+    )(command)  # fmt: skip
+
+
+def finish_batch(data: Path, summary: dict[str, Any], as_json: bool, fail_on: str | None) -> None:
+    """Print the JSON summary when asked, then apply the `--fail-on` gate (exit 1)."""
+    if not as_json and fail_on is None:
+        return
+    from pipeline.dataset import coverage
+
+    measured = coverage.measure(data)
+    if as_json:
+        payload = {**summary, "coverage": measured.as_json()}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    if fail_on is not None:
+        gated = sum(measured.findings_by_severity.get(s, 0) for s in SEVERITY_GATES[fail_on])
+        if gated:
+            raise click.ClickException(
+                f"{gated} finding(s) of severity {fail_on} or worse (--fail-on {fail_on})"
+            )
+
+
+class Progress:
+    """Documents done: a bar on a terminal; else (CI logs, pipes) a line every few seconds."""
+
+    def __init__(self, total: int, label: str, quiet: bool, every: float = 5.0) -> None:
+        self.total, self.label, self.every = total, label, every
+        self.done = 0
+        self.tty = sys.stderr.isatty()
+        self.quiet = quiet
+        self.started = self.last = time.monotonic()
+        self._bar: Any = None
+
+    def __enter__(self) -> Progress:
+        if self.tty and not self.quiet:
+            bar = click.progressbar(length=self.total, label=self.label, file=sys.stderr,
+                                    show_pos=True)  # fmt: skip
+            self._bar = bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+        elif not self.quiet and not self.tty and self.total:
+            self._line()
+
+    def update(self, _item: object = None) -> None:
+        self.done += 1
+        if self._bar is not None:
+            self._bar.update(1)
+        elif not self.quiet and not self.tty and time.monotonic() - self.last >= self.every:
+            self._line()
+
+    def _line(self) -> None:
+        self.last = time.monotonic()
+        elapsed = self.last - self.started
+        share = self.done / self.total if self.total else 1.0
+        click.echo(
+            f"{self.label}: {self.done}/{self.total} documents ({share:.0%}), {elapsed:.0f} s",
+            err=True,
+        )
