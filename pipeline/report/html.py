@@ -10,6 +10,7 @@ script from a document.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -55,6 +56,7 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -70,6 +72,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
+@functools.cache
 def _page_parts(with_script: bool) -> tuple[str, str, str]:
     """(script, style, CSP): the index runs our one script; a document page runs none."""
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8") if with_script else ""
