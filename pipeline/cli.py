@@ -6,6 +6,7 @@ pandas and DuckDB (~90 MB), which `ziping ingest` (held to a memory budget) neve
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -26,6 +27,7 @@ from pipeline.dataset.commands import (
     finish_batch,
 )
 from pipeline.extract.inspect import describe
+from pipeline.extract.region import ManifestEntry, read_manifest
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
 from schemas.tables import TABLES
@@ -161,6 +163,11 @@ def _to_batch_options(values: dict[str, Any]) -> BatchOptions:
     "--profile", default="central", show_default=True, callback=_profile,
     help="Scoring profile: a bundled name or a path to a .toml file.",
 )  # fmt: skip
+@click.option(
+    "--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of path,region,unit,year,url: what you know of a file overrides what its text "
+    "says (region: a place name or a GB/T 2260 code). Changed later? Re-run with --force.",
+)  # fmt: skip
 @click.option("--strict", is_flag=True, help="Exit 1 when any document failed.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @batch_report_options
@@ -180,8 +187,11 @@ def ingest_command(
     writes a folder at a time; a killed ingest is finished by running it again.
     """
     as_json, fail_on = batch.pop("as_json"), batch.pop("fail_on")
+    manifest = batch.pop("manifest")
     files = discover(paths)
     options = _to_batch_options(batch)
+    if manifest is not None:
+        options = dataclasses.replace(options, manifest=_manifest(manifest))
     with Progress(len(files), "ingest", quiet) as progress:
         summary = ingest(files, out, profile, on_done=progress.update, options=options)
     if not quiet and not as_json:
@@ -189,6 +199,13 @@ def ingest_command(
     finish_batch(out, _summary_record(summary, out), as_json, fail_on)
     if strict and summary.failed:
         raise click.ClickException(f"{len(summary.failed)} document(s) failed (--strict)")
+
+
+def _manifest(path: Path) -> dict[str, ManifestEntry]:
+    try:
+        return read_manifest(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ZipingError) as exc:
+        raise click.BadParameter(f"{path}: {exc}", param_hint="--manifest") from exc
 
 
 def _summary_record(summary: RunSummary, out: Path) -> dict[str, Any]:

@@ -14,12 +14,15 @@ has one place in the whole country.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import functools
+import io
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from schemas.errors import ZipingError
 from schemas.tables import DocumentRow, EvalTableRow, FindingRow
 
 # Placeholders of the division table that are not a place a report would name as its city.
@@ -180,3 +183,60 @@ def place(
         region, unit = by_table.get(finding.table_id or "", (here, None))
         placed_findings.append(_at(dataclasses.replace(finding, unit=unit or document.org), region))
     return _at(document, here), placed_tables, placed_findings
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    """What an auditor knows about one file better than its text says (`--manifest`)."""
+
+    region: Region | None = None
+    unit: str | None = None
+    year: int | None = None
+    url: str | None = None
+
+
+MANIFEST_COLUMNS = ("path", "region", "unit", "year", "url")
+
+
+def read_manifest(text: str) -> dict[str, ManifestEntry]:
+    """`path,region,unit,year,url` rows (a header row first; empty cells are unknown) keyed by
+    path as given to ingest. `region` is a place name (湖北省武汉市江岸区) or a GB/T 2260 code."""
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    if rows and "path" not in rows[0]:
+        raise ZipingError(f"manifest needs a header row with: {', '.join(MANIFEST_COLUMNS)}")
+    entries = {}
+    for number, row in enumerate(rows, start=2):
+        year = (row.get("year") or "").strip()
+        if year and not year.isdigit():
+            raise ZipingError(f"manifest line {number}: year {year!r} is not a number")
+        place = (row.get("region") or "").strip()
+        entries[row["path"].strip()] = ManifestEntry(
+            region=_place(place, number) if place else None,
+            unit=(row.get("unit") or "").strip() or None,
+            year=int(year) if year else None,
+            url=(row.get("url") or "").strip() or None,
+        )
+    return entries
+
+
+def _place(text: str, number: int) -> Region:
+    if text.isdigit():
+        known = _cpca().ad_2_addr_dict.get(text.ljust(12, "0"))
+        if known is None:
+            raise ZipingError(f"manifest line {number}: {text} is no GB/T 2260 code")
+        text = _full_name(known)
+    found = match(text)
+    if found.code is None:
+        raise ZipingError(f"manifest line {number}: no place named in {text!r}")
+    return found
+
+
+def _full_name(addr: Any) -> str:
+    """湖北省武汉市江岸区 for the county 420102: the names of the code and its parents."""
+    table = _cpca().ad_2_addr_dict
+    code = str(addr.adcode)
+    parents = [code[:2] + "0000", code[:4] + "00", code]
+    names = [
+        table[c.ljust(12, "0")].name for c in dict.fromkeys(parents) if c.ljust(12, "0") in table
+    ]
+    return "".join(n for n in names if n not in NOT_A_CITY)

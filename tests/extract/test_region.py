@@ -78,3 +78,29 @@ def test_ingest_places_documents_tables_and_findings(tmp_path: Path) -> None:
         "乌鲁木齐市科普服务中心（乌鲁木齐市科技咨询服务中心）": {"650100"},
         "乌鲁木齐市科学技术馆": {"650100"},
     }
+
+
+def test_manifest_overrides_region_unit_year_and_url(tmp_path: Path) -> None:
+    seed = sorted(RAW.iterdir())[0]  # the Zhangye report: 甘肃省 张掖市 临泽县 from its text
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        f"path,region,unit,year,url\n{seed},420102,江岸区教育局,2022,https://example.org/a.pdf\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    args = ["ingest", str(seed), "--out", str(data), "--quiet", "--manifest", str(manifest)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    (doc,) = dataset.read_rows(data, "documents")
+    assert (doc["province"], doc["city"], doc["county"], doc["region_code"]) == (
+        "湖北省",
+        "武汉市",
+        "江岸区",
+        "420102",
+    )
+    assert (doc["org"], doc["url"]) == ("江岸区教育局", "https://example.org/a.pdf")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("path,region\nx.pdf,999999\n", encoding="utf-8")
+    refused = CliRunner().invoke(main, [*args[:-1], str(bad)])
+    assert refused.exit_code == 2
+    assert "manifest line 2: 999999 is no GB/T 2260 code" in refused.output
