@@ -178,11 +178,33 @@ def place(
         region = here if fixed else within(resolve(table.implementer, table.department), here)
         by_table[table.table_id] = (region, table.implementer or table.department)
         placed_tables.append(_at(table, region))
-    placed_findings = []
+    return _at(document, here), placed_tables, _findings_at(findings, by_table, here, document.org)
+
+
+def _findings_at(
+    findings: list[FindingRow],
+    by_table: dict[str, tuple[Region, str | None]],
+    here: Region,
+    org: str | None,
+) -> list[FindingRow]:
+    placed = []
     for finding in findings:
         region, unit = by_table.get(finding.table_id or "", (here, None))
-        placed_findings.append(_at(dataclasses.replace(finding, unit=unit or document.org), region))
-    return _at(document, here), placed_tables, placed_findings
+        placed.append(_at(dataclasses.replace(finding, unit=unit or org), region))
+    return placed
+
+
+def _stored(row: DocumentRow | EvalTableRow) -> Region:
+    return Region(row.province, row.city, row.county, row.region_code)
+
+
+def place_findings(
+    document: DocumentRow, tables: list[EvalTableRow], findings: list[FindingRow]
+) -> list[FindingRow]:
+    """Findings made again from stored rows (rescore) placed as ingest placed them: at the
+    region and unit already stored on their table, else on their document."""
+    by_table = {t.table_id: (_stored(t), t.implementer or t.department) for t in tables}
+    return _findings_at(findings, by_table, _stored(document), document.org)
 
 
 @dataclass(frozen=True, slots=True)
