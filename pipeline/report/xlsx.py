@@ -1,9 +1,9 @@
 """diff.xlsx: the report as a workbook an auditor filters, sorts and annotates in Excel.
 
 Sheets 汇总 (summary) / 问题清单 (findings) / 指标明细 (indicator rows in context) / 自评表
-(tables). Headers are the Chinese labels declared in `schemas.tables`; every sheet has a
-frozen header row and an autofilter; money, rates and scores get number formats; the printed
-cells a finding points at are filled red (the same cells diff.html highlights).
+(tables). Headers are the Chinese labels of `schemas.tables`; frozen headers, Excel Tables
+(汇总: an autofilter); number formats for money, rates, scores; the printed cells a finding
+points at filled red (as diff.html frames them); findings link to their row and source file.
 
 Extracted text is always written as text: openpyxl would store `=2717元` or
 `=HYPERLINK("javascript:…")` as a formula, so string cells are forced to type "s".
@@ -180,10 +180,8 @@ def write_sheet(
     extras: Extras | None = None,
 ) -> WriteOnlyWorksheet:
     """A sheet of header row (bold, frozen; an Excel Table or an autofilter) and `rows`;
-    `fills` colours cells.
-
-    The workbook is write-only (rows stream to disk, memory stays flat for 100k rows), so
-    everything about the layout is set before the first row is appended.
+    `fills` colours cells. Write-only (rows stream to disk, memory flat for 100k rows): the
+    layout is set before the first row is appended.
     """
     extras = extras or Extras(fills=fills)
     ws = wb.create_sheet(title)
@@ -216,10 +214,9 @@ def write_sheet(
     return ws
 
 
-def _link(target: str) -> Hyperlink:
-    if target.startswith("#"):
-        return Hyperlink(ref="", location=target[1:])  # a place in this workbook
-    return Hyperlink(ref="", target=target)
+def _link(target: str) -> Hyperlink:  # "#'sheet'!A5": a place in this workbook
+    local = target.startswith("#")
+    return Hyperlink(ref="", location=target[1:]) if local else Hyperlink(ref="", target=target)
 
 
 def _excel_table(ws: WriteOnlyWorksheet, name: str, ref: str, headers: list[str]) -> None:
