@@ -6,7 +6,7 @@ pandas and DuckDB (~90 MB), which `ziping ingest` (held to a memory budget) neve
 
 from __future__ import annotations
 
-import sys
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -19,10 +19,18 @@ from pipeline import __version__
 from pipeline.batch.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
 from pipeline.batch.rescore import rescore_dataset
 from pipeline.dataset import dictionary
+from pipeline.dataset.commands import (
+    Progress,
+    batch_report_options,
+    diff_command,
+    export_command,
+    finish_batch,
+)
 from pipeline.extract.inspect import describe
+from pipeline.extract.region import ManifestEntry, read_manifest
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
-from schemas.tables import TABLES, DocumentRow
+from schemas.tables import TABLES
 
 
 class _Group(click.Group):
@@ -35,7 +43,7 @@ class _Group(click.Group):
             raise click.ClickException(str(exc)) from exc
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ziping")
 def main() -> None:
     """ziping (自评): extract, re-score and audit 绩效自评表 in budget-performance reports."""
@@ -155,11 +163,22 @@ def _to_batch_options(values: dict[str, Any]) -> BatchOptions:
     "--profile", default="central", show_default=True, callback=_profile,
     help="Scoring profile: a bundled name or a path to a .toml file.",
 )  # fmt: skip
+@click.option(
+    "--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of path,region,unit,year,url: what you know of a file overrides what its text "
+    "says (region: a place name or a GB/T 2260 code). Changed later? Re-run with --force.",
+)  # fmt: skip
 @click.option("--strict", is_flag=True, help="Exit 1 when any document failed.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@batch_report_options
 @_batch_options
 def ingest_command(
-    paths: tuple[Path, ...], out: Path, profile: Profile, strict: bool, quiet: bool, **batch: Any
+    paths: tuple[Path, ...],
+    out: Path,
+    profile: Profile,
+    strict: bool,
+    quiet: bool,
+    **batch: Any,
 ) -> None:
     """Read reports under PATHS, re-score their 自评表 and write the dataset to --out.
 
@@ -167,25 +186,40 @@ def ingest_command(
     the same bytes, parser version and profile is skipped (--force re-reads it). One ingest
     writes a folder at a time; a killed ingest is finished by running it again.
     """
+    as_json, fail_on = batch.pop("as_json"), batch.pop("fail_on")
+    manifest = batch.pop("manifest")
     options = _to_batch_options(batch)
     files = discover(paths, options.limits)
-    show_bar = not quiet and sys.stderr.isatty()
-    with click.progressbar(
-        length=len(files),
-        label="ingest",
-        file=sys.stderr,
-        hidden=not show_bar,
-        show_pos=True,  # 120/3000 beside the percentage and the ETA
-    ) as bar:
-
-        def done(_doc: DocumentRow) -> None:
-            bar.update(1)
-
-        summary = ingest(files, out, profile, on_done=done, options=options)
-    if not quiet:
+    if manifest is not None:
+        options = dataclasses.replace(options, manifest=_manifest(manifest))
+    with Progress(len(files), "ingest", quiet) as progress:
+        summary = ingest(files, out, profile, on_done=progress.update, options=options)
+    if not quiet and not as_json:
         _print_summary(summary, out)
+    finish_batch(out, _summary_record(summary, out), as_json, fail_on)
     if strict and summary.failed:
         raise click.ClickException(f"{len(summary.failed)} document(s) failed (--strict)")
+
+
+def _manifest(path: Path) -> dict[str, ManifestEntry]:
+    try:
+        return read_manifest(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ZipingError) as exc:
+        raise click.BadParameter(f"{path}: {exc}", param_hint="--manifest") from exc
+
+
+def _summary_record(summary: RunSummary, out: Path) -> dict[str, Any]:
+    """The run in numbers, for --json."""
+    return {
+        "dataset": str(out),
+        "run_id": summary.run_id,
+        "documents": len(summary.results),
+        "skipped": summary.skipped,
+        "failed": [{"path": d.path, "error": d.error} for d in summary.failed],
+        "tables": summary.tables,
+        "indicators": summary.indicators,
+        "findings_by_code": summary.findings_by_code,
+    }
 
 
 def _print_summary(summary: RunSummary, out: Path) -> None:
@@ -236,10 +270,17 @@ def report_command(data: Path, out: Path) -> None:
     help="Dataset folder written by `ziping ingest`.",
 )  # fmt: skip
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-    show_default=True, help="Aligned text, CSV with a header row, or a JSON array of objects.",
+    "--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table",
+    show_default=True,
+    help="Aligned text (null shown as NULL), CSV with a header row, a JSON array of objects, "
+    "or an Excel workbook (--output).",
 )  # fmt: skip
-def query_command(sql: str, data: Path, fmt: str) -> None:
+@click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 BOM so Excel reads 中文.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the terminal (required for --format xlsx).",
+)  # fmt: skip
+def query_command(sql: str, data: Path, fmt: str, bom: bool, output: Path | None) -> None:
     """Run SQL (DuckDB) over the dataset: one view per table present (documents, eval_tables,
     indicators, findings, claims, runs).
 
@@ -247,8 +288,18 @@ def query_command(sql: str, data: Path, fmt: str) -> None:
     """
     from pipeline.dataset import query
 
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: add --output FILE.xlsx")
     frame = query.run_query(data, sql)
-    click.echo(query.render(frame, cast(query.Format, fmt)), nl=False)
+    if fmt == "xlsx" and output is not None:
+        query.write_xlsx(frame, output)
+        return
+    text = query.render(frame, cast(query.Format, fmt))
+    prefix = "\ufeff" if bom and fmt == "csv" else ""
+    if output is None:
+        click.echo(prefix + text, nl=False)
+    else:
+        output.write_text(prefix + text, encoding="utf-8", newline="")
 
 
 @main.command("schema")
@@ -280,7 +331,10 @@ def schema_command(tables: tuple[str, ...], fmt: str) -> None:
     "--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
     help="Wait this long for another writer of the dataset to finish.",
 )  # fmt: skip
-def rescore_command(data: Path, profile: Profile, out: Path | None, wait: float) -> None:
+@batch_report_options
+def rescore_command(
+    data: Path, profile: Profile, out: Path | None, wait: float, as_json: bool, fail_on: str | None
+) -> None:
     """Re-score a stored dataset under another profile, without re-parsing any file.
 
     Score columns and score findings are recomputed; findings from parsing and claims are kept.
@@ -289,6 +343,17 @@ def rescore_command(data: Path, profile: Profile, out: Path | None, wait: float)
     Example: ziping rescore --data data/parquet --profile provincial --out data/provincial
     """
     summary = rescore_dataset(data, profile, out, wait)
+    record = {
+        "dataset": str(out or data),
+        "profile": summary.profile,
+        "documents": summary.documents,
+        "tables": summary.tables,
+        "indicators": summary.indicators,
+        "findings_by_code": dict(summary.findings_by_code),
+    }
+    if as_json:
+        finish_batch(out or data, record, as_json, fail_on)
+        return
     click.echo(
         f"profile: {summary.profile}  documents: {summary.documents}  tables: {summary.tables}"
         f"  indicator rows: {summary.indicators}"
@@ -297,6 +362,7 @@ def rescore_command(data: Path, profile: Profile, out: Path | None, wait: float)
     for code, count in sorted(summary.findings_by_code.items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"  {code:<28} {count}")
     click.echo(f"dataset: {out or data}")
+    finish_batch(out or data, record, as_json, fail_on)
 
 
 @main.command("inspect")
@@ -306,3 +372,8 @@ def inspect_command(path: Path) -> None:
     source lines) and the cells left unread. Nothing is written."""
     for line in describe(parsers.parse(path)):
         click.echo(line)
+
+
+# `export` and `diff` live in their own module; they are commands like the others.
+main.add_command(export_command)
+main.add_command(diff_command)

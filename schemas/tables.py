@@ -60,6 +60,11 @@ class DocumentRow:
     profile: str = col("评分规则", pa.string(), "scoring profile used")
     parser_version: str | None = col("解析器版本", pa.string(), "parser name and version")
     ingested_at: datetime = col("导入时间", TS, "when this document was ingested (UTC)")
+    province: str | None = col("省份", pa.string(), "省级 (extract/region.py)", default=None)
+    city: str | None = col("地市", pa.string(), "prefecture-level city (地级)", default=None)
+    county: str | None = col("区县", pa.string(), "county-level division (县级)", default=None)
+    region_code: str | None = col("行政区划代码", pa.string(), "GB/T 2260", default=None)
+    url: str | None = col("来源网址", pa.string(), "published at (--manifest)", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +173,10 @@ class EvalTableRow:
         "XLSX Sheet!A1, HTML table/row, text line",
         default=None,
     )
+    province: str | None = col("省份", pa.string(), "省级 (extract/region.py)", default=None)
+    city: str | None = col("地市", pa.string(), "prefecture-level city (地级)", default=None)
+    county: str | None = col("区县", pa.string(), "county-level division (县级)", default=None)
+    region_code: str | None = col("行政区划代码", pa.string(), "GB/T 2260", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +310,11 @@ class FindingRow:
         "PDF: x0, top, x1, bottom in points from the page's top-left (the flagged cells)",
         default=None,
     )
+    unit: str | None = col("单位", pa.string(), "table's 实施单位/主管部门, else org", default=None)
+    province: str | None = col("省份", pa.string(), "省级 (extract/region.py)", default=None)
+    city: str | None = col("地市", pa.string(), "prefecture-level city (地级)", default=None)
+    county: str | None = col("区县", pa.string(), "county-level division (县级)", default=None)
+    region_code: str | None = col("行政区划代码", pa.string(), "GB/T 2260", default=None)
 
 
 @dataclass(frozen=True, slots=True)

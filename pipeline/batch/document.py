@@ -26,6 +26,7 @@ from pipeline.audit.build import build_table
 from pipeline.audit.checks import check_table, notice_findings
 from pipeline.audit.unparsed import unparsed_findings
 from pipeline.claims.collect import claim_findings, extract_claims
+from pipeline.extract import region
 from pipeline.extract.locate import locate
 from schemas import Document, ZipingError
 from schemas.findings import Where
@@ -44,19 +45,26 @@ class DocResult:
     claims: list[ClaimRow] = field(default_factory=list)
 
 
-def process_file(path: Path, profile: Profile, limits: Limits = DEFAULT_LIMITS) -> DocResult:
+def process_file(
+    path: Path,
+    profile: Profile,
+    limits: Limits = DEFAULT_LIMITS,
+    known: region.ManifestEntry | None = None,
+) -> DocResult:
     """Parse and audit one file. Never raises for bad input: errors become the status.
 
     `limits` (parsers/limits.py) are checked before a reader sees the bytes; a file over
     `max_bytes` is not read at all (see `_refused_id`). A path `a.zip!b.doc` names a member
-    of an archive (parsers/archive.py), which the batch lists as documents of their own."""
+    of an archive (parsers/archive.py), which the batch lists as documents of their own.
+    `known` is the file's `--manifest` row: its region, unit, year and URL override what the
+    text says."""
     if parsers.archive.inside(path) is not None:
         try:
             data = parsers.archive.read_member(path, limits)
         except ZipingError as exc:
             doc_id = sha256_of(f"member:{path}".encode())
             return failed(path, doc_id, 0, _one_line(str(exc)), profile)
-        return _process_bytes(data, path, profile, limits)
+        return _process_bytes(data, path, profile, limits, known)
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
@@ -67,10 +75,12 @@ def process_file(path: Path, profile: Profile, limits: Limits = DEFAULT_LIMITS) 
     except OSError as exc:
         reason = f"cannot read file: {exc.strerror or exc}"
         return failed(path, sha256_of(f"unreadable:{path}".encode()), 0, reason, profile)
-    return _process_bytes(data, path, profile, limits)
+    return _process_bytes(data, path, profile, limits, known)
 
 
-def _process_bytes(data: bytes, path: Path, profile: Profile, limits: Limits) -> DocResult:
+def _process_bytes(
+    data: bytes, path: Path, profile: Profile, limits: Limits, known: region.ManifestEntry | None
+) -> DocResult:
     fail = functools.partial(failed, path, sha256_of(data), len(data), profile=profile)
     try:
         doc = parsers.parse_bytes(data, str(path), limits)
@@ -79,12 +89,14 @@ def _process_bytes(data: bytes, path: Path, profile: Profile, limits: Limits) ->
     except (Exception, RecursionError) as exc:  # a reader's bug on odd bytes is this file's error
         return fail(f"unreadable ({type(exc).__name__} in the reader: {_one_line(str(exc))})")
     try:
-        return process_document(doc, len(data), profile)
+        return process_document(doc, len(data), profile, known)
     except Exception as exc:  # a bug must not stop a batch of thousands; it is reported
         return fail(f"internal error: {type(exc).__name__}: {_one_line(str(exc))}")
 
 
-def process_document(doc: Document, size: int, profile: Profile) -> DocResult:
+def process_document(
+    doc: Document, size: int, profile: Profile, known: region.ManifestEntry | None = None
+) -> DocResult:
     where = Where(doc.doc_id, doc.path)
     result = DocResult(document=_document_row(doc, size, profile, "ok"))
     result.findings.extend(notice_findings(doc))
@@ -106,7 +118,28 @@ def process_document(doc: Document, size: int, profile: Profile) -> DocResult:
         n_indicators=len(result.indicators),
         n_findings=len(result.findings),
     )
+    if known is not None:
+        _apply_manifest(result, known)
+    result.document, result.tables, result.findings = region.place(
+        result.document, result.tables, result.findings, known.region if known else None
+    )
     return result
+
+
+def _apply_manifest(result: DocResult, known: region.ManifestEntry) -> None:
+    """The manifest's unit, year and URL over what the text says; a table without a printed
+    year takes the manifest's, so a table and its rows keep one year."""
+    result.document = dataclasses.replace(
+        result.document,
+        org=known.unit or result.document.org,
+        year=known.year or result.document.year,
+        url=known.url,
+    )
+    if known.year is not None:
+        result.tables = [
+            t if t.year is not None else dataclasses.replace(t, year=known.year)
+            for t in result.tables
+        ]
 
 
 def _document_row(doc: Document, size: int, profile: Profile, status: DocStatus) -> DocumentRow:

@@ -162,8 +162,11 @@ class Dask:
                 LocalCluster,
                 as_completed,
             )
-        except ImportError as exc:  # pragma: no cover - a declared dependency
-            raise ZipingError(f"--executor dask needs dask.distributed ({exc})") from exc
+        except ImportError as exc:  # dask is an extra: `pip install 'ziping[dask]'`
+            raise ZipingError(
+                "--executor dask needs dask.distributed, an optional extra: "
+                f"pip install 'ziping[dask]' ({exc})"
+            ) from exc
         with contextlib.ExitStack() as stack:
             if self.scheduler is None:
                 cluster = stack.enter_context(

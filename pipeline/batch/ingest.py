@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import os
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from pipeline.batch.document import (
     stream_sha256,
 )
 from pipeline.dataset import store
+from pipeline.extract.region import ManifestEntry
 from schemas import ZipingError
 from schemas.profile import Profile
 from schemas.tables import (
@@ -78,6 +79,8 @@ class BatchOptions:
     wait: float = 0.0
     """Seconds to wait for another ingest holding the output folder's lock."""
     limits: Limits = DEFAULT_LIMITS
+    manifest: Mapping[str, ManifestEntry] = field(default_factory=dict)
+    """`--manifest`: what is known of a file by path (region, unit, year, URL)."""
 
 
 @dataclass
@@ -115,6 +118,7 @@ class _Job:
     doc_timeout: float | None
     out: Path | None
     """Where the worker writes the rows itself; None: return them."""
+    manifest: Mapping[str, ManifestEntry] = field(default_factory=dict)
 
 
 def ingest(
@@ -233,7 +237,7 @@ def _execute(
     else:
         executor = executors.Serial()
         writer = out
-    job = _Job(profile, options.limits, options.doc_timeout, writer)
+    job = _Job(profile, options.limits, options.doc_timeout, writer, options.manifest)
     crashed = functools.partial(_crashed, job)
     return executor.run(functools.partial(_run_one, job), todo, crashed)
 
@@ -243,7 +247,12 @@ def _run_one(job: _Job, item: tuple[int, Path]) -> _Done:
     index, path = item
     try:
         result = executors.call_with_timeout(
-            process_file, job.doc_timeout, path, job.profile, job.limits
+            process_file,
+            job.doc_timeout,
+            path,
+            job.profile,
+            job.limits,
+            job.manifest.get(str(path)),
         )
     except executors.DocTimeout:
         result = failed(

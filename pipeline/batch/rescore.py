@@ -25,6 +25,7 @@ from pipeline.audit.build import rescore
 from pipeline.audit.checks import check_table
 from pipeline.batch import runlock
 from pipeline.dataset import store
+from pipeline.extract import region
 from schemas.findings import CHECK_CODES, Where
 from schemas.profile import Profile
 from schemas.tables import (
@@ -117,6 +118,7 @@ def rescore_document(
         checked[table.table_id] = list(check_table(where, table, rows, profile))
     kept = [f for f in findings if f.code not in CHECK_CODES]
     merged = _merge(kept, checked, [t.table_id for t in new_tables])
+    merged = region.place_findings(document, new_tables, merged)
     return Rescored(
         document=dataclasses.replace(document, profile=profile.name, n_findings=len(merged)),
         tables=new_tables,

@@ -9,6 +9,8 @@ the tables that are there.
 from __future__ import annotations
 
 import json
+import warnings
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -19,8 +21,9 @@ from pipeline.dataset import load as dataset
 from pipeline.dataset import store
 from schemas.errors import ZipingError
 
-Format = Literal["table", "csv", "json"]
-FORMATS: tuple[Format, ...] = ("table", "csv", "json")
+Format = Literal["table", "csv", "json", "xlsx"]
+FORMATS: tuple[Format, ...] = ("table", "csv", "json", "xlsx")
+NULL = "NULL"  # how a null prints in the aligned table; CSV and XLSX leave the cell empty
 
 
 class QueryError(ZipingError):
@@ -56,10 +59,16 @@ def connect(data: Path) -> duckdb.DuckDBPyConnection:
 
 
 def run_query(data: Path, sql: str) -> pd.DataFrame:
-    """Run `sql` against the dataset at `data` and return the result."""
+    """Run `sql` against the dataset at `data` and return the result (empty for a statement
+    that returns no rows, such as CREATE VIEW)."""
+    if not sql.strip().strip(";").strip():
+        raise QueryError(
+            'no SQL given: e.g. ziping query "SELECT code, count(*) FROM findings GROUP BY code"'
+        )
     con = connect(data)
     try:
-        return con.execute(sql).df()
+        con.execute(sql)
+        return con.df() if con.description is not None else pd.DataFrame()
     except duckdb.Error as exc:
         views = ", ".join(dataset.present(data))
         first = str(exc).strip().splitlines()[0]
@@ -70,6 +79,8 @@ def run_query(data: Path, sql: str) -> pd.DataFrame:
 
 def render(frame: pd.DataFrame, fmt: Format) -> str:
     """The result as an aligned text table, CSV (with header) or a JSON array of objects."""
+    if fmt == "xlsx":
+        raise QueryError("--format xlsx writes a file: give it with --output FILE.xlsx")
     if fmt == "csv":
         return frame.to_csv(index=False)
     if fmt == "json":
@@ -79,5 +90,80 @@ def render(frame: pd.DataFrame, fmt: Format) -> str:
         return f"(0 rows; columns: {', '.join(map(str, frame.columns))})\n"
     # Chinese characters take two terminal columns; pandas pads by them only when told to.
     with pd.option_context("display.unicode.east_asian_width", True):
-        text = frame.to_string(index=False, na_rep="NULL", max_colwidth=60)
+        shown = frame.astype(object).where(frame.notna(), NULL)  # None, NaN, NaT, <NA> alike
+        text = shown.to_string(index=False, max_colwidth=60)
     return f"{text}\n({len(frame)} rows)\n"
+
+
+def write_xlsx(frame: pd.DataFrame, target: Path) -> None:
+    """The result as one sheet held in an Excel Table (filter and sort on every column), header
+    frozen, nulls as empty cells. Text is stored as text, never as a formula (`=…` in a cell
+    of a report stays what was printed)."""
+    from openpyxl import Workbook  # noqa: PLC0415  (openpyxl only for this format)
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo  # noqa: PLC0415
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("查询结果")
+    headers = _unique_headers([str(c) for c in frame.columns]) or ["(no columns)"]
+    ws.freeze_panes = "A2"
+    if len(frame.columns):
+        ref = f"A1:{get_column_letter(len(headers))}{max(len(frame), 1) + 1}"
+        table = Table(displayName="query_result", ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        # a write-only sheet cannot read its header back: name the columns here
+        table.tableColumns = [TableColumn(id=i, name=n) for i, n in enumerate(headers, 1)]
+        with warnings.catch_warnings():  # openpyxl warns in write-only mode even when named
+            warnings.filterwarnings("ignore", "In write-only mode", UserWarning)
+            ws.add_table(table)
+    ws.append(headers)
+    for record in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
+        cells = []
+        for value in record:
+            cell = WriteOnlyCell(ws, value=_excel_value(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula
+            cells.append(cell)
+        ws.append(cells)
+    if frame.empty and len(frame.columns):
+        ws.append([None] * len(headers))  # an Excel Table needs one body row
+    wb.save(target)
+
+
+def _unique_headers(names: list[str]) -> list[str]:
+    """Excel Tables refuse two columns of the same name: `n`, `n_2`, …"""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
+
+
+def _excel_value(value: object) -> str | float | datetime | None:
+    """Cell value openpyxl can store: numbers, text, naive datetimes (Excel has no zones)."""
+    if value is None or isinstance(value, int | float | str):
+        return value  # bool is an int
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.replace(tzinfo=None)
+    return str(value)
+
+
+def export_duckdb(data: Path, target: Path) -> list[str]:
+    """Copy every table of the dataset into one DuckDB file (for DuckDB, BI tools, or
+    Datasette through its DuckDB plugin); returns the tables written. An existing file is
+    replaced."""
+    target.unlink(missing_ok=True)
+    con = connect(data)
+    try:
+        tables = dataset.present(data)
+        con.execute(f"ATTACH {_sql_string(str(target))} AS export")
+        for table in tables:
+            con.execute(f"CREATE TABLE export.{table} AS SELECT * FROM {table}")
+        con.execute("DETACH export")
+    except duckdb.Error as exc:
+        raise QueryError(f"cannot write {target}: {str(exc).strip().splitlines()[0]}") from exc
+    finally:
+        con.close()
+    return tables

@@ -10,7 +10,9 @@ script from a document.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +20,8 @@ import jinja2
 from markupsafe import Markup
 
 from pipeline.report import charts as report_charts
-from pipeline.report.model import SEVERITY_ZH, Report, severity_rank
+from pipeline.report import rollup
+from pipeline.report.model import SEVERITY_ZH, DocumentView, Report, code_zh, severity_rank
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -53,6 +56,7 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -62,19 +66,34 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(num=fmt_num, pct=fmt_pct)
-    env.globals.update(where=fmt_where, severity_zh=SEVERITY_ZH, severity_rank=severity_rank)
+    env.globals.update(
+        where=fmt_where, severity_zh=SEVERITY_ZH, severity_rank=severity_rank, code_zh=code_zh
+    )
     return env
 
 
-def render(report: Report, page_images: dict[str, str] | None = None) -> str:
-    """The whole page as a string. `page_images` maps table anchors to PNG data URIs."""
-    script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
+@functools.cache
+def _page_parts(with_script: bool) -> tuple[str, str, str]:
+    """(script, style, CSP): the index runs our one script; a document page runs none."""
+    script = (TEMPLATES / "report.js").read_text(encoding="utf-8") if with_script else ""
     style = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    scripts = _csp_hash(script) if with_script else "'none'"
     csp = (
         "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-        f"script-src {_csp_hash(script)}; base-uri 'none'; form-action 'none'"
+        f"script-src {scripts}; base-uri 'none'; form-action 'none'"
     )
+    return script, style, csp
+
+
+def render(report: Report) -> str:
+    """The index page (diff.html): summary, coverage, roll-ups, the findings list."""
+    script, style, csp = _page_parts(with_script=True)
     charts = {k: Markup(v) if v else None for k, v in report_charts.all_charts(report).items()}
+    rollups = [
+        ("按单位 by unit", "单位", rollup.by_unit(report)),
+        ("按年度 by year", "年度", rollup.by_year(report)),
+        ("按地区 by region", "地区", rollup.by_region(report)),
+    ]
     return (
         environment()
         .get_template("diff.html.j2")
@@ -84,7 +103,48 @@ def render(report: Report, page_images: dict[str, str] | None = None) -> str:
             csp=csp,
             script=Markup(script),
             style=Markup(style),
-            page_images=page_images or {},
+            rollups=rollups,
+            findings_json=Markup(findings_json(report)),
             generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         )
     )
+
+
+def render_document(doc: DocumentView, page_images: dict[str, str]) -> str:
+    """One document's page (docs/dN.html): its tables as printed, page pictures, claims."""
+    _, style, csp = _page_parts(with_script=False)
+    return (
+        environment()
+        .get_template("document.html.j2")
+        .render(doc=doc, csp=csp, style=Markup(style), page_images=page_images)
+    )
+
+
+def findings_json(report: Report) -> str:
+    """The findings list as compact JSON for the index's script, safe inside <script>.
+
+    Each finding is an array (the script names the columns); text is data, never markup:
+    the script writes it with textContent. `<`, `>` and `&` are escaped as \\u00XX so no
+    text can close the <script> element it sits in."""
+    rows = [
+        [
+            severity_rank(f.severity),
+            f.severity,
+            f.code,
+            f.code_zh,
+            f.document,
+            f.unit,
+            " · ".join(x for x in (f.region, str(f.row.get("year") or "")) if x),
+            f.project,
+            f.subject,
+            f.row["stated"] or "",
+            f.row["recomputed"] or "",
+            f.row["delta"],
+            f.row["message"],
+            fmt_where(f.row["path"], f.row["page"], f.row["line"]),
+            f.href,
+        ]
+        for f in report.findings
+    ]
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
+from pipeline.dataset import coverage as dataset_coverage
 from pipeline.dataset import load as dataset
+from pipeline.dataset.coverage import Coverage, TableCoverage
 from schemas.findings import CODES
 
 Record = dict[str, Any]
@@ -35,6 +37,20 @@ class FindingView:
     project: str
     subject: str
     anchor: str
+    page: str = ""  # the document's own page, docs/d3.html, where `anchor` lives
+
+    @property
+    def href(self) -> str:
+        """Link from the index to what the finding is about on its document's page."""
+        if not self.page:
+            return ""
+        return f"{self.page}#{self.anchor}" if self.anchor else self.page
+
+    @property
+    def region(self) -> str:
+        """省 · 市 · 县 as far as known (the finding's table, else its document)."""
+        parts = (self.row.get(k) for k in ("province", "city", "county"))
+        return " ".join(str(p) for p in parts if p)
 
     @property
     def severity(self) -> str:
@@ -66,6 +82,8 @@ class TableView:
     anchor: str
     number: int  # 1-based across the report; charts label tables by it
     path: str = ""  # source file of the document the table is in
+    page: str = ""  # its document's page of the report (docs/d3.html)
+    coverage: TableCoverage | None = None  # None: the table has no indicator rows at all
     rows: list[RowView] = field(default_factory=list)
     marks: set[str] = field(default_factory=set)
     findings: list[FindingView] = field(default_factory=list)
@@ -77,6 +95,10 @@ class TableView:
     @property
     def document(self) -> str:
         return PurePath(self.path).name
+
+    @property
+    def complete(self) -> bool:
+        return self.coverage is not None and self.coverage.complete
 
     @property
     def total_differs(self) -> bool:
@@ -98,6 +120,11 @@ class DocumentView:
     def name(self) -> str:
         return PurePath(str(self.row["path"])).name
 
+    @property
+    def page(self) -> str:
+        """The document's own page of the report, relative to the index."""
+        return f"docs/{self.anchor}.html"
+
 
 @dataclass(frozen=True, slots=True)
 class CodeCount:
@@ -114,6 +141,7 @@ class Report:
     findings: list[FindingView]
     n_indicators: int
     has_claims: bool
+    coverage: Coverage = field(default_factory=Coverage)
     last_run: Record | None = None  # the latest `ziping ingest` run, when runs are recorded
 
     @property
@@ -139,9 +167,15 @@ class Report:
 
     @property
     def total_diffs(self) -> list[TableView]:
-        """Tables whose printed total differs from the recomputed one, largest gap first."""
-        differ = [t for t in self.tables if t.total_differs]
+        """Tables whose printed total differs from the recomputed one, largest gap first:
+        complete tables only (a total over unread or unscored rows is no gap to rank)."""
+        differ = [t for t in self.tables if t.total_differs and t.complete]
         return sorted(differ, key=lambda t: -abs(t.row["total_stated"] - t.row["total_recomputed"]))
+
+    @property
+    def incomplete_diffs(self) -> list[TableView]:
+        """Totals that differ on tables that are not complete: listed apart, never ranked."""
+        return [t for t in self.tables if t.total_differs and not t.complete]
 
     @property
     def score_deltas(self) -> list[float]:
@@ -173,7 +207,10 @@ def build(data: Path) -> Report:
         r["doc_id"]: DocumentView(r, f"d{i}")
         for i, r in enumerate(dataset.read_rows(data, "documents"), 1)
     }
+    coverage = dataset_coverage.measure(data)
     tables = _tables(data, documents)
+    for table_id, table in tables.items():
+        table.coverage = coverage.by_table.get(table_id)
     rows = _rows(data, tables)
     for claim in dataset.read_rows(data, "claims"):
         if claim["doc_id"] in documents:
@@ -188,6 +225,7 @@ def build(data: Path) -> Report:
         findings=findings,
         n_indicators=len(rows),
         has_claims="claims" in dataset.present(data),
+        coverage=coverage,
         last_run=max(dataset.read_rows(data, "runs"), key=lambda r: r["started_at"], default=None),
     )
 
@@ -200,6 +238,7 @@ def _tables(data: Path, documents: dict[str, DocumentView]) -> dict[str, TableVi
     for number, record in enumerate(records, 1):
         doc = documents.get(record["doc_id"])
         view = TableView(record, f"t{number}", number, str(doc.row["path"]) if doc else "")
+        view.page = doc.page if doc else ""
         tables[record["table_id"]] = view
         if doc is not None:
             doc.tables.append(view)
@@ -256,7 +295,8 @@ def _attach(
         unit=table.unit if table else str(doc.row["org"] or "") if doc else "",
         project=str(table.row["project_name"] or "") if table else "",
         subject=str(row.row["level3"]) if row else "",
-        anchor=row.anchor if row else table.anchor if table else doc.anchor if doc else "",
+        anchor=row.anchor if row else table.anchor if table else "",
+        page=doc.page if doc else "",
     )
     if row is not None:
         known = CODES.get(code)

@@ -145,6 +145,11 @@ CSV_COLUMNS = [
     "doc_id",
     "table_id",
     "indicator_id",
+    "year",
+    "province",
+    "city",
+    "county",
+    "region_code",
 ]
 
 
@@ -172,6 +177,6 @@ def render_csv(report: Report) -> str:
             "project_name": f.project,
             "level3": f.subject,
         }
-        row = [extra[c] if c in extra else f.row[c] for c in CSV_COLUMNS]
+        row = [extra[c] if c in extra else f.row.get(c) for c in CSV_COLUMNS]
         writer.writerow(["" if v is None else csv_safe(v) for v in row])
     return buffer.getvalue()

@@ -4,7 +4,10 @@
 writer to render it and writes the files atomically (temp file + rename), so a report folder
 never holds a half-written file:
 
-- diff.html   self-contained page: summary, charts, filterable findings, tables as printed
+- diff.html   the index: summary, coverage, roll-ups by unit / year / region, the findings
+              list (paged, searchable, sortable by |差异|), linked to…
+- docs/dN.html  one page per document: its tables as printed, page pictures, claims, linked
+              back to the index filtered on that document
 - diff.md     the same content as Markdown
 - findings.csv  one row per finding, UTF-8 with BOM for Excel
 - diff.xlsx   sheets 汇总 / 问题清单 / 指标明细 / 自评表
@@ -12,10 +15,11 @@ never holds a half-written file:
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from pipeline.report import html as report_html
 from pipeline.report import model as report_model
@@ -25,6 +29,7 @@ from pipeline.report import xlsx as report_xlsx
 from schemas.errors import ZipingError
 
 FILES = ("diff.html", "diff.md", "findings.csv", "diff.xlsx")
+DOCS = "docs"  # one page per document
 
 
 def _atomic_write(target: Path, write: Callable[[Path], object]) -> None:
@@ -51,9 +56,9 @@ def write_report(data: Path, out: Path) -> dict[str, Path]:
         )
     out.mkdir(parents=True, exist_ok=True)
     report = report_model.build(data)
-    html = report_html.render(report, report_pages.page_images(report))
+    _write_document_pages(report, out / DOCS)
     writers: dict[str, Callable[[Path], object]] = {
-        "diff.html": lambda p: p.write_text(html, encoding="utf-8"),
+        "diff.html": lambda p: p.write_text(report_html.render(report), encoding="utf-8"),
         "diff.md": lambda p: p.write_text(report_text.render_markdown(report), encoding="utf-8"),
         # utf-8-sig writes the BOM Excel needs to read the file as UTF-8
         "findings.csv": lambda p: p.write_text(
@@ -66,3 +71,22 @@ def write_report(data: Path, out: Path) -> dict[str, Path]:
         _atomic_write(out / name, writers[name])
         written[name] = out / name
     return written
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _write_document_pages(report: report_model.Report, folder: Path) -> None:
+    """docs/dN.html for every document; pages of documents no longer in the dataset go."""
+    folder.mkdir(exist_ok=True)
+    images = report_pages.page_images(report)
+    keep = set()
+    for doc in report.documents:
+        target = folder / PurePath(doc.page).name
+        keep.add(target.name)
+        html = report_html.render_document(doc, images)
+        _atomic_write(target, functools.partial(_write_text, text=html))
+    for stale in folder.glob("d*.html"):
+        if stale.name not in keep:
+            stale.unlink()

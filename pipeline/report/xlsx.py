@@ -1,9 +1,9 @@
 """diff.xlsx: the report as a workbook an auditor filters, sorts and annotates in Excel.
 
 Sheets 汇总 (summary) / 问题清单 (findings) / 指标明细 (indicator rows in context) / 自评表
-(tables). Headers are the Chinese labels declared in `schemas.tables`; every sheet has a
-frozen header row and an autofilter; money, rates and scores get number formats; the printed
-cells a finding points at are filled red (the same cells diff.html highlights).
+(tables). Headers are the Chinese labels of `schemas.tables`; frozen headers, Excel Tables
+(汇总: an autofilter); number formats for money, rates, scores; the printed cells a finding
+points at filled red (as diff.html frames them); findings link to their row and source file.
 
 Extracted text is always written as text: openpyxl would store `=2717元` or
 `=HYPERLINK("javascript:…")` as a formula, so string cells are forced to type "s".
@@ -12,8 +12,10 @@ Extracted text is always written as text: openpyxl would store `=2717元` or
 from __future__ import annotations
 
 import math
+import warnings
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -26,6 +28,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from pipeline.report.model import SEVERITY_ZH, FindingView, Report, RowView, TableView
 from schemas.tables import columns
@@ -33,6 +37,7 @@ from schemas.tables import columns
 BAD = PatternFill("solid", fgColor="F8CBAD")
 DUPLICATE = PatternFill("solid", fgColor="FFF2CC")
 HEADER = PatternFill("solid", fgColor="D9E1F2")
+LINK = Font(color="0563C1", underline="single")
 SEVERITY_FILL = {"error": BAD, "warning": DUPLICATE}
 MAX_CELL = 32_767  # Excel's limit on characters in a cell
 
@@ -125,6 +130,8 @@ class _Layout(Protocol):
     auto_filter: AutoFilter
     column_dimensions: DimensionHolder[str, ColumnDimension]
 
+    def add_table(self, table: Table) -> None: ...
+
 
 def _layout(ws: WriteOnlyWorksheet) -> _Layout:
     """The sheet's filter and column widths: `Worksheet._setup` gives write-only sheets these
@@ -153,34 +160,79 @@ def _bold(
     return cells
 
 
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """What a sheet adds to its plain rows: fills, hyperlinks (column -> target: `#'sheet'!A5`
+    inside the workbook, else a URL or file:// path), an Excel Table name, wrapped columns."""
+
+    fills: Sequence[dict[int, PatternFill]] | None = None
+    links: Sequence[dict[int, str]] | None = None
+    table: str | None = None
+    wrap: frozenset[str] = frozenset()
+
+
 def write_sheet(
     wb: Workbook,
     title: str,
     cols: Sequence[Column],
     rows: Sequence[Sequence[Any]],
     fills: Sequence[dict[int, PatternFill]] | None = None,
+    extras: Extras | None = None,
 ) -> WriteOnlyWorksheet:
-    """A sheet of header row (bold, frozen, autofilter) and `rows`; `fills` colours cells.
-
-    The workbook is write-only (rows stream to disk, memory stays flat for 100k rows), so
-    everything about the layout is set before the first row is appended.
+    """A sheet of header row (bold, frozen; an Excel Table or an autofilter) and `rows`;
+    `fills` colours cells. Write-only (rows stream to disk, memory flat for 100k rows): the
+    layout is set before the first row is appended.
     """
+    extras = extras or Extras(fills=fills)
     ws = wb.create_sheet(title)
     if not isinstance(ws, WriteOnlyWorksheet):
         raise TypeError("write_sheet needs a Workbook(write_only=True)")
     _widths(ws, cols, rows)
     ws.freeze_panes = "A2"
-    _layout(ws).auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(rows) + 1}"
+    ref = f"A1:{get_column_letter(len(cols))}{max(len(rows), 1) + 1}"
+    if extras.table:
+        _excel_table(ws, extras.table, ref, [c.zh for c in cols])
+    else:
+        _layout(ws).auto_filter.ref = ref
     ws.append(_bold(ws, [c.zh for c in cols], HEADER))
+    wrapped = {i for i, c in enumerate(cols, start=1) if c.key in extras.wrap}
     for r, values in enumerate(rows):
-        row_fills = fills[r] if fills is not None else {}
-        ws.append(
-            [
-                _cell(ws, value, col.number_format, row_fills.get(c))
-                for c, (col, value) in enumerate(zip(cols, values, strict=True), start=1)
-            ]
-        )
+        row_fills = extras.fills[r] if extras.fills is not None else {}
+        links = extras.links[r] if extras.links is not None else {}
+        cells = [
+            _cell(ws, value, col.number_format, row_fills.get(c))
+            for c, (col, value) in enumerate(zip(cols, values, strict=True), start=1)
+        ]
+        for c in wrapped:
+            cells[c - 1].alignment = Alignment(vertical="top", wrap_text=True)
+        for c, target in links.items():
+            cells[c - 1].hyperlink = _link(target)
+            cells[c - 1].font = LINK
+        ws.append(cells)
+    if not rows and extras.table:
+        ws.append([None] * len(cols))  # an Excel Table needs one body row
     return ws
+
+
+def _link(target: str) -> Hyperlink:  # "#'sheet'!A5": a place in this workbook
+    local = target.startswith("#")
+    return Hyperlink(ref="", location=target[1:]) if local else Hyperlink(ref="", target=target)
+
+
+def _excel_table(ws: WriteOnlyWorksheet, name: str, ref: str, headers: list[str]) -> None:
+    """An Excel Table over the sheet (filter, sort, banding; Power Query and pivots see it by
+    name). Header names must be unique; a write-only sheet cannot read them back."""
+    seen: Counter[str] = Counter()
+    names = []
+    for header in headers:
+        seen[header] += 1
+        names.append(header if seen[header] == 1 else f"{header}{seen[header]}")
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    table.tableColumns = [TableColumn(id=i, name=n) for i, n in enumerate(names, 1)]
+    with warnings.catch_warnings():  # openpyxl warns in write-only mode even when named
+        warnings.filterwarnings("ignore", "In write-only mode", UserWarning)
+        _layout(ws).add_table(table)
 
 
 def _widths(ws: WriteOnlyWorksheet, cols: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
@@ -226,12 +278,14 @@ FINDING_CONTEXT = [
 
 
 def _findings(wb: Workbook, report: Report) -> None:
-    base = {c.key: c for c in declared("findings")}
+    base = {c.key: c for c in declared("findings")} | {"year": Column("year", "年度", "0")}
     order = ["severity", "code", *[c.key for c in FINDING_CONTEXT], "stated", "recomputed"]
     order += ["delta", "message", "message_en", "path", "page", "line", "where"]
+    order += ["year", "province", "city", "county", "region_code"]
     order += ["finding_id", "doc_id", "table_id", "indicator_id"]
     context = {c.key: c for c in FINDING_CONTEXT}
     cols = [base.get(k) or context[k] for k in order]
+    cols[order.index("message")] = replace(cols[order.index("message")], width=50)
 
     def values(f: FindingView) -> list[Any]:
         extra = {
@@ -241,13 +295,43 @@ def _findings(wb: Workbook, report: Report) -> None:
             "stated": as_number(f.row["stated"]),
             "recomputed": as_number(f.row["recomputed"]),
         }
-        return [extra.get(k, getattr(f, k) if k in context else f.row[k]) for k in order]
+        return [extra.get(k, getattr(f, k) if k in context else f.row.get(k)) for k in order]
 
     fills = [
         {1: SEVERITY_FILL[f.severity]} if f.severity in SEVERITY_FILL else {}
         for f in report.findings
     ]
-    write_sheet(wb, "问题清单", cols, [values(f) for f in report.findings], fills)
+    rows = _sheet_rows(report)
+    extras = Extras(
+        fills=fills,
+        links=[_finding_links(f, rows, order) for f in report.findings],
+        table="findings",
+        wrap=frozenset({"message", "message_en"}),
+    )
+    write_sheet(wb, "问题清单", cols, [values(f) for f in report.findings], extras=extras)
+
+
+def _finding_links(f: FindingView, rows: dict[str, str], order: list[str]) -> dict[int, str]:
+    """From a finding to the row it is about (指标明细 or 自评表) and to its source file."""
+    links = {}
+    target = rows.get(f.row["indicator_id"] or "") or rows.get(f.row["table_id"] or "")
+    if target:
+        links[order.index("subject") + 1] = target
+        links[order.index("code") + 1] = target
+    path = Path(str(f.row["path"] or ""))
+    if f.row["path"]:
+        links[order.index("path") + 1] = path.resolve().as_uri()
+    return links
+
+
+def _sheet_rows(report: Report) -> dict[str, str]:
+    """Where each indicator and table sits in its sheet, as an in-workbook link."""
+    rows: dict[str, str] = {}
+    for n, (_, view) in enumerate(((t, v) for t in report.tables for v in t.rows), start=2):
+        rows[view.row["indicator_id"]] = f"#'指标明细'!A{n}"
+    for n, table in enumerate(report.tables, start=2):
+        rows[table.row["table_id"]] = f"#'自评表'!A{n}"
+    return rows
 
 
 def _row_fills(view: RowView, cols: Sequence[Column]) -> dict[int, PatternFill]:
@@ -268,6 +352,11 @@ def _indicators(wb: Workbook, report: Report) -> None:
         Column("project_name", "项目名称"),
         Column("implementer", "实施单位"),
         Column("codes", "问题代码"),
+        Column("year", "年度", "0"),
+        Column("province", "省份"),
+        Column("city", "地市"),
+        Column("county", "区县"),
+        Column("region_code", "行政区划代码"),
     ]
     cols = [*context, *declared("indicators")]
     views = [(t, v) for t in report.tables for v in t.rows]
@@ -275,10 +364,12 @@ def _indicators(wb: Workbook, report: Report) -> None:
     def values(table: TableView, view: RowView) -> list[Any]:
         codes = ",".join(sorted({f.code for f in view.findings}))
         head = [table.path, table.row["project_name"], table.row["implementer"], codes]
+        head += [table.row.get(k) for k in ("year", "province", "city", "county", "region_code")]
         return head + [view.row[c.key] for c in cols[len(context) :]]
 
     rows = [values(t, v) for t, v in views]
-    write_sheet(wb, "指标明细", cols, rows, [_row_fills(v, cols) for _, v in views])
+    extras = Extras(fills=[_row_fills(v, cols) for _, v in views], table="indicators")
+    write_sheet(wb, "指标明细", cols, rows, extras=extras)
 
 
 def _tables(wb: Workbook, report: Report) -> None:
@@ -294,7 +385,8 @@ def _tables(wb: Workbook, report: Report) -> None:
         return [f"T{t.number}", codes, *[t.row[k] for k in keys[len(context) :]]]
 
     rows = [values(t) for t in report.tables]
-    write_sheet(wb, "自评表", cols, rows, [fills(t) for t in report.tables])
+    extras = Extras(fills=[fills(t) for t in report.tables], table="eval_tables")
+    write_sheet(wb, "自评表", cols, rows, extras=extras)
 
 
 def write(report: Report, target: Path) -> None:

@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import duckdb
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -155,3 +157,82 @@ def test_cli_errors(seeds: Path, tmp_path: Path) -> None:
     assert "ziping ingest" in empty.output
     bad_format = CliRunner().invoke(main, ["query", "SELECT 1", "--format", "xml"])
     assert bad_format.exit_code == 2
+
+
+def test_empty_sql_and_statements_without_rows(seeds: Path) -> None:
+    for sql in ("", "  ;  "):
+        result = CliRunner().invoke(main, ["query", sql, "--data", str(seeds)])
+        assert result.exit_code == 1
+        assert result.output.startswith("Error: no SQL given")
+    created = query.run_query(seeds, "CREATE VIEW v AS SELECT 1")
+    assert created.empty
+
+
+def test_one_null_marker_in_the_table(seeds: Path) -> None:
+    """None (text), NaN (float) and <NA> (nullable int) all print as NULL."""
+    frame = query.run_query(
+        seeds, "SELECT NULL::VARCHAR AS t, NULL::DOUBLE AS f, NULL::INTEGER AS i, 1 AS n"
+    )
+    lines = query.render(frame, "table").splitlines()
+    assert lines[1].split() == ["NULL", "NULL", "NULL", "1"]
+    assert query.render(frame, "csv").splitlines()[1] == ",,,1"
+
+
+def test_csv_bom_and_xlsx_for_excel(seeds: Path, tmp_path: Path) -> None:
+    sql = "SELECT code, count(*) AS n FROM findings GROUP BY code ORDER BY code"
+    bom = CliRunner().invoke(main, ["query", sql, "--data", str(seeds), "--format", "csv", "--bom"])
+    assert bom.exit_code == 0
+    assert bom.output.startswith("\ufeffcode,n\n")
+    no_output = CliRunner().invoke(main, ["query", sql, "--data", str(seeds), "--format", "xlsx"])
+    assert no_output.exit_code == 2
+    assert "--output" in no_output.output
+    target = tmp_path / "q.xlsx"
+    args = ["query", sql + ", '=1+1' AS f", "--data", str(seeds), "--format", "xlsx", "-o"]
+    result = CliRunner().invoke(main, [*args, str(target)])
+    assert result.exit_code == 1  # GROUP BY broken by the extra column: a clean error
+    sql = "SELECT code, count(*) AS n, '=1+1' AS f FROM findings GROUP BY code ORDER BY code"
+    result = CliRunner().invoke(main, [*args[:1], sql, *args[2:], str(target)])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None
+    table = sheet.tables["query_result"]
+    assert table.ref == f"A1:C{len(SEED_FINDINGS) + 1}"
+    assert [c.name for c in table.tableColumns] == ["code", "n", "f"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows[0] == ["DUPLICATE_ROW", 5, "=1+1"]
+    assert sheet["C2"].data_type == "s"  # text, not a formula
+
+
+def test_export_duckdb(seeds: Path, tmp_path: Path) -> None:
+    target = tmp_path / "ziping.duckdb"
+    result = CliRunner().invoke(main, ["export", "--data", str(seeds), "--duckdb", str(target)])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        n = con.execute("SELECT count(*) FROM findings").fetchone()
+        years = con.execute("SELECT DISTINCT year FROM eval_tables ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert n == (sum(SEED_FINDINGS.values()),)
+    assert years == [(2023,)] or all(isinstance(y[0], int) for y in years)
+
+
+def test_diff_of_two_profiles(seeds: Path, tmp_path: Path) -> None:
+    """The provincial profile scores an overrun ceiling linearly: one row and its table change."""
+    provincial = tmp_path / "provincial"
+    rescored = CliRunner().invoke(
+        main, ["rescore", "--data", str(seeds), "--profile", "provincial", "--out", str(provincial)]
+    )
+    assert rescored.exit_code == 0, rescored.output
+    same = CliRunner().invoke(main, ["diff", str(seeds), str(seeds), "--format", "json"])
+    assert json.loads(same.output) == []
+    result = CliRunner().invoke(main, ["diff", str(seeds), str(provincial), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    totals = [r for r in records if r["column"] == "total_recomputed"]
+    assert [(r["before"], r["after"]) for r in totals] == [("89.65", "98.33")]
+    removed = [r["id"] for r in records if r["change"] == "removed"]
+    assert len(removed) == 1
+    assert removed[0].endswith("REVERSE_SCORED_AS_POSITIVE")
+    summary = CliRunner().invoke(main, ["diff", str(seeds), str(provincial)])
+    assert summary.output.splitlines()[2].split() == ["eval_tables", "9", "9", "0", "0", "1"]

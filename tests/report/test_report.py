@@ -7,6 +7,7 @@ import csv
 import hashlib
 import html as html_lib
 import io
+import json
 import re
 import tempfile
 from collections import Counter
@@ -67,25 +68,47 @@ def report(tmp_path: Path) -> Path:
     return out
 
 
+def pages(report: Path) -> dict[str, str]:
+    """Every HTML page of a report folder: the index and one page per document."""
+    found = [report / "diff.html", *sorted((report / "docs").glob("*.html"))]
+    return {str(p.relative_to(report)): p.read_text(encoding="utf-8") for p in found}
+
+
 def test_html_has_no_markup_from_the_data(report: Path) -> None:
-    html = (report / "diff.html").read_text(encoding="utf-8")
-    tags = parse(html)
-    scripts = [a for t, a in tags if t == "script"]
-    assert len(scripts) == 1 and not scripts[0]  # ours, inline, no src
-    assert [t for t, _ in tags if t in {"img", "iframe", "object", "embed", "link"}] == []
-    for tag, attrs in tags:
-        assert not [k for k in attrs if k.startswith("on")], f"event handler on <{tag}>"
-        href = attrs.get("href")
-        assert href is None or href.startswith("#"), f"<{tag} href={href!r}>"
-    for hostile in HOSTILE:
-        assert hostile not in html or hostile == FORMULA  # a formula is inert text in HTML
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    every = pages(report)
+    assert sorted(every) == ["diff.html", "docs/d1.html", "docs/d2.html", "docs/d3.html"]
+    for name, html in every.items():
+        tags = parse(html)
+        scripts = [a for t, a in tags if t == "script"]
+        if name == "diff.html":  # ours, inline, no src; and the findings as inert JSON data
+            assert scripts == [{"type": "application/json", "id": "findings-data"}, {}]
+        else:
+            assert scripts == []
+        assert [t for t, _ in tags if t in {"img", "iframe", "object", "embed", "link"}] == []
+        for tag, attrs in tags:
+            assert not [k for k in attrs if k.startswith("on")], f"event handler on <{tag}>"
+            href = str(attrs.get("href"))
+            assert attrs.get("href") is None or href.startswith(("#", "docs/d", "../diff.html"))
+        for hostile in HOSTILE:
+            assert hostile not in html or hostile == FORMULA  # a formula is inert text in HTML
+    hostile_page = next(
+        h for n, h in every.items() if n.startswith("docs/") and "&lt;script&gt;" in h
+    )
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile_page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in hostile_page
+    data = re.search(r'<script type="application/json" id="findings-data">(.*?)</script>',
+                     every["diff.html"], re.DOTALL)  # fmt: skip
+    assert data is not None
+    assert "<" not in data.group(1)  # escaped as \u003c: no text can close the element
+    messages = [row[12] for row in json.loads(data.group(1))]
+    assert any(SCRIPT in m for m in messages)  # shown to the auditor, as data
 
 
 def test_csp_allows_only_our_script(report: Path) -> None:
     html = (report / "diff.html").read_text(encoding="utf-8")
     body = re.search(r"<script>(.*?)</script>", html, re.DOTALL)
+    document_page = (report / "docs" / "d1.html").read_text(encoding="utf-8")
+    assert "script-src &#39;none&#39;" in document_page or "script-src 'none'" in document_page
     assert body is not None
     digest = base64.b64encode(hashlib.sha256(body.group(1).encode()).digest()).decode()
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
@@ -98,7 +121,7 @@ def test_csp_allows_only_our_script(report: Path) -> None:
 
 
 def test_html_marks_the_offending_cells(report: Path) -> None:
-    html = (report / "diff.html").read_text(encoding="utf-8")
+    html = "".join(pages(report).values())
     row = re.search(r'<tr id="t1r2"[^>]*>(.*?)</tr>', html, re.DOTALL)
     assert row is not None
     assert re.search(r'class="n bad">6\.88<', row.group(1))  # printed score
@@ -158,7 +181,7 @@ def test_pdf_source_page_is_shown(tmp_path: Path) -> None:
     write(data, "eval_tables", [eval_table("t1", DOC_OK, page=1)])
     out = tmp_path / "out"
     write_report(data, out)
-    images = [a for t, a in parse((out / "diff.html").read_text("utf-8")) if t == "img"]
+    images = [a for t, a in parse((out / "docs" / "d1.html").read_text("utf-8")) if t == "img"]
     assert len(images) == 1
     assert str(images[0]["src"]).startswith("data:image/png;base64,")
 
@@ -191,7 +214,8 @@ def test_report_command(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["report", "--data", str(data), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)  # no temp files left
+    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, "docs"])  # no temp files
+    assert sorted(p.name for p in (out / "docs").iterdir()) == ["d1.html", "d2.html", "d3.html"]
     empty = tmp_path / "empty"
     empty.mkdir()
     failed = CliRunner().invoke(main, ["report", "--data", str(empty), "--out", str(out)])
@@ -227,7 +251,10 @@ def _render_with(text: str) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         for name, table in rows.items():
             write(Path(tmp), name, table)
-        return report_html.render(report_model.build(Path(tmp)))
+        report = report_model.build(Path(tmp))
+        return report_html.render(report) + "".join(
+            report_html.render_document(d, {}) for d in report.documents
+        )
 
 
 @settings(max_examples=15, deadline=None)

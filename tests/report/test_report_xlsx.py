@@ -54,8 +54,35 @@ def test_sheets_and_headers(workbook: Workbook) -> None:
     assert {"总分(填报)", "总分(复核)", "全年预算数(元)"} <= set(headers(workbook["自评表"]))
     for ws in workbook.worksheets:
         assert ws.freeze_panes == "A2", ws.title
-        assert ws.auto_filter.ref, ws.title
+        assert ws.auto_filter.ref or ws.tables, ws.title
         assert ws.column_dimensions["A"].width >= 8, ws.title  # sized to the text
+    tables = {ws.title: list(ws.tables) for ws in workbook.worksheets}
+    assert tables == {
+        "汇总": [],
+        "问题清单": ["findings"],
+        "指标明细": ["indicators"],
+        "自评表": ["eval_tables"],
+    }
+    assert {"单位", "年度", "省份", "地市", "区县", "行政区划代码"} <= set(headers(findings))
+    assert {"年度", "省份", "行政区划代码"} <= set(headers(workbook["指标明细"]))
+
+
+def test_findings_link_to_their_row_and_source(workbook: Workbook) -> None:
+    findings = workbook["问题清单"]
+    r = row_where(findings, "问题代码", "SCORE_MISMATCH")
+    code = findings.cell(r, headers(findings).index("问题代码") + 1)
+    assert code.hyperlink is not None
+    sheet, _, place = str(code.hyperlink.location).partition("!")
+    assert sheet == "'指标明细'"
+    rows = workbook["指标明细"]
+    assert rows[place].row > 1
+    level3 = rows.cell(rows[place].row, headers(rows).index("三级指标") + 1).value
+    assert level3 == findings.cell(r, headers(findings).index("三级指标") + 1).value
+    path = findings.cell(r, headers(findings).index("文件路径") + 1)
+    assert path.hyperlink is not None
+    assert str(path.hyperlink.target).startswith("file:///")
+    message = findings.cell(r, headers(findings).index("说明") + 1)
+    assert message.alignment.wrap_text
 
 
 def test_summary_counts(workbook: Workbook) -> None:

@@ -1,0 +1,187 @@
+"""What the dataset could and could not check: coverage beside every total.
+
+A total read from a table whose rows were not all re-scored, whose weights do not add up to
+100, or whose cells were partly left unread says less than it seems; an auditor must see
+that before trusting "the largest overstated total". Per table: rows re-scored / not
+re-scored / read with low confidence, whether the total could be recomputed, and whether the
+table is complete. Per dataset: the same summed, the documents that need OCR or conversion,
+and per check (the data-docs idea) how many subjects it was evaluated on, passed, failed and
+could not be evaluated on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.dataset import load as dataset
+
+LOW_CONFIDENCE = 1.0  # below: something about the row was inferred, not read as printed
+WEIGHT_TOLERANCE = 0.5
+INCOMPLETE_CODES = frozenset({"TABLE_UNPARSED", "ROW_UNPARSED", "WEIGHTS_ABSENT"})
+OCR_CODES = frozenset({"TEXT_LAYER_UNREADABLE"})
+CONVERT_WORDS = ("convert", "not supported")
+
+# check code -> (subject table, the columns that must all be present for it to be evaluated)
+CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "SCORE_MISMATCH": ("indicators", ("score_stated", "score_min", "score_max")),
+    "SCORE_EXCEEDS_WEIGHT": ("indicators", ("score_stated", "weight")),
+    "REVERSE_SCORED_AS_POSITIVE": ("indicators", ("score_stated", "score_min")),
+    "TOTAL_MISMATCH": ("eval_tables", ("total_stated", "total_recomputed")),
+    "EXEC_RATE_MISMATCH": ("eval_tables", ("exec_rate_stated", "exec_rate_recomputed")),
+    "EXEC_SCORE_MISMATCH": ("eval_tables", ("exec_score_stated", "exec_score_recomputed")),
+    "GRADE_MISMATCH": ("eval_tables", ("grade_stated", "grade_recomputed")),
+    "WEIGHT_SUM_NOT_100": ("eval_tables", ("weight_sum",)),
+    "CLAIM_MISMATCH": ("claims", ("stated", "recomputed")),
+}
+SUBJECT_ID = {"indicators": "indicator_id", "eval_tables": "table_id", "claims": "claim_id"}
+
+
+@dataclass(slots=True)
+class TableCoverage:
+    table_id: str
+    rows: int = 0
+    rescored: int = 0
+    not_rescored: int = 0
+    low_confidence: int = 0
+    total_recomputed: bool = False
+    weight_sum: float | None = None
+    unread_cells: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """Every row re-scored, weights summing to 100, nothing left unread."""
+        weights_ok = self.weight_sum is not None and abs(self.weight_sum - 100) <= WEIGHT_TOLERANCE
+        return bool(self.rows and not self.not_rescored and weights_ok and not self.unread_cells)
+
+    def reasons(self) -> list[str]:
+        """Why the table is incomplete, in words an auditor reads (empty when complete)."""
+        out = []
+        if self.not_rescored:
+            out.append(f"{self.not_rescored}/{self.rows} 行未复核")
+        if self.weight_sum is None or abs(self.weight_sum - 100) > WEIGHT_TOLERANCE:
+            out.append(f"分值合计 {'未知' if self.weight_sum is None else f'{self.weight_sum:g}'}")
+        if self.unread_cells:
+            out.append("有未读取的单元格")
+        if not self.rows:
+            out.append("无指标行")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class CheckCoverage:
+    code: str
+    evaluated: int
+    passed: int
+    failed: int
+    not_evaluated: int
+
+
+@dataclass(slots=True)
+class Coverage:
+    documents: int = 0
+    documents_by_status: dict[str, int] = field(default_factory=dict)
+    need_ocr: list[str] = field(default_factory=list)
+    need_conversion: list[str] = field(default_factory=list)
+    tables: int = 0
+    tables_complete: int = 0
+    tables_total_recomputed: int = 0
+    rows: int = 0
+    rows_rescored: int = 0
+    rows_not_rescored: int = 0
+    rows_low_confidence: int = 0
+    findings_by_severity: dict[str, int] = field(default_factory=dict)
+    checks: list[CheckCoverage] = field(default_factory=list)
+    by_table: dict[str, TableCoverage] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data for `--json`: the per-table detail for incomplete tables only."""
+        out = asdict(self)
+        out["by_table"] = {
+            k: {**asdict(t), "complete": t.complete, "reasons": t.reasons()}
+            for k, t in self.by_table.items()
+            if not t.complete
+        }
+        out["tables_incomplete"] = self.tables - self.tables_complete
+        return out
+
+
+def measure(data: Path) -> Coverage:
+    """Coverage of the dataset at `data`."""
+    cov = Coverage()
+    documents = dataset.read_rows(data, "documents")
+    findings = dataset.read_rows(data, "findings")
+    cov.documents = len(documents)
+    cov.documents_by_status = dict(Counter(str(d["status"]) for d in documents))
+    _documents_needing_work(cov, documents, findings)
+    unread = {f["table_id"] for f in findings if f["code"] in INCOMPLETE_CODES and f["table_id"]}
+    for t in dataset.read_rows(data, "eval_tables"):
+        cov.by_table[t["table_id"]] = TableCoverage(
+            t["table_id"],
+            total_recomputed=t["total_recomputed"] is not None,
+            weight_sum=t["weight_sum"],
+            unread_cells=t["table_id"] in unread,
+        )
+    for row in dataset.read_rows(data, "indicators"):
+        table = cov.by_table.setdefault(row["table_id"], TableCoverage(row["table_id"]))
+        table.rows += 1
+        scored = row["score_min"] is not None and row["score_max"] is not None
+        table.rescored += scored
+        table.not_rescored += not scored
+        table.low_confidence += row["parse_confidence"] < LOW_CONFIDENCE
+    tables = list(cov.by_table.values())
+    cov.tables = len(tables)
+    cov.tables_complete = sum(t.complete for t in tables)
+    cov.tables_total_recomputed = sum(t.total_recomputed for t in tables)
+    cov.rows = sum(t.rows for t in tables)
+    cov.rows_rescored = sum(t.rescored for t in tables)
+    cov.rows_not_rescored = sum(t.not_rescored for t in tables)
+    cov.rows_low_confidence = sum(t.low_confidence for t in tables)
+    cov.findings_by_severity = dict(Counter(str(f["severity"]) for f in findings))
+    cov.checks = _checks(data, findings)
+    return cov
+
+
+def _documents_needing_work(
+    cov: Coverage, documents: list[dict[str, Any]], findings: list[dict[str, Any]]
+) -> None:
+    scanned = {f["doc_id"] for f in findings if f["code"] in OCR_CODES}
+    for doc in documents:
+        reason = str(doc["error"] or "").lower()
+        if doc["doc_id"] in scanned or "scan" in reason or "ocr" in reason:
+            cov.need_ocr.append(str(doc["path"]))
+        elif doc["status"] == "error" and any(w in reason for w in CONVERT_WORDS):
+            cov.need_conversion.append(str(doc["path"]))
+
+
+def _checks(data: Path, findings: list[dict[str, Any]]) -> list[CheckCoverage]:
+    failed: dict[str, set[str]] = {}
+    for f in findings:
+        subject = f["indicator_id"] or f["table_id"] or f["finding_id"]
+        failed.setdefault(str(f["code"]), set()).add(str(subject))
+    subjects = {t: dataset.read_rows(data, t) for t in {s for s, _ in CHECKS.values()}}
+    out = []
+    for code, (table, needed) in CHECKS.items():
+        rows = subjects[table]
+        evaluated = {
+            str(r[SUBJECT_ID[table]]) for r in rows if all(r[c] is not None for c in needed)
+        }
+        bad = (
+            len(failed.get(code, set()) & evaluated) if table != "claims" else _claims_failed(rows)
+        )
+        out.append(
+            CheckCoverage(
+                code, len(evaluated), len(evaluated) - bad, bad, len(rows) - len(evaluated)
+            )
+        )
+    return out
+
+
+def _claims_failed(rows: list[dict[str, Any]]) -> int:
+    return sum(
+        1
+        for r in rows
+        if r["stated"] is not None and r["recomputed"] is not None and not r["consistent"]
+    )
