@@ -121,6 +121,10 @@ def _batch_options(command: Callable[..., None]) -> Callable[..., None]:
             "--max-pages", type=click.IntRange(min=1), default=limits.max_pages,
             show_default=True, help="Most pages a PDF may have.",
         ),
+        click.option(
+            "--max-doc-memory", type=_Size(), default=_human(limits.max_doc_memory),
+            show_default=True, help="Most memory reading one document may add (K/M/G).",
+        ),
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
@@ -132,6 +136,7 @@ def _to_batch_options(values: dict[str, Any]) -> BatchOptions:
         max_bytes=values["max_bytes"],
         max_unzipped_bytes=values["max_unzipped_bytes"],
         max_pages=values["max_pages"],
+        max_doc_memory=values["max_doc_memory"],
     )
     return BatchOptions(
         workers=values["workers"],

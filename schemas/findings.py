@@ -218,6 +218,13 @@ _CODES = [
         row=("score",),
     ),
     Code(
+        "VALUE_OUT_OF_RANGE",
+        "warning",
+        "数值超出范围",
+        "a printed number beyond what can be stored or computed with; null, raw text kept",
+        "reader",
+    ),
+    Code(
         "WEIGHTS_ABSENT",
         "info",
         "无分值栏",

@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,7 +47,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             found.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file()
+                if not p.is_dir()  # FIFOs and devices too: each becomes a row with a reason
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
@@ -188,7 +189,8 @@ def _key(path: Path, limits: Limits) -> tuple[str, str | None] | None:
     """(doc_id, reader version) of a file, or None when it is unreadable or too large to
     hash here (such files are always re-done: they fail fast)."""
     try:
-        if path.stat().st_size > limits.max_bytes:
+        info = path.stat()
+        if info.st_size > limits.max_bytes or not stat.S_ISREG(info.st_mode):
             return None
         data = path.read_bytes()
     except OSError:
@@ -233,8 +235,19 @@ def _run_one(job: _Job, item: tuple[int, Path]) -> _Done:
     """The task every executor runs: `process_file` under the time limit, written or returned."""
     index, path = item
     try:
-        result = executors.call_with_timeout(
-            process_file, job.doc_timeout, path, job.profile, job.limits
+        with executors.memory_ceiling(job.limits.max_doc_memory):
+            result = executors.call_with_timeout(
+                process_file, job.doc_timeout, path, job.profile, job.limits
+            )
+    except executors.MemoryCeiling:
+        executors.give_back_memory()
+        result = failed(
+            path,
+            stream_sha256(path),
+            _size(path),
+            f"used over {job.limits.max_doc_memory:,} bytes of memory: over the limit "
+            "max_doc_memory (raise it with --max-doc-memory)",
+            job.profile,
         )
     except executors.DocTimeout:
         result = failed(

@@ -89,7 +89,7 @@ def to_arrow(table: str, rows: Sequence[Any]) -> pa.Table:
     schema = arrow_schema(table)
     try:
         data = pa.Table.from_pylist(records, schema=schema)
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
         raise SchemaError(f"{table}: rows do not fit the declared schema: {exc}") from exc
     for field in schema:  # from_pylist does not enforce non-null key columns
         if not field.nullable and data.column(field.name).null_count:
