@@ -6,7 +6,9 @@ pandas and DuckDB (~90 MB), which `ziping ingest` (held to a memory budget) neve
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -106,6 +108,14 @@ def _batch_options(command: Callable[..., None]) -> Callable[..., None]:
             help="Re-read every document, even when bytes, parser and profile are unchanged.",
         ),
         click.option(
+            "--checksum", is_flag=True,
+            help="Decide what changed by the files' bytes, not their size and modification time.",
+        ),
+        click.option(
+            "--prune", is_flag=True,
+            help="Remove the rows of files no longer on disk (else they are listed and kept).",
+        ),
+        click.option(
             "--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
             help="Seconds to wait for another ingest writing --out (default: fail at once).",
         ),
@@ -145,6 +155,8 @@ def _to_batch_options(values: dict[str, Any]) -> BatchOptions:
         retries=values["retries"],
         doc_timeout=values["doc_timeout"] or None,
         force=values["force"],
+        checksum=values["checksum"],
+        prune=values["prune"],
         wait=values["wait"],
         limits=limits,
     )
@@ -183,7 +195,7 @@ def ingest_command(
         show_pos=True,  # 120/3000 beside the percentage and the ETA
     ) as bar:
 
-        def done(_doc: DocumentRow) -> None:
+        def done(_doc: DocumentRow | None) -> None:
             bar.update(1)
 
         summary = ingest(files, out, profile, on_done=done, options=options)
@@ -194,14 +206,21 @@ def ingest_command(
 
 
 def _print_summary(summary: RunSummary, out: Path) -> None:
-    docs = summary.results
-    by_status = {s: sum(1 for d in docs if d.status == s) for s in ("ok", "no_tables", "error")}
+    by_status = summary.by_status
     click.echo(
-        f"documents: {len(docs)} (ok {by_status['ok']}, no tables {by_status['no_tables']}, "
+        f"documents: {summary.seen} (ok {by_status['ok']}, no tables {by_status['no_tables']}, "
         f"failed {by_status['error']})"
     )
     if summary.skipped:
         click.echo(f"unchanged since the last run, skipped: {summary.skipped} (--force re-reads)")
+    for duplicate in (d for d in summary.results if d.status == "duplicate"):
+        first = (duplicate.error or "").removeprefix("same bytes as ")
+        click.echo(f"identical files, read once: {first} = {duplicate.path}")
+    if summary.missing:
+        what = "removed" if summary.pruned else "kept (--prune removes them)"
+        click.echo(f"no longer on disk: {len(summary.missing)} file(s), their rows {what}")
+        for path in summary.missing[:10]:
+            click.echo(f"  {path}")
     click.echo(f"tables: {summary.tables}  indicator rows: {summary.indicators}")
     total = sum(summary.findings_by_code.values())
     click.echo(f"findings: {total}")
@@ -226,11 +245,44 @@ def _print_summary(summary: RunSummary, out: Path) -> None:
 )  # fmt: skip
 def report_command(data: Path, out: Path) -> None:
     """Write the diff report (printed vs recomputed scores, findings) for a dataset."""
+    from pipeline.dataset.store import pinned
     from pipeline.report.write import write_report
 
-    written = write_report(data, out)
-    for name, path in written.items():
-        click.echo(f"{name}: {path}")
+    staging = _staging(out)
+    try:
+        with pinned(data):  # every table from one committed state, even during an ingest
+            written = write_report(data, staging)
+        _swap_in(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for name in written:
+        click.echo(f"{name}: {out / name}")
+
+
+def _staging(out: Path) -> Path:
+    """A fresh hidden folder beside `out` for the report being written; what killed reports
+    left beside it is removed first."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.report-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.report-", dir=out.parent))
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace the report at `out` by the one in `staging` whole (two renames), so no one sees
+    a diff.html of one dataset beside a findings.csv of another. A folder holding anything
+    else than an earlier report gets the new files one by one instead (never deleted)."""
+    if out.exists() and not {p.name for p in out.iterdir()} <= {p.name for p in staging.iterdir()}:
+        for path in staging.iterdir():
+            if path.is_dir():
+                shutil.rmtree(out / path.name, ignore_errors=True)
+            path.replace(out / path.name)
+        return
+    retired = staging.with_name(f"{staging.name}-old")
+    if out.exists():
+        out.replace(retired)
+    staging.replace(out)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 @main.command("query")

@@ -28,7 +28,6 @@ from pipeline.audit.checks import check_table, notice_findings
 from pipeline.audit.unparsed import unparsed_findings
 from pipeline.batch import safe
 from pipeline.claims.collect import claim_findings, extract_claims
-from pipeline.dataset import store
 from pipeline.extract.locate import locate
 from schemas import Document, ZipingError
 from schemas.findings import Place, Where
@@ -99,8 +98,8 @@ def _read(path: Path, profile: Profile, limits: Limits) -> bytes | DocResult:
 
 
 def fit_result(result: DocResult) -> DocResult:
-    """The document's rows as the dataset can hold them (`safe.fit_rows`), checked against the
-    declared schema here, inside the document's safety net, not when the batch writes them."""
+    """The document's rows as the dataset can hold them (`safe.fit_rows`), inside the
+    document's safety net, not when the batch writes them."""
     document = result.document
     place = Place(document.doc_id, safe.stored_path(document.path))
     found: list[FindingRow] = []
@@ -114,8 +113,6 @@ def fit_result(result: DocResult) -> DocResult:
     n_findings = len(result.findings)
     [result.document], _ = safe.fit_rows("documents", [document], place)
     result.document = dataclasses.replace(result.document, n_findings=n_findings)
-    for table, rows in result.by_table().items():
-        store.to_arrow(table, rows)  # raises SchemaError: this document's error, not the batch's
     return result
 
 
