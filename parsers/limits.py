@@ -22,8 +22,6 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-import pypdfium2 as pdfium
-
 from parsers.pdf.pdfium_lock import LOCK as PDFIUM
 from schemas import ParseError
 
@@ -162,6 +160,8 @@ def check_pdf(data: bytes, path: str, limits: Limits) -> None:
 
 
 def _check_pdf(data: bytes, path: str, limits: Limits) -> None:
+    import pypdfium2 as pdfium  # noqa: PLC0415  (PDFs only)
+
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

@@ -19,9 +19,7 @@ import parsers
 from parsers.limits import Limits
 from pipeline import __version__
 from pipeline.batch.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
-from pipeline.batch.rescore import rescore_dataset
 from pipeline.dataset import dictionary
-from pipeline.extract.inspect import describe
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
 from schemas.tables import TABLES, DocumentRow
@@ -345,6 +343,8 @@ def rescore_command(data: Path, profile: Profile, out: Path | None, wait: float)
 
     Example: ziping rescore --data data/parquet --profile provincial --out data/provincial
     """
+    from pipeline.batch.rescore import rescore_dataset
+
     summary = rescore_dataset(data, profile, out, wait)
     click.echo(
         f"profile: {summary.profile}  documents: {summary.documents}  tables: {summary.tables}"
@@ -361,5 +361,7 @@ def rescore_command(data: Path, profile: Profile, out: Path | None, wait: float)
 def inspect_command(path: Path) -> None:
     """Show what was read from one file: each 自评表's fields, budget, rows (with their
     source lines) and the cells left unread. Nothing is written."""
+    from pipeline.extract.inspect import describe
+
     for line in describe(parsers.parse(path)):
         click.echo(line)

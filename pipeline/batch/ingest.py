@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pyarrow as pa
 
@@ -26,13 +26,15 @@ from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
 from pipeline import __version__
 from pipeline.batch import executors, runlock
-from pipeline.batch.document import DocResult, failed, process_file, stream_sha256
 from pipeline.batch.plan import Choices, plan
 from pipeline.dataset import store
 from pipeline.dataset.writer import Stored, Writer
 from schemas import SchemaError
 from schemas.profile import Profile
 from schemas.tables import DocumentRow, RunRow
+
+if TYPE_CHECKING:
+    from pipeline.batch.document import DocResult
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -188,6 +190,12 @@ def _execute(
 def _run_one(job: _Job, item: tuple[int, Path]) -> _Done:
     """The task every executor runs: `process_file` under the time and memory limits, its
     rows as Arrow (checked against the schema here: a misfit is this document's error)."""
+    from pipeline.batch.document import (  # noqa: PLC0415  (jieba, readers: only with work)
+        failed,
+        process_file,
+        stream_sha256,
+    )
+
     index, path = item
     size, mtime = _stat(path)
     try:
@@ -212,6 +220,8 @@ def _run_one(job: _Job, item: tuple[int, Path]) -> _Done:
 
 
 def _done(index: int, result: DocResult, size: int, mtime: int, profile: Profile) -> _Done:
+    from pipeline.batch.document import failed  # noqa: PLC0415
+
     try:
         tables = to_tables(result)
     except SchemaError as exc:  # a row the safety net missed: this document's error only
@@ -244,6 +254,8 @@ def to_tables(result: DocResult) -> dict[str, pa.Table]:
 
 
 def _crashed(job: _Job, item: tuple[int, Path], reason: str) -> _Done:
+    from pipeline.batch.document import failed, stream_sha256  # noqa: PLC0415
+
     index, path = item
     size, mtime = _stat(path)
     result = failed(path, stream_sha256(path), size, reason, job.profile)

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import parsers
 from parsers.limits import Limits
-from pipeline.batch.document import failed, reader_version_of
 from pipeline.batch.safe import original_path, stored_path
 from pipeline.dataset.writer import Stored, Writer
 from schemas.profile import Profile
@@ -102,6 +101,8 @@ def _reader_version(fmt: str | None) -> str | None:
 
 
 def _version_of_file(path: Path) -> str | None:
+    from pipeline.batch.document import reader_version_of  # noqa: PLC0415  (jieba)
+
     try:
         return reader_version_of(path.read_bytes(), path)
     except OSError:
@@ -118,5 +119,7 @@ def _hash(path: Path) -> str | None:
 
 def _duplicate(path: Path, doc_id: str, first: str, profile: Profile) -> DocumentRow:
     """The summary's row for a file whose bytes an earlier file of the run already has."""
+    from pipeline.batch.document import failed  # noqa: PLC0415  (jieba)
+
     row = failed(path, doc_id, 0, "", profile).document
     return dataclasses.replace(row, status="duplicate", error=f"same bytes as {first}")

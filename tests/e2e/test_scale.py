@@ -233,7 +233,7 @@ def test_a_document_over_the_time_limit_is_an_error_row(
     tmp_path: Path, central: Profile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed = Path(__file__).parents[2] / "data/raw/004_d94ddf866f172c18.txt"
-    monkeypatch.setattr("pipeline.batch.ingest.process_file", lambda *_: time.sleep(5))
+    monkeypatch.setattr("pipeline.batch.document.process_file", lambda *_: time.sleep(5))
     done = _run_one(_Job(central, BatchOptions().limits, 0.2), (0, seed))
     assert done.document.status == "error"
     assert "doc_timeout" in (done.document.error or "")
