@@ -182,6 +182,7 @@ def ingest_command(
     the same bytes, parser version and profile is skipped (--force re-reads it). One ingest
     writes a folder at a time; a killed ingest is finished by running it again.
     """
+    _check_out(paths, out)
     files = discover(paths)
     options = _to_batch_options(batch)
     show_bar = not quiet and sys.stderr.isatty()
@@ -201,6 +202,22 @@ def ingest_command(
         _print_summary(summary, out)
     if strict and summary.failed:
         raise click.ClickException(f"{len(summary.failed)} document(s) failed (--strict)")
+
+
+def _check_out(paths: tuple[Path, ...], out: Path) -> None:
+    """--out inside an input would be read back as input on the next run: refused (exit 2).
+    A non-empty folder that is no dataset is written to, with a warning."""
+    target = out.resolve()
+    for path in paths:
+        root = path.resolve()
+        if root.is_dir() and (target == root or root in target.parents):
+            raise click.UsageError(
+                f"--out {out} is inside the input {path}: its Parquet files would be read back "
+                "as reports; write the dataset outside the folders you ingest"
+            )
+    dataset = (out / "_ziping").is_dir() or (out / "documents").is_dir()
+    if out.is_dir() and any(out.iterdir()) and not dataset:
+        click.echo(f"warning: --out {out} is not empty and holds no ziping dataset", err=True)
 
 
 def _print_summary(summary: RunSummary, out: Path) -> None:

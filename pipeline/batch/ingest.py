@@ -29,7 +29,7 @@ from pipeline.batch import executors, runlock
 from pipeline.batch.plan import Choices, plan
 from pipeline.dataset import store
 from pipeline.dataset.writer import Stored, Writer
-from schemas import SchemaError
+from schemas import SchemaError, ZipingError
 from schemas.profile import Profile
 from schemas.tables import DocumentRow, RunRow
 
@@ -37,19 +37,31 @@ if TYPE_CHECKING:
     from pipeline.batch.document import DocResult
 
 
+REPORT_FILES = frozenset({"diff.html", "findings.csv"})
+
+
+def own_output(folder: Path) -> bool:
+    """A folder ziping wrote: a dataset (its manifest or lock) or a report."""
+    return (
+        (folder / store.META).is_dir()
+        or (folder / runlock.LOCK_NAME).exists()
+        or all((folder / name).is_file() for name in REPORT_FILES)
+    )
+
+
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files under `paths` (folders searched recursively, hidden entries skipped), sorted."""
+    """Files under `paths` (folders searched recursively, sorted), leaving out hidden entries
+    and ziping's own outputs (datasets and reports) wherever they sit. Entries that are not
+    regular files (FIFOs, devices) are kept: each becomes a row with a reason."""
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if not p.is_dir()  # FIFOs and devices too: each becomes a row with a reason
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
+        if not path.is_dir():
             found.append(path)
+            continue
+        for folder, dirs, names in os.walk(path):
+            here = Path(folder)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not own_output(here / d))
+            found.extend(here / n for n in sorted(names) if not n.startswith("."))
     return found
 
 
@@ -141,6 +153,7 @@ def ingest(
         summary = RunSummary(run_id=run.run_id)
         with Writer(out, run.run_id, flush_docs=options.flush_docs) as writer:
             writer.recover()
+            _one_profile(writer, out, profile, options.force)
             todo = plan(
                 files, writer, profile, options.limits, Choices(options.force, options.checksum)
             )
@@ -169,6 +182,18 @@ def ingest(
         summary.by_status.update(d.status for d in summary.results)
         _finish_run(out, run, summary)
     return summary
+
+
+def _one_profile(writer: Writer, out: Path, profile: Profile, force: bool) -> None:
+    """Refuse to mix profiles in one dataset unless --force re-reads everything under the new
+    one (or `ziping rescore` switches it whole)."""
+    others = sorted(set(writer.index.column("profile").to_pylist()) - {profile.name})
+    if others and not force:
+        raise ZipingError(
+            f"{out} holds documents scored under profile {', '.join(others)}; ingesting with "
+            f"{profile.name} would mix profiles in one dataset. Use `ziping rescore --data "
+            f"{out} --profile {profile.name}` to switch it, or --force to re-read everything"
+        )
 
 
 def _execute(

@@ -3,14 +3,20 @@ follows its folder (changed files replaced, deleted ones listed or pruned)."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
 from bench import corpus
-from pipeline.batch.ingest import BatchOptions, ingest
+from pipeline.batch.ingest import BatchOptions, discover, ingest
+from pipeline.cli import main
 from pipeline.dataset import load, store
 from pipeline.dataset.query import run_query
 from pipeline.report.write import write_report
+from schemas import ZipingError
 from schemas.profile import Profile, load_profile
 from tests.conftest import RAW
 from tests.scale_helpers import snapshot
@@ -90,10 +96,34 @@ def test_a_profile_switch_is_whole_per_document(tmp_path: Path, central: Profile
     out = tmp_path / "out"
     ingest(sorted(RAW.iterdir()), out, central)
     provincial = load_profile("provincial")
-    summary = ingest(sorted(RAW.iterdir()), out, provincial)
+    with pytest.raises(ZipingError, match="would mix profiles in one dataset"):
+        ingest(sorted(RAW.iterdir()), out, provincial)
+    summary = ingest(sorted(RAW.iterdir()), out, provincial, options=BatchOptions(force=True))
     assert summary.skipped == 0
     tables = load.load(out, "eval_tables")
     assert set(tables.profile) == {"provincial"}
     clean = tmp_path / "clean"
     ingest(sorted(RAW.iterdir()), clean, provincial)
     assert snapshot(out) == snapshot(clean)
+
+
+def test_own_outputs_are_not_input_and_out_inside_input_is_refused(
+    tmp_path: Path, central: Profile
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for seed in RAW.iterdir():
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    runner = CliRunner()
+    inside = runner.invoke(main, ["ingest", str(folder), "--out", str(folder / "data")])
+    assert inside.exit_code == 2 and "is inside the input" in inside.output
+    out = tmp_path / "out"
+    ingest(sorted(folder.iterdir()), out, central)
+    clean = snapshot(out)
+    shutil.copytree(out, folder / "old-dataset")  # an earlier dataset and report in the folder
+    report = runner.invoke(main, ["report", "--data", str(out), "--out", str(folder / "rep")])
+    assert report.exit_code == 0, report.output
+    assert discover([folder]) == sorted(folder.glob("*.txt"))
+    again = tmp_path / "again"
+    ingest(discover([folder]), again, central)
+    assert snapshot(again) == clean
