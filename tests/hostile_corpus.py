@@ -46,7 +46,7 @@ def make(folder: Path) -> dict[str, str]:
         "merged_sheet.xlsx": "max_table_cells",
         "inflating.pdf": "max_stream_bytes",
         "huge_budget.txt": "VALUE_OUT_OF_RANGE",
-        "long_score.txt": "VALUE_OUT_OF_RANGE",
+        "long_score.txt": "read",  # the reader may refuse the 309 digits or null them: no crash
         os.fsdecode(GBK_NAME): "GBK name",
         "pipe.txt": "not a regular file",
     }

@@ -82,6 +82,8 @@ def test_hostile_batch_is_rows_with_reasons_in_bounded_memory(tmp_path: Path) ->
             assert (
                 original_path(row["path"]) == os.fsencode(corpus) + b"/" + hostile_corpus.GBK_NAME
             )
+        elif defect == "read":
+            assert row["status"] == "ok", row
         elif defect == "VALUE_OUT_OF_RANGE":
             assert row["status"] == "ok", row
             codes = {f["code"] for f in findings if f["doc_id"] == row["doc_id"]}
