@@ -81,7 +81,8 @@ def parse_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docu
             f"{path}: {hint} (readable formats: {', '.join(supported_formats())})"
         )
     read: Reader = reader.read
-    return read(data, path, sha256(data))
+    with _limits.reading(path, limits):  # grid limits checked inside the readers
+        return read(data, path, sha256(data))
 
 
 def reader_version(data: bytes, path: str) -> str | None:

@@ -26,6 +26,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
+from parsers.limits import check_cells
 from schemas import Cell, Document, Paragraph, ParseError, Table
 from schemas.ir import Block
 
@@ -160,6 +161,8 @@ def table(
             col += span
         # a chain the row did not continue is over
         chains = {c: p for c, p in chains.items() if p.row + p.rowspan > r}
+    width = max((p.col + p.colspan for p in cells), default=0)
+    check_cells(n_rows * width, "a Word table")
     grid: list[list[Cell]] = [[] for _ in range(n_rows)]
     for p in cells:
         where = f"table {ordinal}, row {p.row + 1}" + (

@@ -23,6 +23,7 @@ import lxml.etree
 import lxml.html
 
 from parsers._text import collapse
+from parsers.limits import check_cells
 from schemas import Cell, Document, Paragraph, ParseError, Table
 from schemas.ir import Block
 
@@ -215,6 +216,7 @@ def table(table_el: lxml.etree._Element, ordinal: int = 1) -> Table:
     """The HTML table model: each cell takes its row's first free slot; spans reserve slots."""
     rows = _rows(table_el)
     taken: set[tuple[int, int]] = set()
+    covered = 0  # positions the spans reserve, checked before they are allocated
     grid: list[list[Cell]] = [[] for _ in rows]
     for r, tr in enumerate(rows):
         col = 0
@@ -224,6 +226,8 @@ def table(table_el: lxml.etree._Element, ordinal: int = 1) -> Table:
             rowspan = _span(td.get("rowspan"), _MAX_ROWSPAN)
             rowspan = len(rows) - r if rowspan == 0 else min(rowspan, len(rows) - r)
             colspan = max(1, _span(td.get("colspan"), _MAX_COLSPAN))
+            covered += rowspan * colspan
+            check_cells(covered, "an HTML table")
             where = f"table {ordinal}, row {r + 1}"
             cell = Cell(cell_text(td), r, col, rowspan, colspan, line=_line(td), where=where)
             grid[r].append(cell)

@@ -13,11 +13,14 @@ so the declared total bounds what any reader can be made to inflate.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import stat
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
-
-import pypdfium2 as pdfium
 
 from parsers.pdf.pdfium_lock import LOCK as PDFIUM
 from schemas import ParseError
@@ -41,15 +44,76 @@ class Limits:
     """Most pages a PDF may have (`--max-pages`)."""
     max_page_side: float = 14_400.0
     """Longest page side in points: 200 inches, the PDF specification's own limit."""
+    max_table_cells: int = 1_000_000
+    """Most grid positions one table may cover, spans counted (rows × columns): a 51 KB DOCX
+    with one gridSpan of 10^8 would otherwise expand to gigabytes."""
+    max_stream_bytes: int = 64 * MIB
+    """Most bytes one PDF content stream may inflate to."""
+    max_page_stream_bytes: int = 128 * MIB
+    """Most bytes the content streams of one PDF page may inflate to together."""
+    max_doc_memory: int = 768 * MIB
+    """Most memory (RSS growth) reading one document may take: the last line behind the limits
+    above, watched while the document is read (`--max-doc-memory`)."""
 
     def __post_init__(self) -> None:
-        names = ("max_bytes", "max_unzipped_bytes", "max_zip_members", "max_archive_depth")
-        for name in (*names, "max_pages"):
+        for name in (
+            "max_bytes",
+            "max_unzipped_bytes",
+            "max_zip_members",
+            "max_pages",
+            "max_archive_depth",
+            "max_table_cells",
+            "max_stream_bytes",
+            "max_page_stream_bytes",
+            "max_doc_memory",
+        ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"limit {name} must be positive")
 
 
 DEFAULT = Limits()
+
+# The limits and path of the document being read, for checks deep inside a reader (a table's
+# grid) that are not handed them: set by `reading` around each reader call.
+_ACTIVE: ContextVar[tuple[Limits, str]] = ContextVar("ziping_limits", default=(DEFAULT, ""))
+
+
+@contextlib.contextmanager
+def reading(path: str, limits: Limits) -> Iterator[None]:
+    token = _ACTIVE.set((limits, path))
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def check_cells(cells: int, what: str = "table") -> None:
+    """Refuse a table grid of `cells` positions (rows × columns, spans counted) before it is
+    allocated; readers call it with the extent their spans declare."""
+    limits, path = _ACTIVE.get()
+    if cells > limits.max_table_cells:
+        raise ParseError(
+            f"{path}: {what} would cover {cells:,} cells, over the limit "
+            f"max_table_cells={limits.max_table_cells:,}"
+        )
+
+
+def check_regular(path: str, mode: int) -> None:
+    """Refuse devices, FIFOs and sockets before they are opened: their size says nothing
+    (`/dev/zero` is 0 bytes and never ends; opening a FIFO waits for a writer forever)."""
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a FIFO"
+            if stat.S_ISFIFO(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "a directory"
+            if stat.S_ISDIR(mode)
+            else "not a file"
+        )
+        raise ParseError(f"{path}: not a regular file ({kind}); only files are read")
 
 
 def check_size(size: int, path: str, limits: Limits) -> None:
@@ -68,6 +132,7 @@ def check(data: bytes, fmt: str, path: str, limits: Limits) -> None:
         check_zip(data, path, limits)
     elif fmt == "pdf":
         check_pdf(data, path, limits)
+        check_pdf_streams(data, path, limits)
 
 
 def check_zip(data: bytes, path: str, limits: Limits) -> None:
@@ -98,6 +163,8 @@ def check_pdf(data: bytes, path: str, limits: Limits) -> None:
 
 
 def _check_pdf(data: bytes, path: str, limits: Limits) -> None:
+    import pypdfium2 as pdfium  # noqa: PLC0415  (PDFs only)
+
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -121,3 +188,55 @@ def _check_pdf(data: bytes, path: str, limits: Limits) -> None:
                 )
     finally:
         pdf.close()
+
+
+def check_pdf_streams(data: bytes, path: str, limits: Limits) -> None:
+    """Bound what each page's content streams inflate to, counted in chunks before the reader
+    inflates them whole (a 6 MB PDF can hold streams of gigabytes)."""
+    from pdfminer.pdfdocument import PDFDocument  # noqa: PLC0415  (pdfminer: PDFs only)
+    from pdfminer.pdfpage import PDFPage  # noqa: PLC0415
+    from pdfminer.pdfparser import PDFParser  # noqa: PLC0415
+    from pdfminer.pdftypes import PDFStream, resolve1  # noqa: PLC0415
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        pages = PDFPage.create_pages(document)
+        for number, page in enumerate(pages, start=1):
+            total = 0
+            for ref in page.contents:
+                stream = resolve1(ref)
+                if isinstance(stream, PDFStream):
+                    total += _inflated_size(stream, path, number, limits)
+            if total > limits.max_page_stream_bytes:
+                raise ParseError(
+                    f"{path}: page {number} content inflates to over {total:,} bytes, over the "
+                    f"limit max_page_stream_bytes={limits.max_page_stream_bytes:,}"
+                )
+    except ParseError:
+        raise
+    except Exception:  # the reader reports a broken PDF in its own words
+        return
+
+
+def _inflated_size(stream: object, path: str, page: int, limits: Limits) -> int:
+    """Bytes a Flate stream inflates to, counted in 1 MiB steps and stopped at the limit."""
+    attrs = getattr(stream, "attrs", {})
+    filters = attrs.get("Filter") or attrs.get("F")
+    names = [getattr(f, "name", f) for f in (filters if isinstance(filters, list) else [filters])]
+    raw: bytes = getattr(stream, "rawdata", None) or b""
+    if "FlateDecode" not in names or not raw:
+        return len(raw)
+    inflate = zlib.decompressobj()
+    size, pending = 0, raw
+    try:
+        while pending:
+            size += len(inflate.decompress(pending, MIB))
+            pending = inflate.unconsumed_tail
+            if size > limits.max_stream_bytes:
+                raise ParseError(
+                    f"{path}: a content stream of page {page} inflates to over {size:,} bytes, "
+                    f"over the limit max_stream_bytes={limits.max_stream_bytes:,}"
+                )
+    except zlib.error:
+        pass
+    return size

@@ -23,6 +23,7 @@ from lxml import etree
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
+from parsers.limits import check_cells
 from schemas import Cell, Document, ParseError, Table
 
 VERSION = "xlsx/2"
@@ -104,6 +105,8 @@ def sheet_table(
     values = {(v.row, v.col): v.text for v in _values(rows)}
     if not values:
         return None
+    area = sum((m[3] - m[1] + 1) * (m[2] - m[0] + 1) for m in merges)
+    check_cells(area, f"merged cells of sheet {name!r}")  # before the covered set is built
     spans = {(m[1], m[0]): (m[3] - m[1] + 1, m[2] - m[0] + 1) for m in merges}
     covered = {
         (r, c)
@@ -118,6 +121,7 @@ def sheet_table(
     for (r0, c0), (rs, cs) in spans.items():
         if (r0, c0) in values:  # a merge widens the used range only when it holds text
             bottom, right = max(bottom, r0 + rs - 1), max(right, c0 + cs - 1)
+    check_cells((bottom - top + 1) * (right - left + 1), f"sheet {name!r}")
     grid: list[list[Cell]] = []
     for r in range(top, bottom + 1):
         cells = []

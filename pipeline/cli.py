@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import Any, cast
 
 import click
 
@@ -17,14 +17,15 @@ import parsers
 from parsers.limits import Limits
 from pipeline import __version__
 from pipeline.batch.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
-from pipeline.batch.rescore import rescore_dataset
 from pipeline.dataset import dictionary
 from pipeline.dataset.commands import (
     Progress,
+    Size,
     batch_report_options,
     diff_command,
     export_command,
     finish_batch,
+    human_size,
 )
 from pipeline.extract.inspect import describe
 from pipeline.extract.region import ManifestEntry, read_manifest
@@ -56,35 +57,6 @@ def _profile(_ctx: click.Context, _param: click.Parameter, value: str) -> Profil
         raise click.BadParameter(str(exc)) from exc
 
 
-class _Size(click.ParamType[int]):
-    """A byte count: 1000, 200K, 200M, 1G (powers of 1024)."""
-
-    name = "size"
-    _UNITS: ClassVar[dict[str, int]] = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> int:
-        if isinstance(value, int):
-            return value
-        text = str(value).strip().upper().removesuffix("B")
-        unit = text[-1:] if text[-1:] in self._UNITS else ""
-        try:
-            number = float(text[: len(text) - len(unit)])
-        except ValueError:
-            self.fail(f"{value!r} is not a size (e.g. 200M, 1G, 5000)", param, ctx)
-        if number <= 0:
-            self.fail(f"{value!r} must be positive", param, ctx)
-        return int(number * self._UNITS[unit])
-
-
-def _human(size: int) -> str:
-    for unit, factor in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
-        if size % factor == 0:
-            return f"{size // factor}{unit}"
-    return str(size)
-
-
 def _batch_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options that decide how a batch runs, collected into BatchOptions."""
     limits = Limits()
@@ -114,20 +86,32 @@ def _batch_options(command: Callable[..., None]) -> Callable[..., None]:
             help="Re-read every document, even when bytes, parser and profile are unchanged.",
         ),
         click.option(
+            "--checksum", is_flag=True,
+            help="Decide what changed by the files' bytes, not their size and modification time.",
+        ),
+        click.option(
+            "--prune", is_flag=True,
+            help="Remove the rows of files no longer on disk (else they are listed and kept).",
+        ),
+        click.option(
             "--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
             help="Seconds to wait for another ingest writing --out (default: fail at once).",
         ),
         click.option(
-            "--max-bytes", type=_Size(), default=_human(limits.max_bytes), show_default=True,
+            "--max-bytes", type=Size(), default=human_size(limits.max_bytes), show_default=True,
             help="Largest file to read (bytes; K/M/G suffixes).",
         ),
         click.option(
-            "--max-unzipped-bytes", type=_Size(), default=_human(limits.max_unzipped_bytes),
+            "--max-unzipped-bytes", type=Size(), default=human_size(limits.max_unzipped_bytes),
             show_default=True, help="Largest total a DOCX/XLSX may inflate to (zip bombs).",
         ),
         click.option(
             "--max-pages", type=click.IntRange(min=1), default=limits.max_pages,
             show_default=True, help="Most pages a PDF may have.",
+        ),
+        click.option(
+            "--max-doc-memory", type=Size(), default=human_size(limits.max_doc_memory),
+            show_default=True, help="Most memory reading one document may add (K/M/G).",
         ),
     ]  # fmt: skip
     for option in reversed(options):
@@ -140,6 +124,7 @@ def _to_batch_options(values: dict[str, Any]) -> BatchOptions:
         max_bytes=values["max_bytes"],
         max_unzipped_bytes=values["max_unzipped_bytes"],
         max_pages=values["max_pages"],
+        max_doc_memory=values["max_doc_memory"],
     )
     return BatchOptions(
         workers=values["workers"],
@@ -148,6 +133,8 @@ def _to_batch_options(values: dict[str, Any]) -> BatchOptions:
         retries=values["retries"],
         doc_timeout=values["doc_timeout"] or None,
         force=values["force"],
+        checksum=values["checksum"],
+        prune=values["prune"],
         wait=values["wait"],
         limits=limits,
     )
@@ -186,6 +173,7 @@ def ingest_command(
     the same bytes, parser version and profile is skipped (--force re-reads it). One ingest
     writes a folder at a time; a killed ingest is finished by running it again.
     """
+    _check_out(paths, out)
     as_json, fail_on = batch.pop("as_json"), batch.pop("fail_on")
     manifest = batch.pop("manifest")
     options = _to_batch_options(batch)
@@ -196,7 +184,7 @@ def ingest_command(
         summary = ingest(files, out, profile, on_done=progress.update, options=options)
     if not quiet and not as_json:
         _print_summary(summary, out)
-    finish_batch(out, _summary_record(summary, out), as_json, fail_on)
+    finish_batch(out, summary.record(out), as_json, fail_on)
     if strict and summary.failed:
         raise click.ClickException(f"{len(summary.failed)} document(s) failed (--strict)")
 
@@ -208,29 +196,38 @@ def _manifest(path: Path) -> dict[str, ManifestEntry]:
         raise click.BadParameter(f"{path}: {exc}", param_hint="--manifest") from exc
 
 
-def _summary_record(summary: RunSummary, out: Path) -> dict[str, Any]:
-    """The run in numbers, for --json."""
-    return {
-        "dataset": str(out),
-        "run_id": summary.run_id,
-        "documents": len(summary.results),
-        "skipped": summary.skipped,
-        "failed": [{"path": d.path, "error": d.error} for d in summary.failed],
-        "tables": summary.tables,
-        "indicators": summary.indicators,
-        "findings_by_code": summary.findings_by_code,
-    }
+def _check_out(paths: tuple[Path, ...], out: Path) -> None:
+    """--out inside an input would be read back as input on the next run: refused (exit 2).
+    A non-empty folder that is no dataset is written to, with a warning."""
+    target = out.resolve()
+    for path in paths:
+        root = path.resolve()
+        if root.is_dir() and (target == root or root in target.parents):
+            raise click.UsageError(
+                f"--out {out} is inside the input {path}: its Parquet files would be read back "
+                "as reports; write the dataset outside the folders you ingest"
+            )
+    dataset = (out / "_ziping").is_dir() or (out / "documents").is_dir()
+    if out.is_dir() and any(out.iterdir()) and not dataset:
+        click.echo(f"warning: --out {out} is not empty and holds no ziping dataset", err=True)
 
 
 def _print_summary(summary: RunSummary, out: Path) -> None:
-    docs = summary.results
-    by_status = {s: sum(1 for d in docs if d.status == s) for s in ("ok", "no_tables", "error")}
+    by_status = summary.by_status
     click.echo(
-        f"documents: {len(docs)} (ok {by_status['ok']}, no tables {by_status['no_tables']}, "
+        f"documents: {summary.seen} (ok {by_status['ok']}, no tables {by_status['no_tables']}, "
         f"failed {by_status['error']})"
     )
     if summary.skipped:
         click.echo(f"unchanged since the last run, skipped: {summary.skipped} (--force re-reads)")
+    for duplicate in (d for d in summary.results if d.status == "duplicate"):
+        first = (duplicate.error or "").removeprefix("same bytes as ")
+        click.echo(f"identical files, read once: {first} = {duplicate.path}")
+    if summary.missing:
+        what = "removed" if summary.pruned else "kept (--prune removes them)"
+        click.echo(f"no longer on disk: {len(summary.missing)} file(s), their rows {what}")
+        for path in summary.missing[:10]:
+            click.echo(f"  {path}")
     click.echo(f"tables: {summary.tables}  indicator rows: {summary.indicators}")
     total = sum(summary.findings_by_code.values())
     click.echo(f"findings: {total}")
@@ -255,10 +252,9 @@ def _print_summary(summary: RunSummary, out: Path) -> None:
 )  # fmt: skip
 def report_command(data: Path, out: Path) -> None:
     """Write the diff report (printed vs recomputed scores, findings) for a dataset."""
-    from pipeline.report.write import write_report
+    from pipeline.report.publish import publish_report
 
-    written = write_report(data, out)
-    for name, path in written.items():
+    for name, path in publish_report(data, out).items():
         click.echo(f"{name}: {path}")
 
 
@@ -342,6 +338,8 @@ def rescore_command(
 
     Example: ziping rescore --data data/parquet --profile provincial --out data/provincial
     """
+    from pipeline.batch.rescore import rescore_dataset
+
     summary = rescore_dataset(data, profile, out, wait)
     record = {
         "dataset": str(out or data),
@@ -370,6 +368,7 @@ def rescore_command(
 def inspect_command(path: Path) -> None:
     """Show what was read from one file: each 自评表's fields, budget, rows (with their
     source lines) and the cells left unread. Nothing is written."""
+
     for line in describe(parsers.parse(path)):
         click.echo(line)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pipeline.audit.families import counts_in_total, level_weight_sum, rescore_family
@@ -199,7 +199,11 @@ def _parts_sum(located: LocatedTable, column: str) -> float | None:
 def _yuan(value: Decimal | None, unit: str | None) -> Decimal | None:
     if value is None or unit not in UNITS or UNITS[unit][0] != "元":
         return None
-    return (value * UNITS[unit][1]).quantize(Decimal("0.0001"))
+    exact = value * UNITS[unit][1]
+    try:
+        return exact.quantize(Decimal("0.0001"))
+    except InvalidOperation:  # beyond decimal precision: the batch's safety net reports it
+        return exact
 
 
 def _rate(raw: str) -> Decimal | None:

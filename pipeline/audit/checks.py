@@ -14,7 +14,7 @@ from pipeline.audit.families import counts_in_total
 from pipeline.audit.family_checks import check_family
 from pipeline.extract import headers
 from schemas import Document
-from schemas.findings import Place, Where, finding, finding_at, fmt
+from schemas.place import Place, Where, finding, finding_at, fmt
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipeline.extract.values import parse_value
-from schemas.findings import Where, finding, fmt
+from schemas.place import Where, finding, fmt
 from schemas.profile import Profile
 from schemas.tables import FindingRow, IndicatorRow
 

@@ -15,7 +15,7 @@ from pipeline.audit.families import counts_in_total, extra_cells, extra_number, 
 from pipeline.audit.scoring import score_row
 from pipeline.extract.values import Value, parse_value, weight_in_label
 from schemas.families import Arithmetic, evaluate, family_rules
-from schemas.findings import Where, finding, fmt
+from schemas.place import Where, finding, fmt
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
 

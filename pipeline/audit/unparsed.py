@@ -4,7 +4,7 @@ not a wrong one."""
 from __future__ import annotations
 
 from pipeline.extract.located import LocatedTable, Text
-from schemas.findings import Place, finding_at
+from schemas.place import Place, finding_at
 from schemas.tables import EvalTableRow, FindingRow
 
 _UNPARSED_MESSAGES = {

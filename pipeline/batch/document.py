@@ -11,9 +11,11 @@ import dataclasses
 import functools
 import hashlib
 import itertools
+import stat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -25,11 +27,12 @@ from parsers.limits import Limits
 from pipeline.audit.build import build_table
 from pipeline.audit.checks import check_table, notice_findings
 from pipeline.audit.unparsed import unparsed_findings
+from pipeline.batch import safe
 from pipeline.claims.collect import claim_findings, extract_claims
 from pipeline.extract import region
 from pipeline.extract.locate import locate
 from schemas import Document, ZipingError
-from schemas.findings import Where
+from schemas.place import Place, Where
 from schemas.profile import Profile
 from schemas.tables import ClaimRow, DocStatus, DocumentRow, EvalTableRow, FindingRow, IndicatorRow
 
@@ -43,6 +46,16 @@ class DocResult:
     indicators: list[IndicatorRow] = field(default_factory=list)
     findings: list[FindingRow] = field(default_factory=list)
     claims: list[ClaimRow] = field(default_factory=list)
+
+    def by_table(self) -> dict[str, list[Any]]:
+        """Rows by dataset table, `documents` last."""
+        return {
+            "eval_tables": self.tables,
+            "indicators": self.indicators,
+            "findings": self.findings,
+            "claims": self.claims,
+            "documents": [self.document],
+        }
 
 
 def process_file(
@@ -65,17 +78,10 @@ def process_file(
             doc_id = sha256_of(f"member:{path}".encode())
             return failed(path, doc_id, 0, _one_line(str(exc)), profile)
         return _process_bytes(data, path, profile, limits, known)
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            parsers.limits.check_size(size, str(path), limits)
-        data = path.read_bytes()
-    except ZipingError as exc:
-        return failed(path, _refused_id(path, size), size, _one_line(str(exc)), profile)
-    except OSError as exc:
-        reason = f"cannot read file: {exc.strerror or exc}"
-        return failed(path, sha256_of(f"unreadable:{path}".encode()), 0, reason, profile)
-    return _process_bytes(data, path, profile, limits, known)
+    read = _read(path, profile, limits)
+    if isinstance(read, DocResult):
+        return read
+    return _process_bytes(read, path, profile, limits, known)
 
 
 def _process_bytes(
@@ -89,9 +95,48 @@ def _process_bytes(
     except (Exception, RecursionError) as exc:  # a reader's bug on odd bytes is this file's error
         return fail(f"unreadable ({type(exc).__name__} in the reader: {_one_line(str(exc))})")
     try:
-        return process_document(doc, len(data), profile, known)
+        return fit_result(process_document(doc, len(data), profile, known))
     except Exception as exc:  # a bug must not stop a batch of thousands; it is reported
         return fail(f"internal error: {type(exc).__name__}: {_one_line(str(exc))}")
+
+
+def _read(path: Path, profile: Profile, limits: Limits) -> bytes | DocResult:
+    """The file's bytes, or its error row: not a regular file (never opened: a FIFO would
+    block, a device never end), over `max_bytes` (never read), or unreadable."""
+    size = 0
+    try:
+        info = path.stat()
+        parsers.limits.check_regular(str(path), info.st_mode)
+        size = info.st_size
+        if size > limits.max_bytes:
+            parsers.limits.check_size(size, str(path), limits)
+        return path.read_bytes()
+    except ZipingError as exc:
+        special = not size and "not a regular file" in str(exc)
+        doc_id = sha256_of(f"special:{path}".encode()) if special else _refused_id(path, size)
+        return failed(path, doc_id, size, _one_line(str(exc)), profile)
+    except OSError as exc:
+        reason = f"cannot read file: {exc.strerror or exc}"
+        return failed(path, sha256_of(f"unreadable:{path}".encode()), 0, reason, profile)
+
+
+def fit_result(result: DocResult) -> DocResult:
+    """The document's rows as the dataset can hold them (`safe.fit_rows`), inside the
+    document's safety net, not when the batch writes them."""
+    document = result.document
+    place = Place(document.doc_id, safe.stored_path(document.path))
+    found: list[FindingRow] = []
+    result.tables, more = safe.fit_rows("eval_tables", result.tables, place)
+    found += more
+    result.indicators, more = safe.fit_rows("indicators", result.indicators, place)
+    found += more
+    result.claims, more = safe.fit_rows("claims", result.claims, place)
+    found += more
+    result.findings, _ = safe.fit_rows("findings", [*result.findings, *found], place)
+    n_findings = len(result.findings)
+    [result.document], _ = safe.fit_rows("documents", [document], place)
+    result.document = dataclasses.replace(result.document, n_findings=n_findings)
+    return result
 
 
 def process_document(
@@ -171,7 +216,7 @@ def failed(
     return DocResult(
         document=DocumentRow(
             doc_id=doc_id,
-            path=str(path),
+            path=safe.stored_path(str(path)),
             format=None,
             size_bytes=size,
             pages=None,
@@ -179,7 +224,7 @@ def failed(
             org=None,
             year=None,
             status="error",
-            error=reason[:500],
+            error=safe.stored_path(reason[:500]),
             n_tables=0,
             n_indicators=0,
             n_findings=0,
@@ -197,6 +242,8 @@ def sha256_of(data: bytes) -> str:
 def stream_sha256(path: Path) -> str:
     """doc_id of a file read by streaming (one that timed out or killed its worker)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device is never opened
+            return sha256_of(f"special:{path}".encode())
         with path.open("rb") as stream:
             return hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError:

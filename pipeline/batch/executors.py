@@ -25,6 +25,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from schemas import ZipingError
@@ -36,6 +37,66 @@ R = TypeVar("R")
 class DocTimeout(BaseException):
     """The per-document time limit (`--doc-timeout`) ran out. A BaseException, so that the
     handlers which turn a reader's exception into an error row let it through to the task."""
+
+
+class MemoryCeiling(BaseException):
+    """Reading one document took more memory than `max_doc_memory` allows (a BaseException,
+    like DocTimeout, so a reader's own handlers let it through)."""
+
+
+_RSS_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def rss_bytes() -> int:
+    """This process's resident memory now (Linux /proc; 0 elsewhere: no watch)."""
+    try:
+        with Path("/proc/self/statm").open("rb") as statm:
+            return int(statm.read().split()[1]) * _RSS_PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+@contextlib.contextmanager
+def memory_ceiling(limit: int | None, every: float = 0.05) -> Iterator[None]:
+    """Raise MemoryCeiling in this (main) thread when RSS grows by more than `limit` bytes
+    while the block runs: the last line behind the readers' limits, checked before allocation.
+
+    A watcher thread samples RSS every `every` seconds and interrupts the main thread with
+    SIGUSR1 (Python code is interrupted where it stands; C code when it returns). Outside the
+    main thread (Dask worker threads) it does nothing: Dask's own memory limit applies."""
+    start = rss_bytes()
+    if not limit or not start or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    done = threading.Event()
+    main = threading.main_thread().ident or 0
+
+    def watch() -> None:
+        while not done.wait(every):
+            if rss_bytes() - start > limit:
+                signal.pthread_kill(main, signal.SIGUSR1)
+                return
+
+    def over(_signum: int, _frame: object) -> None:
+        if not done.is_set():
+            raise MemoryCeiling(limit)
+
+    previous = signal.signal(signal.SIGUSR1, over)
+    watcher = threading.Thread(target=watch, daemon=True, name="ziping-memory")
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+        signal.signal(signal.SIGUSR1, previous)
+
+
+def give_back_memory() -> None:
+    """Return freed heap to the system after a document overran (glibc keeps it otherwise,
+    and the next document would start from the inflated RSS)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class Executor(Protocol):

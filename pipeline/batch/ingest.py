@@ -1,8 +1,10 @@
 """A batch: find the files, skip what is unchanged, run `process_file` on each (serially,
-in a process pool or on Dask), write each document's rows as it completes, record the run.
+in a process pool or on Dask), commit the documents' rows in batches, record the run.
 
 One bad file never stops a batch (`pipeline.batch.document.process_file` turns it into an error
-row); one writer at a time holds the output folder's lock.
+row); one writer at a time holds the output folder's lock. Workers only read: every row comes
+back to this process as Arrow, and the dataset writer (pipeline/dataset/writer.py) commits
+whole documents, so readers see each document before or after, never half.
 """
 
 from __future__ import annotations
@@ -11,53 +13,62 @@ import dataclasses
 import functools
 import os
 import secrets
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+import pyarrow as pa
 
 from parsers import archive
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
 from pipeline import __version__
 from pipeline.batch import executors, runlock
-from pipeline.batch.document import (
-    DocResult,
-    failed,
-    process_file,
-    reader_version_of,
-    sha256_of,
-    stream_sha256,
-)
+from pipeline.batch.plan import Choices, plan
 from pipeline.dataset import store
+from pipeline.dataset.writer import Stored, Writer
 from pipeline.extract.region import ManifestEntry
-from schemas import ZipingError
+from schemas import SchemaError, ZipingError
 from schemas.profile import Profile
-from schemas.tables import (
-    DocumentRow,
-    RunRow,
-)
+from schemas.tables import DocumentRow, RunRow
+
+if TYPE_CHECKING:
+    from pipeline.batch.document import DocResult
+
+
+REPORT_FILES = frozenset({"diff.html", "findings.csv"})
+
+
+def own_output(folder: Path) -> bool:
+    """A folder ziping wrote: a dataset (its manifest or lock) or a report."""
+    return (
+        (folder / store.META).is_dir()
+        or (folder / runlock.LOCK_NAME).exists()
+        or all((folder / name).is_file() for name in REPORT_FILES)
+    )
 
 
 def discover(paths: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> list[Path]:
-    """Files under `paths` (folders searched recursively, hidden entries skipped), sorted;
-    an archive (.zip/.7z/.rar) stands for its members, `archive!member` (parsers/archive.py)."""
+    """Files under `paths` (folders searched recursively, sorted), leaving out hidden entries
+    and ziping's own outputs (datasets and reports) wherever they sit. Entries that are not
+    regular files (FIFOs, devices) are kept: each becomes a row with a reason. An archive
+    (.zip/.7z/.rar) stands for its members, `archive!member` (parsers/archive.py)."""
     return [member for path in _files(paths) for member in archive.expand(path, limits)]
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
+        if not path.is_dir():
             found.append(path)
+            continue
+        for folder, dirs, names in os.walk(path):
+            here = Path(folder)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not own_output(here / d))
+            found.extend(here / n for n in sorted(names) if not n.startswith("."))
     return found
 
 
@@ -79,6 +90,12 @@ class BatchOptions:
     wait: float = 0.0
     """Seconds to wait for another ingest holding the output folder's lock."""
     limits: Limits = DEFAULT_LIMITS
+    checksum: bool = False
+    """Compare unchanged-looking files by their bytes, not by size and modification time."""
+    prune: bool = False
+    """Remove the rows of files that are no longer on disk (else they are only reported)."""
+    flush_docs: int = 500
+    """Documents per committed batch (also committed every few seconds)."""
     manifest: Mapping[str, ManifestEntry] = field(default_factory=dict)
     """`--manifest`: what is known of a file by path (region, unit, year, URL)."""
 
@@ -87,26 +104,46 @@ class BatchOptions:
 class RunSummary:
     run_id: str = ""
     results: list[DocumentRow] = field(default_factory=list)
-    """Every file's row in input order; a skipped file shows its row from the earlier run."""
+    """The rows of the files read in this run and of duplicates, in input order (unchanged
+    files are only counted: a re-run's memory does not grow with the folder)."""
+    seen: int = 0
     skipped: int = 0
+    by_status: Counter[str] = field(default_factory=Counter)
     tables: int = 0
     indicators: int = 0
     findings_by_code: dict[str, int] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    """Stored files no longer on disk (removed with --prune)."""
+    pruned: bool = False
 
     @property
     def failed(self) -> list[DocumentRow]:
         return [d for d in self.results if d.status == "error"]
 
+    def record(self, out: Path) -> dict[str, object]:
+        """The run in numbers, for --json."""
+        return {
+            "dataset": str(out),
+            "run_id": self.run_id,
+            "documents": len(self.results),
+            "skipped": self.skipped,
+            "failed": [{"path": d.path, "error": d.error} for d in self.failed],
+            "tables": self.tables,
+            "indicators": self.indicators,
+            "findings_by_code": self.findings_by_code,
+        }
+
 
 @dataclass(frozen=True)
 class _Done:
-    """What comes back from a worker: the document row and its finding counts, plus the rows
-    themselves when the worker could not write them (Dask: workers may not see `out`)."""
+    """What comes back from a worker: the document row, its finding counts, its rows as Arrow
+    and its index entry (workers never write: on Dask they may not even see `out`)."""
 
     index: int
     document: DocumentRow
     findings_by_code: dict[str, int]
-    result: DocResult | None
+    tables: dict[str, pa.Table]
+    stored: Stored
 
 
 @dataclass(frozen=True)
@@ -116,186 +153,175 @@ class _Job:
     profile: Profile
     limits: Limits
     doc_timeout: float | None
-    out: Path | None
-    """Where the worker writes the rows itself; None: return them."""
     manifest: Mapping[str, ManifestEntry] = field(default_factory=dict)
 
 
 def ingest(
-    files: list[Path],
+    files: Iterable[Path],
     out: Path,
     profile: Profile,
-    on_done: Callable[[DocumentRow], None] | None = None,
+    on_done: Callable[[DocumentRow | None], None] | None = None,
     options: BatchOptions | None = None,
 ) -> RunSummary:
-    """Process `files` and write each document's rows to `out` as soon as it is done.
+    """Process `files` and commit their rows to `out` in batches as they are done.
 
     Holds the folder's lock for the whole run, first clears what a killed run left, skips
     unchanged documents, records the run in the `runs` table. Row order in the dataset does
-    not depend on which document finished first: parts are named by doc_id and read sorted.
-    `on_done` is called once per file (skipped ones too), in completion order.
+    not depend on which document finished first (readers order rows by document).
+    `on_done` is called once per file (None for one skipped as unchanged).
     """
     options = options or BatchOptions()
     with runlock.hold(out, options.wait):
-        store.recover(out)
         run = _start_run(out, profile)
-        plan = _plan(files, out, profile, options)
-        summary = RunSummary(run_id=run.run_id, skipped=len(plan.skipped))
-        done: dict[int, DocumentRow] = {}
-        for index, row in plan.skipped.items():
-            done[index] = row
-            if on_done is not None:
-                on_done(row)
-        for finished in _execute(plan.todo, out, profile, options):
-            if finished.result is not None:
-                write_result(out, finished.result)
-            done[finished.index] = finished.document
-            _count(summary, finished)
-            if on_done is not None:
-                on_done(finished.document)
+        summary = RunSummary(run_id=run.run_id)
+        with Writer(out, run.run_id, flush_docs=options.flush_docs) as writer:
+            writer.recover()
+            _one_profile(writer, out, profile, options.force)
+            todo = plan(
+                files, writer, profile, options.limits, Choices(options.force, options.checksum)
+            )
+            summary.skipped = todo.skipped
+            summary.missing = [s.path for s in todo.missing]
+            if options.prune:
+                for gone in todo.missing:
+                    writer.remove(gone.doc_id)
+                summary.pruned = True
+            for _ in range(todo.skipped):
+                if on_done is not None:
+                    on_done(None)
+            done: dict[int, DocumentRow] = {}
+            for index, duplicate in todo.duplicates:
+                done[index] = duplicate
+                if on_done is not None:
+                    on_done(duplicate)
+            for finished in _execute(todo.todo, profile, options):
+                writer.add(finished.tables, finished.stored)
+                done[finished.index] = finished.document
+                _count(summary, finished)
+                if on_done is not None:
+                    on_done(finished.document)
         summary.results = [done[i] for i in sorted(done)]
+        summary.seen = summary.skipped + len(summary.results)
+        summary.by_status.update(d.status for d in summary.results)
         _finish_run(out, run, summary)
     return summary
 
 
-@dataclass
-class _Plan:
-    todo: list[tuple[int, Path]] = field(default_factory=list)
-    skipped: dict[int, DocumentRow] = field(default_factory=dict)
-
-
-def _plan(files: list[Path], out: Path, profile: Profile, options: BatchOptions) -> _Plan:
-    """Which files to read. A file is skipped when the dataset already holds it with the same
-    bytes, reader version and profile (unless --force), or when an earlier file in this run
-    has the same bytes (one doc_id, one set of rows: the first path wins). A changed file's
-    old rows are removed here."""
-    previous = {d.path: d for d in _previous_documents(out)}
-    plan = _Plan()
-    seen: set[str] = set()
-    for index, path in enumerate(files):
-        key = _key(path, options.limits)
-        old = previous.get(str(path))
-        if key is not None:
-            doc_id, version = key
-            if doc_id in seen:
-                plan.skipped[index] = _duplicate(path, doc_id, profile)
-                continue
-            seen.add(doc_id)
-            if (
-                old is not None
-                and not options.force
-                and (old.doc_id, old.profile, old.parser_version) == (doc_id, profile.name, version)
-            ):
-                plan.skipped[index] = old
-                continue
-        if old is not None and (key is None or old.doc_id != key[0]):
-            store.remove_document(out, old.doc_id)  # the file changed: its old rows go
-        plan.todo.append((index, path))
-    return plan
-
-
-def _key(path: Path, limits: Limits) -> tuple[str, str | None] | None:
-    """(doc_id, reader version) of a file, or None when it is unreadable or too large to
-    hash here (such files are always re-done: they fail fast)."""
-    try:
-        if archive.inside(path) is not None:
-            data = archive.read_member(path, limits)
-        elif path.stat().st_size > limits.max_bytes:
-            return None
-        else:
-            data = path.read_bytes()
-    except (OSError, ZipingError):
-        return None
-    return sha256_of(data), reader_version_of(data, path)
-
-
-def _duplicate(path: Path, doc_id: str, profile: Profile) -> DocumentRow:
-    """The summary's row for a file whose bytes an earlier file of the run already has."""
-    row = failed(path, doc_id, 0, "", profile).document
-    return dataclasses.replace(row, status="duplicate", error="same bytes as an earlier file")
-
-
-def _previous_documents(out: Path) -> list[DocumentRow]:
-    try:
-        rows: list[DocumentRow] = store.read_documents(out)
-    except (OSError, ValueError, ZipingError):
-        return []
-    return rows
+def _one_profile(writer: Writer, out: Path, profile: Profile, force: bool) -> None:
+    """Refuse to mix profiles in one dataset unless --force re-reads everything under the new
+    one (or `ziping rescore` switches it whole)."""
+    others = sorted(set(writer.index.column("profile").to_pylist()) - {profile.name})
+    if others and not force:
+        raise ZipingError(
+            f"{out} holds documents scored under profile {', '.join(others)}; ingesting with "
+            f"{profile.name} would mix profiles in one dataset. Use `ziping rescore --data "
+            f"{out} --profile {profile.name}` to switch it, or --force to re-read everything"
+        )
 
 
 def _execute(
-    todo: Sequence[tuple[int, Path]], out: Path, profile: Profile, options: BatchOptions
+    todo: Sequence[tuple[int, Path]], profile: Profile, options: BatchOptions
 ) -> Iterable[_Done]:
     executor: executors.Executor
     if options.executor == "dask":
         executor = executors.Dask(options.scheduler, max(1, options.workers), options.retries)
-        writer: Path | None = None  # results travel back and are written here
     elif options.workers > 1 and len(todo) > 1:
         hang = options.doc_timeout + 30 if options.doc_timeout else None
         executor = executors.LocalPool(options.workers, hang_after=hang)
-        writer = out  # each worker writes its own parts: the parent only keeps count
     else:
         executor = executors.Serial()
-        writer = out
-    job = _Job(profile, options.limits, options.doc_timeout, writer, options.manifest)
+    job = _Job(profile, options.limits, options.doc_timeout, options.manifest)
     crashed = functools.partial(_crashed, job)
     return executor.run(functools.partial(_run_one, job), todo, crashed)
 
 
 def _run_one(job: _Job, item: tuple[int, Path]) -> _Done:
-    """The task every executor runs: `process_file` under the time limit, written or returned."""
+    """The task every executor runs: `process_file` under the time and memory limits, its
+    rows as Arrow (checked against the schema here: a misfit is this document's error)."""
+    from pipeline.batch.document import (  # noqa: PLC0415  (jieba, readers: only with work)
+        failed,
+        process_file,
+        stream_sha256,
+    )
+
     index, path = item
+    size, mtime = _stat(path)
     try:
-        result = executors.call_with_timeout(
-            process_file,
-            job.doc_timeout,
-            path,
-            job.profile,
-            job.limits,
-            job.manifest.get(str(path)),
+        with executors.memory_ceiling(job.limits.max_doc_memory):
+            result = executors.call_with_timeout(
+                process_file,
+                job.doc_timeout,
+                path,
+                job.profile,
+                job.limits,
+                job.manifest.get(str(path)),
+            )
+    except executors.MemoryCeiling:
+        executors.give_back_memory()
+        reason = (
+            f"used over {job.limits.max_doc_memory:,} bytes of memory: over the limit "
+            "max_doc_memory (raise it with --max-doc-memory)"
         )
+        result = failed(path, stream_sha256(path), size, reason, job.profile)
     except executors.DocTimeout:
-        result = failed(
-            path,
-            stream_sha256(path),
-            _size(path),
+        reason = (
             f"gave up after {job.doc_timeout:g} s: over the limit doc_timeout "
-            "(raise it with --doc-timeout)",
-            job.profile,
+            "(raise it with --doc-timeout)"
         )
-    codes: dict[str, int] = {}
-    for finding in result.findings:
-        codes[finding.code] = codes.get(finding.code, 0) + 1
-    if job.out is None:
-        return _Done(index, result.document, codes, result)
-    write_result(job.out, result)
-    return _Done(index, result.document, codes, None)
+        result = failed(path, stream_sha256(path), size, reason, job.profile)
+    return _done(index, result, size, mtime, job.profile)
+
+
+def _done(index: int, result: DocResult, size: int, mtime: int, profile: Profile) -> _Done:
+    from pipeline.batch.document import failed  # noqa: PLC0415
+
+    try:
+        tables = to_tables(result)
+    except SchemaError as exc:  # a row the safety net missed: this document's error only
+        path = Path(result.document.path)
+        result = failed(path, result.document.doc_id, size, str(exc), profile)
+        tables = to_tables(result)
+    codes = Counter(finding.code for finding in result.findings)
+    document = result.document
+    stored = Stored(
+        doc_id=document.doc_id,
+        path=document.path,
+        size=size,
+        mtime_ns=mtime,
+        profile=document.profile,
+        parser_version=document.parser_version,
+        format=document.format,
+        status=document.status,
+    )
+    return _Done(index, document, dict(codes), tables, stored)
+
+
+def to_tables(result: DocResult) -> dict[str, pa.Table]:
+    """The document's rows by table as Arrow, each with its `year` partition column."""
+    years = store.partition_years(result.document.doc_id, result.document.year, result.tables)
+    return {
+        table: store.with_partition(table, rows, years)
+        for table, rows in result.by_table().items()
+        if rows
+    }
 
 
 def _crashed(job: _Job, item: tuple[int, Path], reason: str) -> _Done:
+    from pipeline.batch.document import failed, stream_sha256  # noqa: PLC0415
+
     index, path = item
-    result = failed(path, stream_sha256(path), _size(path), reason, job.profile)
-    if job.out is not None:
-        write_result(job.out, result)
-        return _Done(index, result.document, {}, None)
-    return _Done(index, result.document, {}, result)
+    size, mtime = _stat(path)
+    result = failed(path, stream_sha256(path), size, reason, job.profile)
+    return _done(index, result, size, mtime, job.profile)
 
 
-def _size(path: Path) -> int:
+def _stat(path: Path) -> tuple[int, int]:
+    """Size and mtime (ns) before reading: a file changed while read looks changed next run."""
     try:
-        return path.stat().st_size
+        info = (archive.inside(path) or path).stat()  # a member changes with its archive
     except OSError:
-        return 0
-
-
-def write_result(out: Path, result: DocResult) -> None:
-    doc_id = result.document.doc_id
-    years = store.partition_years(doc_id, result.document.year, result.tables)
-    store.write_part(out, "eval_tables", doc_id, result.tables, years)
-    store.write_part(out, "indicators", doc_id, result.indicators, years)
-    store.write_part(out, "findings", doc_id, result.findings, years)
-    store.write_part(out, "claims", doc_id, result.claims, years)
-    store.write_part(out, "documents", doc_id, [result.document], years)
+        return 0, -1
+    return info.st_size, info.st_mtime_ns
 
 
 def _start_run(out: Path, profile: Profile) -> RunRow:
@@ -316,15 +342,15 @@ def _start_run(out: Path, profile: Profile) -> RunRow:
 
 
 def _finish_run(out: Path, run: RunRow, summary: RunSummary) -> None:
-    failed = sum(1 for d in summary.results if d.status == "error")
+    failed = summary.by_status["error"]
     store.write_run(
         out,
         dataclasses.replace(
             run,
             finished_at=datetime.now(UTC),
-            documents_seen=len(summary.results),
+            documents_seen=summary.seen,
             skipped=summary.skipped,
-            ok=len(summary.results) - failed - summary.skipped,
+            ok=len(summary.results) - failed,
             failed=failed,
         ),
     )

@@ -7,9 +7,9 @@ the reader could not align (ROW_UNPARSED, TABLE_UNPARSED), narrative claims (CLA
 cannot be recomputed without it and are kept as they were. Ids do not change: a table, row or
 finding keeps its id under every profile, so two rescored copies of a dataset join on them.
 
-A document is rewritten part by part, its `documents` row last (with the new profile name);
-a run killed inside a document leaves that row naming the profile with a trailing `…`, which no
-ingest takes for up to date, and running rescore again finishes the job.
+Documents are rescored a stored batch at a time and committed whole by the dataset writer
+(pipeline/dataset/writer.py): a reader, or a run killed at any moment, sees each document
+under the old profile or the new one, never a mix; running rescore again finishes the job.
 """
 
 from __future__ import annotations
@@ -18,25 +18,28 @@ import contextlib
 import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from pipeline.audit.build import rescore
 from pipeline.audit.checks import check_table
 from pipeline.batch import runlock
 from pipeline.dataset import store
+from pipeline.dataset.writer import Stored, Writer, read_batch, read_index
 from pipeline.extract import region
-from schemas.findings import CHECK_CODES, Where
+from schemas.findings import CHECK_CODES
+from schemas.place import Where
 from schemas.profile import Profile
 from schemas.tables import (
+    ClaimRow,
     DocumentRow,
     EvalTableRow,
     FindingRow,
     IndicatorRow,
 )
-
-# Tables rewritten per document; `documents` last marks the document done.
-_REWRITTEN = ("eval_tables", "indicators", "findings", "documents")
 
 
 @dataclass
@@ -71,29 +74,57 @@ def rescore_dataset(
     """
     target = out or data
     summary = RescoreSummary(profile=profile.name)
+    prefix = f"rescore-{datetime.now(UTC):%Y%m%dT%H%M%S%f}Z"
     with contextlib.ExitStack() as locks:
         for folder in dict.fromkeys((data, target)):  # one writer per folder, as for ingest
             locks.enter_context(runlock.hold(folder, wait))
-        store.recover(target)
-        for document in sorted(store.read_rows(data, "documents"), key=lambda d: d.doc_id):
-            result = rescore_document(
-                document,
-                _part(data, "eval_tables", document.doc_id),
-                _part(data, "indicators", document.doc_id),
-                _part(data, "findings", document.doc_id),
-                profile,
-            )
-            if target != data:
-                claims = _part(data, "claims", document.doc_id)
-                years = store.partition_years(document.doc_id, document.year, [])
-                store.write_part(target, "claims", document.doc_id, claims, years)
-            _write(target, result)
-            summary.documents += 1
-            summary.tables += len(result.tables)
-            summary.indicators += len(result.indicators)
-            summary.kept += result.kept
-            summary.findings_by_code.update(f.code for f in result.findings)
+        writer = locks.enter_context(Writer(target, prefix))
+        writer.recover()
+        manifest = store.read_manifest(data)
+        index = read_index(data, manifest)
+        entries = {r["doc_id"]: r for r in index.to_pylist()}
+        for batch in sorted(set(index.column("batch").to_pylist())):
+            rows = {t: _by_doc(read_batch(data, manifest, t, batch)) for t in store.DOC_TABLES}
+            for doc_id, (document,) in sorted(rows["documents"].items()):
+                result = rescore_document(
+                    document,
+                    rows["eval_tables"].get(doc_id, []),
+                    rows["indicators"].get(doc_id, []),
+                    rows["findings"].get(doc_id, []),
+                    profile,
+                )
+                claims = rows["claims"].get(doc_id, [])
+                writer.add(_tables(result, claims), _stored(entries[doc_id], profile))
+                summary.documents += 1
+                summary.tables += len(result.tables)
+                summary.indicators += len(result.indicators)
+                summary.kept += result.kept
+                summary.findings_by_code.update(f.code for f in result.findings)
     return summary
+
+
+def _by_doc(rows: list[Any]) -> dict[str, list[Any]]:
+    grouped: dict[str, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.doc_id, []).append(row)
+    return grouped
+
+
+def _tables(result: Rescored, claims: list[ClaimRow]) -> dict[str, pa.Table]:
+    doc_id = result.document.doc_id
+    years = store.partition_years(doc_id, result.document.year, result.tables)
+    parts: dict[str, list[Any]] = {
+        "eval_tables": result.tables,
+        "indicators": result.indicators,
+        "findings": result.findings,
+        "claims": claims,
+        "documents": [result.document],
+    }
+    return {t: store.with_partition(t, rows, years) for t, rows in parts.items() if rows}
+
+
+def _stored(entry: dict[str, Any], profile: Profile) -> Stored:
+    return Stored(**{**entry, "profile": profile.name})
 
 
 def rescore_document(
@@ -146,26 +177,3 @@ def _merge(
     merged.extend(f for f in kept if f.table_id is not None and f.table_id not in checked)
     merged.extend(tail)
     return merged
-
-
-def _part(data: Path, table: str, doc_id: str) -> list[Any]:
-    """`doc_id`'s rows of `table` as its declared dataclass (none when there is no part)."""
-    return store.read_part_rows(data, table, doc_id)
-
-
-def _write(out: Path, result: Rescored) -> None:
-    """The document's parts, its `documents` row last. Until then the row names the profile
-    as still being applied, so a killed run leaves no document that a later ingest under the
-    old profile would skip as up to date while its parts are half rescored."""
-    doc_id = result.document.doc_id
-    years = store.partition_years(doc_id, result.document.year, result.tables)
-    pending = dataclasses.replace(result.document, profile=f"{result.document.profile}…")
-    store.write_part(out, "documents", doc_id, [pending], years)
-    parts: dict[str, list[Any]] = {
-        "eval_tables": result.tables,
-        "indicators": result.indicators,
-        "findings": result.findings,
-        "documents": [result.document],
-    }
-    for table in _REWRITTEN:
-        store.write_part(out, table, doc_id, parts[table], years)

@@ -29,7 +29,7 @@ from pipeline.claims.rules import (
 )
 from pipeline.claims.text import Sentence, read_sentences
 from schemas import Document
-from schemas.findings import Place, finding_at
+from schemas.place import Place, finding_at
 from schemas.tables import ClaimKind, ClaimRow, EvalTableRow, FindingRow
 
 # Claim kinds in the order they are listed within one sentence position.

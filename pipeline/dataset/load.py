@@ -1,6 +1,7 @@
 """Read the Parquet dataset back: Arrow for code, pandas DataFrames for auditors.
 
-The dataset is `<data>/<table>/**/part-*.parquet`. Files are read with the *declared* schema
+The dataset is `<data>/<table>/year=Y/part-*.parquet`, the files its committed manifest
+names (`<data>/_ziping/manifest.json`). Files are read with the *declared* schema
 (`schemas.tables.arrow_schema`), so a part written before a column was added reads with that
 column null, and a table that was never written (no claims, zero findings) reads as an empty
 table of the right shape instead of an error. The store partitions by year (`year=2024/`);
@@ -15,12 +16,10 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.dataset as pads
 
 from pipeline.dataset import store
 from schemas.errors import ZipingError
-from schemas.tables import TABLES, arrow_schema
+from schemas.tables import TABLES
 
 PART_GLOB = "part-*.parquet"
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # the folder pyarrow and Spark write for a null key
@@ -56,65 +55,27 @@ def check_table(table: str) -> None:
 
 
 def part_files(data: Path, table: str) -> list[Path]:
-    """The Parquet parts of `table`, in a stable order; temp files of a running write excluded."""
+    """The committed Parquet files of `table` (the manifest's; see pipeline/dataset/store.py),
+    in a stable order; files of a running write are not among them."""
     check_table(table)
-    folder = data / table
-    if not folder.is_dir():
-        return []
-    return sorted(folder.rglob(PART_GLOB))
+    return store.read_manifest(data).paths(data, table)
 
 
 def present(data: Path) -> list[str]:
     """Tables that have at least one part under `data`, in declaration order."""
-    return [name for name in TABLES if part_files(data, name)]
-
-
-def _partition_fields(files: list[Path], base: Path, schema: pa.Schema) -> list[pa.Field]:
-    """Hive keys in the folder names (`year=2024/`) that the declared schema lacks.
-
-    DuckDB and Spark show such a key as a column; so do we, as int32 when every value is a
-    number, else string, so that a table partitioned by year gains a `year` column everywhere.
-    """
-    values: dict[str, set[str]] = {}
-    for f in files:
-        for part in f.relative_to(base).parts[:-1]:
-            key, sep, value = part.partition("=")
-            if sep and key not in schema.names:
-                values.setdefault(key, set()).add(value)
-    return [
-        pa.field(
-            key, pa.int32() if all(v.isdigit() or v == HIVE_NULL for v in vals) else pa.string()
-        )
-        for key, vals in values.items()
-    ]
+    manifest = store.read_manifest(data)
+    return [name for name in TABLES if manifest.paths(data, name)]
 
 
 def read_arrow(data: Path, table: str) -> pa.Table:
-    """All rows of `table` with its declared schema (empty, not missing, when never written)."""
+    """All rows of `table` with its declared schema (empty, not missing, when never written),
+    from one committed state of the dataset (`store.pinned` holds one across calls)."""
     check_table(table)
-    schema = arrow_schema(table)
-    files = part_files(data, table)
-    if not files:
-        return schema.empty_table()
-    for extra in _partition_fields(files, data / table, schema):
-        schema = schema.append(extra)
-    dataset = pads.dataset(
-        [str(f) for f in files],
-        schema=schema,
-        format="parquet",
-        partitioning="hive",
-        partition_base_dir=str(data / table),
+    manifest = store.read_manifest(data)
+    partitioned = any(
+        p.parent.name.startswith(f"{store.PARTITION}=") for p in manifest.paths(data, table)
     )
-    return _unknown_year_as_null(dataset.to_table())
-
-
-def _unknown_year_as_null(data: pa.Table) -> pa.Table:
-    index = data.schema.get_field_index(store.PARTITION)
-    if index < 0:
-        return data
-    year = data.column(index)
-    unknown = pc.equal(year, pa.scalar(store.UNKNOWN_YEAR, year.type))
-    return data.set_column(index, data.field(index), pc.if_else(unknown, None, year))
+    return store.read_arrow(data, table, manifest, partition=partitioned)
 
 
 def read_rows(data: Path, table: str) -> list[dict[str, Any]]:

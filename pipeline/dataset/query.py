@@ -1,7 +1,8 @@
 """SQL over the dataset with DuckDB: one view per table present, results as DataFrames.
 
-Views read the Parquet parts in place (`read_parquet` with hive partitioning and
-`union_by_name`, so year folders and parts written before a column was added both work).
+Views read the committed Parquet files in place (the manifest's list, so a query during an
+ingest sees one committed state; `read_parquet` with hive partitioning and `union_by_name`,
+so year folders and parts written before a column was added both work).
 A table the dataset does not hold gets no view; asking for it is an `Error:` that lists
 the tables that are there.
 """
@@ -44,12 +45,11 @@ def connect(data: Path) -> duckdb.DuckDBPyConnection:
             "run `ziping ingest PATH --out DIR` first"
         )
     con = duckdb.connect(":memory:")
+    manifest = store.read_manifest(data)  # one committed state for every view
     for table in tables:
-        glob = str(data.resolve() / table / "**" / dataset.PART_GLOB)
-        source = (
-            f"read_parquet({_sql_string(glob)}, hive_partitioning = true, union_by_name = true)"
-        )
-        partitioned = any(p.parent != data / table for p in dataset.part_files(data, table))
+        files = ", ".join(_sql_string(str(p.resolve())) for p in manifest.paths(data, table))
+        source = f"read_parquet([{files}], hive_partitioning = true, union_by_name = true)"
+        partitioned = any(p.parent != data / table for p in manifest.paths(data, table))
         # year=0 is the folder of rows whose year was not printed: a null year, as in pandas
         columns = f"* REPLACE (NULLIF({store.PARTITION}, {store.UNKNOWN_YEAR}) AS year)"
         con.execute(

@@ -1,74 +1,148 @@
-"""The Parquet dataset: `<out>/<table>/year=<Y>/part-<doc>.parquet`, one part per document,
-table and year.
+"""The Parquet dataset: `<out>/<table>/year=<Y>/part-<batch>.parquet`, and a committed
+manifest `<out>/_ziping/manifest.json` naming the files that make up the dataset.
 
-Rows are partitioned by year (Hive style, so pandas, DuckDB, pyarrow and Spark read
-`year` as a column): a table's rows and findings by the table's year, everything else by
-the document's; a year not printed is `year=0` (Hive's null folder makes pandas fail to
-read a mix of null and non-null partitions), read back as null by ziping's readers. The `year`
+Rows are partitioned by year (Hive style, so pandas, DuckDB, pyarrow and Spark read `year`
+as a column): a table's rows and findings by the table's year, everything else by the
+document's; a year not printed is `year=0` (Hive's null folder makes pandas fail to read a
+mix of null and non-null partitions), read back as null by ziping's readers. The `year`
 column of documents and eval_tables lives in the folder name only, since pandas refuses a
 folder key that repeats a column of the files.
 
-One part per document makes re-ingest idempotent (a document's rows are replaced, never
-appended twice) and writes atomic: each part is written to a hidden temp file and renamed
-into place, and the `documents` part is written last, so a document whose `documents` row
-exists is complete. Readers (pandas, DuckDB, Spark) skip dot-files, so a killed run leaves
-nothing half-written in view.
+A writer (`pipeline/dataset/writer.py`) gathers whole documents and writes them as one
+*batch*: one file per table and year for hundreds of documents, not one per document. A batch
+becomes part of the dataset only when the manifest naming it is committed (written beside
+and renamed over the old one: one atomic rename). Readers take one manifest and read exactly
+its files, so a `query` or `report` during an ingest sees each document before or after,
+never half; files a commit replaced are renamed to hidden `.part-….retired` names (which
+pandas, pyarrow, DuckDB globs and Spark skip) and deleted a few minutes later, so a reader
+holding the previous manifest can finish. A folder read without ziping shows the committed
+state whenever no writer is running.
+
+Why not Delta Lake: it gives the same snapshots, but pandas and a plain DuckDB glob read its
+folder wrong (the files a later version removed are still there until VACUUM), and it adds
+a 30 MB native dependency; the manifest here is one JSON file and the folder stays plain Hive.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from schemas import SchemaError
 from schemas.tables import TABLES, arrow_schema
 
-# Written in this order; `documents` last marks the document complete.
+# The tables a document writes rows to; `documents` holds its one row.
 DOC_TABLES = ("eval_tables", "indicators", "findings", "claims", "documents")
-
 
 PARTITION = "year"
 UNKNOWN_YEAR = 0  # folder of rows whose year was not printed
-Years = Mapping[str, int | None]
+META = "_ziping"  # manifest and index: hidden from pandas, pyarrow and Spark by the underscore
+MANIFEST = "manifest.json"
+PART_GLOB = "part-*.parquet"
+RETIRED = ".retired"
 
 
-def part_name(doc_id: str) -> str:
-    return f"part-{doc_id[:16]}.parquet"
+@dataclass(frozen=True)
+class Manifest:
+    """One committed state of the dataset: its files per table (relative to the table's
+    folder), and the index of stored documents (pipeline/dataset/writer.py)."""
+
+    generation: int = 0
+    files: dict[str, list[str]] = field(default_factory=dict)
+    index: str | None = None
+    legacy: bool = False
+    """No manifest yet: the files found in the folders (a dataset from an older ziping)."""
+
+    def paths(self, out: Path, table: str) -> list[Path]:
+        if table == "runs":  # an append-only log, one file per run, outside the batches
+            return [out / "runs" / name for name in runs_files(out)]
+        return [out / table / name for name in self.files.get(table, [])]
 
 
-def part_path(out: Path, table: str, doc_id: str, year: int | None) -> Path:
-    folder = f"{PARTITION}={year if year is not None else UNKNOWN_YEAR}"
-    return out / table / folder / part_name(doc_id)
+def manifest_path(out: Path) -> Path:
+    return out / META / MANIFEST
 
 
-def doc_parts(out: Path, table: str, doc_id: str) -> list[Path]:
-    """Every part of `doc_id` in `table`, whatever its year."""
-    folder = out / table
-    return sorted(folder.rglob(part_name(doc_id))) if folder.is_dir() else []
+def read_manifest(out: Path) -> Manifest:
+    """The committed manifest, or (no manifest) the parts found in the table folders."""
+    held = _PINNED.get()
+    pinned = held.get(out.resolve()) if held else None
+    if pinned is not None:
+        return pinned
+    try:
+        raw = json.loads(manifest_path(out).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return _legacy(out)
+    except (OSError, ValueError) as exc:
+        raise SchemaError(f"{manifest_path(out)}: unreadable dataset manifest ({exc})") from exc
+    return Manifest(int(raw["generation"]), dict(raw["files"]), raw.get("index"))
 
 
-def partition_years(doc_id: str, year: int | None, tables: Sequence[Any]) -> dict[str, int | None]:
-    """Year of each row's partition: a table's own year (else the document's), by table_id,
-    and the document's year under its doc_id for rows about no table."""
-    years: dict[str, int | None] = {doc_id: year}
-    years.update({t.table_id: t.year if t.year is not None else year for t in tables})
-    return years
+def _legacy(out: Path) -> Manifest:
+    files = {}
+    for table in DOC_TABLES:
+        folder = out / table
+        if folder.is_dir():
+            files[table] = sorted(str(p.relative_to(folder)) for p in folder.rglob(PART_GLOB))
+    return Manifest(0, files, None, legacy=True)
 
 
-def _year_of(row: Any, years: Years) -> int | None:
-    if hasattr(row, PARTITION):
-        year: int | None = row.year
-        return year
-    table_id = getattr(row, "table_id", None)
-    if table_id is not None and table_id in years:
-        return years[table_id]
-    return years.get(row.doc_id)
+def write_manifest(out: Path, manifest: Manifest) -> None:
+    """Commit `manifest`: the one rename that makes a batch part of the dataset."""
+    data = {
+        "format": 1,
+        "generation": manifest.generation,
+        "index": manifest.index,
+        "files": manifest.files,
+    }
+    write_atomic_bytes(manifest_path(out), json.dumps(data, ensure_ascii=False).encode())
+
+
+_PINNED: ContextVar[dict[Path, Manifest] | None] = ContextVar("ziping_pinned", default=None)
+
+
+@contextlib.contextmanager
+def pinned(out: Path) -> Iterator[Manifest]:
+    """Read every table of `out` from one manifest inside the block (a report, a query)."""
+    manifest = read_manifest(out)
+    token = _PINNED.set({**(_PINNED.get() or {}), out.resolve(): manifest})
+    try:
+        yield manifest
+    finally:
+        _PINNED.reset(token)
+
+
+def retired_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}{RETIRED}")
+
+
+def year_of_folder(path: Path) -> int | None:
+    """The year a part's `year=` folder names (None: not printed)."""
+    key, _, value = path.parent.name.partition("=")
+    year = int(value) if key == PARTITION and value.isdigit() else UNKNOWN_YEAR
+    return None if year == UNKNOWN_YEAR else year
+
+
+def existing(path: Path) -> Path:
+    """`path`, or its retired name when a commit after our manifest replaced it."""
+    if path.exists():
+        return path
+    retired = retired_name(path)
+    return retired if retired.exists() else path
+
+
+# --- Rows and Arrow -------------------------------------------------------------------
 
 
 def file_schema(table: str) -> pa.Schema:
@@ -89,35 +163,51 @@ def to_arrow(table: str, rows: Sequence[Any]) -> pa.Table:
     schema = arrow_schema(table)
     try:
         data = pa.Table.from_pylist(records, schema=schema)
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
         raise SchemaError(f"{table}: rows do not fit the declared schema: {exc}") from exc
-    for field in schema:  # from_pylist does not enforce non-null key columns
-        if not field.nullable and data.column(field.name).null_count:
-            raise SchemaError(f"{table}: rows do not fit the declared schema: {field.name} is null")
+    for f in schema:  # from_pylist does not enforce non-null key columns
+        if not f.nullable and data.column(f.name).null_count:
+            raise SchemaError(f"{table}: rows do not fit the declared schema: {f.name} is null")
     return data
 
 
-def write_part(
-    out: Path, table: str, doc_id: str, rows: Sequence[Any], years: Years | None = None
-) -> None:
-    """Replace `doc_id`'s parts of `table` with `rows` (none: remove them), one per year."""
-    groups: dict[int | None, list[Any]] = {}
+def partition_years(doc_id: str, year: int | None, tables: Sequence[Any]) -> dict[str, int | None]:
+    """Year of each row's partition: a table's own year (else the document's), by table_id,
+    and the document's year under its doc_id for rows about no table."""
+    years: dict[str, int | None] = {doc_id: year}
+    years.update({t.table_id: t.year if t.year is not None else year for t in tables})
+    return years
+
+
+def with_partition(table: str, rows: Sequence[Any], years: dict[str, int | None]) -> pa.Table:
+    """`rows` as Arrow in the file schema plus the partition key `year` (0: not printed),
+    last: what a writer groups into `year=` folders."""
+    data = to_arrow(table, rows)
+    keys = []
     for row in rows:
-        groups.setdefault(_year_of(row, years or {}), []).append(row)
-    written = set()
-    for year, group in groups.items():
-        path = part_path(out, table, doc_id, year)
-        data = to_arrow(table, group)
-        if PARTITION in data.column_names:
-            data = data.drop_columns([PARTITION])
-        _write_atomic(data, path)
-        written.add(path)
-    for stale in doc_parts(out, table, doc_id):  # the year changed, or no rows now
-        if stale not in written:
-            stale.unlink(missing_ok=True)
+        if hasattr(row, PARTITION):
+            year = row.year
+        else:
+            table_id = getattr(row, "table_id", None)
+            year = years[table_id] if table_id in years else years.get(row.doc_id)
+        keys.append(UNKNOWN_YEAR if year is None else year)
+    if PARTITION in data.column_names:
+        data = data.drop_columns([PARTITION])
+    return data.append_column(PARTITION, pa.array(keys, pa.int32()))
 
 
-def _write_atomic(data: pa.Table, path: Path) -> None:
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_parquet(data: pa.Table, path: Path) -> None:
+    """Write `data` to a hidden temp file and rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -127,41 +217,57 @@ def _write_atomic(data: pa.Table, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def remove_document(out: Path, doc_id: str) -> None:
-    """Drop every part of `doc_id` (its `documents` part first, so it reads as not ingested)."""
-    for table in reversed(DOC_TABLES):
-        for part in doc_parts(out, table, doc_id):
-            part.unlink(missing_ok=True)
+# --- Reading ----------------------------------------------------------------------------
 
 
-def read_arrow(out: Path, table: str) -> pa.Table:
-    """All parts of `table` with the declared schema (empty when none were written)."""
-    folder = out / table
-    parts = sorted(folder.rglob("part-*.parquet")) if folder.is_dir() else []
-    if not parts:
-        return arrow_schema(table).empty_table()
-    return pa.concat_tables(_read_part(p, table) for p in parts)
+def read_arrow(
+    out: Path, table: str, manifest: Manifest | None = None, partition: bool = False
+) -> pa.Table:
+    """All rows of `table` in one committed state, declared schema (plus the partition key
+    `year` last when `partition` and the table does not declare it), ordered by document (so
+    the order does not depend on how documents were batched); empty when none."""
+    for attempt in range(3):
+        current = manifest or read_manifest(out)
+        try:
+            return _read(out, table, current, partition)
+        except FileNotFoundError:  # retired and deleted under a slow reader: take the new state
+            if manifest is not None or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
-def read_part_rows(out: Path, table: str, doc_id: str) -> list[Any]:
-    """`doc_id`'s rows of `table` as its declared dataclass, from every year it is in."""
-    cls = TABLES[table]
-    return [
-        cls(**r) for p in doc_parts(out, table, doc_id) for r in _read_part(p, table).to_pylist()
-    ]
-
-
-def _read_part(path: Path, table: str) -> pa.Table:
+def _read(out: Path, table: str, manifest: Manifest, partition: bool) -> pa.Table:
     schema = arrow_schema(table)
-    data = pq.read_table(path, schema=file_schema(table))
+    if partition and table != "runs" and schema.get_field_index(PARTITION) < 0:
+        schema = schema.append(pa.field(PARTITION, pa.int32()))
+    files = [existing(p) for p in manifest.paths(out, table)]
+    if not files:
+        return schema.empty_table()
+    read_schema = file_schema(table).append(pa.field(PARTITION, pa.int32()))
+    parts = [_read_file(path, table, read_schema) for path in files]
+    data = pa.concat_tables(parts).cast(read_schema)
+    key = "run_id" if table == "runs" else "doc_id"
+    data = data.take(pc.sort_indices(data, [(key, "ascending")]))
+    year = data.column(PARTITION)
+    data = data.set_column(
+        data.schema.get_field_index(PARTITION),
+        PARTITION,
+        pc.if_else(pc.equal(year, UNKNOWN_YEAR), pa.scalar(None, pa.int32()), year),
+    )
     if schema.get_field_index(PARTITION) < 0:
-        return data
-    key, _, value = path.parent.name.partition("=")
-    year = int(value) if key == PARTITION and value.isdigit() else None
-    year = None if year == UNKNOWN_YEAR else year
-    column = pa.array([year] * data.num_rows, type=schema.field(PARTITION).type)
-    data = data.append_column(schema.field(PARTITION), column)
+        return data.drop_columns([PARTITION])
     return data.select(schema.names).cast(schema)
+
+
+def _read_file(path: Path, table: str, read_schema: pa.Schema) -> pa.Table:
+    """One part with the partition key last: from its `year=` folder, or from the file (parts
+    written flat, with the declared schema, by other tools)."""
+    if PARTITION in pq.read_schema(path).names:
+        return pq.read_table(path, schema=read_schema).select(read_schema.names)
+    data = pq.read_table(path, schema=file_schema(table))
+    year = year_of_folder(path)
+    key = UNKNOWN_YEAR if year is None else year
+    return data.append_column(PARTITION, pa.array([key] * data.num_rows, pa.int32()))
 
 
 def read_rows(out: Path, table: str) -> list[Any]:
@@ -170,32 +276,17 @@ def read_rows(out: Path, table: str) -> list[Any]:
     return [cls(**record) for record in read_arrow(out, table).to_pylist()]
 
 
-def write_run(out: Path, run: Any) -> None:
-    """Write (or replace) the `runs` row of one ingest: `runs/part-<run_id>.parquet`."""
-    _write_atomic(to_arrow("runs", [run]), out / "runs" / f"part-{run.run_id}.parquet")
-
-
 def read_documents(out: Path) -> list[Any]:
-    """Every complete document's row (what a new run compares files against)."""
+    """Every complete document's row."""
     return read_rows(out, "documents")
 
 
-def recover(out: Path) -> list[str]:
-    """Undo what a killed writer left: temp files, and parts of documents that never got their
-    `documents` part (incomplete, so a re-run redoes them). Call it holding the folder's lock.
-    Returns the doc-id prefixes whose stray parts were removed."""
-    documents = out / "documents"
-    complete = {p.name for p in documents.rglob("part-*.parquet")} if documents.is_dir() else set()
-    stray: set[str] = set()
-    for table in (*DOC_TABLES, "runs"):
-        folder = out / table
-        if not folder.is_dir():
-            continue
-        for tmp in folder.rglob(".part-*.tmp"):
-            tmp.unlink(missing_ok=True)
-        if table in DOC_TABLES:
-            for part in folder.rglob("part-*.parquet"):
-                if part.name not in complete:
-                    part.unlink(missing_ok=True)
-                    stray.add(part.name[5:-8])
-    return sorted(stray)
+def write_run(out: Path, run: Any) -> None:
+    """Write (or replace) the `runs` row of one ingest: `runs/part-<run_id>.parquet` (the runs
+    log is read from its folder: a run is recorded whether or not a batch was committed)."""
+    write_parquet(to_arrow("runs", [run]), out / "runs" / f"part-{run.run_id}.parquet")
+
+
+def runs_files(out: Path) -> list[str]:
+    folder = out / "runs"
+    return sorted(p.name for p in folder.glob(PART_GLOB)) if folder.is_dir() else []

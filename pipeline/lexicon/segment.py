@@ -12,13 +12,15 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jieba
-
 USER_DICTIONARIES = ("fiscal_dict.txt", "claims_dict.txt")
 
 
 @cache
 def tokenizer() -> Any:
+    """Built on first use, once per process (jieba's import alone costs ~1 s: a run with
+    nothing to read, `--help` and `query` never pay it)."""
+    import jieba  # noqa: PLC0415
+
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     for name in USER_DICTIONARIES:

@@ -8,7 +8,8 @@ from pathlib import Path
 from pipeline.audit.build import is_cost, rescore
 from pipeline.audit.checks import check_table
 from pipeline.batch.document import DocResult
-from schemas.findings import CHECK_CODES, CODES, Where
+from schemas.findings import CHECK_CODES, CODES
+from schemas.place import Where
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
 from tests.invented import BASE_ROWS, BASE_TOTAL, Invented, Row

@@ -11,12 +11,16 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.batch import runlock
+from pipeline.batch.document import DocResult
+from pipeline.batch.ingest import to_tables
 from pipeline.batch.rescore import rescore_dataset
 from pipeline.cli import main
 from pipeline.dataset import store
+from pipeline.dataset.writer import Stored, Writer
 from schemas.profile import Profile, load_profile
-from schemas.tables import FindingRow
+from schemas.tables import DocumentRow, FindingRow
 from tests.conftest import RAW
+from tests.scale_helpers import snapshot
 
 SEED_004_NAME = "004_d94ddf866f172c18.txt"
 SCORE_COLUMNS = ["table_id", "total_recomputed", "grade_recomputed", "profile"]
@@ -130,7 +134,6 @@ def test_parse_and_claim_findings_are_kept(ingested: Path, tmp_path: Path) -> No
     data = _copy(ingested, tmp_path)
     docs = store.read_rows(data, "documents")
     doc = next(d for d in docs if d.path.endswith(SEED_004_NAME))
-    (part,) = store.doc_parts(data, "findings", doc.doc_id)
     stored = [f for f in store.read_rows(data, "findings") if f.doc_id == doc.doc_id]
     tid = stored[0].table_id
     parsed = [
@@ -139,11 +142,8 @@ def test_parse_and_claim_findings_are_kept(ingested: Path, tmp_path: Path) -> No
         _finding(doc.doc_id, "CLAIM_MISMATCH", None, "c01.CLAIM_MISMATCH"),
     ]
     stale = dataclasses.replace(stored[0], finding_id="stale.SCORE_MISMATCH", code="SCORE_MISMATCH")
-    tables = store.read_part_rows(data, "eval_tables", doc.doc_id)
-    years = store.partition_years(doc.doc_id, doc.year, tables)
     rows = [parsed[0], *stored, stale, *parsed[1:]]
-    store.write_part(data, "findings", doc.doc_id, rows, years)
-    assert part.exists()
+    _replace_findings(data, doc, rows)
 
     summary = rescore_dataset(data, load_profile("central"))
     assert summary.kept == 3
@@ -192,28 +192,34 @@ def test_rescore_waits_for_no_one(ingested: Path, tmp_path: Path) -> None:
     assert "is being written by another ingest" in result.output
 
 
+def _replace_findings(data: Path, doc: DocumentRow, findings: list[FindingRow]) -> None:
+    """Store `doc` again with `findings` in place of its own (other rows as they were)."""
+    of_doc = {
+        t: [r for r in store.read_rows(data, t) if r.doc_id == doc.doc_id]
+        for t in ("eval_tables", "indicators", "claims")
+    }
+    result = DocResult(doc, of_doc["eval_tables"], of_doc["indicators"], findings, of_doc["claims"])
+    stored = Stored(doc.doc_id, doc.path, 1, 1, doc.profile, doc.parser_version, doc.format, "ok")
+    with Writer(data, "edit") as writer:
+        writer.add(to_tables(result), stored)
+
+
 def test_killed_rescore_leaves_nothing_stale(
     ingested: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = _copy(ingested, tmp_path)
-    real = store.write_part
-    writes: list[str] = []
+    before = snapshot(data)
 
-    def dies_on_indicators(
-        out: Path, table: str, doc_id: str, rows: list[object], years: store.Years | None = None
-    ) -> None:
-        writes.append(table)
-        if table == "indicators":
-            raise KeyboardInterrupt  # killed between a document's parts
-        real(out, table, doc_id, rows, years)
+    def killed(*_args: object) -> None:
+        raise KeyboardInterrupt  # killed before the commit: files written, none named
 
-    monkeypatch.setattr(store, "write_part", dies_on_indicators)
+    monkeypatch.setattr(store, "write_manifest", killed)
     with pytest.raises(KeyboardInterrupt):
         rescore_dataset(data, load_profile("provincial"))
-    monkeypatch.setattr(store, "write_part", real)
-    assert writes == ["documents", "eval_tables", "indicators"]
+    monkeypatch.undo()
+    assert snapshot(data) == before  # every document as it was, under the old profile
     profiles = sorted(d.profile for d in store.read_rows(data, "documents"))
-    assert profiles == ["central", "central", "provincial…"]  # not taken as up to date
+    assert profiles == ["central", "central", "central"]
 
     rescore_dataset(data, load_profile("provincial"))
     direct = tmp_path / "direct"

@@ -9,17 +9,28 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.batch.document import DocResult
-from pipeline.batch.ingest import ingest, write_result
+from pipeline.batch.ingest import ingest, to_tables
 from pipeline.dataset import store
 from pipeline.dataset.query import run_query
+from pipeline.dataset.writer import Stored, Writer
 from schemas import SchemaError
 from schemas.profile import Profile
 from schemas.tables import TABLES, arrow_schema
 from tests.conftest import RAW
 
 
+def _write(out: Path, result: DocResult) -> None:
+    with Writer(out, "test") as writer:
+        writer.add(to_tables(result), _stored(result))
+
+
+def _stored(result: DocResult) -> Stored:
+    d = result.document
+    return Stored(d.doc_id, d.path, 1, 1, d.profile, d.parser_version, d.format, d.status)
+
+
 def test_round_trip_is_exact(tmp_path: Path, seed004: DocResult) -> None:
-    write_result(tmp_path, seed004)
+    _write(tmp_path, seed004)
     for table, rows in (
         ("documents", [seed004.document]),
         ("eval_tables", seed004.tables),
@@ -27,8 +38,8 @@ def test_round_trip_is_exact(tmp_path: Path, seed004: DocResult) -> None:
         ("findings", seed004.findings),
     ):
         assert store.read_rows(tmp_path, table) == rows, table
-        (part,) = store.doc_parts(tmp_path, table, seed004.document.doc_id)
-        assert part.parent.name == "year=2024"
+        (part,) = store.read_manifest(tmp_path).paths(tmp_path, table)
+        assert part.parent.name == "year=2024" and part.name == "part-test-00001.parquet"
         schema = pq.read_schema(part)
         assert schema.equals(store.file_schema(table), check_metadata=False)
         for field in schema:
@@ -72,10 +83,10 @@ def test_changed_file_replaces_its_old_rows(tmp_path: Path, central: Profile) ->
 
 def test_writer_rejects_wrong_rows(tmp_path: Path, seed004: DocResult) -> None:
     with pytest.raises(SchemaError, match="expected IndicatorRow rows, got EvalTableRow"):
-        store.write_part(tmp_path, "indicators", "x" * 64, seed004.tables)
+        store.to_arrow("indicators", seed004.tables)
     bad = dataclasses.replace(seed004.indicators[0], indicator_id=None)  # type: ignore[arg-type]
     with pytest.raises(SchemaError, match="do not fit the declared schema"):
-        store.write_part(tmp_path, "indicators", "x" * 64, [bad])
+        store.to_arrow("indicators", [bad])
 
 
 def test_every_table_is_declared_with_labels() -> None:

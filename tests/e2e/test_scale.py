@@ -19,6 +19,7 @@ from pipeline.batch import executors, runlock
 from pipeline.batch.ingest import BatchOptions, _Job, _run_one, ingest
 from pipeline.cli import main
 from pipeline.dataset import store
+from pipeline.dataset.writer import Writer
 from schemas.profile import Profile
 from tests.scale_helpers import leftovers, mixed_corpus, snapshot
 
@@ -165,11 +166,14 @@ def test_recover_removes_what_a_killed_writer_left(tmp_path: Path, central: Prof
     raw = sorted((Path(__file__).parents[2] / "data" / "raw").iterdir())
     ingest(raw, tmp_path, central)
     clean = snapshot(tmp_path)
-    doc_id = store.read_rows(tmp_path, "documents")[-1].doc_id
-    store.doc_parts(tmp_path, "documents", doc_id)[0].unlink()  # killed between two parts
+    # killed after writing a batch's files, before the manifest named them
+    stray = tmp_path / "indicators" / "year=2024" / "part-killed-00009.parquet"
+    stray.write_bytes((tmp_path / "indicators").rglob("part-*.parquet").__next__().read_bytes())
     (tmp_path / "indicators" / ".part-x.parquet.123.tmp").write_bytes(b"half")
-    assert store.recover(tmp_path) == [doc_id[:16]]
-    assert not leftovers(tmp_path)
+    assert snapshot(tmp_path) == clean  # readers see only what a manifest committed
+    with Writer(tmp_path, "recover") as writer:
+        assert sorted(writer.recover()) == [".part-x.parquet.123.tmp", stray.name]
+    assert not leftovers(tmp_path) and not stray.exists()
     ingest(raw, tmp_path, central)
     assert snapshot(tmp_path) == clean
 
@@ -229,8 +233,8 @@ def test_a_document_over_the_time_limit_is_an_error_row(
     tmp_path: Path, central: Profile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed = Path(__file__).parents[2] / "data/raw/004_d94ddf866f172c18.txt"
-    monkeypatch.setattr("pipeline.batch.ingest.process_file", lambda *_: time.sleep(5))
-    done = _run_one(_Job(central, BatchOptions().limits, 0.2, None), (0, seed))
+    monkeypatch.setattr("pipeline.batch.document.process_file", lambda *_: time.sleep(5))
+    done = _run_one(_Job(central, BatchOptions().limits, 0.2), (0, seed))
     assert done.document.status == "error"
     assert "doc_timeout" in (done.document.error or "")
     assert done.document.doc_id == hashlib.sha256(seed.read_bytes()).hexdigest()

@@ -1,0 +1,308 @@
+"""Writing the dataset: whole documents gathered into batches, each committed by a manifest.
+
+A batch is one Parquet file per table and year holding hundreds of documents (at most
+`flush_docs`, or what `flush_seconds` gathered). A document that is written again (a changed
+file, another profile, `--force`) or removed (`--prune`) has its old rows dropped from the
+batch that held them: that batch's files are rewritten without them, under a new name, in the
+same commit as the new rows, so each document is swapped whole. The commit is the rename of
+`_ziping/manifest.json`; a writer killed before it leaves files no manifest names, which the
+next writer deletes (`recover`) before it starts. The writer holds the folder's lock.
+
+The index (`_ziping/index-<generation>.parquet`) is the small table of what is stored: one row
+per document with its path, size and modification time when read, profile, reader version,
+status and batch. A run reads it once, and a file whose path, size and mtime match it is not
+read again (as make and rsync decide).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipeline.dataset import store
+from pipeline.dataset.store import DOC_TABLES, META, PARTITION, Manifest
+from schemas.tables import TABLES, arrow_schema
+
+RETIRE_SECONDS = 300.0
+"""How long a replaced file stays (hidden) for readers that took the previous manifest."""
+
+INDEX_SCHEMA = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("path", pa.string()),
+        pa.field("size", pa.int64()),
+        pa.field("mtime_ns", pa.int64()),
+        pa.field("profile", pa.string()),
+        pa.field("parser_version", pa.string()),
+        pa.field("format", pa.string()),
+        pa.field("status", pa.string()),
+        pa.field("batch", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One document as the index knows it."""
+
+    doc_id: str
+    path: str
+    size: int
+    mtime_ns: int
+    profile: str
+    parser_version: str | None
+    format: str | None
+    status: str
+    batch: str = ""
+
+
+class Writer:
+    """Gathers documents and commits them in batches. Use as a context manager: leaving it
+    commits what is pending (an exception too: every pending document is complete)."""
+
+    def __init__(
+        self, out: Path, prefix: str, flush_docs: int = 500, flush_seconds: float = 5.0
+    ) -> None:
+        self.out = out
+        self.prefix = prefix
+        self.flush_docs = flush_docs
+        self.flush_seconds = flush_seconds
+        self.manifest = store.read_manifest(out)
+        self.index = self._read_index()
+        self._by_path: dict[str, int] | None = None
+        self._by_id: dict[str, int] | None = None
+        self._pending: dict[str, tuple[dict[str, pa.Table], Stored]] = {}
+        self._removed: set[str] = set()
+        self._retired: list[tuple[float, Path]] = []
+        self._last = time.monotonic()
+        self._committing = False
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if not self._committing:  # a commit that failed half-way is not tried again
+            self.commit()
+        self._delete_retired(time.time() - RETIRE_SECONDS)
+
+    # --- what is stored
+
+    def _read_index(self) -> pa.Table:
+        return read_index(self.out, self.manifest)
+
+    def lookup(self, path: str) -> Stored | None:
+        """The stored document read from `path`, if any."""
+        if self._by_path is None:
+            self._by_path = {p: i for i, p in enumerate(self.index.column("path").to_pylist())}
+        row = self._by_path.get(path)
+        return None if row is None else Stored(**self.index.slice(row, 1).to_pylist()[0])
+
+    def stored_path_of(self, doc_id: str) -> str | None:
+        if self._by_id is None:
+            self._by_id = {d: i for i, d in enumerate(self.index.column("doc_id").to_pylist())}
+        row = self._by_id.get(doc_id)
+        return None if row is None else str(self.index.column("path")[row].as_py())
+
+    def entries(self) -> Iterator[Stored]:
+        """Every stored document, a record batch at a time."""
+        for batch in self.index.to_batches(max_chunksize=4096):
+            for record in batch.to_pylist():
+                yield Stored(**record)
+
+    # --- changes
+
+    def add(self, tables: dict[str, pa.Table], stored: Stored) -> None:
+        """Stage one document's rows (each table with its `year` partition column), replacing
+        whatever the dataset holds under its doc_id or its path."""
+        self._pending[stored.doc_id] = (tables, stored)
+        if (
+            len(self._pending) >= self.flush_docs
+            or time.monotonic() - self._last >= self.flush_seconds
+        ):
+            self.commit()
+
+    def remove(self, doc_id: str) -> None:
+        self._removed.add(doc_id)
+
+    def commit(self) -> None:
+        """Write the pending documents as one batch and commit it with the manifest."""
+        if not self._pending and not self._removed:
+            return
+        self._committing = True
+        generation = self.manifest.generation + 1
+        batch = f"{self.prefix}-{generation:05d}"
+        paths = {s.path for _, s in self._pending.values()}
+        doc_ids = self.index.column("doc_id")
+        replaced = pc.or_(
+            pc.is_in(doc_ids, pa.array([*self._pending, *self._removed], pa.string())),
+            pc.is_in(self.index.column("path"), pa.array(sorted(paths), pa.string())),
+        )
+        gone = set(pc.filter(doc_ids, replaced).to_pylist())
+        affected = set(pc.filter(self.index.column("batch"), replaced).to_pylist())
+        files = {t: list(self.manifest.files.get(t, [])) for t in DOC_TABLES}
+        retire: list[Path] = []
+        renamed: dict[str, str] = {}
+        for n, old in enumerate(sorted(affected)):
+            renamed[old] = f"{batch}-r{n}"
+            retire += self._rewrite_without(old, renamed[old], gone, files)
+        for table in DOC_TABLES:
+            files[table] += self._write_batch(table, batch)
+        kept = self.index.filter(pc.invert(replaced))
+        batches = [renamed.get(b, b) for b in kept.column("batch").to_pylist()]
+        kept = kept.set_column(8, "batch", pa.array(batches, pa.string()))
+        added = pa.Table.from_pylist(
+            [{**vars(s), "batch": batch} for _, s in self._pending.values()], INDEX_SCHEMA
+        )
+        index = pa.concat_tables([kept, added])
+        name = f"index-{generation:06d}.parquet"
+        store.write_parquet(index, self.out / META / name)
+        old_index = self.manifest.index
+        self.manifest = Manifest(generation, {t: sorted(f) for t, f in files.items() if f}, name)
+        store.write_manifest(self.out, self.manifest)  # the commit
+        self.index, self._by_path, self._by_id = index, None, None
+        self._pending.clear()
+        self._removed.clear()
+        self._last = time.monotonic()
+        self._committing = False
+        if old_index:
+            (self.out / META / old_index).unlink(missing_ok=True)
+        for path in retire:
+            with contextlib.suppress(FileNotFoundError):
+                path.replace(store.retired_name(path))
+                self._retired.append((time.time(), store.retired_name(path)))
+        self._delete_retired(time.time() - RETIRE_SECONDS)
+
+    def _rewrite_without(
+        self, old: str, new: str, gone: set[str], files: dict[str, list[str]]
+    ) -> list[Path]:
+        """Batch `old`'s files less the documents in `gone`, as batch `new`; the old files."""
+        retire = []
+        for table in DOC_TABLES:
+            for name in [f for f in files[table] if Path(f).name == f"part-{old}.parquet"]:
+                path = self.out / table / name
+                data = pq.read_table(path, schema=store.file_schema(table))
+                keep = data.filter(pc.invert(pc.is_in(data.column("doc_id"), pa.array(gone))))
+                files[table].remove(name)
+                retire.append(path)
+                if keep.num_rows:
+                    rewritten = str(Path(name).with_name(f"part-{new}.parquet"))
+                    store.write_parquet(keep, self.out / table / rewritten)
+                    files[table].append(rewritten)
+        return retire
+
+    def _write_batch(self, table: str, batch: str) -> list[str]:
+        parts = [
+            tables[table]
+            for doc_id, (tables, _) in sorted(self._pending.items())
+            if table in tables and tables[table].num_rows
+        ]
+        if not parts:
+            return []
+        data = pa.concat_tables(parts)
+        written = []
+        for year in sorted(pc.unique(data.column(PARTITION)).to_pylist()):
+            rows = data.filter(pc.equal(data.column(PARTITION), year)).drop_columns([PARTITION])
+            name = f"{PARTITION}={year}/part-{batch}.parquet"
+            store.write_parquet(rows, self.out / table / name)
+            written.append(name)
+        return written
+
+    # --- clean-up
+
+    def recover(self) -> list[str]:
+        """Delete what a killed writer left: temp files and parts no manifest names (their
+        documents were never committed, so this run does them again), and old index files.
+        Returns the removed files' names."""
+        if self.manifest.legacy:
+            return []
+        named = {(t, f) for t, fs in self.manifest.files.items() for f in fs}
+        removed = []
+        for table in DOC_TABLES:
+            folder = self.out / table
+            if not folder.is_dir():
+                continue
+            for path in folder.rglob("*"):
+                if not path.is_file():
+                    continue
+                stray = path.name.endswith(".tmp") or (
+                    path.name.startswith("part-")
+                    and (table, str(path.relative_to(folder))) not in named
+                )
+                if stray:
+                    path.unlink(missing_ok=True)
+                    removed.append(path.name)
+                elif path.name.endswith(store.RETIRED):
+                    self._retired.append((path.stat().st_ctime, path))
+        meta = self.out / META
+        if meta.is_dir():
+            for path in meta.iterdir():
+                if path.name not in {store.MANIFEST, self.manifest.index}:
+                    path.unlink(missing_ok=True)
+        self._delete_retired(time.time() - RETIRE_SECONDS)
+        return removed
+
+    def _delete_retired(self, before: float) -> None:
+        keep = []
+        for when, path in self._retired:
+            if when < before:
+                path.unlink(missing_ok=True)
+            else:
+                keep.append((when, path))
+        self._retired = keep
+
+
+def read_index(out: Path, manifest: Manifest) -> pa.Table:
+    """The index of the documents `manifest` holds."""
+    if manifest.index:
+        return pq.read_table(out / META / manifest.index, schema=INDEX_SCHEMA)
+    if manifest.legacy and manifest.files.get("documents"):
+        return _legacy_index(out, manifest)
+    return INDEX_SCHEMA.empty_table()
+
+
+def read_batch(out: Path, manifest: Manifest, table: str, batch: str) -> list[Any]:
+    """The rows of one batch in `table`, as the table's declared dataclass."""
+    cls = TABLES[table]
+    declared = arrow_schema(table).get_field_index(PARTITION) >= 0
+    rows: list[Any] = []
+    for path in manifest.paths(out, table):
+        if path.name != f"part-{batch}.parquet":
+            continue
+        data = pq.read_table(store.existing(path), schema=store.file_schema(table))
+        year = store.year_of_folder(path)
+        for record in data.to_pylist():
+            if declared:
+                record[PARTITION] = year
+            rows.append(cls(**record))
+    return rows
+
+
+def _legacy_index(out: Path, manifest: Manifest) -> pa.Table:
+    """The index of a dataset written before manifests (one part per document): from its
+    `documents` rows, mtime unknown (-1), so each file is hashed once more and then indexed."""
+    documents = store.read_arrow(out, "documents", manifest)
+    return pa.Table.from_pylist(
+        [
+            {
+                "doc_id": d["doc_id"],
+                "path": d["path"],
+                "size": d["size_bytes"],
+                "mtime_ns": -1,
+                "profile": d["profile"],
+                "parser_version": d["parser_version"],
+                "format": d["format"],
+                "status": d["status"],
+                "batch": d["doc_id"][:16],
+            }
+            for d in documents.to_pylist()
+        ],
+        INDEX_SCHEMA,
+    )
