@@ -19,6 +19,7 @@ from pipeline.extract.values import parse_number, parse_value
 _OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝|﹦|﹥|﹤)$")
 _BLANK = frozenset({"", "/", "／", "-", "—", "——", "－", "\\", "无", "…", "……"})
 _MAX_WEIGHT = 100
+_SCORE_UNITS = (None, "分", "%")
 _MAX_WORD = 6  # 不适用, 不予评分: a word printed in place of a score
 _DIGIT = regex.compile(r"\d")
 
@@ -55,6 +56,8 @@ def _number_problem(label: str, cell: Text | None) -> str | None:
         return f"the {label} {cell.text!r} is not a number"
     if value is None:
         return None
+    if parse_value(cell.text).unit not in _SCORE_UNITS:
+        return f"the {label} {cell.text!r} is a value with a unit"
     if value < 0 or value > _MAX_WEIGHT:
         return f"the {label} {cell.text!r} is no row's {label}"
     return None
