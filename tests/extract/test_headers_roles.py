@@ -200,3 +200,12 @@ def test_a_row_that_fails_becomes_unread_cells_and_parents_are_renumbered() -> N
     assert [u.text for u in table.unparsed] == [
         "≥90% | 90% | 10 | 10 （the name '≥90%' is a value）"
     ]
+
+
+def test_a_rule_text_is_no_actual() -> None:
+    name, target = Text("资金分配合理性", 1, 1), Text("考察资金分配情况。", 1, 1)
+    actual = Text("符合得3分,否则不得分", 1, 1)
+    row = RawIndicator(None, None, name, target, actual, None, None, None, None, 1, 1)
+    assert row_problem(row) == (
+        "the actual '符合得3分,否则不得分' is a scoring rule (评分标准), not a value"
+    )
