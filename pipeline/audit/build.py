@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.audit.families import (
+    checked_option,
     counts_in_total,
     level_weight_sum,
     rescore_family,
@@ -31,9 +32,8 @@ from pipeline.extract.concepts import concept_of
 from pipeline.extract.located import LocatedTable, RawIndicator, Text
 from pipeline.extract.values import UNITS, Value, parse_number, parse_value, weight_in_label
 from schemas.families import family_rules
-from schemas.findings import Place, finding_at
 from schemas.profile import Profile
-from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
+from schemas.tables import EvalTableRow, IndicatorRow
 
 
 def table_id(doc_id: str, seq: int) -> str:
@@ -312,7 +312,8 @@ def is_cost(row: IndicatorRow, profile: Profile) -> bool:
 
 def _score(row: IndicatorRow, profile: Profile) -> IndicatorRow:
     in_name = target_in_name(row)
-    target, actual = parse_value(row.target_raw or in_name), parse_value(row.actual_raw)
+    target = parse_value(row.target_raw or in_name)
+    actual = parse_value(checked_option(row.actual_raw))
     weight = _d(row.weight)
     if is_not_applicable((row.target_raw, row.actual_raw, row.score_raw), profile):
         scored = not_applicable(weight, profile)
@@ -365,47 +366,3 @@ def _mark_duplicates(rows: list[IndicatorRow]) -> list[IndicatorRow]:
         dup = original if original != row.indicator_id and row.level3 else None
         out.append(dataclasses.replace(row, duplicate_of=dup))
     return out
-
-
-_UNPARSED_MESSAGES = {
-    "ROW_UNPARSED": (
-        "无法对齐为指标行，原文保留：",
-        "cells not aligned to any row, kept as printed: ",
-    ),
-    "TABLE_UNPARSED": (
-        "识别到自评表指标行但无法可靠读取（无表头、文字粘连或顺序错乱），未作复核：",
-        "self-evaluation rows that cannot be read reliably (no header, glued or scrambled "
-        "text); not re-scored: ",
-    ),
-}
-
-
-def unparsed_findings(path: str, table: EvalTableRow, located: LocatedTable) -> list[FindingRow]:
-    """Cells the reader could not align to a row, kept raw (a wrong number is worse)."""
-    if not located.unparsed:
-        return []
-    code = "TABLE_UNPARSED" if not located.indicators else "ROW_UNPARSED"
-    texts = located.unparsed
-    if code == "TABLE_UNPARSED":  # one finding for the table, all its unread cells in it
-        first = texts[0]
-        joined = " ‖ ".join(t.text for t in texts)[:2000]
-        texts = [Text(joined, first.page, first.line, first.where, first.bbox)]
-    zh, en = _UNPARSED_MESSAGES[code]
-    return [
-        finding_at(
-            Place(
-                table.doc_id,
-                path,
-                table.table_id,
-                page=text.page,
-                line=text.line,
-                where=text.where,
-                bbox=text.bbox,
-            ),
-            f"{table.table_id}.u{k:02d}.{code}",
-            code,
-            (zh + text.text[:200], en + text.text[:200]),
-            (text.text, None, None),
-        )
-        for k, text in enumerate(texts, start=1)
-    ]

@@ -124,5 +124,19 @@ def target_in_name(row: IndicatorRow) -> str | None:
     return f">={value}" if value[0].isdigit() else value
 
 
+_CHECKED = "☑■√✓✔▣"
+_UNCHECKED = "□☐"
+_CHECKBOX = regex.compile(f"([{_CHECKED}{_UNCHECKED}])([^{_CHECKED}{_UNCHECKED}]*)")
+
+
+def checked_option(raw: str | None) -> str | None:
+    """A 是/否 answer printed as checkboxes reads as the ticked option: `☑达到 □未达到` ->
+    `达到`; text without checkboxes, or with none or several ticked, is returned as is."""
+    if raw is None or not any(c in raw for c in _CHECKED):
+        return raw
+    ticked = [text.strip() for box, text in _CHECKBOX.findall(raw) if box in _CHECKED]
+    return ticked[0] if len(ticked) == 1 and ticked[0] else raw
+
+
 def _d(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(repr(value))

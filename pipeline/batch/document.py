@@ -21,8 +21,9 @@ import parsers
 import parsers.limits
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
-from pipeline.audit.build import build_table, unparsed_findings
+from pipeline.audit.build import build_table
 from pipeline.audit.checks import check_table, notice_findings
+from pipeline.audit.unread import unparsed_findings
 from pipeline.claims.collect import claim_findings, extract_claims
 from pipeline.extract.locate import locate
 from schemas import Document, ZipingError

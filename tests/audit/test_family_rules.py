@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.audit.families import target_in_name
+from pipeline.audit.families import checked_option, target_in_name
 from pipeline.audit.family_checks import rule_tiers
 from schemas.families import SCORINGS, evaluate, family_rules
 from schemas.tables import IndicatorRow
@@ -66,3 +66,16 @@ def _row(name: str, target: str | None, actual: str | None) -> IndicatorRow:
 )
 def test_target_in_name(name: str, target: str | None, actual: str, found: str | None) -> None:
     assert target_in_name(_row(name, target, actual)) == found
+
+
+@pytest.mark.parametrize(
+    ("raw", "read"),
+    [
+        ("☑达到 □未达到", "达到"),
+        ("□达到 ☑未达到", "未达到"),
+        ("☑是 ☑否", "☑是 ☑否"),
+        ("达到", "达到"),
+    ],
+)
+def test_checkbox_answers_read_as_the_ticked_option(raw: str, read: str) -> None:
+    assert checked_option(raw) == read
