@@ -12,7 +12,13 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pipeline.audit.families import counts_in_total, level_weight_sum, rescore_family
+from pipeline.audit.families import (
+    checked_option,
+    counts_in_total,
+    level_weight_sum,
+    rescore_family,
+    target_in_name,
+)
 from pipeline.audit.scoring import (
     Scored,
     exec_score,
@@ -309,7 +315,9 @@ def is_cost(row: IndicatorRow, profile: Profile) -> bool:
 
 
 def _score(row: IndicatorRow, profile: Profile) -> IndicatorRow:
-    target, actual = parse_value(row.target_raw), parse_value(row.actual_raw)
+    in_name = target_in_name(row)
+    target = parse_value(row.target_raw or in_name)
+    actual = parse_value(checked_option(row.actual_raw))
     weight = _d(row.weight)
     if is_not_applicable((row.target_raw, row.actual_raw, row.score_raw), profile):
         scored = not_applicable(weight, profile)
@@ -327,6 +335,7 @@ def _score(row: IndicatorRow, profile: Profile) -> IndicatorRow:
         parse_confidence=min(
             row.read_confidence if row.read_confidence is not None else 1.0,
             _confidence(row, target, actual, scored),
+            0.8 if in_name and not row.target_raw else 1.0,  # the target was read from the name
         ),
     )
 

@@ -14,6 +14,8 @@ import dataclasses
 import json
 from decimal import Decimal
 
+import regex
+
 from pipeline.extract.values import parse_value
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, IndicatorRow
@@ -105,6 +107,35 @@ def level_weight_sum(rows: list[IndicatorRow]) -> Decimal | None:
             return None
         levels[row.level1 or ""] = row.level1_weight
     return sum((Decimal(repr(w)) for w in levels.values()), Decimal(0)) if levels else None
+
+
+_TARGET_IN_NAME = regex.compile(r"(?:≥|≤|>=|<=|＞＝|＜＝|不低于|不少于|达到)?\s*\d+(?:\.\d+)?\s*%$")
+
+
+def target_in_name(row: IndicatorRow) -> str | None:
+    """A target written at the end of the name when no target cell is printed:
+    `资金到位率100%` -> `100%` (scored as a floor); None otherwise."""
+    if row.target_raw or not row.actual_raw:
+        return None
+    found = _TARGET_IN_NAME.search("".join(row.level3.split()))
+    if found is None or found.start() == 0:
+        return None
+    value = found.group(0)
+    return f">={value}" if value[0].isdigit() else value
+
+
+_CHECKED = "☑■√✓✔▣"
+_UNCHECKED = "□☐"
+_CHECKBOX = regex.compile(f"([{_CHECKED}{_UNCHECKED}])([^{_CHECKED}{_UNCHECKED}]*)")
+
+
+def checked_option(raw: str | None) -> str | None:
+    """A 是/否 answer printed as checkboxes reads as the ticked option: `☑达到 □未达到` ->
+    `达到`; text without checkboxes, or with none or several ticked, is returned as is."""
+    if raw is None or not any(c in raw for c in _CHECKED):
+        return raw
+    ticked = [text.strip() for box, text in _CHECKBOX.findall(raw) if box in _CHECKED]
+    return ticked[0] if len(ticked) == 1 and ticked[0] else raw
 
 
 def _d(value: float | None) -> Decimal | None:

@@ -214,7 +214,7 @@ def _level_weights(table: LocatedTable) -> None:
     their rows unweighted: how the level's points are shared is not printed."""
     by_level: dict[str, list[int]] = {}
     for i, row in enumerate(table.indicators):
-        if row.level1 is not None and row.kind == "indicator":
+        if row.level1 is not None:  # parts and group members count: the score is shared
             by_level.setdefault(row.level1.text, []).append(i)
     for label, members in by_level.items():
         _, weight = weight_in_label(label)

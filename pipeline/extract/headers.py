@@ -134,7 +134,7 @@ GOAL_EXPECTED = ("预期目标", "预期")
 GOAL_ACTUAL = ("实际完成情况", "实际完成目标", "实际完成", "实际")
 
 _SPACES = regex.compile(r"\s+")
-_TITLE = regex.compile(r"(自评表|自评价表|绩效评价表|自评情况表)")
+_TITLE = regex.compile(r"(自评表|自评价表|绩效评价表|自评情况表|评价指标评分表|自评评分表)")
 
 
 _UNIT_SUFFIX = regex.compile(r"[(（][^()（）]*[)）]$")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipeline.extract.locate import locate
-from pipeline.extract.located import LocatedTable, Text
+from pipeline.extract.located import LocatedTable, RawIndicator, Text
 from schemas import Document
 
 
@@ -38,9 +38,22 @@ def _v(text: Text | None) -> str:
     return "∅" if text is None else text.text
 
 
+def _row_extra(row: RawIndicator) -> str:
+    """Kind, parent, weight source, confidence and extra cells, where not the plain case."""
+    notes = [] if row.kind == "indicator" else [f"{row.kind} of row {(row.parent or 0) + 1}"]
+    if row.weight_source not in ("column", "none"):
+        notes.append(f"weight from {row.weight_source}")
+    if row.confidence < 1:
+        notes.append(f"confidence {row.confidence:.1f}")
+    notes += [f"{role} {text.text!r}" for role, text in row.extra.items()]
+    return " | " + ", ".join(notes) if notes else ""
+
+
 def _table(seq: int, table: LocatedTable) -> Iterator[str]:
     yield ""
     yield f"[{seq}] {table.title.text} ({table.kind}, year {table.year}) {_where(table.title)}"
+    roles = " · ".join(r or "?" for r in table.roles)
+    yield f"    family {table.form_family}, read by {table.read_by}; columns: {roles or '∅'}"
     for name, value in table.fields.items():
         yield f"    {name}: {value.text} {_where(value)}"
     budget = table.budget
@@ -57,7 +70,7 @@ def _table(seq: int, table: LocatedTable) -> Iterator[str]:
         yield (
             f"    row {k:>3} {_where(row.level3)} {_v(row.level1)} / {_v(row.level2)} /"
             f" {_v(row.level3)} | target {_v(row.target)} | actual {_v(row.actual)} |"
-            f" weight {_v(row.weight)} | score {_v(row.score)}"
+            f" weight {_v(row.weight)} | score {_v(row.score)}{_row_extra(row)}"
         )
     yield (
         f"    total: weight {table.total_weight!r} score {table.total_score!r}"

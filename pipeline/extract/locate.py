@@ -223,12 +223,26 @@ def _read_segment(rows: list[Row]) -> LocatedTable | None:
     _read_goals(preamble, table)
     if header_at is not None:
         read_indicators(rows[header_at:], table)
+    if table.total_score is None:
+        table.total_score = _total_above(preamble)
     if table.budget is None and not table.indicators and not table.unparsed:
         return None
     return table
 
 
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+_TOTAL_ABOVE = regex.compile(
+    r"^(?:自评总分|项目总得分|自评总得分|综合得分)\s*[:：为]?\s*(\d+(?:\.\d+)?)\s*分?$"
+)
+
+
+def _total_above(rows: list[Row]) -> str | None:
+    """A total printed above the table instead of in a 总分 row (重庆: `自评总分：96分`)."""
+    for row in rows:
+        found = _TOTAL_ABOVE.match("".join(h.key(row.cells[i]) for i in row.nonempty()))
+        if found:
+            return found.group(1)
+    return None
 
 
 def _year(rows: list[Row]) -> int | None:

@@ -19,6 +19,8 @@ from pipeline.extract.values import parse_number, parse_value
 _OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝|﹦|﹥|﹤)$")
 _BLANK = frozenset({"", "/", "／", "-", "—", "——", "－", "\\", "无", "…", "……"})
 _MAX_WEIGHT = 100
+_SCORE_UNITS = (None, "分", "%")
+_RULE_TEXT = regex.compile(r"[计得扣给]\d+(?:\.\d+)?分")  # 计5分, 扣1分: a rubric's rule
 _MAX_WORD = 6  # 不适用, 不予评分: a word printed in place of a score
 _DIGIT = regex.compile(r"\d")
 
@@ -26,20 +28,34 @@ _DIGIT = regex.compile(r"\d")
 def row_problem(row: RawIndicator) -> str | None:
     """Why `row` cannot be a row as read (None when it can): a name that is a value, a
     number or a column header; a weight or score that is not a number; a target that is
-    only an operator or a unit."""
+    only an operator; a target or actual that is a scoring rule."""
     if row.level3 is None or not row.level3.text.strip():
         return "no indicator name"
-    name = row.level3.text
+    problems = (
+        _name_problem(row.level3.text),
+        _number_problem("weight", row.weight),
+        _number_problem("score", row.score),
+        _value_problem("target", row.target),
+        _value_problem("actual", row.actual),
+    )
+    return next((p for p in problems if p is not None), None)
+
+
+def _name_problem(name: str) -> str | None:
     if parse_value(name).status in ("number", "date") or _OPERATOR_ONLY.match(h.key(name)):
         return f"the name {name!r} is a value"
     if _is_header_word(name):
         return f"the name {name!r} is a column header"
-    for label, cell in (("weight", row.weight), ("score", row.score)):
-        problem = _number_problem(label, cell)
-        if problem:
-            return problem
-    if row.target is not None and _OPERATOR_ONLY.match(h.key(row.target.text)):
-        return f"the target {row.target.text!r} is an operator without its value"
+    return None
+
+
+def _value_problem(label: str, cell: Text | None) -> str | None:
+    if cell is None:
+        return None
+    if label == "target" and _OPERATOR_ONLY.match(h.key(cell.text)):
+        return f"the target {cell.text!r} is an operator without its value"
+    if _RULE_TEXT.search(h.key(cell.text)):
+        return f"the {label} {cell.text!r} is a scoring rule (评分标准), not a value"
     return None
 
 
@@ -55,6 +71,8 @@ def _number_problem(label: str, cell: Text | None) -> str | None:
         return f"the {label} {cell.text!r} is not a number"
     if value is None:
         return None
+    if parse_value(cell.text).unit not in _SCORE_UNITS:
+        return f"the {label} {cell.text!r} is a value with a unit"
     if value < 0 or value > _MAX_WEIGHT:
         return f"the {label} {cell.text!r} is no row's {label}"
     return None

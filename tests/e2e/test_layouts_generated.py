@@ -33,9 +33,6 @@ HEBEI = (
     "河北 score block: the target read as its 符号 only, 指标分值 as the weight and 单项指标得分 "
     "as the score (not 权重占比 and 折算得分)"
 )
-RUBRIC = (
-    "rubric in text: 指标说明 / 评分标准 read as target / actual, the review score as the score"
-)
 WEIGHT_FIRST = "weight-first text: the row read in MoF order (weight as target, target as actual)"
 SCRAMBLED = "numbers before labels: values paired with the wrong row"
 PAGE_CUT = "a row broken by a page end: a level label or a target read as an indicator name"
@@ -71,12 +68,6 @@ WRONG_TODAY: dict[tuple[str, str], str] = {
     ("targets_only", "page_cut"): PAGE_CUT,
     ("targets_only", "scrambled"): SCRAMBLED,
     ("targets_only", "ocr"): OCR,
-    ("rubric", "flat_space"): RUBRIC,
-    ("rubric", "pipe_rows"): RUBRIC,
-    ("rubric", "cell_pipe"): RUBRIC,
-    ("rubric", "cell_blank"): RUBRIC,
-    ("rubric", "indented"): RUBRIC,
-    ("rubric", "scrambled"): SCRAMBLED,
 }
 
 # rows read exactly today, per cell (cells not listed read none yet)
