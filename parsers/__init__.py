@@ -28,7 +28,10 @@ READER_MODULES: dict[str, str] = {
     "html": "parsers.html",
     "xlsx": "parsers.xlsx",
     "pdf": "parsers.pdf.reader",
+    "image": "parsers.image",
 }
+# Readers that can OCR a page (`ocr=` auto|off|force, Limits.ocr): scans, as PDF or images.
+OCR_READERS = {"pdf", "image"}
 
 
 def _reader(fmt: str) -> ModuleType | None:
@@ -74,6 +77,9 @@ def parse_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docu
         raise UnsupportedFormatError(
             f"{path}: {hint} (readable formats: {', '.join(supported_formats())})"
         )
+    if fmt in OCR_READERS:
+        document: Document = reader.read(data, path, sha256(data), ocr=limits.ocr)
+        return document
     read: Reader = reader.read
     return read(data, path, sha256(data))
 

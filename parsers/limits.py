@@ -39,11 +39,16 @@ class Limits:
     """Most pages a PDF may have (`--max-pages`)."""
     max_page_side: float = 14_400.0
     """Longest page side in points: 200 inches, the PDF specification's own limit."""
+    ocr: str = "auto"
+    """Which pages are read by OCR (`--ocr`): auto (those without a usable text layer),
+    off, force (every page). OCR costs seconds a page, so it is bounded here like size."""
 
     def __post_init__(self) -> None:
         for name in ("max_bytes", "max_unzipped_bytes", "max_zip_members", "max_pages"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"limit {name} must be positive")
+        if self.ocr not in ("auto", "off", "force"):
+            raise ValueError(f"ocr must be auto, off or force, not {self.ocr!r}")
 
 
 DEFAULT = Limits()

@@ -7,15 +7,19 @@ import zipfile
 from pathlib import PurePath
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Scanned pages: PNG, JPEG, TIFF (both byte orders).
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<table", b"<body", b"<head", b"<meta")
 
 
 def sniff(data: bytes, path: str) -> str:
-    """One of txt, docx, xlsx, pptx, pdf, html, doc, xls, wps, ole, zip, binary."""
+    """One of txt, docx, xlsx, pptx, pdf, html, image, doc, xls, wps, ole, zip, binary."""
     ext = PurePath(path).suffix.lower().lstrip(".")
     head = data[:4096]
     if b"%PDF-" in data[:1024]:
         return "pdf"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
     if head.startswith(_OLE):
