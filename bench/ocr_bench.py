@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from parsers.limits import Limits  # noqa: E402
-from pipeline.document import DocResult, process_file  # noqa: E402
+from pipeline.batch.document import DocResult, process_file  # noqa: E402
 from schemas.profile import load_profile  # noqa: E402
 
 SCANS = ROOT / "tests" / "fixtures" / "scans"

@@ -166,6 +166,21 @@ _CODES = [
         "reader",
     ),
     Code(
+        "OCR_PAGE",
+        "info",
+        "页面经OCR识别",
+        "a scanned page read by OCR; its cells carry the recogniser's confidence",
+        "reader",
+    ),
+    Code(
+        "OCR_REPAIRED",
+        "info",
+        "OCR误识已校正",
+        "an OCR look-alike repaired where a comparator or unit belongs (2 → ≥, $ → %)",
+        "check",
+        row=("target", "actual"),
+    ),
+    Code(
         "ROW_UNPARSED",
         "warning",
         "表格行无法识别",

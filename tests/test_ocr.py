@@ -21,7 +21,7 @@ from parsers.limits import Limits
 from parsers.ocr import raster
 from parsers.ocr.recognize import tidy
 from parsers.sniff import sniff
-from pipeline.document import DocResult, process_file
+from pipeline.batch.document import DocResult, process_file
 from schemas import ParseError
 from schemas.profile import load_profile
 

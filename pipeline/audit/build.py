@@ -51,6 +51,10 @@ def _text(t: Text | None) -> str | None:
     return t.text if t is not None else None
 
 
+def _ocr(t: Text | None) -> bool:
+    return t is not None and t.ocr is not None
+
+
 def build_table(
     doc_id: str, seq: int, located: LocatedTable, profile: Profile
 ) -> tuple[EvalTableRow, list[IndicatorRow]]:
@@ -61,8 +65,8 @@ def build_table(
 
 def _indicator(doc_id: str, tid: str, seq: int, raw: RawIndicator) -> IndicatorRow:
     level1, level1_weight = weight_in_label(raw.level1.text) if raw.level1 else (None, None)
-    target = parse_value(_text(raw.target))
-    actual = parse_value(_text(raw.actual))
+    target = parse_value(_text(raw.target), ocr=_ocr(raw.target), target=True)
+    actual = parse_value(_text(raw.actual), ocr=_ocr(raw.actual))
     weight = parse_number(_text(raw.weight))
     if raw.weight is None and raw.weight_source == "level":
         weight = level1_weight  # 湖北: the only row of `效益指标(20分)` weighs 20, unprinted
@@ -109,7 +113,15 @@ def _indicator(doc_id: str, tid: str, seq: int, raw: RawIndicator) -> IndicatorR
         **_roles_columns(tid, raw),
         where=raw.where,
         bbox=raw.bbox,
+        ocr_confidence=ocr_confidence(raw),
     )
+
+
+def ocr_confidence(raw: RawIndicator) -> float | None:
+    """The least OCR confidence among the row's cells; None when none was read by OCR."""
+    texts = (raw.level1, raw.level2, raw.level3, raw.target, raw.actual, raw.weight, raw.score)
+    scores = [t.ocr for t in texts if t is not None and t.ocr is not None]
+    return min(scores) if scores else None
 
 
 def _roles_columns(tid: str, raw: RawIndicator) -> dict[str, Any]:
@@ -306,7 +318,9 @@ def is_cost(row: IndicatorRow, profile: Profile) -> bool:
 
 
 def _score(row: IndicatorRow, profile: Profile) -> IndicatorRow:
-    target, actual = parse_value(row.target_raw), parse_value(row.actual_raw)
+    ocr = row.ocr_confidence is not None
+    target = parse_value(row.target_raw, ocr=ocr, target=True)
+    actual = parse_value(row.actual_raw, ocr=ocr)
     weight = _d(row.weight)
     if is_not_applicable((row.target_raw, row.actual_raw, row.score_raw), profile):
         scored = not_applicable(weight, profile)
@@ -339,6 +353,10 @@ def _confidence(row: IndicatorRow, target: Value, actual: Value, scored: Scored)
         confidence = min(confidence, 0.8)
     if target.is_number and actual.is_number and target.unit and not actual.unit:
         confidence = min(confidence, 0.9)
+    if row.ocr_confidence is not None:  # read from a scan: no surer than the recogniser
+        confidence = min(confidence, row.ocr_confidence)
+    if target.repaired or actual.repaired:  # an OCR look-alike was taken for what it resembles
+        confidence = min(confidence, 0.8)
     return confidence
 
 
