@@ -35,7 +35,7 @@ def read(data: bytes, path: str, doc_id: str, ocr: str = "auto") -> Document:
         doc_id=doc_id,
         format="image",
         blocks=tuple(assemble(pages)),
-        parser_version=VERSION,
+        parser_version=scan.versioned(VERSION, ocr),
         pages=len(pages),
         notices=tuple(notices),
     )

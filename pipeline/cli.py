@@ -121,6 +121,12 @@ def _batch_options(command: Callable[..., None]) -> Callable[..., None]:
             "--max-pages", type=click.IntRange(min=1), default=limits.max_pages,
             show_default=True, help="Most pages a PDF may have.",
         ),
+        click.option(
+            "--ocr", type=click.Choice(["auto", "off", "force"]), default=limits.ocr,
+            show_default=True,
+            help="OCR scanned pages: auto (pages without a usable text layer, and images), "
+            "off, force (every PDF page).",
+        ),
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
@@ -132,6 +138,7 @@ def _to_batch_options(values: dict[str, Any]) -> BatchOptions:
         max_bytes=values["max_bytes"],
         max_unzipped_bytes=values["max_unzipped_bytes"],
         max_pages=values["max_pages"],
+        ocr=values["ocr"],
     )
     return BatchOptions(
         workers=values["workers"],

@@ -20,6 +20,12 @@ MODES = ("auto", "off", "force")
 RENDER_DPI = 200.0  # text of a 9 pt form about 20 px high: what the recogniser reads well
 
 
+def versioned(version: str, mode: str) -> str:
+    """A reader's version as stored for a document read under OCR `mode`: a document read
+    with OCR off (or forced) is read again when the mode changes."""
+    return version if mode == "auto" else f"{version}+ocr-{mode}"
+
+
 def wanted(mode: str, unusable: bool) -> bool:
     """Whether a page is OCR'd under `mode` (`unusable`: its text layer cannot be used)."""
     if mode not in MODES:

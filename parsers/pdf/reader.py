@@ -97,7 +97,7 @@ def read(data: bytes, path: str, doc_id: str, ocr: str = "auto") -> Document:
         doc_id=doc_id,
         format="pdf",
         blocks=tuple(assemble(ordered)),
-        parser_version=VERSION,
+        parser_version=VERSION if ocr == "auto" else f"{VERSION}+ocr-{ocr}",  # ocr.scan.versioned
         pages=len(pages),
         title=title,
         notices=tuple(notices),

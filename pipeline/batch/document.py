@@ -61,7 +61,7 @@ def process_file(path: Path, profile: Profile, limits: Limits = DEFAULT_LIMITS) 
     try:
         doc = parsers.parse_bytes(data, str(path), limits)
     except ZipingError as exc:
-        return fail(_one_line(str(exc)), version=reader_version_of(data, path))
+        return fail(_one_line(str(exc)), version=reader_version_of(data, path, limits.ocr))
     except (Exception, RecursionError) as exc:  # a reader's bug on odd bytes is this file's error
         return fail(f"unreadable ({type(exc).__name__} in the reader: {_one_line(str(exc))})")
     try:
@@ -170,9 +170,9 @@ def _refused_id(path: Path, size: int) -> str:
     return digest.hexdigest()
 
 
-def reader_version_of(data: bytes, path: Path) -> str | None:
+def reader_version_of(data: bytes, path: Path, ocr: str = "auto") -> str | None:
     try:
-        return parsers.reader_version(data, str(path))
+        return parsers.reader_version(data, str(path), ocr)
     except Exception:  # sniffing odd bytes must not turn an error row into a crash
         return None
 

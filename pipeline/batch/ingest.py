@@ -193,7 +193,7 @@ def _key(path: Path, limits: Limits) -> tuple[str, str | None] | None:
         data = path.read_bytes()
     except OSError:
         return None
-    return sha256_of(data), reader_version_of(data, path)
+    return sha256_of(data), reader_version_of(data, path, limits.ocr)
 
 
 def _duplicate(path: Path, doc_id: str, profile: Profile) -> DocumentRow:
