@@ -105,7 +105,8 @@ def cell_text(lines: list[Line], cell: Rect) -> str:
         short = cell.x1 - line.box.x1 > 3 * line.box.height
         if line.text.endswith(_SENTENCE_END) and short:
             paragraphs.append([])
-    return "\n".join(t for t in (join_lines(p) for p in paragraphs) if t)
+    # tidied again once joined: a bracket pair can close on the next line (`满意度` / `(%)`)
+    return "\n".join(t for t in (recognize.tidy(join_lines(p)) for p in paragraphs) if t)
 
 
 def _outside_lines(mask: raster.Gray, grids: list[Grid], px_per_pt: float) -> list[list[Rect]]:

@@ -14,6 +14,7 @@ cost as much as a sentence).
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from dataclasses import dataclass
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 GAP_PT = 1.2  # ink rows closer than this belong to one text line (strokes of 二, 三)
 MIN_LINE_PT = 3.0  # a band lower than this is a speck or a line's stray stroke, not text
 INSET_PT = 1.5  # a cell is read this far inside its ruling lines
-BATCH = 8
+BATCH = 8  # lines per recogniser run at most
+WIDTH_BUDGET = 48 * 80  # padded input width of one run, pixels at 48 high (memory, see below)
+MAX_RATIO = 16  # a line longer than this many heights is read in pieces
 
 # A space the recogniser reads beside Chinese text is the gap that Chinese typesetting leaves
 # around numbers and Latin ("510 人"), not a space in the text (cf. parsers.pdf AUTOSPACE).
@@ -68,7 +71,7 @@ def engine() -> RapidOCR:
                     "EngineConfig.onnxruntime.inter_op_num_threads": 1,
                     "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,  # ~20 % faster
                     "Rec.rec_img_shape": [3, 48, 48],  # pad to the batch's widest only
-                    "Rec.rec_batch_num": BATCH,
+                    "Rec.rec_batch_num": BATCH,  # our batches (`_batches`) are never larger
                 }
             )
         return _ENGINE
@@ -105,16 +108,58 @@ def text_lines(mask: Gray, region: Rect, px_per_pt: float) -> list[Rect]:
 
 
 def read_lines(gray: Gray, boxes: list[Rect]) -> list[Line]:
-    """Each box of `gray` read as one line of text, in the order given."""
-    if not boxes:
-        return []
-    crops = [_crop(gray, box) for box in boxes]
-    result = engine().recognize_txt(crops)
-    texts = result.txts or ()
+    """Each box of `gray` read as one line of text, in the order given.
+
+    A long line is read in pieces cut between characters (the recogniser's cost grows faster
+    than the width); pieces go to the recogniser narrowest first, in batches whose padded
+    width stays within WIDTH_BUDGET (a batch of eight sentence-wide lines takes ~900 MB).
+    """
+    pieces = [(i, crop) for i, box in enumerate(boxes) for crop in _pieces(gray, box)]
+    order = sorted(range(len(pieces)), key=lambda k: _ratio(pieces[k][1]))
+    texts: list[str] = [""] * len(pieces)
+    scores: list[float] = [1.0] * len(pieces)
+    for batch in _batches(order, [_ratio(crop) for _, crop in pieces]):
+        result = engine().recognize_txt([pieces[k][1] for k in batch])
+        for k, text, score in zip(batch, result.txts or (), result.scores, strict=True):
+            texts[k], scores[k] = str(text), float(score)
+    joined: list[list[int]] = [[] for _ in boxes]
+    for k, (i, _) in enumerate(pieces):
+        joined[i].append(k)
     return [
-        Line(box, tidy(str(text)), float(score))
-        for box, text, score in zip(boxes, texts, result.scores, strict=True)
+        Line(box, tidy("".join(texts[k] for k in ks)), min((scores[k] for k in ks), default=1.0))
+        for box, ks in zip(boxes, joined, strict=True)
     ]
+
+
+def _ratio(crop: np.ndarray) -> float:
+    width, height = crop.shape[1], crop.shape[0]
+    return float(width) / max(1, int(height))
+
+
+def _batches(order: list[int], ratios: list[float]) -> list[list[int]]:
+    """`order` (narrowest first) cut into batches of at most BATCH pieces whose padded width
+    (pieces x the widest, at the recogniser's 48-pixel height) stays within WIDTH_BUDGET."""
+    out: list[list[int]] = []
+    for k in order:
+        if out and len(out[-1]) < BATCH and (len(out[-1]) + 1) * ratios[k] * 48 <= WIDTH_BUDGET:
+            out[-1].append(k)
+        else:
+            out.append([k])
+    return out
+
+
+def _pieces(gray: Gray, box: Rect) -> list[np.ndarray]:
+    """The line's crop, or for a line longer than MAX_RATIO heights, crops cut at the
+    lightest column (a gap between characters) near every MAX_RATIO heights."""
+    whole, left = _crop(gray, box)
+    step = MAX_RATIO * box.height
+    cuts = [box.x0]
+    while box.x1 - cuts[-1] > step * 1.25:
+        ideal = cuts[-1] + step
+        window = gray[box.top : box.bottom, ideal - box.height : ideal + box.height]
+        cuts.append(ideal - box.height + int(np.argmax(window.min(axis=0))))
+    edges = [0, *(c - left for c in cuts[1:]), whole.shape[1]]
+    return [whole[:, a:b] for a, b in itertools.pairwise(edges)]
 
 
 def tidy(text: str) -> str:
@@ -137,12 +182,11 @@ def tidy(text: str) -> str:
     return _PAIR.sub(pair, text)
 
 
-def _crop(gray: Gray, box: Rect) -> np.ndarray:
-    """The line with a margin of a quarter of its height, as the 3-channel image PP-OCR reads."""
+def _crop(gray: Gray, box: Rect) -> tuple[np.ndarray, int]:
+    """The line with a margin of a quarter of its height, as the 3-channel image PP-OCR
+    reads, and the page x of its left edge."""
     pad = max(2, box.height // 4)
     h, w = gray.shape
-    part = gray[
-        max(0, box.top - pad) : min(h, box.bottom + pad),
-        max(0, box.x0 - pad) : min(w, box.x1 + pad),
-    ]
-    return cv2.cvtColor(part, cv2.COLOR_GRAY2BGR)
+    left = max(0, box.x0 - pad)
+    part = gray[max(0, box.top - pad) : min(h, box.bottom + pad), left : min(w, box.x1 + pad)]
+    return cv2.cvtColor(part, cv2.COLOR_GRAY2BGR), left
