@@ -25,7 +25,7 @@ from pipeline.batch.document import DocResult, process_file
 from schemas import ParseError
 from schemas.profile import load_profile
 
-SCANS = Path(__file__).parent / "fixtures" / "scans"
+SCANS = Path(__file__).parents[1] / "fixtures" / "scans"
 FIELDS = ("level1", "level2", "level3", "target_raw", "actual_raw", "weight", "score_stated")
 PAGE_NOTICES = {"OCR_PAGE", "TEXT_LAYER_UNREADABLE"}
 
