@@ -25,6 +25,8 @@ Gray = NDArray[np.uint8]
 A4_WIDTH_PT = 595.0  # a page image is taken as A4 wide: pixels -> points for the grid
 MAX_SKEW = 5.0  # degrees: a larger tilt is not a scanner's slip; the page is left as is
 MAX_PIXELS = 60_000_000  # a page image larger than this is refused (a decompression bomb)
+MAX_WIDTH = 1700  # pixels: a wider page (over ~200 dpi A4) is scaled down to this first;
+# the recogniser reads lines at 48 px high anyway, and line-finding costs grow with pixels
 
 
 def images(data: bytes, path: str) -> Iterator[Gray]:
@@ -33,9 +35,16 @@ def images(data: bytes, path: str) -> Iterator[Gray]:
     try:
         with Image.open(io.BytesIO(data)) as img:
             for frame in ImageSequence.Iterator(img):
-                yield seal_free(np.asarray(frame.convert("RGB")))
+                yield _at_most(seal_free(np.asarray(frame.convert("RGB"))), MAX_WIDTH)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ParseError(f"{path}: unreadable image ({exc})") from exc
+
+
+def _at_most(gray: Gray, width: int) -> Gray:
+    h, w = gray.shape
+    if w <= width:
+        return gray
+    return u8(cv2.resize(gray, (width, round(h * width / w)), interpolation=cv2.INTER_AREA))
 
 
 def seal_free(rgb: NDArray[np.uint8]) -> Gray:
