@@ -29,7 +29,7 @@ def read(data: bytes, path: str, doc_id: str, ocr: str = "auto") -> Document:
         got = read_page(gray, number, offset)
         offset += got.height
         pages.append(got.items)
-        notices.append(scan.notice(number, got))
+        notices.append(scan.notice(number, got, "an image"))
     return Document(
         path=path,
         doc_id=doc_id,

@@ -59,11 +59,11 @@ def _render(data: bytes, number: int) -> tuple[raster.Gray, float]:
     return raster.seal_free(np.asarray(image)), offset
 
 
-def notice(number: int, got: PageRead) -> Notice:
-    """What the report should say about an OCR'd page: read (with its weakest cell), or
-    holding no ruled table and so not read."""
+def notice(number: int, got: PageRead, why: str) -> Notice:
+    """What the report should say about an OCR'd page: read (with its weakest cell), or,
+    holding no ruled table, unread for `why` (its text layer's fault)."""
     if not got.tables:
-        message = f"page {number}: a scanned page with no ruled table; its text is not OCR'd"
+        message = f"page {number}: {why}; no ruled table in its image, its text is not OCR'd"
         return Notice("TEXT_LAYER_UNREADABLE", message, page=number)
     least = min(
         (

@@ -108,11 +108,13 @@ def _ocr(data: bytes, pages: list[_Page], mode: str, items: dict[int, list[Item]
     """OCR the pages `mode` asks for (parsers.ocr.scan), their items replacing the text's."""
     from parsers.ocr import scan  # noqa: PLC0415  (OpenCV and onnxruntime only for scans)
 
-    numbers = [p.number for p in pages if scan.wanted(mode, p.kind == "unreadable")]
+    chosen = {p.number: p for p in pages if scan.wanted(mode, p.kind == "unreadable")}
     notices = []
-    for number, got in scan.read_pdf_pages(data, numbers).items():
-        items[number] = got.items
-        notices.append(scan.notice(number, got))
+    for number, got in scan.read_pdf_pages(data, list(chosen)).items():
+        unreadable = chosen[number].kind == "unreadable"
+        if got.tables or unreadable:  # a good page forced through OCR keeps its text if no grid
+            items[number] = got.items
+            notices.append(scan.notice(number, got, chosen[number].reason))
     return notices
 
 
