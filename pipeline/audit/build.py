@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.audit.families import counts_in_total, level_weight_sum, rescore_family
+from pipeline.audit.ocr_notes import is_ocr, ocr_confidence
 from pipeline.audit.scoring import (
     Scored,
     exec_score,
@@ -51,10 +52,6 @@ def _text(t: Text | None) -> str | None:
     return t.text if t is not None else None
 
 
-def _ocr(t: Text | None) -> bool:
-    return t is not None and t.ocr is not None
-
-
 def build_table(
     doc_id: str, seq: int, located: LocatedTable, profile: Profile
 ) -> tuple[EvalTableRow, list[IndicatorRow]]:
@@ -65,8 +62,8 @@ def build_table(
 
 def _indicator(doc_id: str, tid: str, seq: int, raw: RawIndicator) -> IndicatorRow:
     level1, level1_weight = weight_in_label(raw.level1.text) if raw.level1 else (None, None)
-    target = parse_value(_text(raw.target), ocr=_ocr(raw.target), target=True)
-    actual = parse_value(_text(raw.actual), ocr=_ocr(raw.actual))
+    target = parse_value(_text(raw.target), ocr=is_ocr(raw.target), target=True)
+    actual = parse_value(_text(raw.actual), ocr=is_ocr(raw.actual))
     weight = parse_number(_text(raw.weight))
     if raw.weight is None and raw.weight_source == "level":
         weight = level1_weight  # 湖北: the only row of `效益指标(20分)` weighs 20, unprinted
@@ -115,13 +112,6 @@ def _indicator(doc_id: str, tid: str, seq: int, raw: RawIndicator) -> IndicatorR
         bbox=raw.bbox,
         ocr_confidence=ocr_confidence(raw),
     )
-
-
-def ocr_confidence(raw: RawIndicator) -> float | None:
-    """The least OCR confidence among the row's cells; None when none was read by OCR."""
-    texts = (raw.level1, raw.level2, raw.level3, raw.target, raw.actual, raw.weight, raw.score)
-    scores = [t.ocr for t in texts if t is not None and t.ocr is not None]
-    return min(scores) if scores else None
 
 
 def _roles_columns(tid: str, raw: RawIndicator) -> dict[str, Any]:

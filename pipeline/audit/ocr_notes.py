@@ -1,8 +1,8 @@
-"""Findings on cells read from a scan say so: an auditor checks the picture before the sums.
+"""Rows read from a scan: their OCR confidence, and findings on them that say so.
 
 A discrepancy in a scanned table may be the recogniser's misreading, not the publisher's
 error, so every finding about an OCR'd row (or a table holding one) names the recogniser's
-confidence in its message, in both languages.
+confidence in its message, in both languages: an auditor checks the picture before the sums.
 """
 
 from __future__ import annotations
@@ -10,7 +10,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator
 
+from pipeline.extract.located import RawIndicator, Text
 from schemas.tables import FindingRow, IndicatorRow
+
+
+def is_ocr(text: Text | None) -> bool:
+    return text is not None and text.ocr is not None
+
+
+def ocr_confidence(raw: RawIndicator) -> float | None:
+    """The least OCR confidence among the row's cells; None when none was read by OCR."""
+    texts = (raw.level1, raw.level2, raw.level3, raw.target, raw.actual, raw.weight, raw.score)
+    scores = [t.ocr for t in texts if t is not None and t.ocr is not None]
+    return min(scores) if scores else None
 
 
 def noted(findings: Iterable[FindingRow], rows: list[IndicatorRow]) -> Iterator[FindingRow]:
