@@ -165,13 +165,7 @@ _CODES = [
         "a PDF page whose text cannot be decoded",
         "reader",
     ),
-    Code(
-        "OCR_PAGE",
-        "info",
-        "页面经OCR识别",
-        "a scanned page read by OCR; its cells carry the recogniser's confidence",
-        "reader",
-    ),
+    Code("OCR_PAGE", "info", "页面经OCR识别", "a scanned page read by OCR", "reader"),
     Code(
         "OCR_REPAIRED",
         "info",
