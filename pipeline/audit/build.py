@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.audit.families import counts_in_total, level_weight_sum, rescore_family
-from pipeline.audit.ocr_notes import is_ocr, ocr_confidence
+from pipeline.audit.ocr_notes import is_ocr, ocr_cap, ocr_confidence, stored_values
 from pipeline.audit.scoring import (
     Scored,
     exec_score,
@@ -308,9 +308,7 @@ def is_cost(row: IndicatorRow, profile: Profile) -> bool:
 
 
 def _score(row: IndicatorRow, profile: Profile) -> IndicatorRow:
-    ocr = row.ocr_confidence is not None
-    target = parse_value(row.target_raw, ocr=ocr, target=True)
-    actual = parse_value(row.actual_raw, ocr=ocr)
+    target, actual = stored_values(row)
     weight = _d(row.weight)
     if is_not_applicable((row.target_raw, row.actual_raw, row.score_raw), profile):
         scored = not_applicable(weight, profile)
@@ -343,11 +341,7 @@ def _confidence(row: IndicatorRow, target: Value, actual: Value, scored: Scored)
         confidence = min(confidence, 0.8)
     if target.is_number and actual.is_number and target.unit and not actual.unit:
         confidence = min(confidence, 0.9)
-    if row.ocr_confidence is not None:  # read from a scan: no surer than the recogniser
-        confidence = min(confidence, row.ocr_confidence)
-    if target.repaired or actual.repaired:  # an OCR look-alike was taken for what it resembles
-        confidence = min(confidence, 0.8)
-    return confidence
+    return min(confidence, ocr_cap(row, target, actual))
 
 
 def duplicate_key(row: IndicatorRow) -> tuple[str, ...]:

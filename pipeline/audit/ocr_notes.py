@@ -11,11 +11,25 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 
 from pipeline.extract.located import RawIndicator, Text
+from pipeline.extract.values import Value, parse_value
 from schemas.tables import FindingRow, IndicatorRow
 
 
 def is_ocr(text: Text | None) -> bool:
     return text is not None and text.ocr is not None
+
+
+def stored_values(row: IndicatorRow) -> tuple[Value, Value]:
+    """A stored row's target and actual, OCR look-alikes repaired when it came from a scan."""
+    ocr = row.ocr_confidence is not None
+    return parse_value(row.target_raw, ocr=ocr, target=True), parse_value(row.actual_raw, ocr=ocr)
+
+
+def ocr_cap(row: IndicatorRow, target: Value, actual: Value) -> float:
+    """The most `parse_confidence` a row read by OCR may have: no surer than the recogniser,
+    and 0.8 when a look-alike was taken for what it resembles (1.0 for other rows)."""
+    cap = 1.0 if row.ocr_confidence is None else row.ocr_confidence
+    return min(cap, 0.8) if target.repaired or actual.repaired else cap
 
 
 def ocr_confidence(raw: RawIndicator) -> float | None:
