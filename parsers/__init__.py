@@ -35,7 +35,10 @@ READER_MODULES: dict[str, str] = {
     "doc": "parsers.word97",
     "wps": "parsers.word97",
     "rtf": "parsers.word97",
+    "image": "parsers.image",
 }
+# Readers that can OCR a page (`ocr=` auto|off|force, Limits.ocr): scans, as PDF or images.
+OCR_READERS = {"pdf", "image"}
 
 
 def _reader(fmt: str) -> ModuleType | None:
@@ -80,19 +83,26 @@ def parse_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docu
         raise UnsupportedFormatError(
             f"{path}: {hint} (readable formats: {', '.join(supported_formats())})"
         )
+    if fmt in OCR_READERS:
+        document: Document = reader.read(data, path, sha256(data), ocr=limits.ocr)
+        return document
     read: Reader = reader.read
     with _limits.reading(path, limits):  # grid limits checked inside the readers
         return read(data, path, sha256(data))
 
 
-def reader_version(data: bytes, path: str) -> str | None:
+def reader_version(data: bytes, path: str, ocr: str = "auto") -> str | None:
     """The version of the reader `data` would go to (None when no reader takes it): with the
-    bytes and the profile, what decides whether a document must be read again."""
-    reader = _reader(_sniff.sniff(data, path)) if data else None
+    bytes and the profile, what decides whether a document must be read again. A reader that
+    OCRs says under which `ocr` mode it read (parsers.ocr.scan.versioned)."""
+    fmt = _sniff.sniff(data, path) if data else ""
+    reader = _reader(fmt)
     if reader is None:
         return None
     version = getattr(reader, "VERSION", None)
-    return version if isinstance(version, str) else None
+    if not isinstance(version, str):
+        return None
+    return version if ocr == "auto" or fmt not in OCR_READERS else f"{version}+ocr-{ocr}"
 
 
 def parse(path: str | Path) -> Document:

@@ -54,6 +54,9 @@ class Limits:
     max_doc_memory: int = 768 * MIB
     """Most memory (RSS growth) reading one document may take: the last line behind the limits
     above, watched while the document is read (`--max-doc-memory`)."""
+    ocr: str = "auto"
+    """Which pages are read by OCR (`--ocr`): auto (those without a usable text layer),
+    off, force (every page). OCR costs seconds a page, so it is bounded here like size."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -69,6 +72,8 @@ class Limits:
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"limit {name} must be positive")
+        if self.ocr not in ("auto", "off", "force"):
+            raise ValueError(f"ocr must be auto, off or force, not {self.ocr!r}")
 
 
 DEFAULT = Limits()

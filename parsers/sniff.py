@@ -12,14 +12,16 @@ _RAR = b"Rar!\x1a\x07"
 # Stream names in an OLE compound file's directory (UTF-16LE): which program wrote it.
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
 _BOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le"))
+# Scanned pages: PNG, JPEG, TIFF (both byte orders).
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<table", b"<body", b"<head", b"<meta")
 
 
 def sniff(data: bytes, path: str) -> str:
-    """One of txt, docx, xlsx, pptx, pdf, html, rtf, doc, wps, xls, et, ole, ofd, zip, 7z,
-    rar, binary. A `.doc` that is HTML, RTF or DOCX inside is that, as published folders
+    """One of txt, docx, xlsx, pptx, pdf, html, image, rtf, doc, wps, xls, et, ole, ofd, zip,
+    7z, rar, binary. A `.doc` that is HTML, RTF or DOCX inside is that, as published folders
     often hold; an OLE file is told Word from Excel by its streams, WPS from Microsoft by
-    the suffix (WPS writes the same binary formats)."""
+    the suffix (WPS writes the same binary formats). PNG, JPEG and TIFF are scanned pages."""
     ext = PurePath(path).suffix.lower().lstrip(".")
     head = data[:4096]
     if b"%PDF-" in data[:1024]:
@@ -37,6 +39,8 @@ def sniff(data: bytes, path: str) -> str:
 
 
 def _by_magic(head: bytes) -> str | None:
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     if head.startswith(_7Z):
         return "7z"
     if head.startswith(_RAR):

@@ -113,6 +113,12 @@ def _batch_options(command: Callable[..., None]) -> Callable[..., None]:
             "--max-doc-memory", type=Size(), default=human_size(limits.max_doc_memory),
             show_default=True, help="Most memory reading one document may add (K/M/G).",
         ),
+        click.option(
+            "--ocr", type=click.Choice(["auto", "off", "force"]), default=limits.ocr,
+            show_default=True,
+            help="OCR scanned pages: auto (pages without a usable text layer, and images), "
+            "off, force (every PDF page).",
+        ),
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
@@ -125,6 +131,7 @@ def _to_batch_options(values: dict[str, Any]) -> BatchOptions:
         max_unzipped_bytes=values["max_unzipped_bytes"],
         max_pages=values["max_pages"],
         max_doc_memory=values["max_doc_memory"],
+        ocr=values["ocr"],
     )
     return BatchOptions(
         workers=values["workers"],

@@ -34,6 +34,8 @@ class Cell:
     `page` is 1-based (None for unpaged formats), `line` the 1-based source line where one
     exists (text formats, DOCX paragraphs, XLSX rows). Text keeps the cell's paragraphs
     joined by newlines. `where` and `bbox`: see the module docstring.
+    `confidence` is set only for text read by OCR: the recogniser's least confident line
+    in the cell, 0-1 (None: the text came from the file itself).
     """
 
     text: str
@@ -45,6 +47,7 @@ class Cell:
     line: int | None = None
     where: str | None = field(default=None, compare=False)
     bbox: BBox | None = field(default=None, compare=False)
+    confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

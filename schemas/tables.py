@@ -277,6 +277,12 @@ class IndicatorRow:
         "PDF: x0, top, x1, bottom in points from the page's top-left (the flagged cells)",
         default=None,
     )
+    ocr_confidence: float | None = col(
+        "OCR置信度",
+        pa.float64(),
+        "least recogniser confidence (0-1) among the row's cells read by OCR; null: not OCR'd",
+        default=None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

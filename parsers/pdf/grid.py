@@ -53,6 +53,7 @@ class Box:
     bbox: BBox | None = None  # as drawn on `page` (page coordinates); stitching leaves it
     line_end: float | None = None  # right end of the text's last line
     first_width: float | None = None  # width of the text's first glyph
+    confidence: float | None = None  # OCR'd text only (parsers.ocr): see schemas.ir.Cell
 
     def where(self) -> str:
         x0, top, x1, bottom = self.bbox or (self.x0, self.top, self.x1, self.bottom)
@@ -137,7 +138,17 @@ def to_table(raw: RawTable) -> Table:
         row, col = index(tops, b.top), index(xs, b.x0)
         rowspan = max(1, sum(1 for t in tops if b.top - TOL <= t < b.bottom - TOL))
         colspan = max(1, index(xs, b.x1) - col)
-        cell = Cell(b.text, row, col, rowspan, colspan, page=b.page, where=b.where(), bbox=b.bbox)
+        cell = Cell(
+            b.text,
+            row,
+            col,
+            rowspan,
+            colspan,
+            page=b.page,
+            where=b.where(),
+            bbox=b.bbox,
+            confidence=b.confidence,
+        )
         placed.setdefault((row, col), cell)
     rows: list[list[Cell]] = [[] for _ in tops]
     for (row, _col), cell in sorted(placed.items()):

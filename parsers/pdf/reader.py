@@ -71,7 +71,8 @@ class _Page:
     reason: str = ""
 
 
-def read(data: bytes, path: str, doc_id: str) -> Document:
+def read(data: bytes, path: str, doc_id: str, ocr: str = "auto") -> Document:
+    """`ocr`: which pages are read by OCR (parsers.ocr.scan: auto, off, force)."""
     with PDFIUM:
         pdf = _open(data, path)
         try:
@@ -83,22 +84,38 @@ def read(data: bytes, path: str, doc_id: str) -> Document:
     for page in pages:
         if page.kind == "text":
             items[page.number] = _text_items(page)
-    notices = tuple(
+    notices = [
         Notice("TEXT_LAYER_UNREADABLE", f"page {p.number}: {p.reason}", page=p.number)
         for p in pages
-        if p.kind == "unreadable"
-    )
+        if p.kind == "unreadable" and ocr == "off"
+    ]
+    if ocr != "off":
+        notices.extend(_ocr(data, pages, ocr, items))
     ordered = [items.get(p.number, []) for p in pages]
     return Document(
         path=path,
         doc_id=doc_id,
         format="pdf",
         blocks=tuple(assemble(ordered)),
-        parser_version=VERSION,
+        parser_version=VERSION if ocr == "auto" else f"{VERSION}+ocr-{ocr}",  # ocr.scan.versioned
         pages=len(pages),
         title=title,
-        notices=notices,
+        notices=tuple(notices),
     )
+
+
+def _ocr(data: bytes, pages: list[_Page], mode: str, items: dict[int, list[Item]]) -> list[Notice]:
+    """OCR the pages `mode` asks for (parsers.ocr.scan), their items replacing the text's."""
+    from parsers.ocr import scan  # noqa: PLC0415  (OpenCV and onnxruntime only for scans)
+
+    chosen = {p.number: p for p in pages if scan.wanted(mode, p.kind == "unreadable")}
+    notices = []
+    for number, got in scan.read_pdf_pages(data, list(chosen)).items():
+        unreadable = chosen[number].kind == "unreadable"
+        if got.tables or unreadable:  # a good page forced through OCR keeps its text if no grid
+            items[number] = got.items
+            notices.append(scan.notice(number, got, chosen[number].reason))
+    return notices
 
 
 def _open(data: bytes, path: str) -> pdfium.PdfDocument:

@@ -19,6 +19,7 @@ from pipeline.audit.families import (
     rescore_family,
     target_in_name,
 )
+from pipeline.audit.ocr_notes import is_ocr, ocr_cap, ocr_confidence
 from pipeline.audit.scoring import (
     Scored,
     exec_score,
@@ -66,8 +67,8 @@ def build_table(
 
 def _indicator(doc_id: str, tid: str, seq: int, raw: RawIndicator) -> IndicatorRow:
     level1, level1_weight = weight_in_label(raw.level1.text) if raw.level1 else (None, None)
-    target = parse_value(_text(raw.target))
-    actual = parse_value(_text(raw.actual))
+    target = parse_value(_text(raw.target), ocr=is_ocr(raw.target), target=True)
+    actual = parse_value(_text(raw.actual), ocr=is_ocr(raw.actual))
     weight = parse_number(_text(raw.weight))
     if raw.weight is None and raw.weight_source == "level":
         weight = level1_weight  # 湖北: the only row of `效益指标(20分)` weighs 20, unprinted
@@ -114,6 +115,7 @@ def _indicator(doc_id: str, tid: str, seq: int, raw: RawIndicator) -> IndicatorR
         **_roles_columns(tid, raw),
         where=raw.where,
         bbox=raw.bbox,
+        ocr_confidence=ocr_confidence(raw),
     )
 
 
@@ -316,8 +318,9 @@ def is_cost(row: IndicatorRow, profile: Profile) -> bool:
 
 def _score(row: IndicatorRow, profile: Profile) -> IndicatorRow:
     in_name = target_in_name(row)
-    target = parse_value(row.target_raw or in_name)
-    actual = parse_value(checked_option(row.actual_raw))
+    ocr = row.ocr_confidence is not None  # look-alikes repaired only in what a scan gave
+    target = parse_value(row.target_raw or in_name, ocr=ocr, target=True)
+    actual = parse_value(checked_option(row.actual_raw), ocr=ocr)
     weight = _d(row.weight)
     if is_not_applicable((row.target_raw, row.actual_raw, row.score_raw), profile):
         scored = not_applicable(weight, profile)
@@ -351,7 +354,7 @@ def _confidence(row: IndicatorRow, target: Value, actual: Value, scored: Scored)
         confidence = min(confidence, 0.8)
     if target.is_number and actual.is_number and target.unit and not actual.unit:
         confidence = min(confidence, 0.9)
-    return confidence
+    return min(confidence, ocr_cap(row, target, actual))
 
 
 def duplicate_key(row: IndicatorRow) -> tuple[str, ...]:

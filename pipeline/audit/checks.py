@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pipeline.audit.checks_rows import check_rows
 from pipeline.audit.families import counts_in_total
 from pipeline.audit.family_checks import check_family
+from pipeline.audit.ocr_notes import noted
 from pipeline.extract import headers
 from schemas import Document
 from schemas.place import Place, Where, finding, finding_at, fmt
@@ -28,7 +29,7 @@ def check_table(
     where: Where, table: EvalTableRow, rows: list[IndicatorRow], profile: Profile
 ) -> Iterator[FindingRow]:
     confidence = {r.indicator_id: r.parse_confidence for r in rows}
-    for found in _checks(where, table, rows, profile):
+    for found in noted(_checks(where, table, rows, profile), rows):
         yield _with_confidence(found, confidence.get(found.indicator_id or ""))
 
 

@@ -24,9 +24,23 @@ def check_rows(where: Where, rows: list[IndicatorRow], profile: Profile) -> Iter
 def _row_findings(where: Where, row: IndicatorRow, profile: Profile) -> Iterator[FindingRow]:
     tol = profile.rounding.row_tolerance + 1e-9
     name = row.level3
+    ocr = row.ocr_confidence is not None
     for field in ("target", "actual"):
         raw = getattr(row, f"{field}_raw")
-        if raw and row.score_rule == "unscorable" and _unparsed(raw):
+        repaired = parse_value(raw, ocr=ocr, target=field == "target").repaired if raw else None
+        if repaired:
+            yield finding(
+                where,
+                "OCR_REPAIRED",
+                (
+                    f"{name}：OCR识别为“{raw}”，按“{repaired}”读取",
+                    f"{name}: OCR read {field} {raw!r}, taken as {repaired!r}",
+                ),
+                row,
+                (raw, repaired),
+                field,
+            )
+        if raw and row.score_rule == "unscorable" and _unparsed(raw, ocr):
             yield finding(
                 where,
                 "UNPARSEABLE_VALUE",
@@ -119,8 +133,8 @@ def _band(low: float, high: float) -> str:
     return fmt(low) if low == high else f"{fmt(low)}–{fmt(high)}"
 
 
-def _unparsed(raw: str) -> bool:
-    return parse_value(raw).status == "unparsed"
+def _unparsed(raw: str, ocr: bool) -> bool:
+    return parse_value(raw, ocr=ocr).status == "unparsed"
 
 
 def _duplicate(where: Where, row: IndicatorRow, first: IndicatorRow) -> FindingRow:

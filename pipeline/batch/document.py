@@ -91,7 +91,7 @@ def _process_bytes(
     try:
         doc = parsers.parse_bytes(data, str(path), limits)
     except ZipingError as exc:
-        return fail(_one_line(str(exc)), version=reader_version_of(data, path))
+        return fail(_one_line(str(exc)), version=reader_version_of(data, path, limits.ocr))
     except (Exception, RecursionError) as exc:  # a reader's bug on odd bytes is this file's error
         return fail(f"unreadable ({type(exc).__name__} in the reader: {_one_line(str(exc))})")
     try:
@@ -264,9 +264,9 @@ def _refused_id(path: Path, size: int) -> str:
     return digest.hexdigest()
 
 
-def reader_version_of(data: bytes, path: Path) -> str | None:
+def reader_version_of(data: bytes, path: Path, ocr: str = "auto") -> str | None:
     try:
-        return parsers.reader_version(data, str(path))
+        return parsers.reader_version(data, str(path), ocr)
     except Exception:  # sniffing odd bytes must not turn an error row into a crash
         return None
 

@@ -37,6 +37,7 @@ class Row:
     covered: int = 1  # grid positions some cell covers: fewer than the header's = misaligned
     wheres: tuple[str | None, ...] = ()  # each position's place in the format's terms
     boxes: tuple[BBox | None, ...] = ()  # PDF: each position's cell box on its page
+    ocr: tuple[float | None, ...] = ()  # per cell: OCR confidence (scans), else None
 
     def text(self, i: int | None, *, inherit: bool = False) -> str:
         """Cell text at column i; span-covered positions read empty unless `inherit`."""
@@ -49,7 +50,8 @@ class Row:
         if i is None or not text:
             return None
         box = self.boxes[i] if i < len(self.boxes) else None
-        return Text(text, self.pages[i], self.lines[i], self._where(i), box)
+        ocr = self.ocr[i] if i < len(self.ocr) else None
+        return Text(text, self.pages[i], self.lines[i], self._where(i), box, ocr)
 
     def _where(self, i: int) -> str | None:
         return self.wheres[i] if i < len(self.wheres) else None
@@ -101,7 +103,9 @@ def _table_rows(table: Table) -> list[Row]:
         covered = sum(1 for s in slots if s is not None)
         wheres = tuple(s.cell.where if s else None for s in slots)
         boxes = tuple(s.cell.bbox if s else None for s in slots)
-        out.append(Row(cells, origins, pages, lines, covered=covered, wheres=wheres, boxes=boxes))
+        ocr = tuple(s.cell.confidence if s else None for s in slots)
+        row = Row(cells, origins, pages, lines, covered=covered, wheres=wheres, boxes=boxes)
+        out.append(dataclasses.replace(row, ocr=ocr))
     return out
 
 

@@ -21,13 +21,15 @@ T = TypeVar("T")
 @dataclass(frozen=True, slots=True)
 class Text:
     """A printed string and where it was printed: page and line, and the place in the
-    format's own terms with, for PDF, the cell's box (see `schemas.ir`)."""
+    format's own terms with, for PDF, the cell's box (see `schemas.ir`). `ocr` is the
+    recogniser's confidence (0-1) when the string was read from a scan by OCR, else None."""
 
     text: str
     page: int | None
     line: int | None
     where: str | None = field(default=None, compare=False)
     bbox: BBox | None = field(default=None, compare=False)
+    ocr: float | None = None
 
 
 # What a row is within its table.

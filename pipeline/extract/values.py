@@ -7,6 +7,7 @@ text is always kept beside what was read from it.
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -84,6 +85,7 @@ class Value:
     base: Decimal | None = None
     base_unit: str | None = None
     text: str | None = None  # the qualitative phrase, or the normalised text
+    repaired: str | None = None  # OCR text as read after look-alike repair (`repair_ocr`)
 
     @property
     def is_number(self) -> bool:
@@ -96,14 +98,42 @@ def normalize(text: str) -> str:
     return _WHITESPACE.sub(" ", folded).strip()
 
 
-def parse_value(raw: str | None) -> Value:
-    """Read one cell. Never raises; unreadable text comes back with status `unparsed`."""
+def parse_value(raw: str | None, *, ocr: bool = False, target: bool = False) -> Value:
+    """Read one cell. Never raises; unreadable text comes back with status `unparsed`.
+
+    `ocr`: the cell was read from a scan, so look-alikes are repaired first (`repair_ocr`;
+    `target` for a target cell); `raw` stays the text as read, `repaired` what was parsed.
+    """
     if raw is None:
         return Value(raw="", status="empty")
+    fixed = repair_ocr(raw, target=target) if ocr else None
     try:
-        return _parse(raw)
+        value = _parse(fixed or raw)
     except (InvalidOperation, ValueError, OverflowError):  # pathological digit strings
         return Value(raw=raw, status="unparsed", text=raw)
+    return dataclasses.replace(value, raw=raw, repaired=fixed) if fixed else value
+
+
+# OCR look-alikes, repaired only where a comparator or a unit belongs (TEMPLATES.md: `≥` read
+# as 2, 工 or ^; `%` as $; 10 as IO). A leading 2 is a comparator only when the number with
+# it is an impossible share (`290%` is `≥90%`), since `25个` is as likely as `≥5个`.
+_OCR_GE = regex.compile(r"^\s*(?:[工^]|2(?=(?:[1-9]\d?|100)(?:\.\d+)?\s*%\s*$))(?=\s*\d)")
+_OCR_PERCENT = regex.compile(r"(?<=\d)\s*\$")
+_OCR_NUMBER = regex.compile(r"(?<![A-Za-z])[\dIlOo][\dIlOo.]*(?![A-Za-z])")
+
+
+def repair_ocr(raw: str, *, target: bool) -> str | None:
+    """`raw` with OCR look-alikes repaired (see above), or None when nothing was."""
+    text = _OCR_GE.sub("≥", raw, count=1) if target else raw
+    text = _OCR_PERCENT.sub("%", text)
+
+    def digits(m: regex.Match[str]) -> str:
+        token = m.group()
+        fixed = token.translate(str.maketrans("IlOo", "1100"))
+        return fixed if any(c.isdigit() for c in token) or len(token) > 1 else token
+
+    text = _OCR_NUMBER.sub(digits, text)
+    return text if text != raw else None
 
 
 def _parse(raw: str) -> Value:

@@ -1,4 +1,5 @@
-"""Pictures of the printed page each PDF table came from, so the auditor sees the original.
+"""Pictures of the printed page each PDF or scanned table came from, so the auditor sees the
+original (for a scan, the picture is the evidence against the recogniser's reading).
 
 A table with a finding whose cells the reader boxed (`bbox`, PDF points on the finding's
 page) gets that page cropped around the first such finding, the flagged cells framed. Any
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from parsers.ocr.picture import render_page as render_image_page
 from parsers.pdf.pages import render_box, render_page
 from pipeline.report.model import FindingView, Report, TableView
 
@@ -25,7 +27,7 @@ def page_images(report: Report) -> dict[str, str]:
     images: dict[str, str] = {}
     cache: dict[tuple[str, int, str, str], str | None] = {}
     for doc in report.documents:
-        if doc.row["format"] != "pdf":
+        if doc.row["format"] not in ("pdf", "image"):
             continue
         path = Path(str(doc.row["path"]))
         if not path.is_file():
@@ -35,7 +37,11 @@ def page_images(report: Report) -> dict[str, str]:
             if page is None or len(cache) >= MAX_PAGES:
                 continue
             flagged = _first_boxed(table)
-            if flagged is not None:
+            if doc.row["format"] == "image":
+                key = (str(path), int(page), "", "image")
+                if key not in cache:
+                    cache[key] = render_image_page(path, int(page))  # a scan: the whole page
+            elif flagged is not None:
                 box = tuple(float(v) for v in flagged.row["bbox"])
                 key = (str(path), int(flagged.row["page"]), str(box), "box")
                 if key not in cache:

@@ -21,7 +21,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
+from PIL import Image
 
+from parsers.ocr import picture as image_pages
 from parsers.pdf import pages as pdf_pages
 from pipeline.cli import main
 from pipeline.report import html as report_html
@@ -184,6 +186,23 @@ def test_pdf_source_page_is_shown(tmp_path: Path) -> None:
     images = [a for t, a in parse((out / "docs" / "d1.html").read_text("utf-8")) if t == "img"]
     assert len(images) == 1
     assert str(images[0]["src"]).startswith("data:image/png;base64,")
+
+
+def test_scanned_page_is_shown_beside_its_table(tmp_path: Path) -> None:
+    scans = Path(__file__).parents[1] / "fixtures" / "scans"
+    data = tmp_path / "data"
+    tif = str(scans / "b-pages.tif")
+    write(data, "documents", [document(DOC_OK, tif, format="image", pages=2)])
+    write(data, "eval_tables", [eval_table("t1", DOC_OK, page=2)])
+    write_report(data, tmp_path / "out")
+    html = (tmp_path / "out" / "diff.html").read_text("utf-8")
+    images = [a for t, a in parse(html) if t == "img"]
+    assert len(images) == 1
+    uri = str(images[0]["src"])
+    assert uri.startswith("data:image/png;base64,")
+    picture = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+    assert picture.width == 900  # the whole second page, scaled to the report's width
+    assert image_pages.render_page(scans / "b-pages.tif", 3) is None
 
 
 def test_pdf_picture_starts_at_the_table(tmp_path: Path) -> None:

@@ -1,0 +1,192 @@
+"""Text lines found by their ink, read by PP-OCR's text recogniser.
+
+Inside a ruled cell the text lines of a printed form are separated by clear rows of paper,
+so the row profile of the ink finds them; the text detector (a network over the whole page,
+several seconds a page on one core) is not needed. Each line is cropped with a margin and
+read by the recogniser that ships inside the `rapidocr` wheel (PP-OCR; its model files are
+in the package, nothing is fetched). The recogniser runs on one thread: a batch spreads
+documents over processes, and one thread per process is what a core gives.
+
+Lines are read in batches of similar width padded only to the widest in the batch (the
+library's default pads every line to at least 320 pixels, which makes a cell holding "5"
+cost as much as a sentence).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+
+from parsers._text import is_wide
+from parsers.ocr.raster import Gray
+from parsers.ocr.ruling import Rect
+
+if TYPE_CHECKING:
+    from rapidocr import RapidOCR
+
+GAP_PT = 1.2  # ink rows closer than this belong to one text line (strokes of 二, 三)
+MIN_LINE_PT = 3.0  # a band lower than this is a speck or a line's stray stroke, not text
+INSET_PT = 1.5  # a cell is read this far inside its ruling lines
+BATCH = 8  # lines per recogniser run at most
+WIDTH_BUDGET = 48 * 80  # padded input width of one run, pixels at 48 high (memory, see below)
+MAX_RATIO = 16  # a line longer than this many heights is read in pieces
+
+# A space the recogniser reads beside Chinese text is the gap that Chinese typesetting leaves
+# around numbers and Latin ("510 人"), not a space in the text (cf. parsers.pdf AUTOSPACE).
+_SPACE = re.compile(r"\s+")
+# The recogniser reads full-width brackets as ASCII ones; in Chinese text they are full-width
+# (`满意度（%）`), and the raw cell must read as the typed one does.
+_PAIR = re.compile(r"\(([^()]*)\)")
+
+_ENGINE: RapidOCR | None = None
+_ENGINE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Line:
+    """One text line as read: its box on the page (pixels), text and confidence (0-1)."""
+
+    box: Rect
+    text: str
+    confidence: float
+
+
+def engine() -> RapidOCR:
+    """The recogniser, loaded once per process (about 0.3 s) on one thread."""
+    global _ENGINE  # noqa: PLW0603  (one model per process, loaded on first use)
+    with _ENGINE_LOCK:
+        if _ENGINE is None:
+            from rapidocr import RapidOCR  # noqa: PLC0415  (onnxruntime loads only for scans)
+
+            _ENGINE = RapidOCR(
+                params={
+                    "Global.log_level": "error",
+                    "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                    "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,  # ~20 % faster
+                    "Rec.rec_img_shape": [3, 48, 48],  # pad to the batch's widest only
+                    "Rec.rec_batch_num": BATCH,  # our batches (`_batches`) are never larger
+                }
+            )
+        return _ENGINE
+
+
+def text_lines(mask: Gray, region: Rect, px_per_pt: float) -> list[Rect]:
+    """Boxes of the text lines inside `region` of the ink mask, top to bottom."""
+    inset = max(1, round(INSET_PT * px_per_pt))
+    x0, top = region.x0 + inset, region.top + inset
+    x1, bottom = region.x1 - inset, region.bottom - inset
+    if x1 - x0 < 2 or bottom - top < 2:
+        return []
+    crop = mask[top:bottom, x0:x1]
+    rows = np.flatnonzero(crop.max(axis=1))
+    if rows.size == 0:
+        return []
+    gap = max(1, round(GAP_PT * px_per_pt))
+    least = MIN_LINE_PT * px_per_pt
+    bands: list[tuple[int, int]] = []
+    start = prev = int(rows[0])
+    for r in (int(v) for v in rows[1:]):
+        if r - prev > gap:
+            bands.append((start, prev + 1))
+            start = r
+        prev = r
+    bands.append((start, prev + 1))
+    out: list[Rect] = []
+    for a, b in bands:
+        if b - a < least:
+            continue
+        cols = np.flatnonzero(crop[a:b].max(axis=0))
+        out.append(Rect(x0 + int(cols[0]), top + a, x0 + int(cols[-1]) + 1, top + b))
+    return out
+
+
+def read_lines(gray: Gray, boxes: list[Rect]) -> list[Line]:
+    """Each box of `gray` read as one line of text, in the order given.
+
+    A long line is read in pieces cut between characters (the recogniser's cost grows faster
+    than the width); pieces go to the recogniser narrowest first, in batches whose padded
+    width stays within WIDTH_BUDGET (a batch of eight sentence-wide lines takes ~900 MB).
+    """
+    pieces = [(i, crop) for i, box in enumerate(boxes) for crop in _pieces(gray, box)]
+    order = sorted(range(len(pieces)), key=lambda k: _ratio(pieces[k][1]))
+    texts: list[str] = [""] * len(pieces)
+    scores: list[float] = [1.0] * len(pieces)
+    for batch in _batches(order, [_ratio(crop) for _, crop in pieces]):
+        result = engine().recognize_txt([pieces[k][1] for k in batch])
+        for k, text, score in zip(batch, result.txts or (), result.scores, strict=True):
+            texts[k], scores[k] = str(text), float(score)
+    joined: list[list[int]] = [[] for _ in boxes]
+    for k, (i, _) in enumerate(pieces):
+        joined[i].append(k)
+    return [
+        Line(box, tidy("".join(texts[k] for k in ks)), min((scores[k] for k in ks), default=1.0))
+        for box, ks in zip(boxes, joined, strict=True)
+    ]
+
+
+def _ratio(crop: np.ndarray) -> float:
+    width, height = crop.shape[1], crop.shape[0]
+    return float(width) / max(1, int(height))
+
+
+def _batches(order: list[int], ratios: list[float]) -> list[list[int]]:
+    """`order` (narrowest first) cut into batches of at most BATCH pieces whose padded width
+    (pieces x the widest, at the recogniser's 48-pixel height) stays within WIDTH_BUDGET."""
+    out: list[list[int]] = []
+    for k in order:
+        if out and len(out[-1]) < BATCH and (len(out[-1]) + 1) * ratios[k] * 48 <= WIDTH_BUDGET:
+            out[-1].append(k)
+        else:
+            out.append([k])
+    return out
+
+
+def _pieces(gray: Gray, box: Rect) -> list[np.ndarray]:
+    """The line's crop, or for a line longer than MAX_RATIO heights, crops cut at the
+    lightest column (a gap between characters) near every MAX_RATIO heights."""
+    whole, left = _crop(gray, box)
+    step = MAX_RATIO * box.height
+    cuts = [box.x0]
+    while box.x1 - cuts[-1] > step * 1.25:
+        ideal = cuts[-1] + step
+        window = gray[box.top : box.bottom, ideal - box.height : ideal + box.height]
+        cuts.append(ideal - box.height + int(np.argmax(window.min(axis=0))))
+    edges = [0, *(c - left for c in cuts[1:]), whole.shape[1]]
+    return [whole[:, a:b] for a, b in itertools.pairwise(edges)]
+
+
+def tidy(text: str) -> str:
+    """`text` without the spaces next to a wide (CJK) character; others kept as one space."""
+
+    def one(m: re.Match[str]) -> str:
+        left = text[m.start() - 1] if m.start() else ""
+        right = text[m.end()] if m.end() < len(text) else ""
+        if not left or not right or is_wide(left) or is_wide(right):
+            return ""
+        return " "
+
+    text = _SPACE.sub(one, text)
+
+    def pair(m: re.Match[str]) -> str:
+        before = text[m.start() - 1] if m.start() else ""
+        chinese = (before and is_wide(before)) or any(is_wide(c) for c in m.group(1))
+        return f"（{m.group(1)}）" if chinese else m.group()
+
+    return _PAIR.sub(pair, text)
+
+
+def _crop(gray: Gray, box: Rect) -> tuple[np.ndarray, int]:
+    """The line with a margin of a quarter of its height, as the 3-channel image PP-OCR
+    reads, and the page x of its left edge."""
+    pad = max(2, box.height // 4)
+    h, w = gray.shape
+    left = max(0, box.x0 - pad)
+    part = gray[max(0, box.top - pad) : min(h, box.bottom + pad), left : min(w, box.x1 + pad)]
+    return cv2.cvtColor(part, cv2.COLOR_GRAY2BGR), left
