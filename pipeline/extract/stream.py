@@ -16,6 +16,7 @@ import regex
 
 from pipeline.extract import headers as h
 from pipeline.extract.located import LocatedTable, RawBudget, RawIndicator, Text, segments
+from pipeline.extract.normalize import merge_words
 from pipeline.extract.stream_rows import OPERATOR_ONLY, RowShape, joined, level_of, read_rows
 from pipeline.extract.values import parse_value, unit_in_label
 from schemas import Document, Paragraph, Table
@@ -26,7 +27,8 @@ _TRAILING_COLON = regex.compile(r"[:：]$")
 
 
 def tokens(doc: Document) -> list[Text]:
-    """Every non-empty cell of every table, and every whitespace-separated word of prose."""
+    """Every non-empty cell of every table, and every whitespace-separated word of prose
+    (spaced labels `产 出 指 标` rejoined)."""
     out: list[Text] = []
     for block in doc.blocks:
         if isinstance(block, Table):
@@ -37,7 +39,8 @@ def tokens(doc: Document) -> list[Text]:
                         text = " ".join(cell.text.split())
                         out.append(Text(text, page, cell.line, cell.where, cell.bbox))
         elif isinstance(block, Paragraph):
-            out.extend(Text(w, block.page, block.line, block.where) for w in block.text.split())
+            words = merge_words(block.text.split())
+            out.extend(Text(w, block.page, block.line, block.where) for w in words)
     return out
 
 
