@@ -1,116 +1,290 @@
-"""The rows of a 自评表 read from a stream of cells, by shape rather than position.
+"""The rows of a 自评表 read from a stream of cells, by aligning cells to the header's roles.
 
-After the indicator header, each row is: optional level labels (a closed vocabulary), a
-name, a target in one cell or three (指标性质 | 指标值 | 度量单位), the actual, then the
-weight and score, the two numbers that close every scored row. A reason may follow its
-row. Cells that fit no row shape are kept in `LocatedTable.unparsed`, never guessed.
+After the indicator header the stream is cut into pieces, by least total cost (dynamic
+programming, as a table extractor aligns words to columns): a level label (a closed
+vocabulary), a 序号, a row (cells aligned to the column roles, `align`), or a cell read as
+nothing. Where the text kept one row per line, a row that starts mid-line or runs over a line
+end costs more. A row is emitted only when its alignment is the only one of least cost, or
+the table's other rows or its numbers (weights adding up to the printed total) prove which
+one; every other run of cells becomes `LocatedTable.unparsed`, never a guessed row.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import regex
 
 from pipeline import lexicon
 from pipeline.extract import headers as h
+from pipeline.extract.align import NEVER, OPERATOR_ONLY, Alignment, align, kind_of
 from pipeline.extract.located import LocatedTable, RawIndicator, Text, set_total
-from pipeline.extract.values import parse_number, parse_value
+from pipeline.extract.values import parse_number
 
-OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝)$")
-_MAX_ROW_TOKENS = 10
+__all__ = ["OPERATOR_ONLY", "joined", "level_of", "read_rows"]
+
 _WEIGHT_SUFFIX = regex.compile(r"\d+(?:\.\d+)?分$")
 _SECTION = regex.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\S")
-_NATURE_WORDS = ("定性", "定量")  # 指标性质 cells that are not comparators
-
-
-@dataclass(frozen=True, slots=True)
-class RowShape:
-    """What an indicator row holds between its name and its weight, from the header."""
-
-    split_target: bool  # 指标性质 | 指标值 | 度量单位 in three cells
-    basis: bool
-    reason: bool
-    serial: bool = False  # a 序号 column: each row starts with its number
-    scored: bool = True  # weight and score columns close each row; without them, the actual
-    valued: bool = True  # target and actual columns in the header (required when unscored)
-
-    @property
-    def width(self) -> int:
-        """Cells from name to actual when nothing is split or missing."""
-        return 1 + (3 if self.split_target else 1) + (1 if self.basis else 0) + 1
-
-
-def read_rows(toks: list[Text], shape: RowShape, table: LocatedTable) -> None:
-    reader = _RowReader(toks, shape, table)
-    for i, tok in enumerate(toks):
-        if not reader.feed(i, tok):
-            break
-    reader.flush()
+_ROW_REWARD = 100  # a row is worth more than its cells read as nothing
+_UNREAD = 30  # per cell read as nothing
+_MID_LINE = 20  # a row starting after other cells of its line
+_LINE_BREAK = 10  # a row running over a line end
+_SCORE_OVER_WEIGHT = 15
+_VALUE_ROLES = ("target", "tvalue", "actual")
 
 
 @dataclass
-class _RowReader:
-    """Walks the cells after the indicator header, one row shape at a time."""
+class _Piece:
+    kind: str  # label | serial | row | unread
+    start: int
+    end: int
+    rows: list[Alignment] = field(default_factory=list)
 
-    toks: list[Text]
-    shape: RowShape
-    table: LocatedTable
+
+def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> None:
+    """Indicator rows of `toks` (the cells after the header) into `table`."""
+    end, total = _rows_end(toks)
+    cells = [t for t in toks[:end] if not h.is_placeholder(t.text)]
+    if cells and (not set(_VALUE_ROLES) & set(roles) or "level3" not in roles):
+        table.unparsed.append(joined(cells[:200]))  # no target or actual column: not read
+    elif cells:
+        pieces = _Reader(cells, roles).pieces()
+        _resolve(pieces, cells, roles, total, table)
+        _emit(pieces, cells, table)
+    if total is not None:
+        _total(total, table)
+
+
+def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
+    """Where the rows stop, and the cells after the 总分 label: at the 总分 row, the
+    report's next section, or the labels that follow the rows (其他需要说明事项 …), after
+    which only the total may still come."""
+    for i, tok in enumerate(toks):
+        if h.is_label(tok.text, h.TOTAL_LABELS):
+            return i, toks[i + 1 :]
+        if _SECTION.match(tok.text):
+            return i, None
+        if h.is_label(tok.text, h.AFTER_ROWS_LABELS):
+            rest = toks[i + 1 :]
+            at = next((j for j, t in enumerate(rest) if h.is_label(t.text, h.TOTAL_LABELS)), None)
+            return i, (rest[at + 1 :] if at is not None else None)
+    return len(toks), None
+
+
+class _Reader:
+    """The least-cost cut of the cells into labels, rows and unread cells."""
+
+    def __init__(self, cells: list[Text], roles: tuple[str, ...]) -> None:
+        self.cells = cells
+        self.numbered = roles[:1] == ("serial",)  # a 序号 column: rows start with a number
+        self.roles = roles[1:] if self.numbered else roles
+        self.kinds = [kind_of(c.text) for c in cells]
+        self.levels = [
+            level_of(c, cells[i + 1] if i + 1 < len(cells) else None, None)
+            for i, c in enumerate(cells)
+        ]
+        self.by_line = _line_mode(cells)
+        self.starts = self._line_starts()
+        self.longest = len(roles) + 1
+
+    def _line_starts(self) -> list[bool]:
+        """Cells that open their line, or follow only level labels and 序号 on it."""
+        out: list[bool] = []
+        for i, cell in enumerate(self.cells):
+            j = i - 1
+            while j >= 0 and self.cells[j].line == cell.line and self._lead(j):
+                j -= 1
+            out.append(j < 0 or self.cells[j].line != cell.line)
+        return out
+
+    def _lead(self, i: int) -> bool:
+        return self.levels[i] is not None or (self.numbered and _serial(self.cells[i].text))
+
+    def pieces(self) -> list[_Piece]:
+        n = len(self.cells)
+        cost = [0] + [NEVER * n] * n
+        back: list[_Piece | None] = [None] * (n + 1)
+        for i in range(n):
+            if cost[i] >= NEVER * n:
+                continue
+            for piece, c in self._from(i):
+                if cost[i] + c < cost[piece.end]:
+                    cost[piece.end], back[piece.end] = cost[i] + c, piece
+        out: list[_Piece] = []
+        at = n
+        while at > 0:
+            step = back[at]
+            assert step is not None  # every cell can at least be read as nothing
+            out.append(step)
+            at = step.start
+        return out[::-1]
+
+    def _from(self, i: int) -> list[tuple[_Piece, int]]:
+        out = [(_Piece("unread", i, i + 1), _UNREAD)]
+        if self.levels[i] is not None:
+            out.append((_Piece("label", i, i + 1), 0))
+        if self.numbered and _serial(self.cells[i].text):
+            out.append((_Piece("serial", i, i + 1), 1))
+        if self.kinds[i] not in ("text", "mixed") or self.levels[i] is not None:
+            return out  # a row starts with its name
+        for j in range(i + 1, min(len(self.cells), i + self.longest) + 1):
+            if any(self.levels[m] is not None for m in range(i + 1, j)):
+                break  # a level label ends the row before it
+            found = align(self.kinds[i:j], self.roles)
+            found = [a for a in found if _complete(a, self.roles)]
+            if not found:
+                continue
+            extra = self._layout_cost(i, j) + _numbers_cost(found[0], self.cells[i:j])
+            out.append((_Piece("row", i, j, found), found[0].cost + extra - _ROW_REWARD))
+        return out
+
+    def _layout_cost(self, i: int, j: int) -> int:
+        if not self.by_line:
+            return 0
+        breaks = sum(1 for m in range(i + 1, j) if self.cells[m].line != self.cells[m - 1].line)
+        return (0 if self.starts[i] else _MID_LINE) + breaks * _LINE_BREAK
+
+
+def _line_mode(cells: list[Text]) -> bool:
+    """Most cells share their line with another: one row per line (flat-space, pipe rows)."""
+    per_line = Counter(c.line for c in cells)
+    shared = sum(1 for c in cells if c.line is not None and per_line[c.line] > 1)
+    return shared * 2 > len(cells)
+
+
+def _complete(found: Alignment, roles: tuple[str, ...]) -> bool:
+    """A row has its name, a target or actual, and in a scored table a weight or score."""
+    have = found.roles
+    if "level3" not in have or not have & set(_VALUE_ROLES):
+        return False
+    if "nature" in have and "tvalue" not in have:
+        return False  # a comparator without its number
+    return not ({"weight", "score"} & set(roles)) or bool({"weight", "score"} & have)
+
+
+def _numbers_cost(found: Alignment, cells: list[Text]) -> int:
+    """A score above its weight is possible (a finding), but less likely than a misread."""
+    w, s = found.get("weight"), found.get("score")
+    if w is None or s is None:
+        return 0
+    weight, score = parse_number(cells[w].text), parse_number(cells[s].text)
+    if weight is not None and score is not None and score > weight:
+        return _SCORE_OVER_WEIGHT
+    return 0
+
+
+def _serial(text: str) -> bool:
+    return text.strip().isdigit() and len(text.strip()) <= 3
+
+
+def _resolve(
+    pieces: list[_Piece],
+    cells: list[Text],
+    roles: tuple[str, ...],
+    total: list[Text] | None,
+    table: LocatedTable,
+) -> None:
+    """Rows with several least-cost alignments keep one only where the table proves it: the
+    blank columns of the table's unambiguous rows, or weights adding up to the printed total."""
+    rows = [p for p in pieces if p.kind == "row"]
+    sure = Counter(_blanks(p.rows[0], roles) for p in rows if len(p.rows) == 1)
+    for piece in rows:
+        if len(piece.rows) == 1:
+            continue
+        fits = [a for a in piece.rows if sure and _blanks(a, roles) == sure.most_common(1)[0][0]]
+        if len(fits) == 1:
+            piece.rows = fits
+    open_rows = [p for p in rows if len(p.rows) > 1]
+    if open_rows:
+        printed = [parse_number(t.text) for t in (total or [])[:1]]
+        budget = parse_number(table.budget.weight) if table.budget else None
+        _by_weight_total(open_rows, cells, printed[0] if printed else None, budget)
+
+
+def _blanks(found: Alignment, roles: tuple[str, ...]) -> frozenset[str]:
+    values = {"target", "actual", "weight", "score", "tvalue"}
+    return frozenset(r for r in roles if r in values and r not in found.roles)
+
+
+def _by_weight_total(
+    open_rows: list[_Piece], cells: list[Text], printed: Decimal | None, budget: Decimal | None
+) -> None:
+    """Unfilled forms (完成值 and 得分 blank): if reading each row's one number as its weight
+    makes the weights (with the budget block's) add up to the printed total or to 100, that
+    reading is proven."""
+    chosen: list[Alignment] = []
+    weights: list[Decimal] = []
+    for piece in open_rows:
+        found = [a for a in piece.rows if a.get("weight") is not None]
+        at = found[0].get("weight") if len(found) == 1 else None
+        weight = parse_number(cells[piece.start + at].text) if at is not None else None
+        if weight is None:
+            return
+        chosen.append(found[0])
+        weights.append(weight)
+    total = sum(weights, Decimal(0))
+    if {total, total + (budget or 0)} & {Decimal(100), printed}:
+        for piece, found_one in zip(open_rows, chosen, strict=True):
+            piece.rows = [found_one]
+
+
+def _emit(pieces: list[_Piece], cells: list[Text], table: LocatedTable) -> None:
     level1: Text | None = None
     level2: Text | None = None
-    buffer: list[Text] = field(default_factory=list)
-    after_row: bool = False  # a reason can only follow its row, never a level label
-    rows_over: bool = False  # past 其他需要说明事项 …: only the total may still come
+    unread: list[Text] = []
+    for piece in pieces:
+        if piece.kind == "row" and len(piece.rows) == 1:
+            _flush(unread, table)
+            table.indicators.append(_indicator(piece, cells, level1, level2))
+        elif piece.kind == "label":
+            _flush(unread, table)
+            cell = cells[piece.start]
+            nxt = cells[piece.end] if piece.end < len(cells) else None
+            if level_of(cell, nxt, level1) == 1:
+                level1, level2 = cell, None
+            else:
+                level2 = cell
+        elif piece.kind != "serial":
+            unread.extend(cells[piece.start : piece.end])
+    _flush(unread, table)
 
-    def feed(self, i: int, tok: Text) -> bool:
-        """Take one cell; False when the table is over."""
-        if h.is_label(tok.text, h.TOTAL_LABELS):
-            _total(self.toks[i + 1 :], self.table)
-            return False
-        if not self.buffer and _SECTION.match(tok.text):
-            return False  # the report's next section: (三)存在的问题…, 四、…
-        if self.rows_over or h.is_label(tok.text, h.AFTER_ROWS_LABELS):
-            if not self.rows_over:
-                self.flush()
-            self.rows_over = True
-            return True
-        label = level_of(tok, self._at(i + 1), self.level1)
-        if label is not None:
-            self.flush()
-            self.after_row = False
-            self.level1, self.level2 = (tok, None) if label == 1 else (self.level1, tok)
-        elif not (h.is_placeholder(tok.text) or self._serial(tok)):
-            self._cell(i, tok)  # placeholders (指标2:, ……) and 序号 are skipped
-        return True
 
-    def _at(self, i: int) -> Text | None:
-        return self.toks[i] if i < len(self.toks) else None
+def _flush(unread: list[Text], table: LocatedTable) -> None:
+    if unread:
+        table.unparsed.append(joined(unread))
+        unread.clear()
 
-    def _serial(self, tok: Text) -> bool:
-        return self.shape.serial and not self.buffer and plain_number(tok)
 
-    def _cell(self, i: int, tok: Text) -> None:
-        self.buffer.append(tok)
-        nxt = self._at(i + 1)
-        if self.shape.scored:
-            closes = _closes_row(self.buffer, nxt, self._at(i + 2) if self.shape.serial else None)
-        else:  # no weight/score to close a row: only a header naming target and actual will do
-            closes = self.shape.valued and len(self.buffer) == self.shape.width
-        if closes:
-            _emit(self.buffer, self.shape, self.level1, self.level2, self.table)
-        elif self.shape.split_target and _closes_unscored(self.buffer, nxt):
-            _emit_unscored(self.buffer, self.level1, self.level2, self.table)
-        elif len(self.buffer) > _MAX_ROW_TOKENS:
-            _flush(self.buffer[:1], False, self.table)
-            del self.buffer[:1]
-            return
-        else:
-            return
-        self.buffer, self.after_row = [], True
+def _indicator(
+    piece: _Piece, cells: list[Text], level1: Text | None, level2: Text | None
+) -> RawIndicator:
+    row = cells[piece.start : piece.end]
+    found = piece.rows[0]
 
-    def flush(self) -> None:
-        _flush(self.buffer, self.shape.reason and self.after_row, self.table)
+    def cell(role: str) -> Text | None:
+        at = found.get(role)
+        return row[at] if at is not None else None
+
+    target = cell("target")
+    split = [c for c in (cell("nature"), cell("tvalue"), cell("unit")) if c is not None]
+    if target is None and split:
+        target = joined(split, " ")
+    name = row[0]
+    return RawIndicator(
+        level1=level1,
+        level2=level2,
+        level3=name,
+        target=target,
+        actual=cell("actual"),
+        weight=cell("weight"),
+        score=cell("score"),
+        basis=cell("basis"),
+        reason=cell("reason"),
+        page=name.page,
+        line=name.line,
+    )
 
 
 def level_of(tok: Text, nxt: Text | None, level1: Text | None) -> int | None:
@@ -125,133 +299,6 @@ def level_of(tok: Text, nxt: Text | None, level1: Text | None) -> int | None:
     if is1:
         return 1
     return 2 if is2 else None
-
-
-def _closes_row(buffer: list[Text], nxt: Text | None, after: Text | None = None) -> bool:
-    """Two numbers (weight, score) end the row unless a third number follows them; with a
-    序号 column (`after` given) a lone third number is the next row's 序号."""
-    if len(buffer) < 4 or not (plain_number(buffer[-1]) and plain_number(buffer[-2])):
-        return False
-    if nxt is None or not plain_number(nxt):
-        return True
-    return after is not None and not plain_number(after)
-
-
-def _closes_unscored(buffer: list[Text], nxt: Text | None) -> bool:
-    """四川-style forms left unfilled: name | 指标性质 | 指标值 | [度量单位] | 权重, nothing after.
-
-    Only when the comparator has its own cell is this shape unambiguous: the number after
-    it is the target, the last number the weight; actual and score were left blank.
-    """
-    if nxt is not None and (plain_number(nxt) or parse_value(nxt.text).is_number):
-        return False
-    if len(buffer) not in (4, 5) or not plain_number(buffer[-1]):
-        return False
-    nature = buffer[1].text.strip()
-    return bool(OPERATOR_ONLY.match(nature) or nature in _NATURE_WORDS) and not (
-        len(buffer) == 4 and OPERATOR_ONLY.match(nature)  # an operator needs its value and unit
-    )
-
-
-def _emit_unscored(
-    buffer: list[Text], level1: Text | None, level2: Text | None, table: LocatedTable
-) -> None:
-    name, *target, weight = buffer
-    table.indicators.append(
-        RawIndicator(
-            level1=level1,
-            level2=level2,
-            level3=name,
-            target=joined(target, " "),
-            actual=None,
-            weight=weight,
-            score=None,
-            basis=None,
-            reason=None,
-            page=name.page,
-            line=name.line,
-            where=name.where,
-            bbox=name.bbox,
-        )
-    )
-
-
-def plain_number(tok: Text) -> bool:
-    value = parse_value(tok.text)
-    return value.is_number and value.op is None and value.unit in (None, "分")
-
-
-def _emit(
-    buffer: list[Text],
-    shape: RowShape,
-    level1: Text | None,
-    level2: Text | None,
-    table: LocatedTable,
-) -> None:
-    weight: Text | None = None
-    score: Text | None = None
-    if shape.scored:
-        *middle, weight, score = buffer
-    else:
-        middle = list(buffer)
-    target_width = 3 if shape.split_target and _split_target_at(middle) else 1
-    width = 1 + target_width + (1 if shape.basis else 0) + 1
-    extra = len(middle) - width
-    if extra < 0 and shape.basis:
-        width, extra = width - 1, extra + 1  # the basis cell was empty and vanished
-        shape = RowShape(shape.split_target, basis=False, reason=shape.reason)
-    if extra > 0 and shape.reason and table.indicators:
-        _add_reason(table, middle[:extra])
-        middle = middle[extra:]
-    elif extra != 0:
-        table.unparsed.append(joined(buffer))
-        return
-    name, rest = middle[0], middle[1:]
-    if not shape.scored and (plain_number(name) or h.is_structure(name.text)):
-        table.unparsed.append(joined(buffer))  # a header or a number is no indicator name
-        return
-    target = joined(rest[:target_width], " ")
-    rest = rest[target_width:]
-    basis = rest.pop(0) if shape.basis else None
-    table.indicators.append(
-        RawIndicator(
-            level1=level1,
-            level2=level2,
-            level3=name,
-            target=target,
-            actual=rest[0],
-            weight=weight,
-            score=score,
-            basis=basis,
-            reason=None,
-            page=name.page,
-            line=name.line,
-            where=name.where,
-            bbox=name.bbox,
-        )
-    )
-
-
-def _split_target_at(middle: list[Text]) -> bool:
-    return len(middle) >= 4 and bool(OPERATOR_ONLY.match(middle[1].text.strip()))
-
-
-def _add_reason(table: LocatedTable, toks: list[Text]) -> None:
-    last = table.indicators[-1]
-    reason = joined(toks, " ")
-    text = reason.text if last.reason is None else f"{last.reason.text} {reason.text}"
-    table.indicators[-1] = dataclasses.replace(last, reason=Text(text, reason.page, reason.line))
-
-
-def _flush(buffer: list[Text], may_be_reason: bool, table: LocatedTable) -> None:
-    """Tokens left over when a label or the end arrives: a reason, or unreadable."""
-    if not buffer:
-        return
-    if may_be_reason and table.indicators and len(buffer) == 1:
-        _add_reason(table, buffer)
-    else:
-        table.unparsed.append(joined(buffer))
-    buffer.clear()
 
 
 def joined(toks: list[Text], sep: str = " | ") -> Text:

@@ -1,0 +1,145 @@
+"""Cells of a row aligned to the header's column roles by what each cell is, not where it is.
+
+Text that lost its grid keeps the cells of a row in printed order but drops the empty ones, so
+a row of five cells may be printed as three. Like a sequence aligner, `align` matches the
+cells in order to the roles the header printed (name, target, actual, weight, score and the
+extra columns real forms carry): every cell takes one role its type fits (a name is text, a
+weight a plain number, a comparator cell `≥` the 指标性质 column …), a role may be skipped at
+the cost of a blank cell. Every alignment of least cost is kept: when two differ, the row is
+ambiguous and is not emitted as if it were sure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.extract.values import UNITS, parse_value
+
+OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝|﹦|=<|=>)$")
+_NATURE = frozenset({"定性", "定量"})
+_YES_NO = frozenset({"是", "否", "√", "×"})
+_UNIT_WORD = regex.compile(r"^[\p{Han}%‰a-zA-Z/²³]{1,5}$")
+
+# Costs are integers so that equal costs are exactly equal (ties are ambiguity).
+NEVER = 10_000
+BLANK_VALUE = 20  # a target, actual, weight or score printed blank
+BLANK_TEXT = 3  # a reason, description or rule left blank: common
+BLANK_UNIT = 5  # 定性 rows print no 度量单位
+
+# What each kind of cell costs in each role (absent: the cell cannot take the role).
+_FIT: dict[str, dict[str, int]] = {
+    "level3": {"text": 0, "mixed": 0},
+    "target": {"value": 0, "percent": 0, "number": 1, "text": 1, "mixed": 2, "yesno": 1},
+    "actual": {"value": 0, "percent": 0, "number": 1, "text": 1, "mixed": 2, "yesno": 1},
+    "weight": {"number": 0, "percent": 1},
+    "score": {"number": 0},
+    "nature": {"operator": 0, "nature": 0},
+    "tvalue": {"number": 0, "text": 0, "percent": 1, "value": 1},
+    "unit": {"unit": 0},
+    "full_mark": {"number": 0},
+    "item_score": {"number": 0},
+    "coefficient": {"number": 0},
+    "review": {"number": 0},
+    "core": {"yesno": 0},
+}
+_TEXT_ROLES = ("reason", "basis", "description", "rule", "status")
+for _role in _TEXT_ROLES:
+    _FIT[_role] = {"text": 0, "mixed": 0, "yesno": 1}
+
+_BLANK: dict[str, int] = {
+    "level3": NEVER,
+    "target": BLANK_VALUE,
+    "actual": BLANK_VALUE,
+    "weight": BLANK_VALUE,
+    "score": BLANK_VALUE,
+    "nature": BLANK_VALUE,
+    "tvalue": BLANK_VALUE,
+    "unit": BLANK_UNIT,
+    "core": BLANK_TEXT,
+    **dict.fromkeys(_TEXT_ROLES, BLANK_TEXT),
+}
+
+
+def kind_of(text: str) -> str:
+    """What a cell is: number | percent | value | operator | nature | unit | yesno | text |
+    mixed (text with digits that is no value: `指标1:亮灯率`)."""
+    bare = text.strip()
+    if OPERATOR_ONLY.match(bare):
+        return "operator"
+    if bare in _NATURE or bare in _YES_NO:
+        return "nature" if bare in _NATURE else "yesno"
+    return _kind_of_value(bare)
+
+
+def _kind_of_value(bare: str) -> str:
+    value = parse_value(bare)
+    if value.is_number:
+        if value.op is None and value.unit in (None, "分"):
+            return "number"
+        if value.op is None and value.unit == "%":
+            return "percent"
+        return "value"
+    if value.status == "date":
+        return "value"
+    if _UNIT_WORD.match(bare) and all(_unit(part) for part in bare.split("/")):
+        return "unit"
+    return "text" if value.status == "qual" else "mixed"
+
+
+_UNIT_ENDS = tuple({u[-1] for u in UNITS} | {"台", "所", "项", "个", "次", "件", "场", "盏", "家"})
+
+
+def _unit(word: str) -> bool:
+    """`万元`, `台`, `人次`, `%`: a 度量单位 cell (or one part of `万元/台`)."""
+    return word in UNITS or (1 <= len(word) <= 2 and word.endswith(_UNIT_ENDS))
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """role -> index of its cell in the row; the cost of the blanks and poor fits."""
+
+    cost: int
+    cells: tuple[tuple[str, int], ...]
+
+    def get(self, role: str) -> int | None:
+        return next((i for r, i in self.cells if r == role), None)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(r for r, _ in self.cells)
+
+
+_MAX_KEPT = 4  # alignments of least cost kept per row: more than one is already ambiguous
+
+
+def align(kinds: list[str], roles: tuple[str, ...]) -> list[Alignment]:
+    """Every least-cost alignment of cells (in order) to roles (in order), at most a few."""
+    n, k = len(kinds), len(roles)
+    # best[i][j]: least-cost alignments of the first i cells to the first j roles
+    best: list[list[tuple[int, list[tuple[tuple[str, int], ...]]]]] = [
+        [(NEVER, []) for _ in range(k + 1)] for _ in range(n + 1)
+    ]
+    best[0][0] = (0, [()])
+    for i in range(n + 1):
+        for j in range(k + 1):
+            if i == 0 and j == 0:
+                continue
+            options: list[tuple[int, list[tuple[tuple[str, int], ...]]]] = []
+            if j > 0:  # role j-1 left blank
+                cost, paths = best[i][j - 1]
+                options.append((cost + _BLANK.get(roles[j - 1], BLANK_VALUE), paths))
+            if i > 0 and j > 0:  # cell i-1 takes role j-1
+                fit = _FIT.get(roles[j - 1], {}).get(kinds[i - 1])
+                cost, paths = best[i - 1][j - 1]
+                if fit is not None:
+                    step = (roles[j - 1], i - 1)
+                    options.append((cost + fit, [(*p, step) for p in paths]))
+            least = min((c for c, p in options if p), default=NEVER)
+            if least >= NEVER:
+                continue
+            kept = [p for c, ps in options if c == least for p in ps][:_MAX_KEPT]
+            best[i][j] = (least, kept)
+    cost, paths = best[n][k]
+    return [Alignment(cost, p) for p in paths] if cost < NEVER else []
