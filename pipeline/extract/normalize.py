@@ -59,19 +59,25 @@ def for_matching(text: str) -> str:
 _SINGLE_HAN = regex.compile(r"^\p{Han}$")
 _WEIGHT_ONLY = regex.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _PLACEHOLDER_ONLY = regex.compile(r"^" + _PLACEHOLDER.pattern + r"$")
+_LAST_WITH_WEIGHT = regex.compile(r"^\p{Han}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+_CHECKBOX = regex.compile(r"^[☑☐□■✓✔√☒]\S")
 
 
 def merge_words(words: list[str]) -> list[str]:
     """Words of a space-separated line, with spaced labels rejoined: `产 出 指 标 (50分)` is one
     word `产出指标(50分)`. A run of three or more single characters is one label; a bracketed
-    weight `(50分)` or a placeholder `(≥**人)` belongs to the word before it."""
+    weight `(50分)` or a placeholder `(≥**人)` belongs to the word before it; checkbox answers
+    `☑达到 □未达到` are one cell."""
     out: list[str] = []
     run: list[str] = []
     for word in [*words, ""]:
-        if _SINGLE_HAN.match(word):
-            run.append(word)
+        if _SINGLE_HAN.match(word) or (len(run) >= 2 and _LAST_WITH_WEIGHT.match(word)):
+            run.append(word)  # 产 出 指 标（60分）: the weight came glued to the last character
             continue
-        if len(run) >= 3:
+        if out and not run and _CHECKBOX.match(word) and _CHECKBOX.match(out[-1]):
+            out[-1] += " " + word  # ☑达到 □未达到: one answer cell
+            continue
+        if len(run) >= 3 or (run and _LAST_WITH_WEIGHT.match(run[-1])):
             out.append("".join(run))
         else:
             out.extend(run)

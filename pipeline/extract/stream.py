@@ -37,16 +37,22 @@ def tokens(doc: Document) -> list[Text]:
                 for cell in row:
                     if cell.text.strip():
                         page = cell.page or block.page_start
-                        text = " ".join(cell.text.split())
-                        out.append(Text(text, page, cell.line, cell.where, cell.bbox))
-        elif isinstance(block, Paragraph):
+                        out.append(Text(" ".join(cell.text.split()), page, cell.line))
+        elif isinstance(block, Paragraph) and not _PAGE_MARK.match(block.text):
             words = merge_words(block.text.split())
-            out.extend(Text(w, block.page, block.line, block.where) for w in words)
+            out.extend(Text(w, block.page, block.line) for w in words)
     return out
 
 
 _GLUED_TITLE = regex.compile(
     r"[\p{Han}()（）\d]{0,40}?(?:绩效目标|绩效|支出)?自评表(?:[(（]\d{4}年度?[)）])?"
+)
+
+
+# A page number or running header where a page ended inside a table: `- 3 -`, `第 3 页`, 续表.
+_PAGE_MARK = regex.compile(
+    r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|续表|[(（]续[)）])\s*$"
 )
 
 
@@ -82,7 +88,7 @@ def orphan_rows(doc: Document) -> LocatedTable | None:
     start = next(i for i, c in enumerate(cells) if c is first)
     while start > 0 and level_of(cells[start - 1], None, None) is not None:
         start -= 1  # keep the level labels printed before the first row
-    title = Text("（无表名、无表头的指标行）", first.page, first.line, first.where)
+    title = Text("（无表名、无表头的指标行）", first.page, first.line)
     orphan = LocatedTable(title=title, kind="project")
     orphan.unparsed.append(joined(cells[start : start + 200]))
     return orphan
@@ -104,8 +110,7 @@ def _cells_before_first_title(doc: Document) -> list[Text]:
                 return cells
             continue
         for cell in (c for row in block.rows for c in row if c.text.strip()):
-            page = cell.page or block.page_start
-            text = Text(" ".join(cell.text.split()), page, cell.line, cell.where, cell.bbox)
+            text = Text(" ".join(cell.text.split()), cell.page or block.page_start, cell.line)
             if _starts_table(text):
                 return cells
             cells.append(text)
@@ -125,7 +130,9 @@ def _untitled(toks: list[Text], first: Text) -> Text:
 
 
 def _starts_table(tok: Text) -> bool:
-    return h.is_title(tok.text) or _glued(tok.text)
+    """A table title; `绩效自评表（续）` after a page break continues the table above."""
+    continued = "续" in h.key(tok.text) and h.is_title(tok.text)
+    return (h.is_title(tok.text) and not continued) or _glued(tok.text)
 
 
 def _glued(text: str) -> bool:
@@ -137,8 +144,7 @@ def _glued(text: str) -> bool:
 def _glued_table(tok: Text) -> LocatedTable:
     title = _GLUED_TITLE.search(tok.text)
     name = title.group(0) if title else "自评表"
-    heading = Text(name, tok.page, tok.line, tok.where)
-    table = LocatedTable(title=heading, kind=h.table_kind(name))
+    table = LocatedTable(title=Text(name, tok.page, tok.line), kind=h.table_kind(name))
     found = _YEAR.search(name)
     table.year = int(found.group(1)) if found else None
     table.unparsed.append(Text(tok.text[:2000], tok.page, tok.line))

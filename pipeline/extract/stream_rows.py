@@ -21,6 +21,7 @@ from pipeline import lexicon
 from pipeline.extract import headers as h
 from pipeline.extract.align import NEVER, OPERATOR_ONLY, Alignment, align, kind_of
 from pipeline.extract.located import LocatedTable, RawIndicator, Text, set_total
+from pipeline.extract.stream_header import is_header_word
 from pipeline.extract.values import parse_number
 
 __all__ = ["OPERATOR_ONLY", "joined", "level_of", "read_rows"]
@@ -46,7 +47,7 @@ class _Piece:
 def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> None:
     """Indicator rows of `toks` (the cells after the header) into `table`."""
     end, total = _rows_end(toks)
-    cells = [t for t in toks[:end] if not h.is_placeholder(t.text)]
+    cells = _page_noise_removed([t for t in toks[:end] if not h.is_placeholder(t.text)])
     if cells and (not set(_VALUE_ROLES) & set(roles) or "level3" not in roles):
         table.unparsed.append(joined(cells[:200]))  # no target or actual column: not read
     elif cells:
@@ -55,6 +56,22 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
         _emit(pieces, cells, table)
     if total is not None:
         _total(total, table)
+
+
+def _page_noise_removed(cells: list[Text]) -> list[Text]:
+    """Without `绩效自评表（续）` titles and the header repeated on a new page (a run of
+    three or more header words)."""
+    header = [is_header_word(c.text) for c in cells]
+    out: list[Text] = []
+    for i, cell in enumerate(cells):
+        run = 1
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(cells) and header[j]:
+                run, j = run + 1, j + step
+        if not (h.is_title(cell.text) or (header[i] and run >= 3)):
+            out.append(cell)
+    return out
 
 
 def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
@@ -103,25 +120,32 @@ class _Reader:
         return self.levels[i] is not None or (self.numbered and _serial(self.cells[i].text))
 
     def pieces(self) -> list[_Piece]:
+        """The least-cost cut. The state after each cell says whether it ended a row or label
+        (0) or was read as nothing (1): by line, a row may start mid-line only after a row."""
         n = len(self.cells)
-        cost = [0] + [NEVER * n] * n
-        back: list[_Piece | None] = [None] * (n + 1)
+        worst = NEVER * (n + 1)
+        cost = [[worst, worst] for _ in range(n + 1)]
+        cost[0][0] = 0
+        back: list[list[tuple[_Piece, int] | None]] = [[None, None] for _ in range(n + 1)]
         for i in range(n):
-            if cost[i] >= NEVER * n:
-                continue
-            for piece, c in self._from(i):
-                if cost[i] + c < cost[piece.end]:
-                    cost[piece.end], back[piece.end] = cost[i] + c, piece
+            for state in (0, 1):
+                if cost[i][state] >= worst:
+                    continue
+                for piece, c in self._from(i, after_unread=state == 1):
+                    to = 1 if piece.kind == "unread" else 0
+                    if cost[i][state] + c < cost[piece.end][to]:
+                        cost[piece.end][to] = cost[i][state] + c
+                        back[piece.end][to] = (piece, state)
         out: list[_Piece] = []
-        at = n
+        at, state = n, (0 if cost[n][0] <= cost[n][1] else 1)
         while at > 0:
-            step = back[at]
+            step = back[at][state]
             assert step is not None  # every cell can at least be read as nothing
-            out.append(step)
-            at = step.start
+            out.append(step[0])
+            at, state = step[0].start, step[1]
         return out[::-1]
 
-    def _from(self, i: int) -> list[tuple[_Piece, int]]:
+    def _from(self, i: int, *, after_unread: bool) -> list[tuple[_Piece, int]]:
         out = [(_Piece("unread", i, i + 1), _UNREAD)]
         if self.levels[i] is not None:
             out.append((_Piece("label", i, i + 1), 0))
@@ -129,6 +153,8 @@ class _Reader:
             out.append((_Piece("serial", i, i + 1), 1))
         if self.kinds[i] not in ("text", "mixed") or self.levels[i] is not None:
             return out  # a row starts with its name
+        if self.by_line and after_unread and not self.starts[i]:
+            return out  # the rest of a line that could not be read is not a row
         for j in range(i + 1, min(len(self.cells), i + self.longest) + 1):
             if any(self.levels[m] is not None for m in range(i + 1, j)):
                 break  # a level label ends the row before it
@@ -148,10 +174,11 @@ class _Reader:
 
 
 def _line_mode(cells: list[Text]) -> bool:
-    """Most cells share their line with another: one row per line (flat-space, pipe rows)."""
+    """Most cells share their line with another, over several lines: one row per line
+    (flat-space, pipe rows), not one cell per line nor a whole table on one line."""
     per_line = Counter(c.line for c in cells)
     shared = sum(1 for c in cells if c.line is not None and per_line[c.line] > 1)
-    return shared * 2 > len(cells)
+    return shared * 2 > len(cells) and sum(1 for n in per_line.values() if n > 1) >= 3
 
 
 def _complete(found: Alignment, roles: tuple[str, ...]) -> bool:
