@@ -48,14 +48,40 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
     """Indicator rows of `toks` (the cells after the header) into `table`."""
     end, total = _rows_end(toks)
     cells = _page_noise_removed([t for t in toks[:end] if not h.is_placeholder(t.text)])
-    if cells and (not set(_VALUE_ROLES) & set(roles) or "level3" not in roles):
-        table.unparsed.append(joined(cells[:200]))  # no target or actual column: not read
+    unreadable = not set(_VALUE_ROLES) & set(roles) or "level3" not in roles
+    if cells and (unreadable or _scrambled(cells, roles[:1] == ("serial",))):
+        # no target or actual column, or text out of order: the cells are reported, not read
+        table.unparsed.append(joined(cells[:200]))
     elif cells:
         pieces = _Reader(cells, roles).pieces()
         _resolve(pieces, cells, roles, total, table)
         _emit(pieces, cells, table)
     if total is not None:
         _total(total, table)
+
+
+_NUMERIC = frozenset({"number", "percent", "value", "operator"})
+
+
+def _scrambled(cells: list[Text], numbered: bool) -> bool:
+    """PDF text in the wrong order: many lines open with numbers, their labels after."""
+    lines: dict[int | None, list[Text]] = {}
+    for cell in cells:
+        lines.setdefault(cell.line, []).append(cell)
+    opened = [row[1:] if numbered and _serial(row[0].text) else row for row in lines.values()]
+    full = [row for row in opened if len(row) >= 2]
+    numeric = sum(1 for row in full if _numbers_then_labels(row))
+    return numeric >= 2 and numeric * 4 >= len(full)
+
+
+def _numbers_then_labels(row: list[Text]) -> bool:
+    """A line that opens with numbers and goes on with two or more texts (a name and its
+    labels). A fragment of a row broken over lines (`96 10 10 原因`) has one text at most."""
+    kinds = [kind_of(c.text) for c in row]
+    if kinds[0] not in _NUMERIC:
+        return False
+    texts = [k for k in kinds if k not in _NUMERIC]
+    return len(texts) >= 2
 
 
 def _page_noise_removed(cells: list[Text]) -> list[Text]:
