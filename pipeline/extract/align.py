@@ -27,12 +27,29 @@ NEVER = 10_000
 BLANK_VALUE = 20  # a target, actual, weight or score printed blank
 BLANK_TEXT = 3  # a reason, description or rule left blank: common
 BLANK_UNIT = 5  # 定性 rows print no 度量单位
+UNIT_AS_VALUE = 25  # a target or actual that looks like a bare unit (及时): possible, unlikely
 
 # What each kind of cell costs in each role (absent: the cell cannot take the role).
 _FIT: dict[str, dict[str, int]] = {
     "level3": {"text": 0, "mixed": 0},
-    "target": {"value": 0, "percent": 0, "number": 1, "text": 1, "mixed": 2, "yesno": 1},
-    "actual": {"value": 0, "percent": 0, "number": 1, "text": 1, "mixed": 2, "yesno": 1},
+    "target": {
+        "value": 0,
+        "percent": 0,
+        "number": 1,
+        "text": 1,
+        "mixed": 2,
+        "yesno": 1,
+        "unit": UNIT_AS_VALUE,
+    },
+    "actual": {
+        "value": 0,
+        "percent": 0,
+        "number": 1,
+        "text": 1,
+        "mixed": 2,
+        "yesno": 1,
+        "unit": UNIT_AS_VALUE,
+    },
     "weight": {"number": 0, "percent": 1},
     "score": {"number": 0},
     "nature": {"operator": 0, "nature": 0},
@@ -46,7 +63,7 @@ _FIT: dict[str, dict[str, int]] = {
 }
 _TEXT_ROLES = ("reason", "basis", "description", "rule", "status")
 for _role in _TEXT_ROLES:
-    _FIT[_role] = {"text": 0, "mixed": 0, "yesno": 1}
+    _FIT[_role] = {"text": 0, "mixed": 0, "yesno": 1, "unit": 1}  # 及时, 达标 look like units
 
 _BLANK: dict[str, int] = {
     "level3": NEVER,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from pipeline.extract import headers as h
@@ -36,20 +38,20 @@ def test_traditional_and_pinyin_headers_match_the_vocabulary() -> None:
 
 def test_values_read_through_the_folding() -> None:
     value = parse_value("≥９５％")
-    assert (value.op, value.value, value.unit) == (">=", 95, "%")
+    assert (value.op, value.value, value.unit) == (">=", Decimal(95), "%")
     assert parse_value("★達到預期").status == "qual"
 
 
 @pytest.mark.parametrize(
     ("words", "merged"),
     [
-        ("产 出 指 标 (50分) 数量指标".split(), ["产出指标(50分)", "数量指标"]),
-        ("效 益 指 标 （30分）".split(), ["效益指标（30分）"]),
-        ("服务人数 (≥**人) ≥120人".split(), ["服务人数(≥**人)", "≥120人"]),
-        ("产 出 指 标（60分） 质量指标".split(), ["产出指标（60分）", "质量指标"]),
-        ("持续发挥 ☑达到 □未达到 10".split(), ["持续发挥", "☑达到 □未达到", "10"]),
-        ("是 是 10 10".split(), ["是", "是", "10", "10"]),  # two one-character answers stay apart
+        ("产 出 指 标 (50分) 数量指标", ["产出指标(50分)", "数量指标"]),
+        ("效 益 指 标 （30分）", ["效益指标（30分）"]),
+        ("服务人数 (≥**人) ≥120人", ["服务人数(≥**人)", "≥120人"]),
+        ("产 出 指 标（60分） 质量指标", ["产出指标（60分）", "质量指标"]),
+        ("持续发挥 ☑达到 □未达到 10", ["持续发挥", "☑达到 □未达到", "10"]),
+        ("是 是 10 10", ["是", "是", "10", "10"]),  # two one-character answers stay apart
     ],
 )
-def test_merge_words(words: list[str], merged: list[str]) -> None:
-    assert merge_words(words) == merged
+def test_merge_words(words: str, merged: list[str]) -> None:
+    assert merge_words(words.split()) == merged
