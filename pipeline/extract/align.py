@@ -52,16 +52,16 @@ _FIT: dict[str, dict[str, int]] = {
     },
     "weight": {"number": 0, "percent": 1},
     "score": {"number": 0},
-    "nature": {"operator": 0, "nature": 0},
-    "tvalue": {"number": 0, "text": 0, "percent": 1, "value": 1},
-    "unit": {"unit": 0},
-    "full_mark": {"number": 0},
-    "item_score": {"number": 0},
+    "target_op": {"operator": 0, "nature": 0},
+    "target_value": {"number": 0, "text": 0, "percent": 1, "value": 1},
+    "target_unit": {"unit": 0},
+    "full_mark": {"number": 0},  # 河北 指标分值 (100) beside 权重占比
+    "score_item": {"number": 0},
     "coefficient": {"number": 0},
-    "review": {"number": 0},
+    "score_review": {"number": 0},
     "core": {"yesno": 0},
 }
-_TEXT_ROLES = ("reason", "basis", "description", "rule", "status")
+_TEXT_ROLES = ("reason", "basis", "description", "rule_text", "completion")
 for _role in _TEXT_ROLES:
     _FIT[_role] = {"text": 0, "mixed": 0, "yesno": 1, "unit": 1}  # 及时, 达标 look like units
 
@@ -71,9 +71,9 @@ _BLANK: dict[str, int] = {
     "actual": BLANK_VALUE,
     "weight": BLANK_VALUE,
     "score": BLANK_VALUE,
-    "nature": BLANK_VALUE,
-    "tvalue": BLANK_VALUE,
-    "unit": BLANK_UNIT,
+    "target_op": BLANK_VALUE,
+    "target_value": BLANK_VALUE,
+    "target_unit": BLANK_UNIT,
     "core": BLANK_TEXT,
     **dict.fromkeys(_TEXT_ROLES, BLANK_TEXT),
 }

@@ -17,7 +17,7 @@ import regex
 from pipeline.extract import headers as h
 from pipeline.extract.located import LocatedTable, RawBudget, RawIndicator, Text, segments
 from pipeline.extract.normalize import merge_words
-from pipeline.extract.stream_header import column_roles, header_role, is_header_word
+from pipeline.extract.stream_header import column_roles, form_family, header_role, is_header_word
 from pipeline.extract.stream_rows import OPERATOR_ONLY, joined, level_of, read_rows
 from pipeline.extract.values import parse_value, unit_in_label
 from schemas import Document, Paragraph, Table
@@ -71,7 +71,7 @@ def orphan_rows(doc: Document) -> LocatedTable | None:
     they are not read: they come back as one unread table, so that they are not lost."""
     cells = _cells_before_first_title(doc)
     split = any(OPERATOR_ONLY.match(c.text) for c in cells)
-    target = ("nature", "tvalue", "unit") if split else ("target",)
+    target = ("target_op", "target_value", "target_unit") if split else ("target",)
     first = None
     # a filled row, or a row of a form published unfilled (target and weight only)
     shapes = [("level3", *target, "actual", "weight", "score", "reason")]
@@ -163,7 +163,9 @@ def _segment(toks: list[Text]) -> LocatedTable | None:
     _fields(toks[1:head_end], table)
     _budget(toks[1:head_end], table)
     _goals(toks[1:head_end], table)
+    table.read_by = "text"
     if header is not None:
+        table.form_family = form_family(header[2])
         read_rows(toks[header[1] :], header[2], table)
         if not table.indicators and not table.unparsed:
             table.unparsed.append(joined(toks[header[1] : header[1] + 12]))
