@@ -54,7 +54,7 @@ _FIT: dict[str, dict[str, int]] = {
     "score": {"number": 0},
     "target_op": {"operator": 0, "nature": 0},
     "target_value": {"number": 0, "text": 0, "percent": 1, "value": 1},
-    "target_unit": {"unit": 0},
+    "target_unit": {"unit": 0, "text": 4},  # units are an open vocabulary
     "full_mark": {"number": 0},  # 河北 指标分值 (100) beside 权重占比
     "score_item": {"number": 0},
     "coefficient": {"number": 0},
@@ -105,7 +105,8 @@ def _kind_of_value(bare: str) -> str:
     return "text" if value.status == "qual" else "mixed"
 
 
-_UNIT_ENDS = tuple({u[-1] for u in UNITS} | {"台", "所", "项", "个", "次", "件", "场", "盏", "家"})
+_MEASURE_WORDS = "台所项个次件场盏家座辆株棵册套处条批期篇份张间只头块"
+_UNIT_ENDS = tuple({u[-1] for u in UNITS} | set(_MEASURE_WORDS))
 
 
 def _unit(word: str) -> bool:

@@ -180,8 +180,14 @@ def resolve(
 
 
 def _blanks(found: Alignment, roles: tuple[str, ...]) -> frozenset[str]:
-    values = {"target", "actual", "weight", "score", "target_value"}
-    return frozenset(r for r in roles if r in values and r not in found.roles)
+    """The columns left blank in a row, text columns (reason, description …) and 度量单位 (none
+    on a 定性 row) aside: those are blank on any row."""
+    return frozenset(r for r in roles if r not in found.roles and r not in _FREE_BLANKS)
+
+
+_FREE_BLANKS = frozenset(
+    {"reason", "basis", "description", "rule_text", "completion", "core", "target_unit"}
+)
 
 
 def _by_weight_total(
