@@ -19,7 +19,7 @@ from pipeline.extract.located import LocatedTable, RawBudget, RawIndicator, Text
 from pipeline.extract.normalize import merge_words
 from pipeline.extract.stream_header import column_roles, form_family, header_role, is_header_word
 from pipeline.extract.stream_rows import OPERATOR_ONLY, joined, level_of, read_rows
-from pipeline.extract.values import parse_value, unit_in_label
+from pipeline.extract.values import normalize, parse_value, unit_in_label
 from schemas import Document, Paragraph, Table
 
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
@@ -131,7 +131,7 @@ def _untitled(toks: list[Text], first: Text) -> Text:
 
 def _starts_table(tok: Text) -> bool:
     """A table title; `绩效自评表（续）` after a page break continues the table above."""
-    continued = "续" in h.key(tok.text) and h.is_title(tok.text)
+    continued = "续" in normalize(tok.text) and h.is_title(tok.text)
     return (h.is_title(tok.text) and not continued) or _glued(tok.text)
 
 

@@ -51,7 +51,7 @@ class Reader:
             level_of(c, cells[i + 1] if i + 1 < len(cells) else None, None)
             for i, c in enumerate(cells)
         ]
-        self.by_line = _line_mode(cells)
+        self.by_line = line_mode(cells)
         self.starts = self._line_starts()
         self.longest = len(roles) + 1
 
@@ -122,7 +122,7 @@ class Reader:
         return (0 if self.starts[i] else _MID_LINE) + breaks * _LINE_BREAK
 
 
-def _line_mode(cells: list[Text]) -> bool:
+def line_mode(cells: list[Text]) -> bool:
     """Most cells share their line with another, over several lines: one row per line
     (flat-space, pipe rows), not one cell per line nor a whole table on one line."""
     per_line = Counter(c.line for c in cells)

@@ -16,7 +16,15 @@ from pipeline.extract import headers as h
 from pipeline.extract.align import OPERATOR_ONLY, kind_of
 from pipeline.extract.headers import COLUMN_ROLES, ColumnRole
 from pipeline.extract.located import LocatedTable, RawIndicator, Text, set_total
-from pipeline.extract.stream_cut import VALUE_ROLES, Piece, Reader, level_of, resolve, serial
+from pipeline.extract.stream_cut import (
+    VALUE_ROLES,
+    Piece,
+    Reader,
+    level_of,
+    line_mode,
+    resolve,
+    serial,
+)
 from pipeline.extract.stream_header import is_header_word
 from pipeline.extract.values import parse_number
 
@@ -66,8 +74,8 @@ def _numbers_then_labels(row: list[Text]) -> bool:
 
 
 def _page_noise_removed(cells: list[Text]) -> list[Text]:
-    """Without `绩效自评表（续）` titles and the header repeated on a new page (a run of
-    three or more header words)."""
+    """Without `绩效自评表（续）` titles, bare page numbers and the header repeated on a new
+    page (a run of three or more header words)."""
     header = [is_header_word(c.text) for c in cells]
     out: list[Text] = []
     for i, cell in enumerate(cells):
@@ -76,9 +84,19 @@ def _page_noise_removed(cells: list[Text]) -> list[Text]:
             j = i + step
             while 0 <= j < len(cells) and header[j]:
                 run, j = run + 1, j + step
-        if not (h.is_title(cell.text) or (header[i] and run >= 3)):
+        if not (h.is_title(cell.text) or (header[i] and run >= 3) or _page_number(cells, i)):
             out.append(cell)
     return out
+
+
+def _page_number(cells: list[Text], i: int) -> bool:
+    """A bare page number on a line of its own, followed by the page's running title
+    (`绩效自评表（续）`) or the header printed again."""
+    nxt = cells[i + 1] if i + 1 < len(cells) else None
+    if not (serial(cells[i].text) and nxt is not None and line_mode(cells)):
+        return False
+    alone = [c for c in cells if c.line == cells[i].line] == [cells[i]]
+    return alone and (h.is_title(nxt.text) or is_header_word(nxt.text))
 
 
 def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
