@@ -90,13 +90,17 @@ def _page_noise_removed(cells: list[Text]) -> list[Text]:
 
 
 def _page_number(cells: list[Text], i: int) -> bool:
-    """A bare page number on a line of its own, followed by the page's running title
-    (`绩效自评表（续）`) or the header printed again."""
+    """A bare page number on a line of its own where the text runs one row per line: with
+    blank lines around it, or before the page's running title or the header printed again."""
     nxt = cells[i + 1] if i + 1 < len(cells) else None
-    if not (serial(cells[i].text) and nxt is not None and line_mode(cells)):
+    if not (serial(cells[i].text) and nxt is not None and i > 0 and line_mode(cells)):
         return False
-    alone = [c for c in cells if c.line == cells[i].line] == [cells[i]]
-    return alone and (h.is_title(nxt.text) or is_header_word(nxt.text))
+    if [c for c in cells if c.line == cells[i].line] != [cells[i]]:
+        return False
+    lines = [c.line for c in (cells[i - 1], cells[i], nxt) if c.line is not None]
+    # blank lines on both sides
+    apart = len(lines) == 3 and lines[1] - lines[0] >= 2 and lines[2] - lines[1] >= 2
+    return apart or h.is_title(nxt.text) or is_header_word(nxt.text)
 
 
 def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
