@@ -30,30 +30,20 @@ BLANK_UNIT = 5  # 定性 rows print no 度量单位
 UNIT_AS_VALUE = 25  # a target or actual that looks like a bare unit (及时): possible, unlikely
 
 # What each kind of cell costs in each role (absent: the cell cannot take the role).
+# A target or actual: a value, a number, a phrase (达到预期) or, rarely, a unit-like word (及时).
+_VALUE_FIT = {"value": 0, "percent": 0, "number": 1, "text": 1, "answer": 1, "mixed": 2}
+_VALUE_FIT |= {"yesno": 1, "unit": UNIT_AS_VALUE}
+_TEXT_FIT = {"text": 0, "answer": 0, "mixed": 0, "yesno": 1, "unit": 1}
+
+# What each kind of cell costs in each role (absent: the cell cannot take the role).
 _FIT: dict[str, dict[str, int]] = {
-    "level3": {"text": 0, "mixed": 0},
-    "target": {
-        "value": 0,
-        "percent": 0,
-        "number": 1,
-        "text": 1,
-        "mixed": 2,
-        "yesno": 1,
-        "unit": UNIT_AS_VALUE,
-    },
-    "actual": {
-        "value": 0,
-        "percent": 0,
-        "number": 1,
-        "text": 1,
-        "mixed": 2,
-        "yesno": 1,
-        "unit": UNIT_AS_VALUE,
-    },
+    "level3": {"text": 0, "mixed": 0},  # a name: never a value nor an answer (已完成)
+    "target": _VALUE_FIT,
+    "actual": _VALUE_FIT,
     "weight": {"number": 0, "percent": 1},
     "score": {"number": 0},
     "target_op": {"operator": 0, "nature": 0},
-    "target_value": {"number": 0, "text": 0, "percent": 1, "value": 1},
+    "target_value": {"number": 0, "text": 0, "answer": 0, "percent": 1, "value": 1},
     "target_unit": {"unit": 0, "text": 4},  # units are an open vocabulary
     "full_mark": {"number": 0},  # 河北 指标分值 (100) beside 权重占比
     "score_item": {"number": 0},
@@ -62,8 +52,7 @@ _FIT: dict[str, dict[str, int]] = {
     "core": {"yesno": 0},
 }
 _TEXT_ROLES = ("reason", "basis", "description", "rule_text", "completion")
-for _role in _TEXT_ROLES:
-    _FIT[_role] = {"text": 0, "mixed": 0, "yesno": 1, "unit": 1}  # 及时, 达标 look like units
+_FIT |= dict.fromkeys(_TEXT_ROLES, _TEXT_FIT)
 
 _BLANK: dict[str, int] = {
     "level3": NEVER,
@@ -92,17 +81,24 @@ def kind_of(text: str) -> str:
 
 def _kind_of_value(bare: str) -> str:
     value = parse_value(bare)
-    if value.is_number:
-        if value.op is None and value.unit in (None, "分"):
-            return "number"
-        if value.op is None and value.unit == "%":
-            return "percent"
-        return "value"
-    if value.status == "date":
+    if value.is_number and value.op is None and value.unit in (None, "分", "%"):
+        return "percent" if value.unit == "%" else "number"
+    if value.is_number or value.status == "date":
         return "value"
     if _UNIT_WORD.match(bare) and all(_unit(part) for part in bare.split("/")):
         return "unit"
-    return "text" if value.status == "qual" else "mixed"
+    if value.status != "qual":
+        return "mixed"
+    return "answer" if _ANSWER.match(bare) else "text"
+
+
+# An answer printed as a target or actual (已完成, 逐步提高, 达到预期, 良): never a name.
+_ANSWER = regex.compile(
+    r"^(?:已|未|基本|部分|全部|全面|按时|按期|如期|逐步|明显|有效|持续|完全|进一步|稳步|显著)?"
+    r"(?:完成|达到|达成|实现|提高|提升|改善|有效|合格|达标|改进|增长|增加|加强|规范|健全|保障|发挥|"
+    r"好转|优化|落实|到位|及时)"
+    r"(?:预期|目标|指标|预期目标|预期指标|预期指标值|预期效果)?$|^(?:优|良|中|差|好|较好|优秀|良好)$"
+)
 
 
 _MEASURE_WORDS = "台所项个次件场盏家座辆株棵册套处条批期篇份张间只头块"

@@ -17,8 +17,8 @@ def _align(cells: str, roles: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 def test_cell_kinds() -> None:
-    kinds = [kind_of(c) for c in ("≥95%", "96%", "10", "9.5分", "≧", "定性", "人次", "是", "有效")]
-    assert kinds == [
+    cells = ("≥95%", "96%", "10", "9.5分", "≧", "定性", "人次", "是", "有效", "养护道路里程")
+    assert [kind_of(c) for c in cells] == [
         "value",
         "percent",
         "number",
@@ -27,6 +27,7 @@ def test_cell_kinds() -> None:
         "nature",
         "unit",
         "yesno",
+        "answer",  # a target or actual phrase: never a name
         "text",
     ]
     assert kind_of("指标1:亮灯率") == "mixed"
