@@ -47,7 +47,7 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("mof", "cell_pipe"): 13,  # of 13
     ("mof", "cell_blank"): 13,  # of 13
     ("mof", "indented"): 13,  # of 13
-    ("mof", "page_cut"): 10,  # of 13
+    ("mof", "page_cut"): 13,  # of 13
     ("weight_first", "flat_space"): 15,  # of 15
     ("weight_first", "pipe_rows"): 15,  # of 15
     ("weight_first", "cell_tab"): 15,  # of 15
@@ -67,14 +67,14 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("split", "cell_pipe"): 16,  # of 16
     ("split", "cell_blank"): 16,  # of 16
     ("split", "indented"): 16,  # of 16
-    ("split", "page_cut"): 14,  # of 16
+    ("split", "page_cut"): 16,  # of 16
     ("hebei", "flat_space"): 18,  # of 18
     ("hebei", "pipe_rows"): 18,  # of 18
     ("hebei", "cell_tab"): 18,  # of 18
     ("hebei", "cell_pipe"): 18,  # of 18
     ("hebei", "cell_blank"): 18,  # of 18
     ("hebei", "indented"): 18,  # of 18
-    ("hebei", "page_cut"): 11,  # of 18
+    ("hebei", "page_cut"): 18,  # of 18
     ("coefficient", "flat_space"): 14,  # of 14
     ("coefficient", "pipe_rows"): 14,  # of 14
     ("coefficient", "cell_tab"): 14,  # of 14
