@@ -71,7 +71,8 @@ def merge_words(words: list[str]) -> list[str]:
     out: list[str] = []
     run: list[str] = []
     for word in [*words, ""]:
-        if _SINGLE_HAN.match(word) or (len(run) >= 2 and _LAST_WITH_WEIGHT.match(word)):
+        bare = strip_pinyin(word)  # 指(zhǐ): one character, with a mirror site's pinyin
+        if _SINGLE_HAN.match(bare) or (len(run) >= 2 and _LAST_WITH_WEIGHT.match(bare)):
             run.append(word)  # 产 出 指 标（60分）: the weight came glued to the last character
             continue
         if out and not run and _CHECKBOX.match(word) and _CHECKBOX.match(out[-1]):

@@ -37,10 +37,11 @@ def tokens(doc: Document) -> list[Text]:
                 for cell in row:
                     if cell.text.strip():
                         page = cell.page or block.page_start
-                        out.append(Text(" ".join(cell.text.split()), page, cell.line))
+                        text = " ".join(cell.text.split())
+                        out.append(Text(text, page, cell.line, cell.where, cell.bbox))
         elif isinstance(block, Paragraph) and not _PAGE_MARK.match(block.text):
             words = merge_words(block.text.split())
-            out.extend(Text(w, block.page, block.line) for w in words)
+            out.extend(Text(w, block.page, block.line, block.where) for w in words)
     return out
 
 
@@ -88,7 +89,7 @@ def orphan_rows(doc: Document) -> LocatedTable | None:
     start = next(i for i, c in enumerate(cells) if c is first)
     while start > 0 and level_of(cells[start - 1], None, None) is not None:
         start -= 1  # keep the level labels printed before the first row
-    title = Text("（无表名、无表头的指标行）", first.page, first.line)
+    title = Text("（无表名、无表头的指标行）", first.page, first.line, first.where)
     orphan = LocatedTable(title=title, kind="project")
     orphan.unparsed.append(joined(cells[start : start + 200]))
     return orphan
@@ -110,7 +111,8 @@ def _cells_before_first_title(doc: Document) -> list[Text]:
                 return cells
             continue
         for cell in (c for row in block.rows for c in row if c.text.strip()):
-            text = Text(" ".join(cell.text.split()), cell.page or block.page_start, cell.line)
+            page = cell.page or block.page_start
+            text = Text(" ".join(cell.text.split()), page, cell.line, cell.where, cell.bbox)
             if _starts_table(text):
                 return cells
             cells.append(text)
@@ -144,7 +146,8 @@ def _glued(text: str) -> bool:
 def _glued_table(tok: Text) -> LocatedTable:
     title = _GLUED_TITLE.search(tok.text)
     name = title.group(0) if title else "自评表"
-    table = LocatedTable(title=Text(name, tok.page, tok.line), kind=h.table_kind(name))
+    heading = Text(name, tok.page, tok.line, tok.where)
+    table = LocatedTable(title=heading, kind=h.table_kind(name))
     found = _YEAR.search(name)
     table.year = int(found.group(1)) if found else None
     table.unparsed.append(Text(tok.text[:2000], tok.page, tok.line))

@@ -182,6 +182,8 @@ def _indicator(
         reason=cell("reason"),
         page=name.page,
         line=name.line,
+        where=name.where,
+        bbox=name.bbox,
         extra=extra,
         confidence=_PROVEN if piece.proven else _ALIGNED,
         weight_source="share" if hebei else "column",
@@ -200,7 +202,7 @@ _PROVEN = 0.8  # one of several, proven by the table's other rows or its weight 
 
 
 def joined(toks: list[Text], sep: str = " | ") -> Text:
-    return Text(sep.join(t.text for t in toks), toks[0].page, toks[0].line)
+    return Text(sep.join(t.text for t in toks), toks[0].page, toks[0].line, toks[0].where)
 
 
 _GRADE = regex.compile("^(" + "|".join(sorted(lexicon.grade_words(), key=len, reverse=True)) + ")$")
