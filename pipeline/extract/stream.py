@@ -16,8 +16,10 @@ import regex
 
 from pipeline.extract import headers as h
 from pipeline.extract.located import LocatedTable, RawBudget, RawIndicator, Text, segments
-from pipeline.extract.stream_rows import OPERATOR_ONLY, RowShape, joined, level_of, read_rows
-from pipeline.extract.values import parse_value, unit_in_label
+from pipeline.extract.normalize import merge_words
+from pipeline.extract.stream_header import column_roles, form_family, header_role, is_header_word
+from pipeline.extract.stream_rows import OPERATOR_ONLY, joined, level_of, read_rows
+from pipeline.extract.values import normalize, parse_value, unit_in_label
 from schemas import Document, Paragraph, Table
 
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
@@ -26,7 +28,8 @@ _TRAILING_COLON = regex.compile(r"[:：]$")
 
 
 def tokens(doc: Document) -> list[Text]:
-    """Every non-empty cell of every table, and every whitespace-separated word of prose."""
+    """Every non-empty cell of every table, and every whitespace-separated word of prose
+    (spaced labels `产 出 指 标` rejoined)."""
     out: list[Text] = []
     for block in doc.blocks:
         if isinstance(block, Table):
@@ -36,13 +39,21 @@ def tokens(doc: Document) -> list[Text]:
                         page = cell.page or block.page_start
                         text = " ".join(cell.text.split())
                         out.append(Text(text, page, cell.line, cell.where, cell.bbox))
-        elif isinstance(block, Paragraph):
-            out.extend(Text(w, block.page, block.line, block.where) for w in block.text.split())
+        elif isinstance(block, Paragraph) and not _PAGE_MARK.match(block.text):
+            words = merge_words(block.text.split())
+            out.extend(Text(w, block.page, block.line, block.where) for w in words)
     return out
 
 
 _GLUED_TITLE = regex.compile(
     r"[\p{Han}()（）\d]{0,40}?(?:绩效目标|绩效|支出)?自评表(?:[(（]\d{4}年度?[)）])?"
+)
+
+
+# A page number or running header where a page ended inside a table: `- 3 -`, `第 3 页`, 续表.
+_PAGE_MARK = regex.compile(
+    r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|续表|[(（]续[)）])\s*$"
 )
 
 
@@ -60,10 +71,19 @@ def orphan_rows(doc: Document) -> LocatedTable | None:
     rest of a table from a previous page). Without their header the columns are unknown, so
     they are not read: they come back as one unread table, so that they are not lost."""
     cells = _cells_before_first_title(doc)
-    probe = LocatedTable(title=Text("", None, None), kind="project")
     split = any(OPERATOR_ONLY.match(c.text) for c in cells)
-    read_rows(cells, RowShape(split_target=split, basis=False, reason=True), probe)
-    first = next((r.level3 for r in probe.indicators if _looks_like_indicator(r)), None)
+    target = ("target_op", "target_value", "target_unit") if split else ("target",)
+    first = None
+    # a filled row, or a row of a form published unfilled (target and weight only)
+    shapes = [("level3", *target, "actual", "weight", "score", "reason")]
+    if split:
+        shapes.append(("level3", *target, "weight"))
+    for roles in shapes:
+        probe = LocatedTable(title=Text("", None, None), kind="project")
+        read_rows(cells, roles, probe)
+        first = first or next(
+            (r.level3 for r in probe.indicators if _looks_like_indicator(r)), None
+        )
     if first is None:
         return None  # e.g. the 决算 tables' amounts: numbers in rows, but no indicator
     start = next(i for i, c in enumerate(cells) if c is first)
@@ -112,7 +132,9 @@ def _untitled(toks: list[Text], first: Text) -> Text:
 
 
 def _starts_table(tok: Text) -> bool:
-    return h.is_title(tok.text) or _glued(tok.text)
+    """A table title; `绩效自评表（续）` after a page break continues the table above."""
+    continued = "续" in normalize(tok.text) and h.is_title(tok.text)
+    return (h.is_title(tok.text) and not continued) or _glued(tok.text)
 
 
 def _glued(text: str) -> bool:
@@ -144,7 +166,9 @@ def _segment(toks: list[Text]) -> LocatedTable | None:
     _fields(toks[1:head_end], table)
     _budget(toks[1:head_end], table)
     _goals(toks[1:head_end], table)
+    table.read_by = "text"
     if header is not None:
+        table.form_family = form_family(header[2])
         read_rows(toks[header[1] :], header[2], table)
         if not table.indicators and not table.unparsed:
             table.unparsed.append(joined(toks[header[1] : header[1] + 12]))
@@ -266,45 +290,24 @@ def _goals(toks: list[Text], table: LocatedTable) -> None:
     table.goal_actual = texts[1] if len(texts) > 1 else None
 
 
-def _indicator_header(toks: list[Text]) -> tuple[int, int, RowShape] | None:
-    """(first header token, first token after the header, row shape)."""
-    at = next(
-        (i for i, t in enumerate(toks) if h.match_column(t.text, h.INDICATOR_COLUMNS) == "level3"),
-        None,
-    )
+def _indicator_header(toks: list[Text]) -> tuple[int, int, tuple[str, ...]] | None:
+    """(first header token, first token after the header, column roles in printed order)."""
+    at = next((i for i, t in enumerate(toks) if header_role(t.text) == "level3"), None)
     if at is None:
         return None
     start = at
-    while start > 0 and _header_word(toks[start - 1].text):
+    while start > 0 and is_header_word(toks[start - 1].text):
         start -= 1
     end = at
-    while end < len(toks) and _header_word(toks[end].text):
+    while end < len(toks) and is_header_word(toks[end].text):
         end += 1
-    words = [h.key(t.text) for t in toks[start:end]]
-    fields = {h.match_column(t.text, h.INDICATOR_COLUMNS) for t in toks[start:end]}
-    shape = RowShape(
-        split_target="指标性质" in words or "度量单位" in words,
-        basis="basis" in fields,
-        reason="reason" in fields,
-        serial="序号" in words,
-        # unscored only when no weight or score header is printed anywhere in the table:
-        # scrambled text can split a header and leave 分值 / 得分 far from 三级指标
-        scored=bool({"weight", "score"} & fields) or any(_scoring_header(t) for t in toks[end:]),
-        valued={"target", "actual"} <= fields,
-    )
-    return start, end, shape
+    roles = column_roles([t.text for t in toks[start:end]])
+    if not {"weight", "score"} & set(roles) and any(_scoring_header(t) for t in toks[end:]):
+        # scrambled text can split a header and leave 分值 / 得分 far from 三级指标: the
+        # columns are not known, so the rows are not read
+        roles = ()
+    return start, end, roles
 
 
 def _scoring_header(tok: Text) -> bool:
     return h.match_column(tok.text, h.INDICATOR_COLUMNS) in {"weight", "score"}
-
-
-def _header_word(text: str) -> bool:
-    k = h.key(text)
-    return h.match_column(text, h.INDICATOR_COLUMNS) is not None or k in {
-        "绩效指标",
-        "指标性质",
-        "度量单位",
-        "年度绩效指标完成情况",
-        "序号",
-    }

@@ -1,261 +1,208 @@
-"""The rows of a 自评表 read from a stream of cells, by shape rather than position.
+"""The rows of a 自评表 read from a stream of cells, by aligning cells to the header's roles.
 
-After the indicator header, each row is: optional level labels (a closed vocabulary), a
-name, a target in one cell or three (指标性质 | 指标值 | 度量单位), the actual, then the
-weight and score, the two numbers that close every scored row. A reason may follow its
-row. Cells that fit no row shape are kept in `LocatedTable.unparsed`, never guessed.
+After the indicator header the stream is cut into level labels, rows and unread cells by
+least total cost (`stream_cut`). A row is emitted only when its alignment is the only one of
+least cost, or the table's other rows or its numbers (weights adding up to the printed total)
+prove which one; every other run of cells becomes `LocatedTable.unparsed`, never a guessed
+row. Text out of order (numbers first, labels after) is reported, not aligned.
 """
 
 from __future__ import annotations
-
-import dataclasses
-from dataclasses import dataclass, field
 
 import regex
 
 from pipeline import lexicon
 from pipeline.extract import headers as h
+from pipeline.extract.align import OPERATOR_ONLY, kind_of
+from pipeline.extract.headers import COLUMN_ROLES, ColumnRole
 from pipeline.extract.located import LocatedTable, RawIndicator, Text, set_total
-from pipeline.extract.values import parse_number, parse_value
+from pipeline.extract.stream_cut import (
+    VALUE_ROLES,
+    Piece,
+    Reader,
+    level_of,
+    line_mode,
+    resolve,
+    serial,
+)
+from pipeline.extract.stream_header import is_header_word
+from pipeline.extract.values import parse_number
 
-OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝)$")
-_MAX_ROW_TOKENS = 10
-_WEIGHT_SUFFIX = regex.compile(r"\d+(?:\.\d+)?分$")
+__all__ = ["OPERATOR_ONLY", "joined", "level_of", "read_rows"]
+
 _SECTION = regex.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\S")
-_NATURE_WORDS = ("定性", "定量")  # 指标性质 cells that are not comparators
 
 
-@dataclass(frozen=True, slots=True)
-class RowShape:
-    """What an indicator row holds between its name and its weight, from the header."""
+def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> None:
+    """Indicator rows of `toks` (the cells after the header) into `table`."""
+    end, total = _rows_end(toks)
+    cells = _page_noise_removed([t for t in toks[:end] if not h.is_placeholder(t.text)])
+    unreadable = not set(VALUE_ROLES) & set(roles) or "level3" not in roles
+    if cells and (unreadable or _scrambled(cells, roles[:1] == ("seq",))):
+        # no target or actual column, or text out of order: the cells are reported, not read
+        table.unparsed.append(joined(cells[:200]))
+    elif cells:
+        pieces = Reader(cells, roles).pieces()
+        resolve(pieces, cells, roles, total, table)
+        _emit(pieces, cells, table)
+    if total is not None:
+        _total(total, table)
 
-    split_target: bool  # 指标性质 | 指标值 | 度量单位 in three cells
-    basis: bool
-    reason: bool
-    serial: bool = False  # a 序号 column: each row starts with its number
-    scored: bool = True  # weight and score columns close each row; without them, the actual
-    valued: bool = True  # target and actual columns in the header (required when unscored)
 
-    @property
-    def width(self) -> int:
-        """Cells from name to actual when nothing is split or missing."""
-        return 1 + (3 if self.split_target else 1) + (1 if self.basis else 0) + 1
+_NUMERIC = frozenset({"number", "percent", "value", "operator"})
 
 
-def read_rows(toks: list[Text], shape: RowShape, table: LocatedTable) -> None:
-    reader = _RowReader(toks, shape, table)
+def _scrambled(cells: list[Text], numbered: bool) -> bool:
+    """PDF text in the wrong order: many lines open with numbers, their labels after."""
+    lines: dict[int | None, list[Text]] = {}
+    for cell in cells:
+        lines.setdefault(cell.line, []).append(cell)
+    opened = [row[1:] if numbered and serial(row[0].text) else row for row in lines.values()]
+    full = [row for row in opened if len(row) >= 2]
+    numeric = sum(1 for row in full if _numbers_then_labels(row))
+    return numeric >= 2 and numeric * 4 >= len(full)
+
+
+def _numbers_then_labels(row: list[Text]) -> bool:
+    """A line that opens with numbers and goes on with two or more texts (a name and its
+    labels). A fragment of a row broken over lines (`96 10 10 原因`) has one text at most."""
+    kinds = [kind_of(c.text) for c in row]
+    if kinds[0] not in _NUMERIC:
+        return False
+    texts = [k for k in kinds if k not in _NUMERIC]
+    return len(texts) >= 2
+
+
+def _page_noise_removed(cells: list[Text]) -> list[Text]:
+    """Without `绩效自评表（续）` titles, bare page numbers and the header repeated on a new
+    page (a run of three or more header words)."""
+    header = [is_header_word(c.text) for c in cells]
+    out: list[Text] = []
+    for i, cell in enumerate(cells):
+        run = 1
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(cells) and header[j]:
+                run, j = run + 1, j + step
+        if not (h.is_title(cell.text) or (header[i] and run >= 3) or _page_number(cells, i)):
+            out.append(cell)
+    return out
+
+
+def _page_number(cells: list[Text], i: int) -> bool:
+    """A bare page number on a line of its own where the text runs one row per line: with
+    blank lines around it, or before the page's running title or the header printed again."""
+    nxt = cells[i + 1] if i + 1 < len(cells) else None
+    if not (serial(cells[i].text) and nxt is not None and i > 0 and line_mode(cells)):
+        return False
+    if [c for c in cells if c.line == cells[i].line] != [cells[i]]:
+        return False
+    lines = [c.line for c in (cells[i - 1], cells[i], nxt) if c.line is not None]
+    # blank lines on both sides
+    apart = len(lines) == 3 and lines[1] - lines[0] >= 2 and lines[2] - lines[1] >= 2
+    return apart or h.is_title(nxt.text) or is_header_word(nxt.text)
+
+
+def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
+    """Where the rows stop, and the cells after the 总分 label: at the 总分 row, the
+    report's next section, or the labels that follow the rows (其他需要说明事项 …), after
+    which only the total may still come."""
     for i, tok in enumerate(toks):
-        if not reader.feed(i, tok):
-            break
-    reader.flush()
+        if h.is_label(tok.text, h.TOTAL_LABELS):
+            return i, toks[i + 1 :]
+        if _SECTION.match(tok.text):
+            return i, None
+        if h.is_label(tok.text, h.AFTER_ROWS_LABELS):
+            rest = toks[i + 1 :]
+            at = next((j for j, t in enumerate(rest) if h.is_label(t.text, h.TOTAL_LABELS)), None)
+            return i, (rest[at + 1 :] if at is not None else None)
+    return len(toks), None
 
 
-@dataclass
-class _RowReader:
-    """Walks the cells after the indicator header, one row shape at a time."""
-
-    toks: list[Text]
-    shape: RowShape
-    table: LocatedTable
+def _emit(pieces: list[Piece], cells: list[Text], table: LocatedTable) -> None:
     level1: Text | None = None
     level2: Text | None = None
-    buffer: list[Text] = field(default_factory=list)
-    after_row: bool = False  # a reason can only follow its row, never a level label
-    rows_over: bool = False  # past 其他需要说明事项 …: only the total may still come
-
-    def feed(self, i: int, tok: Text) -> bool:
-        """Take one cell; False when the table is over."""
-        if h.is_label(tok.text, h.TOTAL_LABELS):
-            _total(self.toks[i + 1 :], self.table)
-            return False
-        if not self.buffer and _SECTION.match(tok.text):
-            return False  # the report's next section: (三)存在的问题…, 四、…
-        if self.rows_over or h.is_label(tok.text, h.AFTER_ROWS_LABELS):
-            if not self.rows_over:
-                self.flush()
-            self.rows_over = True
-            return True
-        label = level_of(tok, self._at(i + 1), self.level1)
-        if label is not None:
-            self.flush()
-            self.after_row = False
-            self.level1, self.level2 = (tok, None) if label == 1 else (self.level1, tok)
-        elif not (h.is_placeholder(tok.text) or self._serial(tok)):
-            self._cell(i, tok)  # placeholders (指标2:, ……) and 序号 are skipped
-        return True
-
-    def _at(self, i: int) -> Text | None:
-        return self.toks[i] if i < len(self.toks) else None
-
-    def _serial(self, tok: Text) -> bool:
-        return self.shape.serial and not self.buffer and plain_number(tok)
-
-    def _cell(self, i: int, tok: Text) -> None:
-        self.buffer.append(tok)
-        nxt = self._at(i + 1)
-        if self.shape.scored:
-            closes = _closes_row(self.buffer, nxt, self._at(i + 2) if self.shape.serial else None)
-        else:  # no weight/score to close a row: only a header naming target and actual will do
-            closes = self.shape.valued and len(self.buffer) == self.shape.width
-        if closes:
-            _emit(self.buffer, self.shape, self.level1, self.level2, self.table)
-        elif self.shape.split_target and _closes_unscored(self.buffer, nxt):
-            _emit_unscored(self.buffer, self.level1, self.level2, self.table)
-        elif len(self.buffer) > _MAX_ROW_TOKENS:
-            _flush(self.buffer[:1], False, self.table)
-            del self.buffer[:1]
-            return
-        else:
-            return
-        self.buffer, self.after_row = [], True
-
-    def flush(self) -> None:
-        _flush(self.buffer, self.shape.reason and self.after_row, self.table)
+    unread: list[Text] = []
+    for piece in pieces:
+        if piece.kind == "row" and len(piece.rows) == 1:
+            _flush(unread, table)
+            table.indicators.append(_indicator(piece, cells, level1, level2))
+        elif piece.kind == "label":
+            _flush(unread, table)
+            cell = cells[piece.start]
+            nxt = cells[piece.end] if piece.end < len(cells) else None
+            if level_of(cell, nxt, level1) == 1:
+                level1, level2 = cell, None
+            else:
+                level2 = cell
+        elif piece.kind != "serial":
+            unread.extend(cells[piece.start : piece.end])
+    _flush(unread, table)
 
 
-def level_of(tok: Text, nxt: Text | None, level1: Text | None) -> int | None:
-    """1 or 2 when `tok` is a level label. 成本指标 and 满意度指标 are either: a label
-    directly followed by another label is the level-1 one."""
-    bare = h.key(tok.text)
-    bare = _WEIGHT_SUFFIX.sub("", bare)
-    is1, is2 = bare in h.LEVEL1_LABELS, bare in h.LEVEL2_LABELS
-    if is1 and is2:
-        followed = nxt is not None and h.key(nxt.text) in h.LEVEL2_LABELS
-        return 1 if (followed or level1 is None or "分" in h.key(tok.text)) else 2
-    if is1:
-        return 1
-    return 2 if is2 else None
+def _flush(unread: list[Text], table: LocatedTable) -> None:
+    if unread:
+        table.unparsed.append(joined(unread))
+        unread.clear()
 
 
-def _closes_row(buffer: list[Text], nxt: Text | None, after: Text | None = None) -> bool:
-    """Two numbers (weight, score) end the row unless a third number follows them; with a
-    序号 column (`after` given) a lone third number is the next row's 序号."""
-    if len(buffer) < 4 or not (plain_number(buffer[-1]) and plain_number(buffer[-2])):
-        return False
-    if nxt is None or not plain_number(nxt):
-        return True
-    return after is not None and not plain_number(after)
+def _indicator(
+    piece: Piece, cells: list[Text], level1: Text | None, level2: Text | None
+) -> RawIndicator:
+    row = cells[piece.start : piece.end]
+    found = piece.rows[0]
 
+    def cell(role: str) -> Text | None:
+        at = found.get(role)
+        return row[at] if at is not None else None
 
-def _closes_unscored(buffer: list[Text], nxt: Text | None) -> bool:
-    """四川-style forms left unfilled: name | 指标性质 | 指标值 | [度量单位] | 权重, nothing after.
-
-    Only when the comparator has its own cell is this shape unambiguous: the number after
-    it is the target, the last number the weight; actual and score were left blank.
-    """
-    if nxt is not None and (plain_number(nxt) or parse_value(nxt.text).is_number):
-        return False
-    if len(buffer) not in (4, 5) or not plain_number(buffer[-1]):
-        return False
-    nature = buffer[1].text.strip()
-    return bool(OPERATOR_ONLY.match(nature) or nature in _NATURE_WORDS) and not (
-        len(buffer) == 4 and OPERATOR_ONLY.match(nature)  # an operator needs its value and unit
+    target = cell("target")
+    split = [c for c in (cell("target_op"), cell("target_value"), cell("target_unit")) if c]
+    if target is None and split:
+        target = joined(split, " ")
+    extra: dict[ColumnRole, Text] = {
+        _EXTRA[role]: row[at] for role, at in found.cells if role in _EXTRA
+    }
+    hebei = found.get("full_mark") is not None
+    weight, score = cell("weight"), cell("score")
+    if hebei and weight is not None:  # 权重占比 is the row's weight: kept by name too
+        extra["weight_share"] = weight
+    if hebei and score is not None:  # and 折算得分 its score
+        extra["score_converted"] = score
+    name = row[0]
+    return RawIndicator(
+        level1=level1,
+        level2=level2,
+        level3=name,
+        target=target,
+        actual=cell("actual"),
+        weight=weight,
+        score=score,
+        basis=cell("basis"),
+        reason=cell("reason"),
+        page=name.page,
+        line=name.line,
+        where=name.where,
+        bbox=name.bbox,
+        extra=extra,
+        confidence=_PROVEN if piece.proven else _ALIGNED,
+        weight_source="share" if hebei else "column",
     )
 
 
-def _emit_unscored(
-    buffer: list[Text], level1: Text | None, level2: Text | None, table: LocatedTable
-) -> None:
-    name, *target, weight = buffer
-    table.indicators.append(
-        RawIndicator(
-            level1=level1,
-            level2=level2,
-            level3=name,
-            target=joined(target, " "),
-            actual=None,
-            weight=weight,
-            score=None,
-            basis=None,
-            reason=None,
-            page=name.page,
-            line=name.line,
-            where=name.where,
-            bbox=name.bbox,
-        )
-    )
-
-
-def plain_number(tok: Text) -> bool:
-    value = parse_value(tok.text)
-    return value.is_number and value.op is None and value.unit in (None, "分")
-
-
-def _emit(
-    buffer: list[Text],
-    shape: RowShape,
-    level1: Text | None,
-    level2: Text | None,
-    table: LocatedTable,
-) -> None:
-    weight: Text | None = None
-    score: Text | None = None
-    if shape.scored:
-        *middle, weight, score = buffer
-    else:
-        middle = list(buffer)
-    target_width = 3 if shape.split_target and _split_target_at(middle) else 1
-    width = 1 + target_width + (1 if shape.basis else 0) + 1
-    extra = len(middle) - width
-    if extra < 0 and shape.basis:
-        width, extra = width - 1, extra + 1  # the basis cell was empty and vanished
-        shape = RowShape(shape.split_target, basis=False, reason=shape.reason)
-    if extra > 0 and shape.reason and table.indicators:
-        _add_reason(table, middle[:extra])
-        middle = middle[extra:]
-    elif extra != 0:
-        table.unparsed.append(joined(buffer))
-        return
-    name, rest = middle[0], middle[1:]
-    if not shape.scored and (plain_number(name) or h.is_structure(name.text)):
-        table.unparsed.append(joined(buffer))  # a header or a number is no indicator name
-        return
-    target = joined(rest[:target_width], " ")
-    rest = rest[target_width:]
-    basis = rest.pop(0) if shape.basis else None
-    table.indicators.append(
-        RawIndicator(
-            level1=level1,
-            level2=level2,
-            level3=name,
-            target=target,
-            actual=rest[0],
-            weight=weight,
-            score=score,
-            basis=basis,
-            reason=None,
-            page=name.page,
-            line=name.line,
-            where=name.where,
-            bbox=name.bbox,
-        )
-    )
-
-
-def _split_target_at(middle: list[Text]) -> bool:
-    return len(middle) >= 4 and bool(OPERATOR_ONLY.match(middle[1].text.strip()))
-
-
-def _add_reason(table: LocatedTable, toks: list[Text]) -> None:
-    last = table.indicators[-1]
-    reason = joined(toks, " ")
-    text = reason.text if last.reason is None else f"{last.reason.text} {reason.text}"
-    table.indicators[-1] = dataclasses.replace(last, reason=Text(text, reason.page, reason.line))
-
-
-def _flush(buffer: list[Text], may_be_reason: bool, table: LocatedTable) -> None:
-    """Tokens left over when a label or the end arrives: a reason, or unreadable."""
-    if not buffer:
-        return
-    if may_be_reason and table.indicators and len(buffer) == 1:
-        _add_reason(table, buffer)
-    else:
-        table.unparsed.append(joined(buffer))
-    buffer.clear()
+# Cells kept beside the row's main fields, by their role in the shared model.
+_EXTRA: dict[str, ColumnRole] = {
+    role: role
+    for role in COLUMN_ROLES
+    if role not in {"level1", "level2", "level3", "target", "actual", "weight", "score", "seq"}
+    and role not in {"basis", "reason"}
+}
+_ALIGNED = 0.9  # the only alignment of least cost
+_PROVEN = 0.8  # one of several, proven by the table's other rows or its weight total
 
 
 def joined(toks: list[Text], sep: str = " | ") -> Text:
-    return Text(sep.join(t.text for t in toks), toks[0].page, toks[0].line)
+    return Text(sep.join(t.text for t in toks), toks[0].page, toks[0].line, toks[0].where)
 
 
 _GRADE = regex.compile("^(" + "|".join(sorted(lexicon.grade_words(), key=len, reverse=True)) + ")$")

@@ -8,12 +8,13 @@ text is always kept beside what was read from it.
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 import regex
+
+from pipeline.extract.normalize import for_matching
 
 # Comparators as printed -> canonical. NFKC already folds ＞＝ ＜ ＝ to ASCII; the look-alikes
 # below survive NFKC and are common in Word/WPS exports and OCR.
@@ -60,7 +61,6 @@ _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
 _VALUE_RE = regex.compile(rf"^(?P<num>{_NUMBER})\s*(?P<unit>[^\d\s].{{0,11}})?$", regex.DOTALL)
 _PLACEHOLDERS = {"", "-", "—", "——", "–", "/", "／", "无", "空", "…", "……", "\\"}
 _HAS_DIGIT = regex.compile(r"\d")
-_WHITESPACE = regex.compile(r"\s+")
 _UNIT_IN_LABEL = regex.compile(r"[(（]\s*([^()（）]{1,6}?)\s*[)）]")
 _WEIGHT_IN_LABEL = regex.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 _UNIT_SHAPE = regex.compile(r"^[\p{Han}%‰a-zA-Z/·\.\(\)（）²³]{1,12}$")
@@ -93,9 +93,10 @@ class Value:
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width digits, ＞＝ …), no internal line breaks, trimmed."""
-    folded = unicodedata.normalize("NFKC", text)
-    return _WHITESPACE.sub(" ", folded).strip()
+    """NFKC (full-width digits, ＞＝ …), simplified characters without mirror-site pinyin,
+    ★ markers or `(≥**人)` placeholders, no internal line breaks, trimmed: the text that is
+    matched and parsed, never the text printed (`pipeline.extract.normalize`)."""
+    return for_matching(text)
 
 
 def parse_value(raw: str | None, *, ocr: bool = False, target: bool = False) -> Value:

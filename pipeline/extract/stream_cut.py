@@ -1,0 +1,226 @@
+"""The least-cost cut of a stream of cells into level labels, rows and unread cells.
+
+As a table extractor aligns words to columns, the cells after the indicator header are cut by
+dynamic programming: each piece is a level label (a closed vocabulary), a 序号, a row (cells
+aligned to the column roles, `align`), or a cell read as nothing, which costs more than any
+blank in a row. Where the text kept one row per line, a row that starts mid-line or runs over
+a line end costs more, and the rest of a line that could not be read is never a row. Rows
+with several least-cost alignments keep one only where the table proves it (`resolve`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import regex
+
+from pipeline.extract import headers as h
+from pipeline.extract.align import NEVER, Alignment, align, kind_of
+from pipeline.extract.located import LocatedTable, Text
+from pipeline.extract.values import parse_number
+
+_WEIGHT_SUFFIX = regex.compile(r"\d+(?:\.\d+)?分$")
+_ROW = 5  # each row costs a little: of two cuts with equal blanks, fewer, fuller rows win
+_UNREAD = 30  # per cell read as nothing: more than a blank cell in a row
+_MID_LINE = 20  # a row starting after other cells of its line
+_LINE_BREAK = 10  # a row running over a line end
+_SCORE_OVER_WEIGHT = 15
+VALUE_ROLES = ("target", "target_value", "actual")
+
+
+@dataclass
+class Piece:
+    kind: str  # label | serial | row | unread
+    start: int
+    end: int
+    rows: list[Alignment] = field(default_factory=list)
+    proven: bool = False  # one of several alignments, chosen by the table's other rows or sums
+
+
+class Reader:
+    """The least-cost cut of the cells into labels, rows and unread cells."""
+
+    def __init__(self, cells: list[Text], roles: tuple[str, ...]) -> None:
+        self.cells = cells
+        self.numbered = roles[:1] == ("seq",)  # a 序号 column: rows start with a number
+        self.roles = roles[1:] if self.numbered else roles
+        self.kinds = [kind_of(c.text) for c in cells]
+        self.levels = [
+            level_of(c, cells[i + 1] if i + 1 < len(cells) else None, None)
+            for i, c in enumerate(cells)
+        ]
+        self.by_line = line_mode(cells)
+        self.starts = self._line_starts()
+        self.longest = len(roles) + 1
+
+    def _line_starts(self) -> list[bool]:
+        """Cells that open their line, or follow only level labels and 序号 on it."""
+        out: list[bool] = []
+        for i, cell in enumerate(self.cells):
+            j = i - 1
+            while j >= 0 and self.cells[j].line == cell.line and self._lead(j):
+                j -= 1
+            out.append(j < 0 or self.cells[j].line != cell.line)
+        return out
+
+    def _lead(self, i: int) -> bool:
+        return self.levels[i] is not None or (self.numbered and serial(self.cells[i].text))
+
+    def pieces(self) -> list[Piece]:
+        """The least-cost cut. The state after each cell says whether it ended a row or label
+        (0) or was read as nothing (1): by line, a row may start mid-line only after a row."""
+        n = len(self.cells)
+        worst = NEVER * (n + 1)
+        cost = [[worst, worst] for _ in range(n + 1)]
+        cost[0][0] = 0
+        back: list[list[tuple[Piece, int] | None]] = [[None, None] for _ in range(n + 1)]
+        for i in range(n):
+            for state in (0, 1):
+                if cost[i][state] >= worst:
+                    continue
+                for piece, c in self._from(i, after_unread=state == 1):
+                    to = 1 if piece.kind == "unread" else 0
+                    if cost[i][state] + c < cost[piece.end][to]:
+                        cost[piece.end][to] = cost[i][state] + c
+                        back[piece.end][to] = (piece, state)
+        out: list[Piece] = []
+        at, state = n, (0 if cost[n][0] <= cost[n][1] else 1)
+        while at > 0:
+            step = back[at][state]
+            assert step is not None  # every cell can at least be read as nothing
+            out.append(step[0])
+            at, state = step[0].start, step[1]
+        return out[::-1]
+
+    def _from(self, i: int, *, after_unread: bool) -> list[tuple[Piece, int]]:
+        out = [(Piece("unread", i, i + 1), _UNREAD)]
+        if self.levels[i] is not None:
+            out.append((Piece("label", i, i + 1), 0))
+        if self.numbered and serial(self.cells[i].text):
+            out.append((Piece("serial", i, i + 1), 1))
+        if self.kinds[i] not in ("text", "mixed") or self.levels[i] is not None:
+            return out  # a row starts with its name
+        if self.by_line and after_unread and not self.starts[i]:
+            return out  # the rest of a line that could not be read is not a row
+        for j in range(i + 1, min(len(self.cells), i + self.longest) + 1):
+            if any(self.levels[m] is not None for m in range(i + 1, j)):
+                break  # a level label ends the row before it
+            found = align(self.kinds[i:j], self.roles)
+            found = [a for a in found if _complete(a, self.roles)]
+            if not found:
+                continue
+            extra = self._layout_cost(i, j) + _numbers_cost(found[0], self.cells[i:j])
+            out.append((Piece("row", i, j, found), found[0].cost + extra + _ROW))
+        return out
+
+    def _layout_cost(self, i: int, j: int) -> int:
+        if not self.by_line:
+            return 0
+        breaks = sum(1 for m in range(i + 1, j) if self.cells[m].line != self.cells[m - 1].line)
+        return (0 if self.starts[i] else _MID_LINE) + breaks * _LINE_BREAK
+
+
+def line_mode(cells: list[Text]) -> bool:
+    """Most cells share their line with another, over several lines: one row per line
+    (flat-space, pipe rows), not one cell per line nor a whole table on one line."""
+    per_line = Counter(c.line for c in cells)
+    shared = sum(1 for c in cells if c.line is not None and per_line[c.line] > 1)
+    return shared * 2 > len(cells) and sum(1 for n in per_line.values() if n > 1) >= 3
+
+
+def _complete(found: Alignment, roles: tuple[str, ...]) -> bool:
+    """A row has its name, a target or actual, and in a scored table a weight or score."""
+    have = found.roles
+    if "level3" not in have or not have & set(VALUE_ROLES):
+        return False
+    if "target_op" in have and "target_value" not in have:
+        return False  # a comparator without its number
+    return not ({"weight", "score"} & set(roles)) or bool({"weight", "score"} & have)
+
+
+def _numbers_cost(found: Alignment, cells: list[Text]) -> int:
+    """A score above its weight is possible (a finding), but less likely than a misread."""
+    w, s = found.get("weight"), found.get("score")
+    if w is None or s is None:
+        return 0
+    weight, score = parse_number(cells[w].text), parse_number(cells[s].text)
+    if weight is not None and score is not None and score > weight:
+        return _SCORE_OVER_WEIGHT
+    return 0
+
+
+def serial(text: str) -> bool:
+    return text.strip().isdigit() and len(text.strip()) <= 3
+
+
+def resolve(
+    pieces: list[Piece],
+    cells: list[Text],
+    roles: tuple[str, ...],
+    total: list[Text] | None,
+    table: LocatedTable,
+) -> None:
+    """Rows with several least-cost alignments keep one only where the table proves it: the
+    blank columns of the table's unambiguous rows, or weights adding up to the printed total."""
+    rows = [p for p in pieces if p.kind == "row"]
+    sure = Counter(_blanks(p.rows[0], roles) for p in rows if len(p.rows) == 1)
+    for piece in rows:
+        if len(piece.rows) == 1:
+            continue
+        fits = [a for a in piece.rows if sure and _blanks(a, roles) == sure.most_common(1)[0][0]]
+        if len(fits) == 1:
+            piece.rows, piece.proven = fits, True
+    open_rows = [p for p in rows if len(p.rows) > 1]
+    if open_rows:
+        printed = [parse_number(t.text) for t in (total or [])[:1]]
+        budget = parse_number(table.budget.weight) if table.budget else None
+        _by_weight_total(open_rows, cells, printed[0] if printed else None, budget)
+
+
+def _blanks(found: Alignment, roles: tuple[str, ...]) -> frozenset[str]:
+    """The columns left blank in a row, text columns (reason, description …) and 度量单位 (none
+    on a 定性 row) aside: those are blank on any row."""
+    return frozenset(r for r in roles if r not in found.roles and r not in _FREE_BLANKS)
+
+
+_FREE_BLANKS = frozenset(
+    {"reason", "basis", "description", "rule_text", "completion", "core", "target_unit"}
+)
+
+
+def _by_weight_total(
+    open_rows: list[Piece], cells: list[Text], printed: Decimal | None, budget: Decimal | None
+) -> None:
+    """Unfilled forms (完成值 and 得分 blank): if reading each row's one number as its weight
+    makes the weights (with the budget block's) add up to the printed total or to 100, that
+    reading is proven."""
+    chosen: list[Alignment] = []
+    weights: list[Decimal] = []
+    for piece in open_rows:
+        found = [a for a in piece.rows if a.get("weight") is not None]
+        at = found[0].get("weight") if len(found) == 1 else None
+        weight = parse_number(cells[piece.start + at].text) if at is not None else None
+        if weight is None:
+            return
+        chosen.append(found[0])
+        weights.append(weight)
+    total = sum(weights, Decimal(0))
+    if {total, total + (budget or 0)} & {Decimal(100), printed}:
+        for piece, found_one in zip(open_rows, chosen, strict=True):
+            piece.rows, piece.proven = [found_one], True
+
+
+def level_of(tok: Text, nxt: Text | None, level1: Text | None) -> int | None:
+    """1 or 2 when `tok` is a level label. 成本指标 and 满意度指标 are either: a label
+    directly followed by another label is the level-1 one."""
+    bare = h.key(tok.text)
+    bare = _WEIGHT_SUFFIX.sub("", bare)
+    is1, is2 = bare in h.LEVEL1_LABELS, bare in h.LEVEL2_LABELS
+    if is1 and is2:
+        followed = nxt is not None and h.key(nxt.text) in h.LEVEL2_LABELS
+        return 1 if (followed or level1 is None or "分" in h.key(tok.text)) else 2
+    if is1:
+        return 1
+    return 2 if is2 else None
