@@ -159,7 +159,12 @@ def evaluate(
     profile = load_profile("central")
     if dump is not None:
         dump.mkdir(parents=True, exist_ok=True)
-        return read_all(build(families, layouts, n, seed, dump), profile)
+        results = read_all(build(families, layouts, n, seed, dump), profile)
+        rows = [asdict(r) for r in results]  # every wrong and blank row, beside the files
+        (dump / "results.json").write_text(
+            json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        return results
     with tempfile.TemporaryDirectory(prefix="ziping-layouts-") as tmp:
         return read_all(build(families, layouts, n, seed, Path(tmp)), profile)
 
@@ -229,7 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layouts", default=",".join(LAYOUTS), help="comma-separated layouts")
     parser.add_argument("--n", type=int, default=5, help="tables per family × layout")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--dump", type=Path, help="keep the generated files and truth JSON here")
+    parser.add_argument(
+        "--dump", type=Path, help="keep the generated files, truth JSON and results.json here"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     families = [f for f in args.families.split(",") if f]

@@ -3,8 +3,8 @@
 Fields are compared the way bench/realworld_eval.py compares them: after NFKC and removing
 whitespace; numbers as numbers (8 = 8.0 = 8.00, `20%` = 20); level labels as the bare label
 plus the weight printed in it (`产出指标(50分)` = 产出指标 with level1_weight 50); a ★ core
-marker is not part of a name. An emitted row is paired with the truth row of the same
-indicator name; then it is
+marker, a `(≥**人)` placeholder and a `其中：` prefix are not part of a name. An emitted row
+is paired with the truth row of the same indicator name; then it is
 
 - exact: every field equal;
 - wrong: it pairs with no truth row, or a field holds a value that differs from the printed
@@ -50,9 +50,15 @@ def number(value: Any) -> str:
         return text
 
 
+PLACEHOLDER = regex.compile(r"\([^()]*\*\*[^()]*\)")  # `(≥**人)` left by the form template
+SUB_ROW = regex.compile(r"^其中[:]?")
+
+
 def label(value: Any) -> tuple[str, str]:
-    """A level label as (bare label, weight printed in it or "")."""
-    text = norm(value).replace("★", "")
+    """A level label as (bare label, weight printed in it or ""). A ★ core marker, a
+    `(≥**人)` placeholder and a leading `其中：` are not part of the name: a reader may keep or
+    drop them."""
+    text = SUB_ROW.sub("", PLACEHOLDER.sub("", norm(value).replace("★", "")))
     found = LABEL_WEIGHT.search(text)
     if not found:
         return text, ""
