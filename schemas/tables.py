@@ -12,20 +12,14 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 import pyarrow as pa
 
+from schemas.vocab import ClaimKind, DocStatus, TableKind
+
 YUAN = pa.decimal128(22, 4)
 TS = pa.timestamp("us", tz="UTC")
-
-
-# Closed vocabularies: a misspelt value fails mypy instead of reaching Parquet.
-DocStatus = Literal["ok", "no_tables", "error", "duplicate"]
-TableKind = Literal["project", "department"]  # 项目支出 / 部门整体支出
-ClaimKind = Literal[
-    "score_total", "grade", "parts_sum", "share", "change", "cross_table", "unit_equivalence"
-]  # fmt: skip
 
 
 def col(

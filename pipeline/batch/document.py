@@ -34,7 +34,8 @@ from pipeline.extract.locate import locate
 from schemas import Document, ZipingError
 from schemas.place import Place, Where
 from schemas.profile import Profile
-from schemas.tables import ClaimRow, DocStatus, DocumentRow, EvalTableRow, FindingRow, IndicatorRow
+from schemas.tables import ClaimRow, DocumentRow, EvalTableRow, FindingRow, IndicatorRow
+from schemas.vocab import DocStatus
 
 
 @dataclass

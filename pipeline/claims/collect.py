@@ -30,7 +30,8 @@ from pipeline.claims.rules import (
 from pipeline.claims.text import Sentence, read_sentences
 from schemas import Document
 from schemas.place import Place, finding_at
-from schemas.tables import ClaimKind, ClaimRow, EvalTableRow, FindingRow
+from schemas.tables import ClaimRow, EvalTableRow, FindingRow
+from schemas.vocab import ClaimKind
 
 # Claim kinds in the order they are listed within one sentence position.
 KINDS: tuple[ClaimKind, ...] = get_args(ClaimKind)

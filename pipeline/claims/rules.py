@@ -27,7 +27,7 @@ from pipeline.claims.text import (
     Sentence,
     comparable,
 )
-from schemas.tables import ClaimKind
+from schemas.vocab import ClaimKind
 
 # A total printed after its items names nothing else: `…，合计30万元`.
 BARE_TOTALS = frozenset({"合计", "共计", "总计", "共", "累计"})

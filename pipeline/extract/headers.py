@@ -15,7 +15,7 @@ from typing import Literal, TypeVar, get_args
 import regex
 
 from pipeline.extract.values import normalize
-from schemas.tables import TableKind
+from schemas.vocab import TableKind
 
 # The roles a column of the indicator block can play, whatever the family prints. A header
 # (one row, or two with sub-headers under 预期指标值 / 自评得分) maps to one role per column.

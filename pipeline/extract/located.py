@@ -13,7 +13,7 @@ from typing import Literal, TypeVar
 
 from pipeline.extract.headers import ColumnRole, FormFamily
 from schemas.ir import BBox
-from schemas.tables import TableKind
+from schemas.vocab import TableKind
 
 T = TypeVar("T")
 

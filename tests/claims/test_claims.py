@@ -16,7 +16,8 @@ import parsers
 from pipeline.batch.document import DocResult
 from pipeline.claims.collect import claim_findings, extract_claims
 from schemas.profile import Profile
-from schemas.tables import ClaimRow, EvalTableRow, TableKind
+from schemas.tables import ClaimRow, EvalTableRow
+from schemas.vocab import TableKind
 from tests.conftest import SEED_001, SEED_002, SEED_004
 
 Row = tuple[str, int | None, str | None, float | None, float | None]
