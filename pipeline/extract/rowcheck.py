@@ -23,6 +23,13 @@ _SCORE_UNITS = (None, "分", "%")
 _RULE_TEXT = regex.compile(r"[计得扣给]\d+(?:\.\d+)?分")  # 计5分, 扣1分: a rubric's rule
 _MAX_WORD = 6  # 不适用, 不予评分: a word printed in place of a score
 _DIGIT = regex.compile(r"\d")
+# Look-alikes OCR leaves in text that reached us already recognised (a scan's text layer, a
+# re-typed page): `IO0` for 100, `85$` for 85%, `^50` / `工850` / `5=46` for ≥. Only ziping's
+# own OCR repairs these (where it knows the cell was read from an image); in text they make
+# the row unsure, so it is reported with its cells instead of read.
+_LOOKALIKE = regex.compile(
+    r"(?<![A-Za-z])[IOl](?=[\dIOl]*\d)|(?<=\d)[IOl](?![A-Za-z])|\d\$|^\^|^工\s*\d|^S\s*\d|^5=\s*\d"
+)
 
 
 def row_problem(row: RawIndicator) -> str | None:
@@ -46,6 +53,8 @@ def _name_problem(name: str) -> str | None:
         return f"the name {name!r} is a value"
     if _is_header_word(name):
         return f"the name {name!r} is a column header"
+    if regex.fullmatch(r"[\dIOl.%$]+", h.key(name)):
+        return f"the name {name!r} is a damaged number"
     return None
 
 
@@ -56,6 +65,8 @@ def _value_problem(label: str, cell: Text | None) -> str | None:
         return f"the target {cell.text!r} is an operator without its value"
     if _RULE_TEXT.search(h.key(cell.text)):
         return f"the {label} {cell.text!r} is a scoring rule (评分标准), not a value"
+    if cell.ocr is None and _LOOKALIKE.search(cell.text.strip()):
+        return f"the {label} {cell.text!r} holds OCR look-alikes (I/O for 1/0, $ for %, ^ for ≥)"
     return None
 
 

@@ -29,12 +29,10 @@ PAGE_CUT = "a row broken by a page end: a level label or a target read as an ind
 OCR = "OCR text: misreads kept as values (`5=300`, `IO`, `85$`) or a glued line read as one name"
 
 WRONG_TODAY: dict[tuple[str, str], str] = {
-    ("mof", "ocr"): OCR,
     ("weight_first", "ocr"): OCR,
     ("hubei", "ocr"): OCR,
     ("split", "ocr"): OCR,
     ("hebei", "ocr"): OCR,
-    ("coefficient", "ocr"): OCR,
     ("targets_only", "page_cut"): PAGE_CUT,
     ("targets_only", "ocr"): OCR,
 }
@@ -49,7 +47,6 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("mof", "cell_blank"): 13,  # of 13
     ("mof", "indented"): 13,  # of 13
     ("mof", "page_cut"): 13,  # of 13
-    ("mof", "ocr"): 4,  # of 13
     ("mof", "mirror"): 13,  # of 13
     ("weight_first", "flat_space"): 15,  # of 15
     ("weight_first", "pipe_rows"): 15,  # of 15
@@ -93,7 +90,6 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("coefficient", "cell_blank"): 14,  # of 14
     ("coefficient", "indented"): 14,  # of 14
     ("coefficient", "page_cut"): 14,  # of 14
-    ("coefficient", "ocr"): 1,  # of 14
     ("coefficient", "mirror"): 14,  # of 14
     ("targets_only", "flat_space"): 16,  # of 16
     ("targets_only", "cell_tab"): 16,  # of 16
