@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import io
 import posixpath
+import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -72,8 +73,11 @@ def is_archive(data: bytes, path: str) -> bool:
 
 def expand(path: Path, limits: Limits) -> list[Path]:
     """`path` itself, or when it is an archive, the paths of its members (`a.zip!b.doc`).
-    An archive that cannot be listed stays one path: reading it reports why."""
+    An archive that cannot be listed stays one path: reading it reports why. Only a regular
+    file is opened: a FIFO would block until a writer comes, a device never end."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return [path]
         with path.open("rb") as stream:
             head = stream.read(8)
         if not head.startswith(_MAGIC) or path.stat().st_size > limits.max_bytes:
