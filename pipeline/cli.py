@@ -16,7 +16,14 @@ import click
 import parsers
 from parsers.limits import Limits
 from pipeline import __version__
-from pipeline.batch.ingest import BatchOptions, RunSummary, default_workers, discover, ingest
+from pipeline.batch.ingest import (
+    BatchOptions,
+    RunSummary,
+    default_workers,
+    discover,
+    ingest,
+    own_output,
+)
 from pipeline.dataset import dictionary
 from pipeline.dataset.commands import (
     Progress,
@@ -214,7 +221,7 @@ def _check_out(paths: tuple[Path, ...], out: Path) -> None:
                 f"--out {out} is inside the input {path}: its Parquet files would be read back "
                 "as reports; write the dataset outside the folders you ingest"
             )
-    dataset = (out / "_ziping").is_dir() or (out / "documents").is_dir()
+    dataset = own_output(out) or (out / "documents").is_dir()  # a lock counts: a dataset
     if out.is_dir() and any(out.iterdir()) and not dataset:
         click.echo(f"warning: --out {out} is not empty and holds no ziping dataset", err=True)
 

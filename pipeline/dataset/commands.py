@@ -135,11 +135,11 @@ class Progress:
             self._bar = bar.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, failed: object, *_exc: object) -> None:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
-        elif not self.quiet and not self.tty and self.total:
-            self._line()
+        elif not self.quiet and not self.tty and self.total and failed is None:
+            self._line()  # the closing count; a run that failed says why instead
 
     def update(self, _item: object = None) -> None:
         self.done += 1

@@ -20,6 +20,7 @@ from pipeline.batch.ingest import BatchOptions, _Job, _run_one, ingest
 from pipeline.cli import main
 from pipeline.dataset import store
 from pipeline.dataset.writer import Writer
+from schemas import ZipingError
 from schemas.profile import Profile
 from tests.scale_helpers import leftovers, mixed_corpus, snapshot
 
@@ -105,7 +106,9 @@ def test_another_profile_redoes_the_documents(tmp_path: Path, central: Profile) 
     shutil.copyfile(Path(__file__).parents[2] / "data/raw/004_d94ddf866f172c18.txt", seed)
     ingest([seed], tmp_path / "out", central)
     other = dataclasses.replace(central, name="central-copy")
-    summary = ingest([seed], tmp_path / "out", other)
+    with pytest.raises(ZipingError, match="would mix profiles in one dataset"):
+        ingest([seed], tmp_path / "out", other)  # one dataset, one profile, unless asked
+    summary = ingest([seed], tmp_path / "out", other, options=BatchOptions(force=True))
     assert summary.skipped == 0
     assert store.read_rows(tmp_path / "out", "documents")[0].profile == "central-copy"
 

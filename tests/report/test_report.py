@@ -195,7 +195,7 @@ def test_scanned_page_is_shown_beside_its_table(tmp_path: Path) -> None:
     write(data, "documents", [document(DOC_OK, tif, format="image", pages=2)])
     write(data, "eval_tables", [eval_table("t1", DOC_OK, page=2)])
     write_report(data, tmp_path / "out")
-    html = (tmp_path / "out" / "diff.html").read_text("utf-8")
+    html = (tmp_path / "out" / "docs" / "d1.html").read_text("utf-8")  # tables: per document
     images = [a for t, a in parse(html) if t == "img"]
     assert len(images) == 1
     uri = str(images[0]["src"])
