@@ -241,6 +241,10 @@ class Writer:
                     removed.append(path.name)
                 elif path.name.endswith(store.RETIRED):
                     self._retired.append((path.stat().st_ctime, path))
+        runs = self.out / "runs"  # the runs table is written beside the manifest, not in it
+        for path in runs.rglob("*.tmp") if runs.is_dir() else ():
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
         meta = self.out / META
         if meta.is_dir():
             for path in meta.iterdir():
