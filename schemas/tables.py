@@ -171,6 +171,7 @@ class EvalTableRow:
     city: str | None = col("地市", pa.string(), "prefecture-level city (地级)", default=None)
     county: str | None = col("区县", pa.string(), "county-level division (县级)", default=None)
     region_code: str | None = col("行政区划代码", pa.string(), "GB/T 2260", default=None)
+    rows_unread: int = col("未读行数", pa.int32(), "ROW_UNPARSED pieces: no total", default=0)
 
 
 @dataclass(frozen=True, slots=True)

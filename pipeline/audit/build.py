@@ -194,6 +194,7 @@ def _table(
         read_by=located.read_by,
         scoring=family_rules(located.form_family).scoring,
         total_review=_f(parse_number(located.total_review)),
+        rows_unread=len(located.unparsed),
     )
 
 
@@ -245,7 +246,7 @@ def rescore(
     if not rows or any(r.weight is not None for r in rows):
         total = (
             None
-            if _incomplete(exec_weight, score, kept)
+            if table.rows_unread or _incomplete(exec_weight, score, kept)
             else _sum([score] + [_d(r.score_recomputed) for r in kept])
         )
         weights = _sum([exec_weight] + [_d(r.weight) for r in counted])

@@ -193,6 +193,8 @@ def _totals(
     total = table.total_stated
     parts = [table.exec_score_stated] if scored_budget else []
     parts += [r.score_stated for r in counted]
+    if table.rows_unread:
+        return  # rows not read: no sum of them, printed or recomputed, says anything
     if total is not None and parts and all(p is not None for p in parts):
         printed_sum = sum(p for p in parts if p is not None)
         if table.weight_dropped and table.weight_sum and table.weight_sum > table.weight_dropped:
@@ -262,7 +264,8 @@ def _weights(
             table,
         )
         return
-    yield from _level1_weights(where, rows, profile)
+    if not table.rows_unread:  # a level with a row not read weighs less than it does
+        yield from _level1_weights(where, rows, profile)
     yield from _missing_scores(where, table, rows)
 
 

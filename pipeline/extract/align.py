@@ -85,7 +85,7 @@ def _kind_of_value(bare: str) -> str:
         return "percent" if value.unit == "%" else "number"
     if value.is_number or value.status == "date":
         return "value"
-    if _UNIT_WORD.match(bare) and all(_unit(part) for part in bare.split("/")):
+    if _UNIT_WORD.match(bare) and all(is_unit(part) for part in bare.split("/")):
         return "unit"
     if value.status != "qual":
         return "mixed"
@@ -105,7 +105,7 @@ _MEASURE_WORDS = "台所项个次件场盏家座辆株棵册套处条批期篇�
 _UNIT_ENDS = tuple({u[-1] for u in UNITS} | set(_MEASURE_WORDS))
 
 
-def _unit(word: str) -> bool:
+def is_unit(word: str) -> bool:
     """`万元`, `台`, `人次`, `%`: a 度量单位 cell (or one part of `万元/台`)."""
     return word in UNITS or (1 <= len(word) <= 2 and word.endswith(_UNIT_ENDS))
 

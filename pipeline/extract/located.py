@@ -30,6 +30,9 @@ class Text:
     where: str | None = field(default=None, compare=False)
     bbox: BBox | None = field(default=None, compare=False)
     ocr: float | None = None
+    # cells that ran together and could not be cut with proof (`unglue`): reported as
+    # unread, never aligned to a column
+    unread: bool = field(default=False, compare=False)
 
 
 # What a row is within its table.

@@ -19,6 +19,7 @@ from pipeline.extract.located import LocatedTable, RawBudget, RawIndicator, Text
 from pipeline.extract.normalize import merge_words
 from pipeline.extract.stream_header import column_roles, form_family, header_role, is_header_word
 from pipeline.extract.stream_rows import OPERATOR_ONLY, joined, level_of, read_rows
+from pipeline.extract.unglue import unglue
 from pipeline.extract.values import normalize, parse_value, unit_in_label
 from schemas import Document, Paragraph, Table
 
@@ -42,7 +43,7 @@ def tokens(doc: Document) -> list[Text]:
         elif isinstance(block, Paragraph) and not _PAGE_MARK.match(block.text):
             words = merge_words(block.text.split())
             out.extend(Text(w, block.page, block.line, block.where) for w in words)
-    return out
+    return unglue(out)
 
 
 _GLUED_TITLE = regex.compile(

@@ -46,7 +46,7 @@ class Reader:
         self.cells = cells
         self.numbered = roles[:1] == ("seq",)  # a 序号 column: rows start with a number
         self.roles = roles[1:] if self.numbered else roles
-        self.kinds = [kind_of(c.text) for c in cells]
+        self.kinds = ["unread" if c.unread else kind_of(c.text) for c in cells]
         self.levels = [
             level_of(c, cells[i + 1] if i + 1 < len(cells) else None, None)
             for i, c in enumerate(cells)

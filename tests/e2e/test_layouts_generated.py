@@ -58,6 +58,11 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("weight_first", "ocr"): 6,  # of 15
     ("weight_first", "mirror"): 15,  # of 15
     ("hubei", "flat_space"): 14,  # of 14
+    ("mof", "glued"): 6,  # of 13 (cuts the digits prove; the rest reported)
+    ("weight_first", "glued"): 6,  # of 15
+    ("hubei", "glued"): 7,  # of 14
+    ("coefficient", "glued"): 10,  # of 14
+    ("targets_only", "glued"): 15,  # of 16
     ("hubei", "cell_tab"): 14,  # of 14
     ("hubei", "cell_pipe"): 14,  # of 14
     ("hubei", "cell_blank"): 14,  # of 14

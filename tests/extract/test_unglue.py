@@ -1,0 +1,107 @@
+"""Cells that ran together: cut only where the text proves the cut, reported otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.batch.document import process_file
+from pipeline.extract.glued_budget import budget_row
+from pipeline.extract.glued_cells import split_words
+from pipeline.extract.located import Text
+from pipeline.extract.unglue import _HEADER_WORDS, cut_line, unglue
+from schemas.profile import Profile
+
+GLUED = Path(__file__).parents[1] / "fixtures" / "layouts" / "glued.txt"
+MOF = ("level3", "target", "actual", "weight", "score", "reason")
+
+
+def _line(text: str, line: int) -> Text:
+    return Text(text, 1, line)
+
+
+def test_glued_table_reads_its_proven_rows_and_reports_the_rest(central: Profile) -> None:
+    result = process_file(GLUED, central)
+    rows = [
+        (r.level1, r.level1_weight, r.level2, r.level3, r.target_raw, r.actual_raw, r.weight,
+         r.score_stated)
+        for r in result.indicators
+    ]  # fmt: skip
+    assert rows == [
+        ("产出指标", 50.0, "数量指标", "道路养护里程", "≥40公里", "42公里", 15.0, 15.0),
+        ("产出指标", 50.0, "数量指标", "路灯维修数量", "≥200盏", "190盏", 10.0, 10.0),
+        ("产出指标", 50.0, "质量指标", "养护路段合格率", "≥95%", "96%", 15.0, 15.0),
+        ("产出指标", 50.0, "成本指标", "养护单位成本", "≤3.5万元", "3.42万元", 10.0, 10.0),
+        ("效益指标", 30.0, "社会效益指标", "道路通行状况", "明显改善", "达成预期指标", 15.0, 15.0),
+        ("满意度指标", 10.0, "服务对象满意度指标", "群众满意度", "≥90%", "92%", 10.0, 10.0),
+    ]
+    (table,) = result.tables
+    assert (table.project_name, table.department, table.implementer) == (
+        "城区道路养护经费",
+        "示例县交通运输局",
+        "示例县公路养护中心",
+    )
+    assert (table.budget_full_year, table.budget_executed, table.exec_weight) == (
+        120.0,
+        118.2,
+        10.0,
+    )
+    assert (table.exec_rate_stated, table.exec_score_stated, table.total_stated) == (
+        0.985,
+        9.85,
+        100.0,
+    )
+    # the line whose qualitative cells have no provable border is reported, and with a row
+    # unread no total or level sum is checked (they would flag a correct table)
+    assert table.rows_unread == 1 and table.total_recomputed is None
+    findings = sorted((f.code, f.message) for f in result.findings)
+    assert [code for code, _ in findings] == ["ROW_UNPARSED", "SCORE_MISMATCH"]
+    assert "养护机制运行持续有效效果明显1515.00无" in findings[0][1]
+    assert findings[1][1].startswith("路灯维修数量：")
+
+
+def test_header_cut_by_its_vocabulary() -> None:
+    words = split_words(
+        "一级指标二级指标三级指标年度绩效指标值全年实际值权重得分偏差原因", _HEADER_WORDS
+    )
+    assert words is not None
+    assert words[:3] == ["一级指标", "二级指标", "三级指标"]
+    assert words[-4:] == ["全年实际值", "权重", "得分", "偏差原因"]
+    assert split_words("道路养护里程≥40公里42公里", _HEADER_WORDS) is None
+
+
+def test_budget_row_cut_by_its_decimals_and_rate() -> None:
+    columns = ["initial", "full_year", "executed", "weight", "rate", "score"]
+    assert budget_row("年度资金总额86.4086.4086.4010100.00%10", columns) == [
+        "年度资金总额", "86.40", "86.40", "86.40", "10", "100.00%", "10",
+    ]  # fmt: skip
+    assert budget_row("年度资金总额864,000.00864,000.00864,000.0020100%20", columns) == [
+        "年度资金总额", "864,000.00", "864,000.00", "864,000.00", "20", "100%", "20",
+    ]  # fmt: skip
+    # amounts without decimals could end anywhere: not cut
+    assert budget_row("年度资金总额300300259", columns) is None
+
+
+def test_weights_prove_a_cut_the_digits_leave_open() -> None:
+    """`551313.00` is 55 | 13 | 13.00 or 551 | 31 | 3.00: only 13 makes 产出 weigh 40."""
+    assert len(cut_line("村卫生室建设数量≥50家551313.00无", MOF)) > 1
+    lines = [
+        "一级指标二级指标三级指标年度指标值全年实际值权重得分偏差原因",
+        "产出指标(40分)数量指标农技推广覆盖数量≥300所305所1414.00/",
+        "村卫生室建设数量≥50家551313.00无",
+        "成本指标农技推广项目总成本≤300万元296.6万元1313.00无",
+    ]
+    cells = [t.text for t in unglue([_line(text, k) for k, text in enumerate(lines, 1)])]
+    at = cells.index("村卫生室建设数量")
+    assert cells[at : at + 6] == ["村卫生室建设数量", "≥50家", "55", "13", "13.00", "无"]
+
+
+def test_two_phrases_without_a_provable_border_are_not_cut() -> None:
+    """`有效提升效果明显` may be 有效 | 提升效果明显 or 有效提升 | 效果明显: no cut."""
+    assert (
+        cut_line("村卫生室带动作用有效提升效果明显", ("level3", "target", "actual", "reason")) == []
+    )
+
+
+def test_text_with_separators_is_left_alone() -> None:
+    toks = [_line(t, 1) for t in ("一级指标", "二级指标", "三级指标", "指标值", "实际值")]
+    assert unglue(toks) == toks
