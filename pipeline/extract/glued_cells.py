@@ -226,4 +226,4 @@ def _proven_border(left: tuple[str, str], right: tuple[str, str]) -> bool:
     if right_text.startswith(_OPENERS) or right_text in ("无", "是", "否"):
         return True
     answers = kind_of(right_text) == "answer"
-    return answers and (left_role == "level3" or kind_of(left_text) == "answer")
+    return answers and (left_role == "level3" or kind_of(left_text) in ("answer", "yesno"))

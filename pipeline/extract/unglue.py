@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.extract import headers as h
+from pipeline.extract.glued_blob import unblob
 from pipeline.extract.glued_budget import ends_rows, like, preamble
 from pipeline.extract.glued_cells import (
     FREE_BLANKS,
@@ -52,7 +53,7 @@ _LEVELS = h.LEVEL1_LABELS | h.LEVEL2_LABELS
 def unglue(toks: list[Text]) -> list[Text]:
     """`toks` with glued headers, header fields, budget rows and indicator rows cut into
     cells; everything else as it came."""
-    lines = _lines(toks)
+    lines = unblob(_lines(toks), _HEADER_WORDS)
     if not any(_glued_header(line) for line in lines):
         return toks  # cells kept their separators: nothing here ran together
     out: list[Text] = []

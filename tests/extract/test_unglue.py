@@ -105,3 +105,27 @@ def test_two_phrases_without_a_provable_border_are_not_cut() -> None:
 def test_text_with_separators_is_left_alone() -> None:
     toks = [_line(t, 1) for t in ("一级指标", "二级指标", "三级指标", "指标值", "实际值")]
     assert unglue(toks) == toks
+
+
+BLOB = (
+    "示例设备购置项目绩效目标自评表(2023年度)项目名称示例设备购置主管部门示例县教育局"
+    "资金情况(万元)年度资金总额100绩效指标一级指标二级指标三级指标分值年度指标值全年实际值"
+    "得分未完成原因及改进措施产出指标(20分)数量指标指标1设备采购数量10≥20台22台10指标2培训人次10\n"
+    "≥300人次310人次10效益指标(10分)社会效益指标指标1服务覆盖率10≥90%95%10合计\n"
+)
+
+
+def test_a_table_run_into_one_text_is_cut_into_rows(central: Profile, tmp_path: Path) -> None:
+    """OCR text from a mirror site: no line per row, line breaks where the OCR put them."""
+    path = tmp_path / "blob.txt"
+    path.write_text(BLOB, encoding="utf-8")
+    result = process_file(path, central)
+    assert [
+        (r.level1, r.level2, r.level3, r.target_raw, r.actual_raw, r.weight, r.score_stated)
+        for r in result.indicators
+    ] == [
+        ("产出指标", "数量指标", "指标1设备采购数量", "≥20台", "22台", 10.0, 10.0),
+        ("产出指标", "数量指标", "指标2培训人次", "≥300人次", "310人次", 10.0, 10.0),
+        ("效益指标", "社会效益指标", "指标1服务覆盖率", "≥90%", "95%", 10.0, 10.0),
+    ]
+    assert result.tables[0].title == "示例设备购置项目绩效目标自评表(2023年度)"
