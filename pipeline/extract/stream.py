@@ -20,6 +20,7 @@ from pipeline.extract.normalize import merge_words
 from pipeline.extract.stream_header import column_roles, form_family, header_role, is_header_word
 from pipeline.extract.stream_rows import OPERATOR_ONLY, joined, level_of, read_rows
 from pipeline.extract.unglue import unglue
+from pipeline.extract.unscramble import labels_first
 from pipeline.extract.values import normalize, parse_value, unit_in_label
 from schemas import Document, Paragraph, Table
 
@@ -165,7 +166,7 @@ def _segment(toks: list[Text]) -> LocatedTable | None:
     header = _indicator_header(toks)
     head_end = header[0] if header else len(toks)
     _fields(toks[1:head_end], table)
-    _budget(toks[1:head_end], table)
+    _budget(labels_first(toks[1:head_end]), table)
     _goals(toks[1:head_end], table)
     table.read_by = "text"
     if header is not None:

@@ -26,6 +26,7 @@ from pipeline.extract.stream_cut import (
     serial,
 )
 from pipeline.extract.stream_header import is_header_word
+from pipeline.extract.unscramble import unscramble
 from pipeline.extract.values import parse_number
 
 __all__ = ["OPERATOR_ONLY", "joined", "level_of", "read_rows"]
@@ -38,8 +39,13 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
     end, total = _rows_end(toks)
     cells = _page_noise_removed([t for t in toks[:end] if not h.is_placeholder(t.text)])
     unreadable = not set(VALUE_ROLES) & set(roles) or "level3" not in roles
-    if cells and (unreadable or _scrambled(cells, roles[:1] == ("seq",))):
-        # no target or actual column, or text out of order: the cells are reported, not read
+    if cells and not unreadable and _scrambled(cells, roles[:1] == ("seq",)):
+        # rows put back in order where one order fits best (the 总分 row too: `100 总分`)
+        toks = unscramble(toks, roles)
+        end, total = _rows_end(toks)
+        cells = _page_noise_removed([t for t in toks[:end] if not h.is_placeholder(t.text)])
+    if cells and unreadable:
+        # no target or actual column: the cells are reported, not read
         table.unparsed.append(joined(cells[:200]))
     elif cells:
         pieces = Reader(cells, roles).pieces()

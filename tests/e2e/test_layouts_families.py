@@ -131,13 +131,20 @@ def test_mirror_site_traditional_characters_and_pinyin(central: Profile) -> None
     )
 
 
-def test_text_out_of_order_is_reported_not_read(central: Profile) -> None:
-    """PDF text with each row's numbers before its labels: no row is paired by guess."""
+def test_text_out_of_order_is_put_back_in_order(central: Profile) -> None:
+    """PDF text with each row's numbers before its labels: every row has one order of its
+    cells that fits the header best, so each is read (`extract/unscramble.py`)."""
     result = _read("scrambled_numbers_first.txt", central)
-    assert result.indicators == []
-    unread = [f for f in result.findings if f.code in UNREAD]
-    assert len(unread) == 1 and "门诊服务人次" in (unread[0].stated or "")
-    assert not {"SCORE_MISMATCH", "TOTAL_MISMATCH"} & {f.code for f in result.findings}
+    assert [
+        (r.level3, r.target_raw, r.actual_raw, r.weight, r.score_stated) for r in result.indicators
+    ] == [
+        ("门诊服务人次", "≥5000人次", "5210人次", 30.0, 30.0),
+        ("处方合格率", "≥95%", "96%", 30.0, 30.0),
+        ("居民健康水平", "逐步提高", "基本达到", 20.0, 16.0),
+        ("患者满意度", "≥90%", "91%", 20.0, 20.0),
+    ]
+    assert not [f for f in result.findings if f.code in UNREAD]
+    assert result.tables[0].total_stated == 96.0
 
 
 def test_an_ambiguous_row_is_unread(tmp_path: Path, central: Profile) -> None:
