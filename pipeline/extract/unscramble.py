@@ -34,11 +34,18 @@ def unscramble(cells: list[Text], roles: tuple[str, ...]) -> list[Text]:
 
 def labels_first(toks: list[Text]) -> list[Text]:
     """Budget rows printed amounts first (`150.00 150.00 154.50 10 103.00% 10 年度资金总额`):
-    the label put back before its amounts."""
+    the label put back before its amounts. Amounts right after a label are that label's (a
+    row broken over lines, the next row's label at the end: left as printed)."""
     out: list[Text] = []
     for line in _lines(toks):
         *amounts, label = line
-        if amounts and _budget_label(label.text) and all(_amount(a.text) for a in amounts):
+        orphans = not out or not _budget_label(out[-1].text)  # else a row broken after its label
+        if (
+            amounts
+            and orphans
+            and _budget_label(label.text)
+            and all(_amount(a.text) for a in amounts)
+        ):
             out.extend([label, *amounts])
         else:
             out.extend(line)
