@@ -6,7 +6,6 @@ not in published folders) and hands them to that format's reader.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from parsers import limits as _limits
 from parsers import sniff as _sniff
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
-from schemas import Document, ParseError, UnsupportedFormatError
+from schemas import Document, ParseError, UnsupportedFormatError, ids
 
 Reader = Callable[[bytes, str, str], Document]
 
@@ -58,7 +57,8 @@ NOT_SUPPORTED: dict[str, str] = {
 
 
 def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    """The doc_id of `data` (schemas/ids.py says what ids are)."""
+    return ids.doc_id(data)
 
 
 def supported_formats() -> list[str]:

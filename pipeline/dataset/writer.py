@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from pipeline.dataset import store
 from pipeline.dataset.store import DOC_TABLES, META, PARTITION, Manifest
+from schemas import ids
 from schemas.tables import TABLES, arrow_schema
 
 RETIRE_SECONDS = 300.0
@@ -304,7 +305,7 @@ def _legacy_index(out: Path, manifest: Manifest) -> pa.Table:
                 "parser_version": d["parser_version"],
                 "format": d["format"],
                 "status": d["status"],
-                "batch": d["doc_id"][:16],
+                "batch": ids.short(d["doc_id"]),
             }
             for d in documents.to_pylist()
         ],
