@@ -98,8 +98,15 @@ def read_table(data: Path, row_type: type[R]) -> list[R]:
 
 def typed(row_type: type[R], rows: pa.Table) -> list[R]:
     """Arrow rows with the declared columns of `row_type`'s table (as `store.read_arrow` and
-    the writer read them) as that row type; a column the declaration lacks is a SchemaError."""
-    return [row_type(**record) for record in rows.to_pylist()]
+    the writer read them) as that row type. Arrow lists come back as the tuples the rows
+    declare (a finding's `bbox`), so a row read back equals the row written."""
+    typed_rows = []
+    for record in rows.to_pylist():
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in record.items()
+        }
+        typed_rows.append(row_type(**values))
+    return typed_rows
 
 
 def read_rows(data: Path, table: str) -> list[dict[str, Any]]:
