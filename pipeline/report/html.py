@@ -22,6 +22,7 @@ from markupsafe import Markup
 from pipeline.report import charts as report_charts
 from pipeline.report import numbers, rollup
 from pipeline.report.model import SEVERITY_ZH, DocumentView, Report, code_zh, severity_rank
+from schemas import ids
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -52,7 +53,11 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(num=numbers.fmt)  # {{ row.total_stated|num('total_stated') }}
     env.globals.update(
-        where=fmt_where, severity_zh=SEVERITY_ZH, severity_rank=severity_rank, code_zh=code_zh
+        where=fmt_where,
+        severity_zh=SEVERITY_ZH,
+        severity_rank=severity_rank,
+        code_zh=code_zh,
+        short_id=ids.short,
     )
     return env
 
