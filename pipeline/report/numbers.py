@@ -9,11 +9,13 @@ stays a number, so Excel sorts and sums it), and Excel displays it as `text` rea
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 Number = float | int | Decimal
 _WIDE = Context(prec=400)  # room for any float's digits: a report never fails on a number
+_QUANTUM = [Decimal(1).scaleb(-places) for places in range(10)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +32,10 @@ class NumberFormat:
             return ""
         if self.general:
             return _general(float(value))
-        exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-        if not exact.is_finite():
-            return str(value)
-        exact = exact * 100 if self.percent else exact
         digits = self.places + self.extra
-        # half away from zero on the printed decimals, as Excel rounds what it displays
-        rounded = exact.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP, _WIDE)
-        shown = f"{rounded:,.{digits}f}" if self.grouped else f"{rounded:.{digits}f}"
+        shown = self._plain(value, digits)
+        if shown is None:
+            return str(value)
         for _ in range(self.extra):
             if shown.endswith("0"):
                 shown = shown[:-1]
@@ -45,6 +43,21 @@ class NumberFormat:
         if shown.lstrip("-").strip("0.,") == "":  # -0.00: Excel shows no sign on a zero
             shown = shown.lstrip("-")
         return shown + ("%" if self.percent else "")
+
+    def _plain(self, value: Number, digits: int) -> str | None:
+        """`value` with `digits` decimals, rounded half away from zero on its shortest decimal
+        form (2.675 -> 2.68), as Excel rounds what it displays; None when not finite."""
+        spec = f",.{digits}f" if self.grouped else f".{digits}f"
+        if isinstance(value, float | int) and not self.percent:
+            shortest = repr(value)  # 1e+300, inf and nan take the long way
+            plain = "e" not in shortest and "n" not in shortest
+            if plain and len(shortest.partition(".")[2]) <= digits:
+                return format(value, spec)  # nothing to round: the float prints exactly
+        exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+        if not exact.is_finite():
+            return None
+        exact = exact * 100 if self.percent else exact
+        return format(exact.quantize(_QUANTUM[digits], ROUND_HALF_UP, _WIDE), spec)
 
     @property
     def excel(self) -> str:
@@ -85,6 +98,7 @@ _BY_NAME: tuple[tuple[str, NumberFormat], ...] = (
 )
 
 
+@functools.cache
 def format_of(column: str, integer: bool = False) -> NumberFormat:
     """The format of a stored column, by its name; `integer` columns (counts, pages, years)
     print as integers, any other number as General."""

@@ -27,7 +27,7 @@ FORMATS = {
     "general": numbers.GENERAL,
     "integer": numbers.INTEGER,
 }
-VALUES = [0, 6.88, 1234.5, 1234567.891, -0.001, 0.928, 12.3456, 10, 2.5, 99.995, 0.3333]
+VALUES = [0, 6.88, 1234.5, 1234567.891, -0.001, 0.928, 12.3456, 10, 2.5, 99.995, 0.3333, 2.675]
 
 
 def test_formats_print_as_auditors_read() -> None:
