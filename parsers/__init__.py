@@ -56,11 +56,6 @@ NOT_SUPPORTED: dict[str, str] = {
 }
 
 
-def sha256(data: bytes) -> str:
-    """The doc_id of `data` (schemas/ids.py says what ids are)."""
-    return ids.doc_id(data)
-
-
 def supported_formats() -> list[str]:
     return sorted(READER_MODULES)
 
@@ -84,11 +79,11 @@ def parse_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docu
             f"{path}: {hint} (readable formats: {', '.join(supported_formats())})"
         )
     if fmt in OCR_READERS:
-        document: Document = reader.read(data, path, sha256(data), ocr=limits.ocr)
+        document: Document = reader.read(data, path, ids.doc_id(data), ocr=limits.ocr)
         return document
     read: Reader = reader.read
     with _limits.reading(path, limits):  # grid limits checked inside the readers
-        return read(data, path, sha256(data))
+        return read(data, path, ids.doc_id(data))
 
 
 def reader_version(data: bytes, path: str, ocr: str = "auto") -> str | None:
