@@ -27,7 +27,7 @@ class FailureLog:
 
     def __init__(self, out: Path, run_id: str) -> None:
         self.path = log_path(out, run_id)
-        self.count = 0
+        self.documents: list[DocumentRow] = []  # logged so far, in order
         self._file: TextIO | None = None
 
     def add(self, document: DocumentRow, trace: str | None) -> None:
@@ -36,7 +36,7 @@ class FailureLog:
         if self._file is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = self.path.open("a", encoding="utf-8", errors="backslashreplace")
-        self.count += 1
+        self.documents.append(document)
         self._file.write(f"== {document.path}\ndoc_id: {document.doc_id}\n")
         self._file.write(f"reason: {document.error}\n")
         self._file.write(trace.rstrip("\n") + "\n\n" if trace else "(no traceback)\n\n")

@@ -212,7 +212,7 @@ def ingest(
                 _count(summary, finished)
                 if on_done is not None:
                     on_done(finished.document)
-        summary.log = failures.path if failures.count else None
+        summary.log = failures.path if failures.documents else None
         summary.results = [done[i] for i in sorted(done)]
         summary.seen = summary.skipped + len(summary.results)
         summary.by_status.update(d.status for d in summary.results)

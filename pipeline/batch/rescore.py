@@ -97,29 +97,43 @@ def rescore_dataset(
         for batch in sorted(set(index.column("batch").to_pylist())):
             rows = {t: _by_doc(read_batch(data, manifest, t, batch)) for t in store.DOC_TABLES}
             for doc_id, (document,) in sorted(rows["documents"].items()):
-                try:
-                    result = rescore_document(
-                        document,
-                        rows["eval_tables"].get(doc_id, []),
-                        rows["indicators"].get(doc_id, []),
-                        rows["findings"].get(doc_id, []),
-                        profile,
-                    )
-                except Exception as exc:  # one document's bug must not stop the dataset
-                    if debug:
-                        raise
-                    result = _failed(document, profile, exc)
-                    failures.add(result.document, traceback.format_exc())
-                    summary.failed.append(result.document)
-                claims = [] if result.document.status == "error" else rows["claims"].get(doc_id, [])
+                result, claims = _rescore_or_fail(document, rows, profile, failures, debug)
                 writer.add(_tables(result, claims), _stored(entries[doc_id], result.document))
                 summary.documents += 1
                 summary.tables += len(result.tables)
                 summary.indicators += len(result.indicators)
                 summary.kept += result.kept
                 summary.findings_by_code.update(f.code for f in result.findings)
-    summary.log = failures.path if failures.count else None
+    summary.failed = failures.documents
+    summary.log = failures.path if failures.documents else None
     return summary
+
+
+def _rescore_or_fail(
+    document: DocumentRow,
+    rows: dict[str, dict[str, list[Any]]],
+    profile: Profile,
+    failures: FailureLog,
+    debug: bool,
+) -> tuple[Rescored, list[ClaimRow]]:
+    """The document rescored, with its claims; or, when that raises, its error row alone (the
+    traceback logged), unless `debug` lets the exception through."""
+    doc_id = document.doc_id
+    try:
+        result = rescore_document(
+            document,
+            rows["eval_tables"].get(doc_id, []),
+            rows["indicators"].get(doc_id, []),
+            rows["findings"].get(doc_id, []),
+            profile,
+        )
+    except Exception as exc:  # one document's bug must not stop the dataset
+        if debug:
+            raise
+        failed = _failed(document, profile, exc)
+        failures.add(failed.document, traceback.format_exc())
+        return failed, []
+    return result, rows["claims"].get(doc_id, [])
 
 
 def _failed(document: DocumentRow, profile: Profile, exc: Exception) -> Rescored:
