@@ -32,8 +32,9 @@ from pathlib import Path
 from bench import corpus
 from pipeline.batch.document import process_file
 from pipeline.batch.ingest import BatchOptions, discover, ingest
-from pipeline.dataset import store
+from pipeline.dataset import load
 from schemas.profile import load_profile
+from schemas.tables import DocumentRow, EvalTableRow, FindingRow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,10 +69,10 @@ _CPU_FIELDS = ("user", "system", "children_user", "children_system")
 def recall(folder: Path, out: Path) -> tuple[int, int, list[dict[str, object]]]:
     """(found, planted, misses): a plant is found when its document's table has its code."""
     expected = json.loads((folder.parent / f"{folder.name}.expected.json").read_text("utf-8"))
-    docs = {Path(d.path).name: d.doc_id for d in store.read_rows(out, "documents")}
-    seq = {t.table_id: t.seq for t in store.read_rows(out, "eval_tables")}
+    docs = {Path(d.path).name: d.doc_id for d in load.read_table(out, DocumentRow)}
+    seq = {t.table_id: t.seq for t in load.read_table(out, EvalTableRow)}
     raised: set[tuple[str, int | None, str]] = set()
-    for finding in store.read_rows(out, "findings"):
+    for finding in load.read_table(out, FindingRow):
         table = seq.get(finding.table_id) if finding.table_id else None
         raised.add((finding.doc_id, table, finding.code))
     misses = [

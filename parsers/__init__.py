@@ -6,7 +6,6 @@ not in published folders) and hands them to that format's reader.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from parsers import limits as _limits
 from parsers import sniff as _sniff
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
-from schemas import Document, ParseError, UnsupportedFormatError
+from schemas import Document, ParseError, UnsupportedFormatError, ids
 
 Reader = Callable[[bytes, str, str], Document]
 
@@ -57,10 +56,6 @@ NOT_SUPPORTED: dict[str, str] = {
 }
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def supported_formats() -> list[str]:
     return sorted(READER_MODULES)
 
@@ -84,11 +79,11 @@ def parse_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docu
             f"{path}: {hint} (readable formats: {', '.join(supported_formats())})"
         )
     if fmt in OCR_READERS:
-        document: Document = reader.read(data, path, sha256(data), ocr=limits.ocr)
+        document: Document = reader.read(data, path, ids.doc_id(data), ocr=limits.ocr)
         return document
     read: Reader = reader.read
     with _limits.reading(path, limits):  # grid limits checked inside the readers
-        return read(data, path, sha256(data))
+        return read(data, path, ids.doc_id(data))
 
 
 def reader_version(data: bytes, path: str, ocr: str = "auto") -> str | None:

@@ -1,5 +1,5 @@
 """`ziping` command line. Exit codes: 0 ok, 1 failure (or a failed document with --strict),
-2 usage error. Errors print as `Error: …`, never as a traceback.
+2 usage error. Errors print as `Error: …`, never as a traceback (unless `--debug` asks for it).
 
 The report and query commands import their modules when they run: they pull in matplotlib,
 pandas and DuckDB (~90 MB), which `ziping ingest` (held to a memory budget) never needs."""
@@ -7,32 +7,28 @@ pandas and DuckDB (~90 MB), which `ziping ingest` (held to a memory budget) neve
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
 import click
 
 import parsers
-from parsers.limits import Limits
 from pipeline import __version__
-from pipeline.batch.ingest import (
-    BatchOptions,
-    RunSummary,
-    default_workers,
-    discover,
-    ingest,
-    own_output,
+from pipeline.batch.ingest import RunSummary, discover, ingest, own_output
+from pipeline.batch.options import (
+    DEBUG,
+    batch_options,
+    debug_option,
+    debugging,
+    to_batch_options,
 )
 from pipeline.dataset import dictionary
 from pipeline.dataset.commands import (
     Progress,
-    Size,
     batch_report_options,
     diff_command,
     export_command,
     finish_batch,
-    human_size,
 )
 from pipeline.extract.inspect import describe
 from pipeline.extract.region import ManifestEntry, read_manifest
@@ -42,12 +38,15 @@ from schemas.tables import TABLES
 
 
 class _Group(click.Group):
-    """Turns ZipingError into `Error: …` and exit 1 for every command."""
+    """Turns ZipingError into `Error: …` and exit 1 for every command (with `--debug`, the
+    exception leaves with its traceback)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except ZipingError as exc:
+            if ctx.meta.get(DEBUG):
+                raise
             raise click.ClickException(str(exc)) from exc
 
 
@@ -62,96 +61,6 @@ def _profile(_ctx: click.Context, _param: click.Parameter, value: str) -> Profil
         return load_profile(value)
     except ZipingError as exc:
         raise click.BadParameter(str(exc)) from exc
-
-
-def _batch_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The options that decide how a batch runs, collected into BatchOptions."""
-    limits = Limits()
-    options = [
-        click.option(
-            "--workers", type=click.IntRange(min=1), default=default_workers(), show_default=True,
-            help="Local worker processes (1: in this process; with dask: LocalCluster workers).",
-        ),
-        click.option(
-            "--executor", type=click.Choice(["local", "dask"]), default="local",
-            show_default=True, help="Run documents in a local process pool or on dask.distributed.",
-        ),
-        click.option(
-            "--scheduler", metavar="ADDRESS",
-            help="Dask scheduler to join (tcp://HOST:8786); without it a LocalCluster starts.",
-        ),
-        click.option(
-            "--retries", type=click.IntRange(min=0), default=2, show_default=True,
-            help="Dask: times a document's task is retried when its worker dies.",
-        ),
-        click.option(
-            "--doc-timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
-            help="Seconds one document may take before it is recorded as failed (0: no limit).",
-        ),
-        click.option(
-            "--force", is_flag=True,
-            help="Re-read every document, even when bytes, parser and profile are unchanged.",
-        ),
-        click.option(
-            "--checksum", is_flag=True,
-            help="Decide what changed by the files' bytes, not their size and modification time.",
-        ),
-        click.option(
-            "--prune", is_flag=True,
-            help="Remove the rows of files no longer on disk (else they are listed and kept).",
-        ),
-        click.option(
-            "--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
-            help="Seconds to wait for another ingest writing --out (default: fail at once).",
-        ),
-        click.option(
-            "--max-bytes", type=Size(), default=human_size(limits.max_bytes), show_default=True,
-            help="Largest file to read (bytes; K/M/G suffixes).",
-        ),
-        click.option(
-            "--max-unzipped-bytes", type=Size(), default=human_size(limits.max_unzipped_bytes),
-            show_default=True, help="Largest total a DOCX/XLSX may inflate to (zip bombs).",
-        ),
-        click.option(
-            "--max-pages", type=click.IntRange(min=1), default=limits.max_pages,
-            show_default=True, help="Most pages a PDF may have.",
-        ),
-        click.option(
-            "--max-doc-memory", type=Size(), default=human_size(limits.max_doc_memory),
-            show_default=True, help="Most memory reading one document may add (K/M/G).",
-        ),
-        click.option(
-            "--ocr", type=click.Choice(["auto", "off", "force"]), default=limits.ocr,
-            show_default=True,
-            help="OCR scanned pages: auto (pages without a usable text layer, and images), "
-            "off, force (every PDF page).",
-        ),
-    ]  # fmt: skip
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _to_batch_options(values: dict[str, Any]) -> BatchOptions:
-    limits = Limits(
-        max_bytes=values["max_bytes"],
-        max_unzipped_bytes=values["max_unzipped_bytes"],
-        max_pages=values["max_pages"],
-        max_doc_memory=values["max_doc_memory"],
-        ocr=values["ocr"],
-    )
-    return BatchOptions(
-        workers=values["workers"],
-        executor=values["executor"],
-        scheduler=values["scheduler"],
-        retries=values["retries"],
-        doc_timeout=values["doc_timeout"] or None,
-        force=values["force"],
-        checksum=values["checksum"],
-        prune=values["prune"],
-        wait=values["wait"],
-        limits=limits,
-    )
 
 
 @main.command("ingest")
@@ -172,7 +81,7 @@ def _to_batch_options(values: dict[str, Any]) -> BatchOptions:
 @click.option("--strict", is_flag=True, help="Exit 1 when any document failed.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @batch_report_options
-@_batch_options
+@batch_options
 def ingest_command(
     paths: tuple[Path, ...],
     out: Path,
@@ -190,7 +99,7 @@ def ingest_command(
     _check_out(paths, out)
     as_json, fail_on = batch.pop("as_json"), batch.pop("fail_on")
     manifest = batch.pop("manifest")
-    options = _to_batch_options(batch)
+    options = to_batch_options(batch)
     files = discover(paths, options.limits)
     if manifest is not None:
         options = dataclasses.replace(options, manifest=_manifest(manifest))
@@ -252,6 +161,8 @@ def _print_summary(summary: RunSummary, out: Path) -> None:
         # readers name the file in their message already; don't say it twice
         where = "" if reason.startswith(failed.path) else f"{failed.path}: "
         click.echo(f"failed: {where}{reason}", err=True)
+    if summary.log is not None:
+        click.echo(f"tracebacks of the failures: {summary.log}", err=True)
     click.echo(f"dataset: {out}")
 
 
@@ -342,8 +253,14 @@ def schema_command(tables: tuple[str, ...], fmt: str) -> None:
     help="Wait this long for another writer of the dataset to finish.",
 )  # fmt: skip
 @batch_report_options
+@debug_option
 def rescore_command(
-    data: Path, profile: Profile, out: Path | None, wait: float, as_json: bool, fail_on: str | None
+    data: Path,
+    profile: Profile,
+    out: Path | None,
+    wait: float,
+    as_json: bool,
+    fail_on: str | None,
 ) -> None:
     """Re-score a stored dataset under another profile, without re-parsing any file.
 
@@ -354,7 +271,7 @@ def rescore_command(
     """
     from pipeline.batch.rescore import rescore_dataset
 
-    summary = rescore_dataset(data, profile, out, wait)
+    summary = rescore_dataset(data, profile, out, wait, debugging())
     record = {
         "dataset": str(out or data),
         "profile": summary.profile,
@@ -362,6 +279,8 @@ def rescore_command(
         "tables": summary.tables,
         "indicators": summary.indicators,
         "findings_by_code": dict(summary.findings_by_code),
+        "failed": [{"path": d.path, "error": d.error} for d in summary.failed],
+        "log": None if summary.log is None else str(summary.log),
     }
     if as_json:
         finish_batch(out or data, record, as_json, fail_on)
@@ -373,6 +292,10 @@ def rescore_command(
     click.echo(f"findings: {summary.findings_by_code.total()} ({summary.kept} kept from parsing)")
     for code, count in sorted(summary.findings_by_code.items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"  {code:<28} {count}")
+    for failed in summary.failed:
+        click.echo(f"failed: {failed.path}: {failed.error}", err=True)
+    if summary.log is not None:
+        click.echo(f"tracebacks of the failures: {summary.log}", err=True)
     click.echo(f"dataset: {out or data}")
     finish_batch(out or data, record, as_json, fail_on)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schemas import ids
 from schemas.findings import severity
 from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
 
@@ -88,13 +89,13 @@ def finding(
         delta = round(stated - recomputed, 6)
     row = about if isinstance(about, IndicatorRow) else None
     subject = row.indicator_id if row else about.table_id
-    ids = (where.doc_id, where.path, about.table_id, subject if row else None)
-    place = Place(*ids, about.page, about.line, about.where, row.bbox if row else None)
+    about_ids = (where.doc_id, where.path, about.table_id, subject if row else None)
+    place = Place(*about_ids, about.page, about.line, about.where, row.bbox if row else None)
     shown = (
         fmt(stated) if isinstance(stated, float) else stated,
         fmt(recomputed) if isinstance(recomputed, float) else recomputed,
         delta,
     )
     return finding_at(
-        place, f"{subject}.{code}" + (f".{field}" if field else ""), code, message, shown
+        place, ids.finding_id(subject, code, *([field] if field else [])), code, message, shown
     )

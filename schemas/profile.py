@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from schemas.errors import ProfileError
+from schemas.vocab import QUAL_LEVELS, QualLevel
 
 BUDGET_RULES = ("capped_rate",)
 POSITIVE_RULES = ("ratio",)
@@ -44,7 +45,7 @@ _MERGE_ON = {"qualitative": "level", "grades": "grade"}
 class QualBand:
     """Share of the weight a qualitative result earns: [min, max], chosen by phrase."""
 
-    level: str
+    level: QualLevel
     min: float
     max: float
     phrases: tuple[str, ...]
@@ -236,9 +237,15 @@ def _build(data: dict[str, Any], source: str) -> Profile:
 
 
 def _band(raw: dict[str, Any], source: str) -> QualBand:
+    level = raw.get("level")
+    if level is not None and level not in QUAL_LEVELS:
+        raise ProfileError(
+            f"{source}: [[qualitative]] level = {level!r} is not a known level; use one of "
+            f"{QUAL_LEVELS} (the row's score_rule is qual_<level>)"
+        )
     try:
         band = QualBand(
-            level=str(raw["level"]),
+            level=raw["level"],
             min=float(raw["min"]),
             max=float(raw["max"]),
             phrases=tuple(str(p) for p in raw["phrases"]),

@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from schemas.vocab import ClaimKind, DocStatus, TableKind
+from schemas.vocab import ClaimKind, DocStatus, ScoreRule, TableKind
 
 YUAN = pa.decimal128(22, 4)
 TS = pa.timestamp("us", tz="UTC")
@@ -211,7 +211,7 @@ class IndicatorRow:
     score_recomputed: float | None = col(
         "得分(复核)", pa.float64(), "printed score clamped into [score_min, score_max]"
     )
-    score_rule: str | None = col("评分规则项", pa.string(), "rule applied (positive, reverse…)")
+    score_rule: ScoreRule | None = col("评分规则项", pa.string(), "rule applied (positive…)")
     duplicate_of: str | None = col("重复于", pa.string(), "indicator_id of the first occurrence")
     parse_confidence: float = col("解析置信度", pa.float64(), "1 = read cleanly; lower = inferred")
     basis: str | None = col("指标值设定依据", pa.string(), "basis of the target, as printed")

@@ -89,3 +89,43 @@ def test_no_flat_modules_left_in_pipeline() -> None:
     """pipeline/ holds stage packages and the CLI on top, nothing else."""
     flat = {p.name for p in (ROOT / "pipeline").glob("*.py")}
     assert flat == {"__init__.py", "cli.py"}
+
+
+def functions(path: Path) -> Iterator[tuple[str, int]]:
+    """Every function and method in `path` (nested ones too) with its length in lines."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno:
+            yield node.name, node.end_lineno - node.lineno + 1
+
+
+def census() -> list[str]:
+    """The house in numbers: modules per package, the longest module and function, and the
+    import rules the tests above check (`python -m tests.test_architecture`)."""
+    packages: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+    longest_function = ("", "", 0)
+    for name, path in modules():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        packages[package] = packages.get(package, 0) + 1
+        where = str(path.relative_to(ROOT))
+        sizes[where] = len(path.read_text(encoding="utf-8").splitlines())
+        for function, length in functions(path):
+            if length > longest_function[2]:
+                longest_function = (where, function, length)
+    top = max(sizes, key=lambda p: sizes[p])
+    lines = ["modules per package:"]
+    lines += [f"  {p:<22} {n}" for p, n in sorted(packages.items())]
+    lines += [
+        f"modules: {sum(packages.values())}, lines: {sum(sizes.values())}",
+        f"longest module: {top} ({sizes[top]} lines; limit {MAX_LINES})",
+        f"longest function: {longest_function[0]} {longest_function[1]}() "
+        f"({longest_function[2]} lines)",
+        "import rules checked (package: never imports):",
+    ]
+    lines += [f"  {p:<18} {', '.join(sorted(bad))}" for p, bad in FORBIDDEN.items()]
+    lines += ["  every module       pipeline.cli", "  pipeline/          no module but cli.py"]
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(census()))

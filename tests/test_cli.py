@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.dataset import store
+from pipeline.dataset import load
+from schemas.tables import DocumentRow
 from tests.conftest import RAW
 
 
@@ -64,7 +65,7 @@ def test_bad_files_do_not_stop_the_batch(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["ingest", str(_bad_folder(tmp_path)), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "documents: 6 (ok 1, no tables 2, failed 3)" in result.output
-    documents = {Path(d.path).name: d for d in store.read_rows(out, "documents")}
+    documents = {Path(d.path).name: d for d in load.read_table(out, DocumentRow)}
     assert {n: d.status for n, d in documents.items()} == {
         "001_c772b85144f092d4.txt": "no_tables",
         "002_1928c5c090a155c1.txt": "no_tables",

@@ -33,16 +33,9 @@ from pipeline.extract.concepts import concept_of
 from pipeline.extract.located import LocatedTable, RawIndicator, Text
 from pipeline.extract.values import UNITS, Value, parse_number, parse_value, weight_in_label
 from schemas.families import family_rules
+from schemas.ids import indicator_id, table_id
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, IndicatorRow
-
-
-def table_id(doc_id: str, seq: int) -> str:
-    return f"{doc_id[:12]}.t{seq:02d}"
-
-
-def indicator_id(tid: str, seq: int) -> str:
-    return f"{tid}.r{seq:03d}"
 
 
 def _f(value: Decimal | None) -> float | None:

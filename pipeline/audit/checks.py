@@ -14,12 +14,13 @@ from pipeline.audit.families import counts_in_total
 from pipeline.audit.family_checks import check_family
 from pipeline.audit.ocr_notes import noted
 from pipeline.extract import headers
-from schemas import Document
+from schemas import Document, ids
 from schemas.place import Place, Where, finding, finding_at, fmt
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, FindingRow, IndicatorRow
+from schemas.vocab import ScoreRule
 
-_DROPPED = "not_applicable_dropped"
+_DROPPED: ScoreRule = "not_applicable_dropped"
 _EMPTY_SCORE = {"", "/", "／", "-", "—", "——", "－"}
 
 _LOW_CONFIDENCE = 0.8
@@ -358,7 +359,7 @@ def _blank(raw: str | None) -> bool:
 def notice_findings(doc: Document) -> Iterator[FindingRow]:
     """Parser notices (an unreadable page …) as findings on the document."""
     for notice in doc.notices:
-        subject = f"{doc.doc_id[:12]}.p{notice.page or 0}.l{notice.line or 0}"
+        subject = ids.notice_id(doc.doc_id, notice.page, notice.line)
         place = Place(doc.doc_id, doc.path, page=notice.page, line=notice.line)
         message = (notice.message, notice.message)
-        yield finding_at(place, f"{subject}.{notice.code}", notice.code, message)
+        yield finding_at(place, ids.finding_id(subject, notice.code), notice.code, message)

@@ -9,8 +9,11 @@ from pipeline.extract.values import parse_value
 from schemas.place import Where, finding, fmt
 from schemas.profile import Profile
 from schemas.tables import FindingRow, IndicatorRow
+from schemas.vocab import ScoreRule
 
-_REVERSE_RULES = {"reverse", "equal_cost_reverse", "equal_zero_reverse"}
+_REVERSE_RULES: frozenset[ScoreRule] = frozenset(
+    {"reverse", "equal_cost_reverse", "equal_zero_reverse"}
+)
 
 
 def check_rows(where: Where, rows: list[IndicatorRow], profile: Profile) -> Iterator[FindingRow]:

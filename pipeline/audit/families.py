@@ -19,6 +19,7 @@ import regex
 from pipeline.extract.values import parse_value
 from schemas.profile import Profile
 from schemas.tables import EvalTableRow, IndicatorRow
+from schemas.vocab import ScoreRule
 
 _UNSCORED_KINDS = ("part", "group_member")
 
@@ -38,7 +39,7 @@ def rescore_family(
 
 def _row(row: IndicatorRow, scoring: str, profile: Profile) -> IndicatorRow:
     if row.row_kind in _UNSCORED_KINDS:
-        return _unscored(row, row.row_kind or "part")
+        return _unscored(row, "group_member" if row.row_kind == "group_member" else "part")
     if scoring == "targets_only":
         return _unscored(row, "not_scored")
     weight = _d(row.weight)
@@ -52,14 +53,14 @@ def _row(row: IndicatorRow, scoring: str, profile: Profile) -> IndicatorRow:
     return row
 
 
-def _unscored(row: IndicatorRow, rule: str) -> IndicatorRow:
+def _unscored(row: IndicatorRow, rule: ScoreRule) -> IndicatorRow:
     return dataclasses.replace(
         row, score_min=None, score_max=None, score_recomputed=None, score_rule=rule
     )
 
 
 def _band(
-    row: IndicatorRow, low: Decimal, high: Decimal, rule: str, profile: Profile
+    row: IndicatorRow, low: Decimal, high: Decimal, rule: ScoreRule, profile: Profile
 ) -> IndicatorRow:
     """The printed score clamped into [low, high], as every other rule does."""
     places = Decimal(1).scaleb(-profile.rounding.decimals)

@@ -14,6 +14,7 @@ import regex
 
 from pipeline.extract.values import Value, normalize
 from schemas.profile import Profile, QualBand
+from schemas.vocab import QUAL_RULES, ScoreRule
 
 __all__ = [
     "Scored",
@@ -38,7 +39,7 @@ class Scored:
     `op_inferred` is True when the target printed no comparator and one was assumed.
     """
 
-    rule: str
+    rule: ScoreRule
     low: Decimal | None = None
     high: Decimal | None = None
     as_positive: Decimal | None = None
@@ -70,6 +71,7 @@ def score_row(
     if op is None:
         op, inferred = ("<=" if cost else ">="), True
     positive = _ratio(t, a, weight)
+    rule: ScoreRule
     if op in (">=", ">"):
         rule, score = "positive", positive
     elif op in ("<=", "<"):
@@ -89,7 +91,7 @@ def score_row(
 
 def _equal(
     t: Decimal, a: Decimal, weight: Decimal, cost: bool, profile: Profile
-) -> tuple[str, Decimal]:
+) -> tuple[ScoreRule, Decimal]:
     """`=` by the profile: `cost_reverse` reads a missed cost as reverse, anything else as
     positive; `positive_unless_zero` reads every `=` as >= except a zero target (as <=)."""
     if a == t:
@@ -172,7 +174,7 @@ def _qualitative(target: Value, actual: Value, weight: Decimal, profile: Profile
     if band is None:
         return Scored(rule="qual_unknown", low=ZERO, high=weight, op="qual")
     return Scored(
-        rule=f"qual_{band.level}",
+        rule=QUAL_RULES[band.level],
         low=round_score(weight * Decimal(str(band.min)), profile),
         high=round_score(weight * Decimal(str(band.max)), profile),
         op="qual",

@@ -4,6 +4,7 @@ not a wrong one."""
 from __future__ import annotations
 
 from pipeline.extract.located import LocatedTable, Text
+from schemas import ids
 from schemas.place import Place, finding_at
 from schemas.tables import EvalTableRow, FindingRow
 
@@ -42,7 +43,7 @@ def unparsed_findings(path: str, table: EvalTableRow, located: LocatedTable) -> 
                 where=text.where,
                 bbox=text.bbox,
             ),
-            f"{table.table_id}.u{k:02d}.{code}",
+            ids.finding_id(ids.unparsed_id(table.table_id, k), code),
             code,
             (zh + text.text[:200], en + text.text[:200]),
             (text.text, None, None),

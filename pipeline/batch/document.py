@@ -2,16 +2,17 @@
 
 `process_file` is the per-document unit of work (bytes and profile in, rows out) that every
 executor runs; it never raises for bad input: a file that cannot be read becomes a
-`documents` row with status `error` and a one-line reason.
+`documents` row with status `error` and a one-line reason, and the exception's traceback
+travels beside the rows (`DocResult.trace`) to the run's log. With `debug` it raises instead,
+so the traceback (and a debugger) reaches the place that failed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import itertools
-import stat
+import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from pipeline.batch import safe
 from pipeline.claims.collect import claim_findings, extract_claims
 from pipeline.extract import region
 from pipeline.extract.locate import locate
-from schemas import Document, ZipingError
+from schemas import Document, ZipingError, ids
 from schemas.place import Place, Where
 from schemas.profile import Profile
 from schemas.tables import ClaimRow, DocumentRow, EvalTableRow, FindingRow, IndicatorRow
@@ -47,6 +48,9 @@ class DocResult:
     indicators: list[IndicatorRow] = field(default_factory=list)
     findings: list[FindingRow] = field(default_factory=list)
     claims: list[ClaimRow] = field(default_factory=list)
+    trace: str | None = None
+    """The traceback of the exception that made this an error row: for the run's log, never
+    stored in the dataset."""
 
     def by_table(self) -> dict[str, list[Any]]:
         """Rows by dataset table, `documents` last."""
@@ -64,8 +68,10 @@ def process_file(
     profile: Profile,
     limits: Limits = DEFAULT_LIMITS,
     known: region.ManifestEntry | None = None,
+    debug: bool = False,
 ) -> DocResult:
-    """Parse and audit one file. Never raises for bad input: errors become the status.
+    """Parse and audit one file. Never raises for bad input: errors become the status
+    (with `debug`, the exception is raised instead).
 
     `limits` (parsers/limits.py) are checked before a reader sees the bytes; a file over
     `max_bytes` is not read at all (see `_refused_id`). A path `a.zip!b.doc` names a member
@@ -76,32 +82,54 @@ def process_file(
         try:
             data = parsers.archive.read_member(path, limits)
         except ZipingError as exc:
-            doc_id = sha256_of(f"member:{path}".encode())
-            return failed(path, doc_id, 0, _one_line(str(exc)), profile)
-        return _process_bytes(data, path, profile, limits, known)
-    read = _read(path, profile, limits)
+            if debug:
+                raise
+            doc_id = ids.stand_in_id("member", path)
+            return traced(failed(path, doc_id, 0, _one_line(str(exc)), profile))
+        return _process_bytes(data, path, profile, limits, known, debug)
+    read = _read(path, profile, limits, debug)
     if isinstance(read, DocResult):
         return read
-    return _process_bytes(read, path, profile, limits, known)
+    return _process_bytes(read, path, profile, limits, known, debug)
 
 
 def _process_bytes(
-    data: bytes, path: Path, profile: Profile, limits: Limits, known: region.ManifestEntry | None
+    data: bytes,
+    path: Path,
+    profile: Profile,
+    limits: Limits,
+    known: region.ManifestEntry | None,
+    debug: bool,
 ) -> DocResult:
-    fail = functools.partial(failed, path, sha256_of(data), len(data), profile=profile)
+    fail = functools.partial(failed, path, ids.doc_id(data), len(data), profile=profile)
     try:
         doc = parsers.parse_bytes(data, str(path), limits)
     except ZipingError as exc:
-        return fail(_one_line(str(exc)), version=reader_version_of(data, path, limits.ocr))
+        if debug:
+            raise
+        version = reader_version_of(data, path, limits.ocr)
+        return traced(fail(_one_line(str(exc)), version=version))
     except (Exception, RecursionError) as exc:  # a reader's bug on odd bytes is this file's error
-        return fail(f"unreadable ({type(exc).__name__} in the reader: {_one_line(str(exc))})")
+        if debug:
+            raise
+        reason = f"unreadable ({type(exc).__name__} in the reader: {_one_line(str(exc))})"
+        return traced(fail(reason))
     try:
         return fit_result(process_document(doc, len(data), profile, known))
     except Exception as exc:  # a bug must not stop a batch of thousands; it is reported
-        return fail(f"internal error: {type(exc).__name__}: {_one_line(str(exc))}")
+        if debug:
+            raise
+        return traced(fail(f"internal error: {type(exc).__name__}: {_one_line(str(exc))}"))
 
 
-def _read(path: Path, profile: Profile, limits: Limits) -> bytes | DocResult:
+def traced(result: DocResult) -> DocResult:
+    """`result` (an error row) with the traceback of the exception being handled, as Python
+    prints it, for the run's log."""
+    result.trace = traceback.format_exc()
+    return result
+
+
+def _read(path: Path, profile: Profile, limits: Limits, debug: bool) -> bytes | DocResult:
     """The file's bytes, or its error row: not a regular file (never opened: a FIFO would
     block, a device never end), over `max_bytes` (never read), or unreadable."""
     size = 0
@@ -113,12 +141,17 @@ def _read(path: Path, profile: Profile, limits: Limits) -> bytes | DocResult:
             parsers.limits.check_size(size, str(path), limits)
         return path.read_bytes()
     except ZipingError as exc:
+        if debug:
+            raise
         special = not size and "not a regular file" in str(exc)
-        doc_id = sha256_of(f"special:{path}".encode()) if special else _refused_id(path, size)
-        return failed(path, doc_id, size, _one_line(str(exc)), profile)
+        doc_id = ids.stand_in_id("special", path) if special else ids.refused_id(path, size)
+        return traced(failed(path, doc_id, size, _one_line(str(exc)), profile))
     except OSError as exc:
+        if debug:
+            raise
         reason = f"cannot read file: {exc.strerror or exc}"
-        return failed(path, sha256_of(f"unreadable:{path}".encode()), 0, reason, profile)
+        doc_id = ids.stand_in_id("unreadable", path)
+        return traced(failed(path, doc_id, 0, reason, profile))
 
 
 def fit_result(result: DocResult) -> DocResult:
@@ -210,7 +243,12 @@ def _document_row(doc: Document, size: int, profile: Profile, status: DocStatus)
 
 
 def failed(
-    path: Path, doc_id: str, size: int, reason: str, profile: Profile, version: str | None = None
+    path: Path,
+    doc_id: str,
+    size: int,
+    reason: str,
+    profile: Profile,
+    version: str | None = None,
 ) -> DocResult:
     """The one row a document that could not be read contributes. `version` is the reader's
     (when one took the file), so an unchanged broken file is skipped like any other."""
@@ -234,35 +272,6 @@ def failed(
             ingested_at=datetime.now(UTC),
         )
     )
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def stream_sha256(path: Path) -> str:
-    """doc_id of a file read by streaming (one that timed out or killed its worker)."""
-    try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device is never opened
-            return sha256_of(f"special:{path}".encode())
-        with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
-    except OSError:
-        return sha256_of(str(path).encode())
-
-
-def _refused_id(path: Path, size: int) -> str:
-    """doc_id of a file refused by size, which is never read whole: sha256 over its path,
-    size and first and last MiB (not of the bytes, like every other doc_id)."""
-    digest = hashlib.sha256(f"refused:{path}:{size}:".encode())
-    try:
-        with path.open("rb") as stream:
-            digest.update(stream.read(1 << 20))
-            stream.seek(max(0, size - (1 << 20)))
-            digest.update(stream.read(1 << 20))
-    except OSError:
-        pass
-    return digest.hexdigest()
 
 
 def reader_version_of(data: bytes, path: Path, ocr: str = "auto") -> str | None:

@@ -27,11 +27,12 @@ from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
 from pipeline import __version__
 from pipeline.batch import executors, runlock
+from pipeline.batch.failures import FailureLog
 from pipeline.batch.plan import Choices, plan
 from pipeline.dataset import store
 from pipeline.dataset.writer import Stored, Writer
 from pipeline.extract.region import ManifestEntry
-from schemas import SchemaError, ZipingError
+from schemas import SchemaError, ZipingError, ids
 from schemas.profile import Profile
 from schemas.tables import DocumentRow, RunRow
 
@@ -98,6 +99,9 @@ class BatchOptions:
     """Documents per committed batch (also committed every few seconds)."""
     manifest: Mapping[str, ManifestEntry] = field(default_factory=dict)
     """`--manifest`: what is known of a file by path (region, unit, year, URL)."""
+    debug: bool = False
+    """Raise a document's exception instead of recording it: documents run one after the
+    other in this process, without the time limit (a debugger may stop as long as it likes)."""
 
 
 @dataclass
@@ -115,6 +119,8 @@ class RunSummary:
     missing: list[str] = field(default_factory=list)
     """Stored files no longer on disk (removed with --prune)."""
     pruned: bool = False
+    log: Path | None = None
+    """The run's failure log (pipeline/batch/failures.py), when a document failed."""
 
     @property
     def failed(self) -> list[DocumentRow]:
@@ -128,6 +134,7 @@ class RunSummary:
             "documents": len(self.results),
             "skipped": self.skipped,
             "failed": [{"path": d.path, "error": d.error} for d in self.failed],
+            "log": None if self.log is None else str(self.log),
             "tables": self.tables,
             "indicators": self.indicators,
             "findings_by_code": self.findings_by_code,
@@ -144,6 +151,7 @@ class _Done:
     findings_by_code: dict[str, int]
     tables: dict[str, pa.Table]
     stored: Stored
+    trace: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,7 @@ class _Job:
     limits: Limits
     doc_timeout: float | None
     manifest: Mapping[str, ManifestEntry] = field(default_factory=dict)
+    debug: bool = False
 
 
 def ingest(
@@ -174,7 +183,8 @@ def ingest(
     with runlock.hold(out, options.wait):
         run = _start_run(out, profile)
         summary = RunSummary(run_id=run.run_id)
-        with Writer(out, run.run_id, flush_docs=options.flush_docs) as writer:
+        failures = FailureLog(out, run.run_id)
+        with Writer(out, run.run_id, flush_docs=options.flush_docs) as writer, failures:
             writer.recover()
             _one_profile(writer, out, profile, options.force)
             todo = plan(
@@ -197,9 +207,12 @@ def ingest(
             for finished in _execute(todo.todo, profile, options):
                 writer.add(finished.tables, finished.stored)
                 done[finished.index] = finished.document
+                if finished.document.status == "error":
+                    failures.add(finished.document, finished.trace)
                 _count(summary, finished)
                 if on_done is not None:
                     on_done(finished.document)
+        summary.log = failures.path if failures.documents else None
         summary.results = [done[i] for i in sorted(done)]
         summary.seen = summary.skipped + len(summary.results)
         summary.by_status.update(d.status for d in summary.results)
@@ -223,14 +236,17 @@ def _execute(
     todo: Sequence[tuple[int, Path]], profile: Profile, options: BatchOptions
 ) -> Iterable[_Done]:
     executor: executors.Executor
-    if options.executor == "dask":
+    if options.debug:
+        executor = executors.Serial()  # the exception must reach this process's caller
+    elif options.executor == "dask":
         executor = executors.Dask(options.scheduler, max(1, options.workers), options.retries)
     elif options.workers > 1 and len(todo) > 1:
         hang = options.doc_timeout + 30 if options.doc_timeout else None
         executor = executors.LocalPool(options.workers, hang_after=hang)
     else:
         executor = executors.Serial()
-    job = _Job(profile, options.limits, options.doc_timeout, options.manifest)
+    timeout = None if options.debug else options.doc_timeout
+    job = _Job(profile, options.limits, timeout, options.manifest, options.debug)
     crashed = functools.partial(_crashed, job)
     return executor.run(functools.partial(_run_one, job), todo, crashed)
 
@@ -241,7 +257,6 @@ def _run_one(job: _Job, item: tuple[int, Path]) -> _Done:
     from pipeline.batch.document import (  # noqa: PLC0415  (jieba, readers: only with work)
         failed,
         process_file,
-        stream_sha256,
     )
 
     index, path = item
@@ -255,31 +270,36 @@ def _run_one(job: _Job, item: tuple[int, Path]) -> _Done:
                 job.profile,
                 job.limits,
                 job.manifest.get(str(path)),
+                job.debug,
             )
     except executors.MemoryCeiling:
         executors.give_back_memory()
+        if job.debug:
+            raise
         reason = (
             f"used over {job.limits.max_doc_memory:,} bytes of memory: over the limit "
             "max_doc_memory (raise it with --max-doc-memory)"
         )
-        result = failed(path, stream_sha256(path), size, reason, job.profile)
+        result = failed(path, ids.file_doc_id(path), size, reason, job.profile)
     except executors.DocTimeout:
         reason = (
             f"gave up after {job.doc_timeout:g} s: over the limit doc_timeout "
             "(raise it with --doc-timeout)"
         )
-        result = failed(path, stream_sha256(path), size, reason, job.profile)
-    return _done(index, result, size, mtime, job.profile)
+        result = failed(path, ids.file_doc_id(path), size, reason, job.profile)
+    return _done(index, result, size, mtime, job)
 
 
-def _done(index: int, result: DocResult, size: int, mtime: int, profile: Profile) -> _Done:
-    from pipeline.batch.document import failed  # noqa: PLC0415
+def _done(index: int, result: DocResult, size: int, mtime: int, job: _Job) -> _Done:
+    from pipeline.batch.document import failed, traced  # noqa: PLC0415
 
     try:
         tables = to_tables(result)
     except SchemaError as exc:  # a row the safety net missed: this document's error only
+        if job.debug:
+            raise
         path = Path(result.document.path)
-        result = failed(path, result.document.doc_id, size, str(exc), profile)
+        result = traced(failed(path, result.document.doc_id, size, str(exc), job.profile))
         tables = to_tables(result)
     codes = Counter(finding.code for finding in result.findings)
     document = result.document
@@ -293,7 +313,7 @@ def _done(index: int, result: DocResult, size: int, mtime: int, profile: Profile
         format=document.format,
         status=document.status,
     )
-    return _Done(index, document, dict(codes), tables, stored)
+    return _Done(index, document, dict(codes), tables, stored, result.trace)
 
 
 def to_tables(result: DocResult) -> dict[str, pa.Table]:
@@ -307,12 +327,12 @@ def to_tables(result: DocResult) -> dict[str, pa.Table]:
 
 
 def _crashed(job: _Job, item: tuple[int, Path], reason: str) -> _Done:
-    from pipeline.batch.document import failed, stream_sha256  # noqa: PLC0415
+    from pipeline.batch.document import failed  # noqa: PLC0415
 
     index, path = item
     size, mtime = _stat(path)
-    result = failed(path, stream_sha256(path), size, reason, job.profile)
-    return _done(index, result, size, mtime, job.profile)
+    result = failed(path, ids.file_doc_id(path), size, reason, job.profile)
+    return _done(index, result, size, mtime, job)
 
 
 def _stat(path: Path) -> tuple[int, int]:

@@ -10,7 +10,6 @@ index holds that are no longer on disk are listed (`--prune` removes their rows)
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import importlib
 import os
 import stat
@@ -24,7 +23,7 @@ from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
 from pipeline.batch.safe import original_path, stored_path
 from pipeline.dataset.writer import Stored, Writer
-from schemas import ZipingError
+from schemas import ZipingError, ids
 from schemas.profile import Profile
 from schemas.tables import DocumentRow
 
@@ -113,9 +112,8 @@ def _version_of_file(path: Path) -> str | None:
 def _hash(path: Path) -> str | None:
     try:
         if archive.inside(path) is not None:
-            return hashlib.sha256(_bytes(path, DEFAULT_LIMITS)).hexdigest()
-        with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
+            return ids.doc_id(_bytes(path, DEFAULT_LIMITS))
+        return ids.read_doc_id(path)
     except (OSError, ZipingError):
         return None
 

@@ -10,12 +10,18 @@ finding keeps its id under every profile, so two rescored copies of a dataset jo
 Documents are rescored a stored batch at a time and committed whole by the dataset writer
 (pipeline/dataset/writer.py): a reader, or a run killed at any moment, sees each document
 under the old profile or the new one, never a mix; running rescore again finishes the job.
+
+A document that fails to rescore (a bug, or stored rows no rule can take) does not stop the
+others: it becomes a `status=error` documents row under the new profile with the one-line
+reason, its other rows leave the dataset (`ziping ingest --force` reads it again), and the
+traceback goes to `<out>/_logs/rescore-….log`. With `debug` the exception is raised instead.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +33,7 @@ import pyarrow as pa
 from pipeline.audit.build import rescore
 from pipeline.audit.checks import check_table
 from pipeline.batch import runlock
+from pipeline.batch.failures import FailureLog
 from pipeline.dataset import store
 from pipeline.dataset.writer import Stored, Writer, read_batch, read_index
 from pipeline.extract import region
@@ -61,16 +68,19 @@ class RescoreSummary:
     indicators: int = 0
     kept: int = 0
     findings_by_code: Counter[str] = field(default_factory=Counter)
+    failed: list[DocumentRow] = field(default_factory=list)
+    log: Path | None = None
+    """The failure log (pipeline/batch/failures.py), when a document failed."""
 
 
 def rescore_dataset(
-    data: Path, profile: Profile, out: Path | None = None, wait: float = 0.0
+    data: Path, profile: Profile, out: Path | None = None, wait: float = 0.0, debug: bool = False
 ) -> RescoreSummary:
     """Rescore every document of the dataset at `data`; write in place, or to `out`.
 
     Writing to `out` copies the tables rescoring does not touch (claims), so `out` is a
     complete dataset to compare with `data` row by row. Holds the folders' ingest lock
-    (waiting up to `wait` seconds for it).
+    (waiting up to `wait` seconds for it). `debug` raises a document's exception.
     """
     target = out or data
     summary = RescoreSummary(profile=profile.name)
@@ -79,6 +89,7 @@ def rescore_dataset(
         for folder in dict.fromkeys((data, target)):  # one writer per folder, as for ingest
             locks.enter_context(runlock.hold(folder, wait))
         writer = locks.enter_context(Writer(target, prefix))
+        failures = locks.enter_context(FailureLog(target, prefix))
         writer.recover()
         manifest = store.read_manifest(data)
         index = read_index(data, manifest)
@@ -86,21 +97,63 @@ def rescore_dataset(
         for batch in sorted(set(index.column("batch").to_pylist())):
             rows = {t: _by_doc(read_batch(data, manifest, t, batch)) for t in store.DOC_TABLES}
             for doc_id, (document,) in sorted(rows["documents"].items()):
-                result = rescore_document(
-                    document,
-                    rows["eval_tables"].get(doc_id, []),
-                    rows["indicators"].get(doc_id, []),
-                    rows["findings"].get(doc_id, []),
-                    profile,
-                )
-                claims = rows["claims"].get(doc_id, [])
-                writer.add(_tables(result, claims), _stored(entries[doc_id], profile))
+                result, claims = _rescore_or_fail(document, rows, profile, failures, debug)
+                writer.add(_tables(result, claims), _stored(entries[doc_id], result.document))
                 summary.documents += 1
                 summary.tables += len(result.tables)
                 summary.indicators += len(result.indicators)
                 summary.kept += result.kept
                 summary.findings_by_code.update(f.code for f in result.findings)
+    summary.failed = failures.documents
+    summary.log = failures.path if failures.documents else None
     return summary
+
+
+def _rescore_or_fail(
+    document: DocumentRow,
+    rows: dict[str, dict[str, list[Any]]],
+    profile: Profile,
+    failures: FailureLog,
+    debug: bool,
+) -> tuple[Rescored, list[ClaimRow]]:
+    """The document rescored, with its claims; or, when that raises, its error row alone (the
+    traceback logged), unless `debug` lets the exception through."""
+    doc_id = document.doc_id
+    try:
+        result = rescore_document(
+            document,
+            rows["eval_tables"].get(doc_id, []),
+            rows["indicators"].get(doc_id, []),
+            rows["findings"].get(doc_id, []),
+            profile,
+        )
+    except Exception as exc:  # one document's bug must not stop the dataset
+        if debug:
+            raise
+        failed = _failed(document, profile, exc)
+        failures.add(failed.document, traceback.format_exc())
+        return failed, []
+    return result, rows["claims"].get(doc_id, [])
+
+
+def _failed(document: DocumentRow, profile: Profile, exc: Exception) -> Rescored:
+    """The documents row of a document that could not be rescored, alone: its stored rows were
+    scored under the old profile and cannot stay beside the new one's."""
+    message = " ".join(str(exc).split())
+    reason = (
+        f"rescore under {profile.name} failed: {type(exc).__name__}: {message}"[:400]
+        + "; `ziping ingest --force` reads the file again"
+    )
+    row = dataclasses.replace(
+        document,
+        status="error",
+        error=reason,
+        profile=profile.name,
+        n_tables=0,
+        n_indicators=0,
+        n_findings=0,
+    )
+    return Rescored(document=row, tables=[], indicators=[], findings=[], kept=0)
 
 
 def _by_doc(rows: list[Any]) -> dict[str, list[Any]]:
@@ -123,8 +176,9 @@ def _tables(result: Rescored, claims: list[ClaimRow]) -> dict[str, pa.Table]:
     return {t: store.with_partition(t, rows, years) for t, rows in parts.items() if rows}
 
 
-def _stored(entry: dict[str, Any], profile: Profile) -> Stored:
-    return Stored(**{**entry, "profile": profile.name})
+def _stored(entry: dict[str, Any], document: DocumentRow) -> Stored:
+    """The index entry of a rescored document: its profile and status now."""
+    return Stored(**{**entry, "profile": document.profile, "status": document.status})
 
 
 def rescore_document(

@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 import regex
 
+from schemas import ids
 from schemas.place import Place, finding_at
 from schemas.tables import FindingRow, arrow_schema
 
@@ -90,12 +91,12 @@ def _fits_decimal(exact: Decimal, precision: int, scale: int) -> bool:
 def _finding(table: str, row: Any, name: str, value: Any, place: Place, ordinal: int) -> FindingRow:
     table_id = getattr(row, "table_id", None)
     indicator_id = getattr(row, "indicator_id", None) if table == "indicators" else None
-    subject = indicator_id or table_id or place.doc_id[:16]
+    subject = indicator_id or table_id or ids.short(place.doc_id)
     text = str(value)
     shown = text if len(text) <= 40 else f"{text[:20]}…({len(text)} chars)"
     return finding_at(
         dataclasses.replace(place, table_id=table_id, indicator_id=indicator_id),
-        f"{subject}.VALUE_OUT_OF_RANGE.{name}.{ordinal}",
+        ids.finding_id(subject, "VALUE_OUT_OF_RANGE", name, ordinal),
         "VALUE_OUT_OF_RANGE",
         (
             f"{table}.{name} 的数值 {shown} 超出可存储或计算的范围，已置空，原文保留",

@@ -28,7 +28,7 @@ from pipeline.claims.rules import (
     parts_lists,
 )
 from pipeline.claims.text import Sentence, read_sentences
-from schemas import Document
+from schemas import Document, ids
 from schemas.place import Place, finding_at
 from schemas.tables import ClaimRow, EvalTableRow, FindingRow
 from schemas.vocab import ClaimKind
@@ -73,7 +73,7 @@ def extract_claims(
         sentence = sentences[d.sentence]
         rows.append(
             ClaimRow(
-                claim_id=f"{doc.doc_id[:12]}.c{seq:03d}",
+                claim_id=ids.claim_id(doc.doc_id, seq),
                 doc_id=doc.doc_id,
                 seq=seq,
                 kind=d.kind,
@@ -131,7 +131,7 @@ def _finding(doc: Document, claim: ClaimRow) -> FindingRow:
         )
     place = Place(doc.doc_id, doc.path, page=claim.page, line=claim.line)
     return finding_at(
-        place, f"{claim.claim_id}.{code}", code, (zh, en), (stated, recomputed, delta)
+        place, ids.finding_id(claim.claim_id, code), code, (zh, en), (stated, recomputed, delta)
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.dataset import load as dataset
+from schemas.tables import TABLES, DocumentRow, EvalTableRow, FindingRow, IndicatorRow
 
 LOW_CONFIDENCE = 1.0  # below: something about the row was inferred, not read as printed
 WEIGHT_TOLERANCE = 0.5
@@ -111,26 +112,26 @@ class Coverage:
 def measure(data: Path) -> Coverage:
     """Coverage of the dataset at `data`."""
     cov = Coverage()
-    documents = dataset.read_rows(data, "documents")
-    findings = dataset.read_rows(data, "findings")
+    documents = dataset.read_table(data, DocumentRow)
+    findings = dataset.read_table(data, FindingRow)
     cov.documents = len(documents)
-    cov.documents_by_status = dict(Counter(str(d["status"]) for d in documents))
+    cov.documents_by_status = dict(Counter(str(d.status) for d in documents))
     _documents_needing_work(cov, documents, findings)
-    unread = {f["table_id"] for f in findings if f["code"] in INCOMPLETE_CODES and f["table_id"]}
-    for t in dataset.read_rows(data, "eval_tables"):
-        cov.by_table[t["table_id"]] = TableCoverage(
-            t["table_id"],
-            total_recomputed=t["total_recomputed"] is not None,
-            weight_sum=t["weight_sum"],
-            unread_cells=t["table_id"] in unread,
+    unread = {f.table_id for f in findings if f.code in INCOMPLETE_CODES and f.table_id}
+    for t in dataset.read_table(data, EvalTableRow):
+        cov.by_table[t.table_id] = TableCoverage(
+            t.table_id,
+            total_recomputed=t.total_recomputed is not None,
+            weight_sum=t.weight_sum,
+            unread_cells=t.table_id in unread,
         )
-    for row in dataset.read_rows(data, "indicators"):
-        table = cov.by_table.setdefault(row["table_id"], TableCoverage(row["table_id"]))
+    for row in dataset.read_table(data, IndicatorRow):
+        table = cov.by_table.setdefault(row.table_id, TableCoverage(row.table_id))
         table.rows += 1
-        scored = row["score_min"] is not None and row["score_max"] is not None
+        scored = row.score_min is not None and row.score_max is not None
         table.rescored += scored
         table.not_rescored += not scored
-        table.low_confidence += row["parse_confidence"] < LOW_CONFIDENCE
+        table.low_confidence += row.parse_confidence < LOW_CONFIDENCE
     tables = list(cov.by_table.values())
     cov.tables = len(tables)
     cov.tables_complete = sum(t.complete for t in tables)
@@ -139,34 +140,36 @@ def measure(data: Path) -> Coverage:
     cov.rows_rescored = sum(t.rescored for t in tables)
     cov.rows_not_rescored = sum(t.not_rescored for t in tables)
     cov.rows_low_confidence = sum(t.low_confidence for t in tables)
-    cov.findings_by_severity = dict(Counter(str(f["severity"]) for f in findings))
+    cov.findings_by_severity = dict(Counter(str(f.severity) for f in findings))
     cov.checks = _checks(data, findings)
     return cov
 
 
 def _documents_needing_work(
-    cov: Coverage, documents: list[dict[str, Any]], findings: list[dict[str, Any]]
+    cov: Coverage, documents: list[DocumentRow], findings: list[FindingRow]
 ) -> None:
-    scanned = {f["doc_id"] for f in findings if f["code"] in OCR_CODES}
+    scanned = {f.doc_id for f in findings if f.code in OCR_CODES}
     for doc in documents:
-        reason = str(doc["error"] or "").lower()
-        if doc["doc_id"] in scanned or "scan" in reason or "ocr" in reason:
-            cov.need_ocr.append(str(doc["path"]))
-        elif doc["status"] == "error" and any(w in reason for w in CONVERT_WORDS):
-            cov.need_conversion.append(str(doc["path"]))
+        reason = str(doc.error or "").lower()
+        if doc.doc_id in scanned or "scan" in reason or "ocr" in reason:
+            cov.need_ocr.append(str(doc.path))
+        elif doc.status == "error" and any(w in reason for w in CONVERT_WORDS):
+            cov.need_conversion.append(str(doc.path))
 
 
-def _checks(data: Path, findings: list[dict[str, Any]]) -> list[CheckCoverage]:
+def _checks(data: Path, findings: list[FindingRow]) -> list[CheckCoverage]:
     failed: dict[str, set[str]] = {}
     for f in findings:
-        subject = f["indicator_id"] or f["table_id"] or f["finding_id"]
-        failed.setdefault(str(f["code"]), set()).add(str(subject))
-    subjects = {t: dataset.read_rows(data, t) for t in {s for s, _ in CHECKS.values()}}
+        subject = f.indicator_id or f.table_id or f.finding_id
+        failed.setdefault(str(f.code), set()).add(str(subject))
+    subjects = {t: dataset.read_table(data, TABLES[t]) for t in {s for s, _ in CHECKS.values()}}
     out = []
     for code, (table, needed) in CHECKS.items():
         rows = subjects[table]
         evaluated = {
-            str(r[SUBJECT_ID[table]]) for r in rows if all(r[c] is not None for c in needed)
+            str(getattr(r, SUBJECT_ID[table]))
+            for r in rows
+            if all(getattr(r, c) is not None for c in needed)
         }
         bad = (
             len(failed.get(code, set()) & evaluated) if table != "claims" else _claims_failed(rows)
@@ -179,9 +182,7 @@ def _checks(data: Path, findings: list[dict[str, Any]]) -> list[CheckCoverage]:
     return out
 
 
-def _claims_failed(rows: list[dict[str, Any]]) -> int:
+def _claims_failed(rows: list[Any]) -> int:
     return sum(
-        1
-        for r in rows
-        if r["stated"] is not None and r["recomputed"] is not None and not r["consistent"]
+        1 for r in rows if r.stated is not None and r.recomputed is not None and not r.consistent
     )

@@ -12,14 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import pyarrow as pa
 
 from pipeline.dataset import store
 from schemas.errors import ZipingError
-from schemas.tables import TABLES
+from schemas.tables import (
+    TABLES,
+    ClaimRow,
+    DocumentRow,
+    EvalTableRow,
+    FindingRow,
+    IndicatorRow,
+    RunRow,
+)
+
+R = TypeVar("R", DocumentRow, EvalTableRow, IndicatorRow, FindingRow, ClaimRow, RunRow)
+TABLE_OF: dict[type[Any], str] = {row_type: name for name, row_type in TABLES.items()}
 
 PART_GLOB = "part-*.parquet"
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # the folder pyarrow and Spark write for a null key
@@ -78,8 +89,29 @@ def read_arrow(data: Path, table: str) -> pa.Table:
     return store.read_arrow(data, table, manifest, partition=partitioned)
 
 
+def read_table(data: Path, row_type: type[R]) -> list[R]:
+    """Every stored row of one table as its declared row type (`read_table(data, FindingRow)`),
+    from one committed state of the dataset: the typed reader the report and rescore use."""
+    name = TABLE_OF[row_type]
+    return typed(row_type, store.read_arrow(data, name, store.read_manifest(data)))
+
+
+def typed(row_type: type[R], rows: pa.Table) -> list[R]:
+    """Arrow rows with the declared columns of `row_type`'s table (as `store.read_arrow` and
+    the writer read them) as that row type. Arrow lists come back as the tuples the rows
+    declare (a finding's `bbox`), so a row read back equals the row written."""
+    typed_rows = []
+    for record in rows.to_pylist():
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in record.items()
+        }
+        typed_rows.append(row_type(**values))
+    return typed_rows
+
+
 def read_rows(data: Path, table: str) -> list[dict[str, Any]]:
-    """Rows as plain Python dicts (None for null); what the report renders from."""
+    """Rows as plain Python dicts (None for null), the partition `year` included: for code
+    that works on any table by column name (dataset diffs, coverage counts)."""
     rows: list[dict[str, Any]] = read_arrow(data, table).to_pylist()
     return rows
 

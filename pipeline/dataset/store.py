@@ -270,17 +270,6 @@ def _read_file(path: Path, table: str, read_schema: pa.Schema) -> pa.Table:
     return data.append_column(PARTITION, pa.array([key] * data.num_rows, pa.int32()))
 
 
-def read_rows(out: Path, table: str) -> list[Any]:
-    """All rows of `table` as its declared dataclass."""
-    cls = TABLES[table]
-    return [cls(**record) for record in read_arrow(out, table).to_pylist()]
-
-
-def read_documents(out: Path) -> list[Any]:
-    """Every complete document's row."""
-    return read_rows(out, "documents")
-
-
 def write_run(out: Path, run: Any) -> None:
     """Write (or replace) the `runs` row of one ingest: `runs/part-<run_id>.parquet` (the runs
     log is read from its folder: a run is recorded whether or not a batch was committed)."""

@@ -27,8 +27,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.dataset import store
+from pipeline.dataset import load, store
 from pipeline.dataset.store import DOC_TABLES, META, PARTITION, Manifest
+from schemas import ids
 from schemas.tables import TABLES, arrow_schema
 
 RETIRE_SECONDS = 300.0
@@ -274,18 +275,16 @@ def read_index(out: Path, manifest: Manifest) -> pa.Table:
 
 def read_batch(out: Path, manifest: Manifest, table: str, batch: str) -> list[Any]:
     """The rows of one batch in `table`, as the table's declared dataclass."""
-    cls = TABLES[table]
     declared = arrow_schema(table).get_field_index(PARTITION) >= 0
     rows: list[Any] = []
     for path in manifest.paths(out, table):
         if path.name != f"part-{batch}.parquet":
             continue
         data = pq.read_table(store.existing(path), schema=store.file_schema(table))
-        year = store.year_of_folder(path)
-        for record in data.to_pylist():
-            if declared:
-                record[PARTITION] = year
-            rows.append(cls(**record))
+        if declared:  # the year lives in the folder name
+            year = pa.array([store.year_of_folder(path)] * data.num_rows, pa.int32())
+            data = data.append_column(PARTITION, year)
+        rows.extend(load.typed(TABLES[table], data))
     return rows
 
 
@@ -304,7 +303,7 @@ def _legacy_index(out: Path, manifest: Manifest) -> pa.Table:
                 "parser_version": d["parser_version"],
                 "format": d["format"],
                 "status": d["status"],
-                "batch": d["doc_id"][:16],
+                "batch": ids.short(d["doc_id"]),
             }
             for d in documents.to_pylist()
         ],

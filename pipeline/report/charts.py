@@ -57,9 +57,9 @@ def totals(report: Report) -> str | None:
     A batch with more tables than fit shows the MAX_TOTALS largest gaps, in table order.
     """
     pairs = [
-        (t.number, t.row["total_stated"], t.row["total_recomputed"])
+        (t.number, t.row.total_stated, t.row.total_recomputed)
         for t in report.tables
-        if t.row["total_stated"] is not None and t.row["total_recomputed"] is not None
+        if t.row.total_stated is not None and t.row.total_recomputed is not None
     ]
     if not pairs:
         return None

@@ -20,25 +20,11 @@ import jinja2
 from markupsafe import Markup
 
 from pipeline.report import charts as report_charts
-from pipeline.report import rollup
+from pipeline.report import numbers, rollup
 from pipeline.report.model import SEVERITY_ZH, DocumentView, Report, code_zh, severity_rank
+from schemas import ids
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-def fmt_num(value: float | int | None, places: int | None = None) -> str:
-    """A number as an auditor reads it: fixed `places`, or up to 4 decimals trimmed."""
-    if value is None:
-        return ""
-    if places is not None:
-        return f"{value:,.{places}f}"
-    text = f"{value:,.4f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def fmt_pct(value: float | None) -> str:
-    """A fraction as a percentage with two decimals (0.928 -> 92.80%)."""
-    return "" if value is None else f"{value * 100:.2f}%"
 
 
 def fmt_where(path: object, page: object, line: object) -> str:
@@ -65,9 +51,13 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=fmt_num, pct=fmt_pct)
+    env.filters.update(num=numbers.fmt)  # {{ row.total_stated|num('total_stated') }}
     env.globals.update(
-        where=fmt_where, severity_zh=SEVERITY_ZH, severity_rank=severity_rank, code_zh=code_zh
+        where=fmt_where,
+        severity_zh=SEVERITY_ZH,
+        severity_rank=severity_rank,
+        code_zh=code_zh,
+        short_id=ids.short,
     )
     return env
 
@@ -134,14 +124,14 @@ def findings_json(report: Report) -> str:
             f.code_zh,
             f.document,
             f.unit,
-            " · ".join(x for x in (f.region, str(f.row.get("year") or "")) if x),
+            " · ".join(x for x in (f.region, str(f.year or "")) if x),
             f.project,
             f.subject,
-            f.row["stated"] or "",
-            f.row["recomputed"] or "",
-            f.row["delta"],
-            f.row["message"],
-            fmt_where(f.row["path"], f.row["page"], f.row["line"]),
+            f.row.stated or "",
+            f.row.recomputed or "",
+            f.row.delta,
+            f.row.message,
+            fmt_where(f.row.path, f.row.page, f.row.line),
             f.href,
         ]
         for f in report.findings

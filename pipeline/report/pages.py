@@ -27,27 +27,27 @@ def page_images(report: Report) -> dict[str, str]:
     images: dict[str, str] = {}
     cache: dict[tuple[str, int, str, str], str | None] = {}
     for doc in report.documents:
-        if doc.row["format"] not in ("pdf", "image"):
+        if doc.row.format not in ("pdf", "image"):
             continue
-        path = Path(str(doc.row["path"]))
+        path = Path(doc.row.path)
         if not path.is_file():
             continue
         for table in doc.tables:
-            page = table.row["page"]
+            page = table.row.page
             if page is None or len(cache) >= MAX_PAGES:
                 continue
             flagged = _first_boxed(table)
-            if doc.row["format"] == "image":
+            if doc.row.format == "image":
                 key = (str(path), int(page), "", "image")
                 if key not in cache:
                     cache[key] = render_image_page(path, int(page))  # a scan: the whole page
-            elif flagged is not None:
-                box = tuple(float(v) for v in flagged.row["bbox"])
-                key = (str(path), int(flagged.row["page"]), str(box), "box")
+            elif flagged is not None and flagged.row.bbox and flagged.row.page is not None:
+                box = flagged.row.bbox
+                key = (str(path), flagged.row.page, str(box), "box")
                 if key not in cache:
-                    cache[key] = render_box(path, key[1], (box[0], box[1], box[2], box[3]))
+                    cache[key] = render_box(path, key[1], box)
             else:
-                needles = [str(table.row[k] or "") for k in ("project_name", "title")]
+                needles = [table.row.project_name or "", table.row.title or ""]
                 key = (str(path), int(page), needles[0], needles[1])
                 if key not in cache:
                     cache[key] = render_page(path, int(page), needles)
@@ -64,9 +64,7 @@ def _first_boxed(table: TableView) -> FindingView | None:
         (
             f
             for f in candidates
-            if f.row.get("bbox") is not None
-            and len(f.row["bbox"]) == 4
-            and f.row.get("page") is not None
+            if f.row.bbox is not None and len(f.row.bbox) == 4 and f.row.page is not None
         ),
         None,
     )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.report.model import DocumentView, Report, TableView
+from schemas.tables import DocumentRow, EvalTableRow
 
 UNKNOWN = "（未知）"
 
@@ -23,17 +24,16 @@ class Group:
     errors: int = 0
 
 
-def _region(row: dict[str, object]) -> str:
-    parts = [str(row[k]) for k in ("province", "city") if row.get(k)]
-    return " ".join(parts) or UNKNOWN
+def _region(row: DocumentRow | EvalTableRow) -> str:
+    return " ".join(p for p in (row.province, row.city) if p) or UNKNOWN
 
 
 def _unit(table: TableView) -> str:
     return table.unit or UNKNOWN
 
 
-def _year(row: dict[str, object]) -> str:
-    return str(row["year"]) if row.get("year") else UNKNOWN
+def _year(row: DocumentRow | EvalTableRow) -> str:
+    return str(row.year) if row.year else UNKNOWN
 
 
 def _group(
@@ -54,14 +54,14 @@ def _group(
                 group.errors += sum(f.severity == "error" for f in row.findings)
             group.findings += len(table.findings)
             group.errors += sum(f.severity == "error" for f in table.findings)
-        loose = [f for f in doc.findings if not f.row["table_id"]]
+        loose = [f for f in doc.findings if not f.row.table_id]
         at(of_doc(doc)).findings += len(loose)
         at(of_doc(doc)).errors += sum(f.severity == "error" for f in loose)
     return sorted(groups.values(), key=lambda g: (-g.errors, -g.findings, g.key))
 
 
 def by_unit(report: Report) -> list[Group]:
-    return _group(report, lambda d: str(d.row["org"] or UNKNOWN), _unit)
+    return _group(report, lambda d: str(d.row.org or UNKNOWN), _unit)
 
 
 def by_year(report: Report) -> list[Group]:

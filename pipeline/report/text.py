@@ -15,12 +15,18 @@ import io
 import re
 from typing import Any
 
-from pipeline.report.html import fmt_num, fmt_where
+from pipeline.report.html import fmt_where
 from pipeline.report.model import SEVERITY_ZH, Report, TableView
+from pipeline.report.numbers import fmt
 
 # Only what can make markup: links/images need [ ], tables break on |, ` opens code spans.
 _MD_SPECIAL = re.compile(r"([\\`\[\]|])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def num(row: object, column: str) -> str:
+    """A stored number of `row` as every part of the report prints it (report/numbers.py)."""
+    return fmt(getattr(row, column), column)
 
 
 def md(text: object) -> str:
@@ -44,7 +50,7 @@ def render_markdown(report: Report) -> str:
     for doc in report.documents:
         if not doc.tables:
             continue
-        lines += ["", f"## {md(doc.name)}", "", md(doc.row["path"])]
+        lines += ["", f"## {md(doc.name)}", "", md(doc.row.path)]
         for table in doc.tables:
             lines += _table(table)
     return "\n".join(lines) + "\n"
@@ -68,8 +74,8 @@ def _summary(report: Report) -> list[str]:
     if report.total_diffs:
         lines += ["", "| # | 项目名称 | 总分 填报 | 总分 复核 |", "|---|---|---:|---:|"]
         lines += [
-            f"| T{t.number} | {md(t.row['project_name'] or t.row['title'])} "
-            f"| {fmt_num(t.row['total_stated'], 2)} | {fmt_num(t.row['total_recomputed'], 2)} |"
+            f"| T{t.number} | {md(t.row.project_name or t.row.title)} "
+            f"| {num(t.row, 'total_stated')} | {num(t.row, 'total_recomputed')} |"
             for t in report.total_diffs
         ]
     return lines
@@ -83,12 +89,12 @@ def _findings(report: Report) -> list[str]:
     lines += ["|---|---|---|---|---|---|---|---|"]
     for f in report.findings:
         subject = md(f.project) + (f" / {md(f.subject)}" if f.subject else "")
-        where = fmt_where(f.row["path"], f.row["page"], f.row["line"])
+        where = fmt_where(f.row.path, f.row.page, f.row.line)
         severity = SEVERITY_ZH.get(f.severity, md(f.severity))
         lines.append(
             f"| {severity} | {md_code(f.code)} | {md(f.document)} "
-            f"| {subject} | {md(f.row['stated'])} | {md(f.row['recomputed'])} "
-            f"| {md(f.row['message'])} | {md(where)} |"
+            f"| {subject} | {md(f.row.stated)} | {md(f.row.recomputed)} "
+            f"| {md(f.row.message)} | {md(where)} |"
         )
     return lines
 
@@ -97,14 +103,14 @@ def _table(table: TableView) -> list[str]:
     r = table.row
     lines = [
         "",
-        f"### T{table.number} {md(r['project_name'] or r['title'])}",
+        f"### T{table.number} {md(r.project_name or r.title)}",
         "",
-        f"{md(r['title'])} · 主管部门 {md(r['department'])} · 实施单位 {md(r['implementer'])} · "
-        f"{md(fmt_where('', r['page'], r['line']))}",
+        f"{md(r.title)} · 主管部门 {md(r.department)} · 实施单位 {md(r.implementer)} · "
+        f"{md(fmt_where('', r.page, r.line))}",
         "",
-        f"总分 填报 {fmt_num(r['total_stated'], 2) or '—'} · 复核 "
-        f"{fmt_num(r['total_recomputed'], 2) or '—'} · 等级 {md(r['grade_stated']) or '—'} / "
-        f"{md(r['grade_recomputed']) or '—'}",
+        f"总分 填报 {num(r, 'total_stated') or '—'} · 复核 "
+        f"{num(r, 'total_recomputed') or '—'} · 等级 {md(r.grade_stated) or '—'} / "
+        f"{md(r.grade_recomputed) or '—'}",
         "",
         "| # | 一级 | 二级 | 三级指标 | 指标值 | 实际完成值 | 分值 | 得分 填报 | 得分 复核 "
         "| 问题 |",
@@ -115,12 +121,12 @@ def _table(table: TableView) -> list[str]:
         codes = ", ".join(sorted({f.code for f in v.findings}))
         flag = "**" if v.marks else ""
         lines.append(
-            f"| {x['seq']} | {md(x['level1'])} | {md(x['level2'])} | {md(x['level3'])} "
-            f"| {md(x['target_raw'])} | {md(x['actual_raw'])} | {fmt_num(x['weight'])} "
-            f"| {flag}{fmt_num(x['score_stated'], 2)}{flag} | {fmt_num(x['score_recomputed'], 2)} "
+            f"| {x.seq} | {md(x.level1)} | {md(x.level2)} | {md(x.level3)} "
+            f"| {md(x.target_raw)} | {md(x.actual_raw)} | {num(x, 'weight')} "
+            f"| {flag}{num(x, 'score_stated')}{flag} | {num(x, 'score_recomputed')} "
             f"| {codes} |"
         )
-    lines += [f"- {md_code(f.code)} {md(f.row['message'])}" for f in table.findings]
+    lines += [f"- {md_code(f.code)} {md(f.row.message)}" for f in table.findings]
     return lines
 
 
@@ -176,7 +182,8 @@ def render_csv(report: Report) -> str:
             "unit": f.unit,
             "project_name": f.project,
             "level3": f.subject,
+            "year": f.year,
         }
-        row = [extra[c] if c in extra else f.row.get(c) for c in CSV_COLUMNS]
+        row = [extra[c] if c in extra else getattr(f.row, c) for c in CSV_COLUMNS]
         writer.writerow(["" if v is None else csv_safe(v) for v in row])
     return buffer.getvalue()

@@ -31,6 +31,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
+from pipeline.report import numbers
 from pipeline.report.model import SEVERITY_ZH, FindingView, Report, RowView, TableView
 from schemas.tables import columns
 
@@ -69,30 +70,13 @@ class Column:
     width: int | None = None
 
 
-# (name prefix or suffix, format), first match wins; money, rates, scores by column name.
-_NAME_FORMATS = (
-    ("_yuan", "#,##0.00"),
-    ("exec_rate", "0.00%"),
-    ("budget_", "#,##0.00##"),
-    ("score", "0.00"),
-    ("total", "0.00"),
-    ("exec_score", "0.00"),
-    ("weight", "0.00"),
-    ("level1_weight", "0.00"),
-    ("delta", "0.00"),
-)
-
-
 def number_format(name: str, arrow_type: str) -> str | None:
-    """Excel format for a declared column, from its name and Arrow type."""
-    for affix, fmt in _NAME_FORMATS:
-        if name.startswith(affix) or name.endswith(affix):
-            return fmt
-    if arrow_type.startswith("int"):
-        return "0"
+    """Excel format for a declared column: the report's one format for it (report/numbers.py),
+    None for General; timestamps as date and time."""
     if arrow_type.startswith("timestamp"):
         return "yyyy-mm-dd hh:mm:ss"
-    return None
+    fmt = numbers.format_of(name, integer=arrow_type.startswith("int"))
+    return None if fmt.general else fmt.excel
 
 
 def declared(table: str) -> list[Column]:
@@ -292,10 +276,14 @@ def _findings(wb: Workbook, report: Report) -> None:
             "severity": SEVERITY_ZH.get(f.severity, f.severity),
             # printed and recomputed values are text in the dataset ("优", "主管部门", "99.41");
             # numbers go in as numbers so Excel sorts and sums them
-            "stated": as_number(f.row["stated"]),
-            "recomputed": as_number(f.row["recomputed"]),
+            "stated": as_number(f.row.stated),
+            "recomputed": as_number(f.row.recomputed),
+            "year": f.year,
         }
-        return [extra.get(k, getattr(f, k) if k in context else f.row.get(k)) for k in order]
+        return [
+            extra[k] if k in extra else getattr(f, k) if k in context else getattr(f.row, k)
+            for k in order
+        ]
 
     fills = [
         {1: SEVERITY_FILL[f.severity]} if f.severity in SEVERITY_FILL else {}
@@ -314,12 +302,12 @@ def _findings(wb: Workbook, report: Report) -> None:
 def _finding_links(f: FindingView, rows: dict[str, str], order: list[str]) -> dict[int, str]:
     """From a finding to the row it is about (指标明细 or 自评表) and to its source file."""
     links = {}
-    target = rows.get(f.row["indicator_id"] or "") or rows.get(f.row["table_id"] or "")
+    target = rows.get(f.row.indicator_id or "") or rows.get(f.row.table_id or "")
     if target:
         links[order.index("subject") + 1] = target
         links[order.index("code") + 1] = target
-    path = Path(str(f.row["path"] or ""))
-    if f.row["path"]:
+    path = Path(str(f.row.path or ""))
+    if f.row.path:
         links[order.index("path") + 1] = path.resolve().as_uri()
     return links
 
@@ -328,16 +316,16 @@ def _sheet_rows(report: Report) -> dict[str, str]:
     """Where each indicator and table sits in its sheet, as an in-workbook link."""
     rows: dict[str, str] = {}
     for n, (_, view) in enumerate(((t, v) for t in report.tables for v in t.rows), start=2):
-        rows[view.row["indicator_id"]] = f"#'指标明细'!A{n}"
+        rows[view.row.indicator_id] = f"#'指标明细'!A{n}"
     for n, table in enumerate(report.tables, start=2):
-        rows[table.row["table_id"]] = f"#'自评表'!A{n}"
+        rows[table.row.table_id] = f"#'自评表'!A{n}"
     return rows
 
 
 def _row_fills(view: RowView, cols: Sequence[Column]) -> dict[int, PatternFill]:
     keys = [c.key for c in cols]
     fills: dict[int, PatternFill] = {}
-    if view.row["duplicate_of"] or "row" in view.marks:
+    if view.row.duplicate_of or "row" in view.marks:
         # a repeated row is a warning (yellow); what it gets wrong is marked red below
         fills.update(dict.fromkeys(range(1, len(cols) + 1), DUPLICATE))
     for mark in view.marks:
@@ -363,9 +351,10 @@ def _indicators(wb: Workbook, report: Report) -> None:
 
     def values(table: TableView, view: RowView) -> list[Any]:
         codes = ",".join(sorted({f.code for f in view.findings}))
-        head = [table.path, table.row["project_name"], table.row["implementer"], codes]
-        head += [table.row.get(k) for k in ("year", "province", "city", "county", "region_code")]
-        return head + [view.row[c.key] for c in cols[len(context) :]]
+        head: list[Any] = [table.path, table.row.project_name, table.row.implementer, codes]
+        r = table.row
+        head += [r.year, r.province, r.city, r.county, r.region_code]
+        return head + [getattr(view.row, c.key) for c in cols[len(context) :]]
 
     rows = [values(t, v) for t, v in views]
     extras = Extras(fills=[_row_fills(v, cols) for _, v in views], table="indicators")
@@ -382,7 +371,7 @@ def _tables(wb: Workbook, report: Report) -> None:
 
     def values(t: TableView) -> list[Any]:
         codes = ",".join(sorted({f.code for f in t.findings}))
-        return [f"T{t.number}", codes, *[t.row[k] for k in keys[len(context) :]]]
+        return [f"T{t.number}", codes, *[getattr(t.row, k) for k in keys[len(context) :]]]
 
     rows = [values(t) for t in report.tables]
     extras = Extras(fills=[fills(t) for t in report.tables], table="eval_tables")

@@ -15,10 +15,10 @@ from pipeline.batch.document import DocResult
 from pipeline.batch.ingest import to_tables
 from pipeline.batch.rescore import rescore_dataset
 from pipeline.cli import main
-from pipeline.dataset import store
+from pipeline.dataset import load, store
 from pipeline.dataset.writer import Stored, Writer
 from schemas.profile import Profile, load_profile
-from schemas.tables import DocumentRow, FindingRow
+from schemas.tables import TABLES, DocumentRow, FindingRow
 from tests.conftest import RAW
 from tests.scale_helpers import snapshot
 
@@ -107,8 +107,8 @@ def test_rescore_equals_ingest_under_that_profile(ingested: Path, tmp_path: Path
     assert CliRunner().invoke(main, args).exit_code == 0
     for table in ("eval_tables", "indicators", "findings"):
         pd.testing.assert_frame_equal(_frame(rescored, table), _frame(direct, table))
-    in_order = [f.finding_id for f in store.read_rows(rescored, "findings")]
-    assert in_order == [f.finding_id for f in store.read_rows(direct, "findings")]
+    in_order = [f.finding_id for f in load.read_table(rescored, FindingRow)]
+    assert in_order == [f.finding_id for f in load.read_table(direct, FindingRow)]
 
 
 def _finding(doc_id: str, code: str, table_id: str | None, fid: str) -> FindingRow:
@@ -132,9 +132,9 @@ def _finding(doc_id: str, code: str, table_id: str | None, fid: str) -> FindingR
 
 def test_parse_and_claim_findings_are_kept(ingested: Path, tmp_path: Path) -> None:
     data = _copy(ingested, tmp_path)
-    docs = store.read_rows(data, "documents")
+    docs = load.read_table(data, DocumentRow)
     doc = next(d for d in docs if d.path.endswith(SEED_004_NAME))
-    stored = [f for f in store.read_rows(data, "findings") if f.doc_id == doc.doc_id]
+    stored = [f for f in load.read_table(data, FindingRow) if f.doc_id == doc.doc_id]
     tid = stored[0].table_id
     parsed = [
         _finding(doc.doc_id, "TEXT_LAYER_UNREADABLE", None, "p1.TEXT_LAYER_UNREADABLE"),
@@ -147,7 +147,7 @@ def test_parse_and_claim_findings_are_kept(ingested: Path, tmp_path: Path) -> No
 
     summary = rescore_dataset(data, load_profile("central"))
     assert summary.kept == 3
-    after = [f for f in store.read_rows(data, "findings") if f.doc_id == doc.doc_id]
+    after = [f for f in load.read_table(data, FindingRow) if f.doc_id == doc.doc_id]
     ids = [f.finding_id for f in after]
     assert "stale.SCORE_MISMATCH" not in ids  # a check finding is regenerated, not kept
     assert ids[0] == "p1.TEXT_LAYER_UNREADABLE"  # document notices stay first
@@ -195,7 +195,7 @@ def test_rescore_waits_for_no_one(ingested: Path, tmp_path: Path) -> None:
 def _replace_findings(data: Path, doc: DocumentRow, findings: list[FindingRow]) -> None:
     """Store `doc` again with `findings` in place of its own (other rows as they were)."""
     of_doc = {
-        t: [r for r in store.read_rows(data, t) if r.doc_id == doc.doc_id]
+        t: [r for r in load.read_table(data, TABLES[t]) if r.doc_id == doc.doc_id]
         for t in ("eval_tables", "indicators", "claims")
     }
     result = DocResult(doc, of_doc["eval_tables"], of_doc["indicators"], findings, of_doc["claims"])
@@ -218,7 +218,7 @@ def test_killed_rescore_leaves_nothing_stale(
         rescore_dataset(data, load_profile("provincial"))
     monkeypatch.undo()
     assert snapshot(data) == before  # every document as it was, under the old profile
-    profiles = sorted(d.profile for d in store.read_rows(data, "documents"))
+    profiles = sorted(d.profile for d in load.read_table(data, DocumentRow))
     assert profiles == ["central", "central", "central"]
 
     rescore_dataset(data, load_profile("provincial"))

@@ -10,12 +10,12 @@ import pytest
 
 from pipeline.batch.document import DocResult
 from pipeline.batch.ingest import ingest, to_tables
-from pipeline.dataset import store
+from pipeline.dataset import load, store
 from pipeline.dataset.query import run_query
 from pipeline.dataset.writer import Stored, Writer
 from schemas import SchemaError
 from schemas.profile import Profile
-from schemas.tables import TABLES, arrow_schema
+from schemas.tables import TABLES, DocumentRow, EvalTableRow, IndicatorRow, arrow_schema
 from tests.conftest import RAW
 
 
@@ -37,7 +37,7 @@ def test_round_trip_is_exact(tmp_path: Path, seed004: DocResult) -> None:
         ("indicators", seed004.indicators),
         ("findings", seed004.findings),
     ):
-        assert store.read_rows(tmp_path, table) == rows, table
+        assert load.read_table(tmp_path, TABLES[table]) == rows, table
         (part,) = store.read_manifest(tmp_path).paths(tmp_path, table)
         assert part.parent.name == "year=2024" and part.name == "part-test-00001.parquet"
         schema = pq.read_schema(part)
@@ -62,8 +62,8 @@ def test_reingest_replaces_rows(tmp_path: Path, central: Profile) -> None:
     files = sorted(RAW.iterdir())
     ingest(files, tmp_path, central)
     ingest(files, tmp_path, central)
-    assert len(store.read_rows(tmp_path, "indicators")) == 93
-    assert len(store.read_rows(tmp_path, "documents")) == 3
+    assert len(load.read_table(tmp_path, IndicatorRow)) == 93
+    assert len(load.read_table(tmp_path, DocumentRow)) == 3
     assert not list(tmp_path.rglob(".*.tmp"))
 
 
@@ -77,8 +77,8 @@ def test_changed_file_replaces_its_old_rows(tmp_path: Path, central: Profile) ->
     ingest([copy], out, central)
     copy.write_text(seed.read_text("utf-8").replace("\t91.23分\n", "\t93.23分\n"), "utf-8")
     ingest([copy], out, central)
-    documents = store.read_rows(out, "documents")
-    assert len(documents) == 1 and len(store.read_rows(out, "indicators")) == 93
+    documents = load.read_table(out, DocumentRow)
+    assert len(documents) == 1 and len(load.read_table(out, IndicatorRow)) == 93
 
 
 def test_writer_rejects_wrong_rows(tmp_path: Path, seed004: DocResult) -> None:
@@ -128,6 +128,6 @@ def test_partitioned_by_year_and_read_alike_by_pandas_duckdb_pyarrow(
         {"year": 2024, "n": 2},
         {"year": None, "n": 1},
     ]
-    years = sorted((d.year for d in store.read_rows(out, "documents")), key=lambda y: y or 0)
+    years = sorted((d.year for d in load.read_table(out, DocumentRow)), key=lambda y: y or 0)
     assert years == [None, 2023, 2024, 2024]
-    assert {t.year for t in store.read_rows(out, "eval_tables")} == {2024}
+    assert {t.year for t in load.read_table(out, EvalTableRow)} == {2024}

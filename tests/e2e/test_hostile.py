@@ -26,10 +26,11 @@ import parsers
 from parsers.limits import Limits
 from pipeline.batch.document import DocResult, process_file
 from pipeline.cli import main
-from pipeline.dataset import store
+from pipeline.dataset import load
 from pipeline.extract.values import parse_value
 from schemas import ParseError, UnsupportedFormatError
 from schemas.profile import Profile
+from schemas.tables import DocumentRow
 from tests.conftest import SEED_004
 from tests.scale_helpers import FORMATS_DIR
 
@@ -106,7 +107,7 @@ def test_zip_limit_is_a_cli_setting(tmp_path: Path) -> None:
     args = ["ingest", str(folder), "--out", str(out), "--workers", "1"]
     result = CliRunner().invoke(main, [*args, "--max-unzipped-bytes", "8M"])
     assert result.exit_code == 0, result.output
-    (row,) = store.read_rows(out, "documents")
+    (row,) = load.read_table(out, DocumentRow)
     assert row.status == "error" and "max_unzipped_bytes=8,388,608" in (row.error or "")
 
 
@@ -115,7 +116,7 @@ def test_size_limits_take_suffixes_and_reject_nonsense(tmp_path: Path) -> None:
     args = ["ingest", raw, "--out", str(tmp_path), "--workers", "1"]
     result = CliRunner().invoke(main, [*args, "--max-bytes", "1K", "--max-pages", "5"])
     assert result.exit_code == 0, result.output
-    errors = {d.error for d in store.read_rows(tmp_path, "documents")}
+    errors = {d.error for d in load.read_table(tmp_path, DocumentRow)}
     assert all(
         "over the limit max_bytes=1,024 (raise it with --max-bytes)" in (e or "") for e in errors
     )

@@ -21,9 +21,10 @@ import pytest
 
 from bench import corpus
 from pipeline.batch.ingest import BatchOptions, ingest
-from pipeline.dataset import store
+from pipeline.dataset import load, store
 from pipeline.dataset.writer import read_index
 from schemas.profile import Profile
+from schemas.tables import RunRow
 from tests.scale_helpers import leftovers, snapshot
 
 N_DOCS = 200
@@ -94,7 +95,7 @@ def test_killed_runs_resume_to_the_clean_dataset(
     note = f"seed {seed}, killed {', '.join(moments)}"
     assert not leftovers(out), note
     assert snapshot(out) == clean, note
-    runs = store.read_rows(out, "runs")
+    runs = load.read_table(out, RunRow)
     # killed runs show it; a kill may land before the run was recorded (a batch commits many
     # documents at once, so the second kill can come as soon as the run starts)
     unfinished = sum(r.finished_at is None for r in runs)

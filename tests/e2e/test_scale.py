@@ -18,10 +18,11 @@ from click.testing import CliRunner
 from pipeline.batch import executors, runlock
 from pipeline.batch.ingest import BatchOptions, _Job, _run_one, ingest
 from pipeline.cli import main
-from pipeline.dataset import store
+from pipeline.dataset import load, store
 from pipeline.dataset.writer import Writer
 from schemas import ZipingError
 from schemas.profile import Profile
+from schemas.tables import DocumentRow, IndicatorRow, RunRow
 from tests.scale_helpers import leftovers, mixed_corpus, snapshot
 
 
@@ -44,7 +45,7 @@ def _ingest(folder: Path, out: Path, *extra: str) -> str:
 
 
 def test_the_corpus_covers_every_format(serial: Path) -> None:
-    documents = store.read_rows(serial, "documents")
+    documents = load.read_table(serial, DocumentRow)
     assert {d.format for d in documents if d.status != "error"} >= {
         "txt",
         "docx",
@@ -52,7 +53,7 @@ def test_the_corpus_covers_every_format(serial: Path) -> None:
         "xlsx",
         "pdf",
     }
-    assert len(store.read_rows(serial, "indicators")) > 300
+    assert len(load.read_table(serial, IndicatorRow)) > 300
 
 
 def test_two_workers_write_the_serial_dataset(mixed: Path, serial: Path, tmp_path: Path) -> None:
@@ -88,11 +89,11 @@ def test_rerun_skips_every_unchanged_document(mixed: Path, tmp_path: Path) -> No
     }
     before = snapshot(tmp_path)
     output = _ingest(mixed, tmp_path, "--workers", "2")
-    seen = len(store.read_rows(tmp_path, "documents"))
+    seen = len(load.read_table(tmp_path, DocumentRow))
     assert f"unchanged since the last run, skipped: {seen}" in output
     assert {p: p.stat().st_mtime_ns for p in parts} == parts  # nothing rewritten
     assert snapshot(tmp_path) == before
-    runs = store.read_rows(tmp_path, "runs")
+    runs = load.read_table(tmp_path, RunRow)
     assert [(r.documents_seen, r.skipped) for r in runs] == [(seen, 0), (seen, seen)]
     assert all(r.finished_at is not None and r.version and r.profile == "central" for r in runs)
     output = _ingest(mixed, tmp_path, "--workers", "2", "--force")
@@ -110,7 +111,7 @@ def test_another_profile_redoes_the_documents(tmp_path: Path, central: Profile) 
         ingest([seed], tmp_path / "out", other)  # one dataset, one profile, unless asked
     summary = ingest([seed], tmp_path / "out", other, options=BatchOptions(force=True))
     assert summary.skipped == 0
-    assert store.read_rows(tmp_path / "out", "documents")[0].profile == "central-copy"
+    assert load.read_table(tmp_path / "out", DocumentRow)[0].profile == "central-copy"
 
 
 def test_same_bytes_under_two_names_are_one_document(tmp_path: Path, central: Profile) -> None:
@@ -122,7 +123,7 @@ def test_same_bytes_under_two_names_are_one_document(tmp_path: Path, central: Pr
     files = sorted(folder.iterdir())
     summary = ingest(files, tmp_path / "out", central, options=BatchOptions(workers=2))
     assert [d.status for d in summary.results] == ["ok", "duplicate"]
-    documents = store.read_rows(tmp_path / "out", "documents")
+    documents = load.read_table(tmp_path / "out", DocumentRow)
     assert [Path(d.path).name for d in documents] == ["a.txt"]
 
 
@@ -162,7 +163,7 @@ def test_a_waiting_ingest_runs_when_the_lock_is_released(tmp_path: Path) -> None
     thread.join()
     assert released.is_set()
     assert result.exit_code == 0, result.output
-    assert len(store.read_rows(tmp_path, "documents")) == 3
+    assert len(load.read_table(tmp_path, DocumentRow)) == 3
 
 
 def test_recover_removes_what_a_killed_writer_left(tmp_path: Path, central: Profile) -> None:

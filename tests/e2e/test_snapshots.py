@@ -18,6 +18,7 @@ from pipeline.dataset.query import run_query
 from pipeline.report.write import write_report
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
+from schemas.tables import DocumentRow
 from tests.conftest import RAW
 from tests.scale_helpers import snapshot
 
@@ -84,7 +85,7 @@ def test_changed_and_deleted_files_follow_the_folder(tmp_path: Path, central: Pr
     gone.unlink()
     kept = ingest(sorted(folder.iterdir()), out, central)
     assert kept.skipped == 1 and kept.missing == [str(gone)]
-    assert len(store.read_rows(out, "documents")) == 3  # reported, kept
+    assert len(load.read_table(out, DocumentRow)) == 3  # reported, kept
     pruned = ingest(sorted(folder.iterdir()), out, central, options=BatchOptions(prune=True))
     assert pruned.skipped == 2 and pruned.pruned
     clean = tmp_path / "clean"

@@ -107,7 +107,7 @@ def test_mismatch_is_highlighted(workbook: Workbook) -> None:
     score = cell(ws, r, "得分(填报)")
     assert score.value == pytest.approx(6.88)
     assert score.fill.fgColor.rgb.endswith(BAD.fgColor.rgb[-6:])
-    assert score.number_format == "0.00"
+    assert score.number_format == "#,##0.00"  # as diff.html and diff.md print it
     clean = cell(ws, row_where(ws, "三级指标", "科普活动场次"), "得分(填报)")
     assert clean.fill.fill_type is None
     tables = workbook["自评表"]
