@@ -166,13 +166,14 @@ def _understood(table: LocatedTable) -> bool:
 
 
 def _complete_rows(tables: list[LocatedTable]) -> int:
-    """Rows with a name, a target or actual, and a weight that reads as a number."""
+    """Rows with a name, a target or actual (a rubric prints neither: its score then), and a
+    weight that reads as a number."""
     return sum(
         1
         for t in tables
         for r in t.indicators
         if r.level3
-        and (r.target or r.actual)
+        and (r.target or r.actual or (t.form_family == "rubric" and r.score))
         and r.weight
         and parse_number(r.weight.text) is not None
     )
