@@ -17,9 +17,9 @@ import regex
 from pipeline.extract import headers as h
 from pipeline.extract.located import LocatedTable, RawBudget, RawIndicator, Text, segments
 from pipeline.extract.normalize import merge_words
-from pipeline.extract.stream_rubric import read_rubric
 from pipeline.extract.stream_header import column_roles, form_family, header_role, is_header_word
 from pipeline.extract.stream_rows import OPERATOR_ONLY, joined, level_of, read_rows
+from pipeline.extract.stream_rubric import read_rubric
 from pipeline.extract.unglue import unglue
 from pipeline.extract.values import normalize, parse_value, unit_in_label
 from schemas import Document, Paragraph, Table
@@ -50,8 +50,6 @@ def tokens(doc: Document) -> list[Text]:
 _GLUED_TITLE = regex.compile(
     r"[\p{Han}()（）\d]{0,40}?(?:绩效目标|绩效|支出)?自评表(?:[(（]\d{4}年度?[)）])?"
 )
-
-
 
 
 def locate_stream(doc: Document) -> list[LocatedTable]:

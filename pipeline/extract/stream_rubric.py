@@ -19,13 +19,18 @@ two readings equally well is not guessed at: its cells are reported (ROW_UNPARSE
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 import regex
 
 from pipeline.extract import headers as h
 from pipeline.extract.headers import ColumnRole
-from pipeline.extract.located import LocatedTable, RawIndicator, Text
+from pipeline.extract.located import (
+    LocatedTable,
+    RawIndicator,
+    Text,
+    WeightSource,
+    set_totals_in_order,
+)
 from pipeline.extract.stream_rows import _page_noise_removed, _rows_end, joined
 from pipeline.extract.values import normalize, parse_number, parse_value, weight_in_label
 
@@ -83,6 +88,10 @@ def kind_of(text: str) -> str:
         return "serial" if bare.isdigit() and len(bare) <= 3 else "number"
     if value.is_number or value.status == "date":
         return "value"
+    return _text_kind(bare)
+
+
+def _text_kind(bare: str) -> str:
     if _RULE.search(bare):
         return "rule"
     if _LABEL.match(bare) and len(bare) <= _LONG:
@@ -102,14 +111,14 @@ def _fit(role: str, kind: str) -> int | None:
 @dataclass(frozen=True, slots=True)
 class _Aligned:
     cost: int
-    cells: tuple[tuple[str, int], ...]  # (role, index of its cell in the row)
+    cells: tuple[tuple[ColumnRole, int], ...]  # (role, index of its cell in the row)
 
 
-def align(kinds: list[str], roles: tuple[str, ...]) -> list[_Aligned]:
+def align(kinds: list[str], roles: tuple[ColumnRole, ...]) -> list[_Aligned]:
     """Every least-cost alignment of the cells (in order) to the roles (in order), at most
     two: two already make the row ambiguous."""
     n, k = len(kinds), len(roles)
-    best: list[list[tuple[int, list[tuple[tuple[str, int], ...]]]]] = [
+    best: list[list[tuple[int, list[tuple[tuple[ColumnRole, int], ...]]]]] = [
         [(NEVER, []) for _ in range(k + 1)] for _ in range(n + 1)
     ]
     best[0][0] = (0, [()])
@@ -136,7 +145,7 @@ class _Piece:
     rows: list[_Aligned]  # empty: a cell read as nothing
 
 
-def cut(cells: list[Text], roles: tuple[str, ...]) -> list[_Piece]:
+def cut(cells: list[Text], roles: tuple[ColumnRole, ...]) -> list[_Piece]:
     """The least-cost cut of `cells` into rows and cells read as nothing."""
     kinds = [kind_of(c.text) for c in cells]
     n = len(cells)
@@ -154,10 +163,10 @@ def cut(cells: list[Text], roles: tuple[str, ...]) -> list[_Piece]:
     out: list[_Piece] = []
     at = n
     while at > 0:
-        piece = back[at]
-        assert piece is not None  # every cell can at least be read as nothing
-        out.append(piece)
-        at = piece.start
+        step = back[at]
+        assert step is not None  # every cell can at least be read as nothing
+        out.append(step)
+        at = step.start
     return out[::-1]
 
 
@@ -167,7 +176,7 @@ def _complete(found: _Aligned) -> bool:
     return "level3" in have and bool({"score", "weight"} & have)
 
 
-def header_roles(header: list[Text]) -> tuple[str, ...]:
+def header_roles(header: list[Text]) -> tuple[ColumnRole, ...]:
     """The row cells' roles in printed order, level labels included (a rubric's levels are
     an open vocabulary, so they are read by place, not by word)."""
     roles = [r for r in h.flat_header_roles([t.text for t in header]).roles if r is not None]
@@ -185,12 +194,12 @@ def read_rubric(header: list[Text], toks: list[Text], table: LocatedTable) -> No
         if cells:
             table.unparsed.append(joined(cells[:200]))
         return
-    _emit(cut(cells, roles), cells, roles, table)
+    _emit(cut(cells, roles), cells, table)
     if total is not None:
         _total(total, roles, table)
 
 
-def _emit(pieces: list[_Piece], cells: list[Text], roles: tuple[str, ...], t: LocatedTable) -> None:
+def _emit(pieces: list[_Piece], cells: list[Text], t: LocatedTable) -> None:
     level1: Text | None = None
     level2: Text | None = None
     unread: list[Text] = []
@@ -213,19 +222,17 @@ def _emit(pieces: list[_Piece], cells: list[Text], roles: tuple[str, ...], t: Lo
         t.unparsed.append(joined(unread))
 
 
-def _indicator(by_role: dict[str, Text], level1: Text | None, level2: Text | None) -> RawIndicator:
+def _indicator(
+    by_role: dict[ColumnRole, Text], level1: Text | None, level2: Text | None
+) -> RawIndicator:
     name = by_role["level3"]
     weight = by_role.get("weight")
-    source = "column" if weight is not None else "none"
+    source: WeightSource = "column" if weight is not None else "none"
     if weight is None:
         _, in_label = weight_in_label(name.text)
         if in_label is not None:  # the weight lives in the label: `资金到位率（4分）`
             weight, source = Text(f"{in_label:f}", name.page, name.line), "label"
-    extra: dict[ColumnRole, Text] = {
-        role: cell  # type: ignore[misc]
-        for role, cell in by_role.items()
-        if role not in _MAIN and role in h.COLUMN_ROLES
-    }
+    extra = {role: cell for role, cell in by_role.items() if role not in _MAIN}
     return RawIndicator(
         level1=level1,
         level2=level2,
@@ -242,39 +249,15 @@ def _indicator(by_role: dict[str, Text], level1: Text | None, level2: Text | Non
         bbox=name.bbox,
         extra=extra,
         confidence=0.9,  # aligned by cell type, the only alignment of least cost
-        weight_source="label" if source == "label" else source,  # type: ignore[arg-type]
+        weight_source=source,
     )
 
 
-_TOTAL_ROLES = {"weight": "weight", "score": "score", "score_review": "review"}
-
-
-def _total(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> None:
+def _total(toks: list[Text], roles: tuple[ColumnRole, ...], table: LocatedTable) -> None:
     """The numbers after 合计, in the order the header prints its number columns."""
     numbers: list[str] = []
     for tok in toks[:4]:
         if parse_number(tok.text) is None:
             break
         numbers.append(tok.text)
-    for name, number in totals_in_order(numbers, roles, _weight_sum(table)).items():
-        setattr(table, f"total_{name}", number)
-
-
-def totals_in_order(
-    numbers: list[str], roles: tuple[str | None, ...], weight_sum: Decimal | None
-) -> dict[str, str]:
-    """A total row's numbers by the header's number columns, in printed order (weight,
-    score, review). Fewer numbers than columns: the weight total is printed only where the
-    first number equals the weights' sum; a review column left blank drops out at the end."""
-    order = [_TOTAL_ROLES[r] for r in roles if r in _TOTAL_ROLES]
-    if "weight" in order and len(numbers) < len(order):
-        first = parse_number(numbers[0]) if numbers else None
-        if first is None or first != weight_sum:
-            order.remove("weight")
-    return dict(zip(order, numbers, strict=False))
-
-
-def _weight_sum(table: LocatedTable) -> Decimal | None:
-    weights = [parse_number(r.weight.text) for r in table.indicators if r.weight is not None]
-    known = [w for w in weights if w is not None]
-    return sum(known, Decimal(0)) if known else None
+    set_totals_in_order(table, numbers, roles, parse_number)
