@@ -31,7 +31,7 @@ from pipeline.extract.located import (
     WeightSource,
     set_totals_in_order,
 )
-from pipeline.extract.stream_rows import _page_noise_removed, _rows_end, joined
+from pipeline.extract.stream_rows import _page_noise_removed, _rows_end, _scrambled, joined
 from pipeline.extract.values import normalize, parse_number, parse_value, weight_in_label
 
 # A scoring rule's grammar: 计5分, 得3分, 扣1分, 不得分, 得满分, 扣完为止, 酌情扣分.
@@ -40,6 +40,12 @@ _RULE = regex.compile(
 )
 _LABEL = regex.compile(r"^.{1,30}?[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _SENTENCE_END = regex.compile(r"[。；;]$")
+# OCR look-alikes in text that reached us already recognised: `IO` for 10, `(IO分)`, `90$`
+# for 90%, `^90%` / `工90%` for ≥90%. A cell holding them takes no role: its row is reported.
+_DAMAGED = regex.compile(
+    r"^[\dIOl.]*[IOl][\dIOl.]*$|[(（]\s*[\dIOl.]*[IOl][\dIOl.]*\s*分|\d\s*\$|^[\^工]\s*\d"
+    r"|(?<![A-Za-z])[IOl](?=[\dIOl]*\d)|(?<=\d)[IOl](?![A-Za-z])"
+)
 _LONG = 24  # characters: longer texts are sentences, not labels
 _BLANK_MARKS = frozenset({"/", "／", "-", "—", "——", "－", "无"})
 
@@ -52,15 +58,15 @@ _LEVEL_FIT = {"label": 0, "text": 0}
 _FIT: dict[str, dict[str, int]] = {
     "level1": _LEVEL_FIT,
     "level2": _LEVEL_FIT,
-    "level3": {"label": 0, "text": 0, "sentence": 4},
-    "description": {"sentence": 0, "text": 1, "value": 2, "rule": 3, "label": 4},
-    "rule_text": {"rule": 0, "sentence": 1, "text": 1, "value": 2, "label": 4},
+    "level3": {"label": 0, "text": 0, "long": 4},  # a sentence (考察…情况。) is no name
+    "description": {"sentence": 0, "long": 0, "text": 1, "value": 2, "rule": 3, "label": 4},
+    "rule_text": {"rule": 0, "sentence": 1, "long": 1, "text": 1, "value": 2, "label": 4},
     "weight": {"number": 0},
     "score": {"number": 0, "blank": 1},
     "score_review": {"number": 0, "blank": 1},
     "seq": {"serial": 0},
 }
-_TEXT_FIT = {"sentence": 0, "text": 0, "rule": 0, "value": 0, "label": 1}
+_TEXT_FIT = {"sentence": 0, "long": 0, "text": 0, "rule": 0, "value": 0, "label": 1}
 # What leaving a role blank costs: merged level cells are common, a level-1 cell more than a
 # level-2 one (a row printing one label prints its level-2 label); a missing score is rare.
 _BLANK = {
@@ -79,10 +85,12 @@ _MAIN = frozenset({"level1", "level2", "level3", "weight", "score", "seq", "basi
 
 
 def kind_of(text: str) -> str:
-    """number | serial | blank | value | rule | label | sentence | text."""
+    """number | serial | blank | damaged | value | rule | label | sentence | long | text."""
     bare = normalize(text)
     if bare in _BLANK_MARKS:
         return "blank"
+    if _DAMAGED.search(bare):
+        return "damaged"
     value = parse_value(bare)
     if value.is_number and value.op is None and value.unit in (None, "分"):
         return "serial" if bare.isdigit() and len(bare) <= 3 else "number"
@@ -96,9 +104,9 @@ def _text_kind(bare: str) -> str:
         return "rule"
     if _LABEL.match(bare) and len(bare) <= _LONG:
         return "label"
-    if _SENTENCE_END.search(bare) or len(bare) > _LONG:
+    if _SENTENCE_END.search(bare):
         return "sentence"
-    return "text"
+    return "long" if len(bare) > _LONG else "text"
 
 
 def _fit(role: str, kind: str) -> int | None:
@@ -194,7 +202,10 @@ def read_rubric(header: list[Text], toks: list[Text], table: LocatedTable) -> No
         if cells:
             table.unparsed.append(joined(cells[:200]))
         return
-    _emit(cut(cells, roles), cells, table)
+    if _scrambled(cells, roles[:1] == ("seq",)):
+        table.unparsed.append(joined(cells[:200]))  # numbers first, labels after: not read
+    else:
+        _emit(cut(cells, roles), cells, table)
     if total is not None:
         _total(total, roles, table)
 
@@ -208,9 +219,9 @@ def _emit(pieces: list[_Piece], cells: list[Text], t: LocatedTable) -> None:
         if len(piece.rows) != 1:
             unread.extend(row)
             continue
-        if unread:
+        if unread:  # a row may be lost in them, with new level labels: the levels are unknown
             t.unparsed.append(joined(unread))
-            unread = []
+            unread, level1, level2 = [], None, None
         by_role = {role: row[at] for role, at in piece.rows[0].cells}
         new1, new2 = by_role.get("level1"), by_role.get("level2")
         if new1 is not None and (level1 is None or new1.text != level1.text):
