@@ -169,10 +169,13 @@ def set_totals_in_order(
     parse: Callable[[str], Decimal | None],
 ) -> None:
     """A total row whose numbers sit under no column (text, a ragged row): they follow the
-    header's number columns in printed order (weight, score, review score). With fewer
-    numbers than columns the weight total is there only when the first number is the
-    weights' sum; a review column left blank drops out at the end."""
+    header's number columns in printed order (weight, score, review score). One number more
+    than columns is the weights' total first; with fewer numbers than columns the weight
+    total is there only when the first number is the weights' sum; a review column left
+    blank drops out at the end."""
     order = [_TOTAL_OF[r] for r in roles if r in _TOTAL_OF]
+    if "weight" not in order and len(numbers) == len(order) + 1:
+        order.insert(0, "weight")  # 合计 100 93 87.5: the weights' total under a text column
     if "weight" in order and len(numbers) < len(order):
         weights = [parse(r.weight.text) for r in table.indicators if r.weight is not None]
         first = parse(numbers[0]) if numbers else None

@@ -109,11 +109,19 @@ def _text_kind(bare: str) -> str:
     return "long" if len(bare) > _LONG else "text"
 
 
-def _fit(role: str, kind: str) -> int | None:
+def _fit(role: str, kind: str, weighted: bool) -> int | None:
+    """What a cell of `kind` costs in `role`. Without a weight column (`weighted` False) the
+    weight lives in the name's label `(4分)`: a name without one is less likely."""
     fits = _FIT.get(role, _TEXT_FIT)
     if kind == "serial" and "serial" not in fits:
         kind = "number"  # a small whole number is also a score
-    return fits.get(kind)
+    fit = fits.get(kind)
+    if role == "level3" and fit is not None and kind != "label" and not weighted:
+        return fit + _NAME_WITHOUT_WEIGHT
+    return fit
+
+
+_NAME_WITHOUT_WEIGHT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +134,7 @@ def align(kinds: list[str], roles: tuple[ColumnRole, ...]) -> list[_Aligned]:
     """Every least-cost alignment of the cells (in order) to the roles (in order), at most
     two: two already make the row ambiguous."""
     n, k = len(kinds), len(roles)
+    weighted = "weight" in roles
     best: list[list[tuple[int, list[tuple[tuple[ColumnRole, int], ...]]]]] = [
         [(NEVER, []) for _ in range(k + 1)] for _ in range(n + 1)
     ]
@@ -135,7 +144,7 @@ def align(kinds: list[str], roles: tuple[ColumnRole, ...]) -> list[_Aligned]:
             options = []
             cost, paths = best[i][j - 1]
             options.append((cost + _BLANK.get(roles[j - 1], _TEXT_BLANK), paths))
-            fit = _fit(roles[j - 1], kinds[i - 1]) if i > 0 else None
+            fit = _fit(roles[j - 1], kinds[i - 1], weighted) if i > 0 else None
             if fit is not None:
                 cost, paths = best[i - 1][j - 1]
                 options.append((cost + fit, [(*p, (roles[j - 1], i - 1)) for p in paths]))
@@ -188,9 +197,13 @@ def header_roles(header: list[Text]) -> tuple[ColumnRole, ...]:
     """The row cells' roles in printed order, level labels included (a rubric's levels are
     an open vocabulary, so they are read by place, not by word)."""
     roles = [r for r in h.flat_header_roles([t.text for t in header]).roles if r is not None]
-    if "level3" not in roles:
+    first = next((i for i, r in enumerate(roles) if r in _FIRST_COLUMNS), None)
+    if first is None or "level3" not in roles:
         return ()
-    return tuple(roles)
+    return tuple(roles[first:])  # words before 序号 / 一级指标 (a title: …评分表) are no columns
+
+
+_FIRST_COLUMNS = frozenset({"seq", "level1", "level2", "level3"})
 
 
 def read_rubric(header: list[Text], toks: list[Text], table: LocatedTable) -> None:
