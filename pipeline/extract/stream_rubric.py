@@ -31,6 +31,7 @@ from pipeline.extract.located import (
     WeightSource,
     set_totals_in_order,
 )
+from pipeline.extract.rowcheck import raw_cells
 from pipeline.extract.stream_rows import _page_noise_removed, _rows_end, _scrambled, joined
 from pipeline.extract.values import normalize, parse_number, parse_value, weight_in_label
 
@@ -221,6 +222,17 @@ def read_rubric(header: list[Text], toks: list[Text], table: LocatedTable) -> No
         _emit(cut(cells, roles), cells, table)
     if total is not None:
         _total(total, roles, table)
+    elif cells and table.indicators and _cut_by_the_end(table.indicators, cells[-1]):
+        last = table.indicators.pop()  # the text stops inside it: its score is not blank
+        table.unparsed.append(Text(f"{raw_cells(last)} （文本在此行中断）", last.page, last.line))
+
+
+def _cut_by_the_end(rows: list[RawIndicator], last_cell: Text) -> bool:
+    """The last row holds the stream's last cell and, unlike the rows before it, no score:
+    an excerpt or a page that ends mid-row, not a score left blank."""
+    last = rows[-1]
+    holds_end = any(c is last_cell for c in (last.level3, last.weight, *last.extra.values()))
+    return holds_end and last.score is None and any(r.score is not None for r in rows[:-1])
 
 
 def _emit(pieces: list[_Piece], cells: list[Text], t: LocatedTable) -> None:

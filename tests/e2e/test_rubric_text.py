@@ -159,3 +159,18 @@ def test_rubric_cell_kinds() -> None:
     assert [kind_of(c) for c in cells] == ["rule", "rule", "label", "sentence", "text",
                                            "number", "serial", "blank", "damaged", "damaged",
                                            "value"]  # fmt: skip
+
+
+def test_a_row_cut_by_the_end_of_the_text_is_reported(tmp_path: Path) -> None:
+    """An excerpt that stops inside a row: its score is lost, not blank (no MISSING_SCORE)."""
+    lines = WEIGHT_COLUMN.splitlines()
+    last = "4 绩效目标（6分） 年度绩效目标合理性 6 是否设置绩效目标。 设置计6分"
+    cut = "\n".join([*lines[:-2], last])
+    result = _read(_write(tmp_path, "cut", cut + "\n"))
+    assert [r.level3 for r in result.indicators] == [
+        "基础信息完整性",
+        "年度工作计划完整性",
+        "年度工作计划明确性",
+    ]
+    codes = Counter(f.code for f in result.findings)
+    assert codes["ROW_UNPARSED"] == 1 and codes["MISSING_SCORE"] == 0
