@@ -31,6 +31,7 @@ from pipeline.extract.located import (
     WeightSource,
     set_totals_in_order,
 )
+from pipeline.extract.rollups import link_rollups
 from pipeline.extract.rowcheck import raw_cells
 from pipeline.extract.stream_rows import _page_noise_removed, _rows_end, _scrambled, joined
 from pipeline.extract.values import normalize, parse_number, parse_value, weight_in_label
@@ -220,6 +221,7 @@ def read_rubric(header: list[Text], toks: list[Text], table: LocatedTable) -> No
         table.unparsed.append(joined(cells[:200]))  # numbers first, labels after: not read
     else:
         _emit(cut(cells, roles), cells, table)
+        table.indicators = link_rollups(table.indicators, set(roles))
     if total is not None:
         _total(total, roles, table)
     elif cells and table.indicators and _cut_by_the_end(table.indicators, cells[-1]):

@@ -174,3 +174,46 @@ def test_a_row_cut_by_the_end_of_the_text_is_reported(tmp_path: Path) -> None:
     ]
     codes = Counter(f.code for f in result.findings)
     assert codes["ROW_UNPARSED"] == 1 and codes["MISSING_SCORE"] == 0
+
+
+ROLLUPS = """\
+项目绩效评价指标评分表
+一级指标 二级指标 三级指标 指标说明 评分标准 自评分
+项目决策（20分） 18
+项目立项（8分） {立项}
+立项依据充分性（4分） 考察立项依据。 符合得4分，否则不得分 4
+立项程序规范性（4分） 考察立项程序。 每缺一项扣1分 3
+绩效目标（12分） 11
+绩效目标合理性（6分） 考察目标。 合理计6分，基本合理计3分 6
+绩效指标明确性（6分） 考察指标。 明确计6分，基本明确计3分 5
+项目产出（80分） 产出数量（80分） 实际完成率（80分） 考察完成。 每降低1%扣0.5分 78
+合计 96
+"""
+
+
+def test_levels_printed_as_rows_are_the_sum_of_their_rows(tmp_path: Path) -> None:
+    result = _read(_write(tmp_path, "rollups", ROLLUPS.format(立项="7")))
+    rows = result.indicators
+    seq = {r.indicator_id: r.seq for r in rows}
+    assert [
+        (r.level1, r.level2, r.level3, r.row_kind, seq.get(r.parent_id or "")) for r in rows
+    ] == [
+        (None, None, "项目决策（20分）", "rollup", None),
+        ("项目决策", None, "项目立项（8分）", "rollup", 1),
+        ("项目决策", "项目立项（8分）", "立项依据充分性（4分）", "indicator", 2),
+        ("项目决策", "项目立项（8分）", "立项程序规范性（4分）", "indicator", 2),
+        ("项目决策", None, "绩效目标（12分）", "rollup", 1),
+        ("项目决策", "绩效目标（12分）", "绩效目标合理性（6分）", "indicator", 5),
+        ("项目决策", "绩效目标（12分）", "绩效指标明确性（6分）", "indicator", 5),
+        ("项目产出", "产出数量（80分）", "实际完成率（80分）", "indicator", None),
+    ]
+    table = result.tables[0]
+    assert (table.weight_sum, table.total_stated, table.total_recomputed) == (100.0, 96.0, 96.0)
+    # a correct table: the rollups are not counted twice (no TOTAL_ARITHMETIC)
+    assert Counter(f.code for f in result.findings) == Counter({"RUBRIC_SCORE_OFF_TIER": 1})
+
+
+def test_a_level_row_that_is_not_its_rows_sum_is_a_finding(tmp_path: Path) -> None:
+    result = _read(_write(tmp_path, "rollups", ROLLUPS.format(立项="6")))
+    found = [(f.stated, f.recomputed) for f in result.findings if f.code == "ROLLUP_SUM_MISMATCH"]
+    assert found == [("18.00", "17.00"), ("6.00", "7.00")]  # 项目决策 and 项目立项 as printed
