@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
 from pipeline.batch.document import DocResult, process_file
@@ -217,3 +218,29 @@ def test_a_level_row_that_is_not_its_rows_sum_is_a_finding(tmp_path: Path) -> No
     result = _read(_write(tmp_path, "rollups", ROLLUPS.format(立项="6")))
     found = [(f.stated, f.recomputed) for f in result.findings if f.code == "ROLLUP_SUM_MISMATCH"]
     assert found == [("18.00", "17.00"), ("6.00", "7.00")]  # 项目决策 and 项目立项 as printed
+
+
+def test_levels_printed_as_rows_in_a_docx(tmp_path: Path) -> None:
+    """The same sheet as a Word table, each level on a row of its own with its cells blank
+    under the other columns: the rows the text gives, the same total."""
+    lines = ROLLUPS.format(立项="7").splitlines()
+    header = lines[1].split()
+    grid: list[list[str]] = [header]
+    for line in lines[2:]:
+        words = line.split()
+        if len(words) == 2:  # a level row: its label under its level's column, its score
+            column = 0 if words[0] == "项目决策（20分）" else 1
+            grid.append([*[""] * column, words[0], *[""] * (4 - column), words[1]])
+        else:
+            grid.append(["", "", *words] if len(words) == 4 else words)
+    document = docx.Document()
+    document.add_paragraph(lines[0])
+    table = document.add_table(rows=len(grid), cols=len(header))
+    for i, row in enumerate(grid):
+        for j, text in enumerate(row):
+            table.cell(i, j).text = text
+    path = tmp_path / "rollups.docx"
+    document.save(str(path))
+    from_docx, from_text = _read(path), _read(_write(tmp_path, "r", ROLLUPS.format(立项="7")))
+    assert _summary(from_docx) == _summary(from_text)
+    assert [r.row_kind for r in from_docx.indicators].count("rollup") == 3
