@@ -85,8 +85,8 @@ def read_indicators(rows: Sequence[GridRow], table: LocatedTable) -> None:
     rows_over = False
     for row in rows[header.depth :]:
         if row.paragraph:
-            if table.indicators and not h.is_page_mark(row.cells[0]):
-                break  # prose after the rows; a page number between them is no end
+            if table.indicators:
+                break
             continue
         if _first_is(row, h.TOTAL_LABELS):
             _read_total(row, header, table)

@@ -239,18 +239,6 @@ def budget_weight_in_header(cells: list[str]) -> str | None:
 _WEIGHT_AT_END = regex.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 
 
-# A page number or running header where a page ended inside a table: `- 3 -`, `第 3 页`, 续表.
-_PAGE_MARK = regex.compile(
-    r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
-    r"|续表|[(（]续[)）])\s*$"
-)
-
-
-def is_page_mark(text: str) -> bool:
-    """A page number or 续表 printed where a page ended inside a table: not the table's end."""
-    return bool(_PAGE_MARK.match(text))
-
-
 _PLACEHOLDER = regex.compile(r"^(?:指标\d+[:：]?|…+|\.{3,}|/|／|-|—|——|无)$")
 
 

@@ -41,7 +41,7 @@ def tokens(doc: Document) -> list[Text]:
                         page = cell.page or block.page_start
                         text = " ".join(cell.text.split())
                         out.append(Text(text, page, cell.line, cell.where, cell.bbox))
-        elif isinstance(block, Paragraph) and not h.is_page_mark(block.text):
+        elif isinstance(block, Paragraph) and not _PAGE_MARK.match(block.text):
             words = merge_words(block.text.split())
             out.extend(Text(w, block.page, block.line, block.where) for w in words)
     return unglue(out)
@@ -49,6 +49,13 @@ def tokens(doc: Document) -> list[Text]:
 
 _GLUED_TITLE = regex.compile(
     r"[\p{Han}()（）\d]{0,40}?(?:绩效目标|绩效|支出)?自评表(?:[(（]\d{4}年度?[)）])?"
+)
+
+
+# A page number or running header where a page ended inside a table: `- 3 -`, `第 3 页`, 续表.
+_PAGE_MARK = regex.compile(
+    r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|续表|[(（]续[)）])\s*$"
 )
 
 
