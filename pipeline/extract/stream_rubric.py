@@ -19,6 +19,7 @@ two readings equally well is not guessed at: its cells are reported (ROW_UNPARSE
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import regex
 
@@ -235,6 +236,22 @@ def _cut_by_the_end(rows: list[RawIndicator], last_cell: Text) -> bool:
     last = rows[-1]
     holds_end = any(c is last_cell for c in (last.level3, last.weight, *last.extra.values()))
     return holds_end and last.score is None and any(r.score is not None for r in rows[:-1])
+
+
+def scored_rows(tables: list[LocatedTable]) -> int:
+    """Complete rubric rows (a name, a weight and a score that read as numbers), counted
+    where a reading's complete rows are compared: a rubric prints no target or actual."""
+    return sum(
+        1
+        for t in tables
+        if t.form_family == "rubric"
+        for r in t.indicators
+        if r.level3 and _number(r.weight) is not None and _number(r.score) is not None
+    )
+
+
+def _number(cell: Text | None) -> Decimal | None:
+    return parse_number(cell.text) if cell is not None else None
 
 
 def _emit(pieces: list[_Piece], cells: list[Text], t: LocatedTable) -> None:
