@@ -20,9 +20,13 @@ from pipeline.extract.values import parse_number
 _RULE_COLUMNS = ("rule_text", "description")
 
 
-def link_rollups(rows: list[RawIndicator], printed: set[str]) -> list[RawIndicator]:
+def link_rollups(
+    rows: list[RawIndicator], printed: set[str], total: Decimal | None
+) -> list[RawIndicator]:
     """`rows` with their parent rows marked `rollup` and their children linked. `printed`
-    are the roles the header prints: without a 评分标准 or 指标说明 column nothing is found."""
+    are the roles the header prints: without a 评分标准 or 指标说明 column nothing is found.
+    Where the table prints its total, the rows' scores without the parents must make it,
+    unless every row's score does (a rule cell merged over rows leaves a row without one)."""
     if not printed & set(_RULE_COLUMNS):
         return rows
     out = list(rows)
@@ -32,7 +36,14 @@ def link_rollups(rows: list[RawIndicator], printed: set[str]) -> list[RawIndicat
             out[i] = dataclasses.replace(out[i], kind="rollup")
             for j in children:
                 out[j] = dataclasses.replace(out[j], parent=i)
+    leaves = [r for r in out if r.kind != "rollup"]
+    if total is not None and _score_sum(rows) == total != _score_sum(leaves):
+        return rows
     return [_with_levels(out, k) for k in range(len(out))]
+
+
+def _score_sum(rows: list[RawIndicator]) -> Decimal:
+    return sum((s for r in rows if (s := _number(r.score)) is not None), Decimal(0))
 
 
 def _children(rows: list[RawIndicator], i: int) -> list[int]:

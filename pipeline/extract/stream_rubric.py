@@ -222,10 +222,11 @@ def read_rubric(header: list[Text], toks: list[Text], table: LocatedTable) -> No
         table.unparsed.append(joined(cells[:200]))  # numbers first, labels after: not read
     else:
         _emit(cut(cells, roles), cells, table)
-        table.indicators = link_rollups(table.indicators, set(roles))
     if total is not None:
         _total(total, roles, table)
-    elif cells and table.indicators and _cut_by_the_end(table.indicators, cells[-1]):
+    stated = parse_number(table.total_score) if table.total_score else None
+    table.indicators = link_rollups(table.indicators, set(roles), stated)
+    if total is None and table.indicators and _cut_by_the_end(table.indicators, cells[-1]):
         last = table.indicators.pop()  # the text stops inside it: its score is not blank
         table.unparsed.append(Text(f"{raw_cells(last)} （文本在此行中断）", last.page, last.line))
 

@@ -244,3 +244,24 @@ def test_levels_printed_as_rows_in_a_docx(tmp_path: Path) -> None:
     from_docx, from_text = _read(path), _read(_write(tmp_path, "r", ROLLUPS.format(立项="7")))
     assert _summary(from_docx) == _summary(from_text)
     assert [r.row_kind for r in from_docx.indicators].count("rollup") == 3
+
+
+MERGED_RULE = """\
+项目绩效评价指标评分表
+一级指标 二级指标 三级指标 评分标准 自评分
+项目决策（20分） 项目立项（10分） 立项依据充分性（5分） 符合得5分，否则不得分 5
+立项程序规范性（5分） 5
+资金投入（10分） 资金分配合理性（3分） 每减少1%扣1分 3
+资金使用合规性（2分） 每减少1%扣1分 2
+预算执行率（5分） 每减少1%扣1分 4
+合计 19
+"""
+
+
+def test_a_rule_merged_over_two_rows_makes_no_level_row(tmp_path: Path) -> None:
+    """立项程序规范性 prints no rule (its cell is merged with the row above) and the next two
+    rows weigh 5 as it does; but read as their parent the total would not be 19."""
+    result = _read(_write(tmp_path, "merged", MERGED_RULE))
+    assert {r.row_kind for r in result.indicators} == {"indicator"}
+    # the total adds up: no TOTAL_ARITHMETIC (the excerpt's rows weigh 20, not 100)
+    assert [f.code for f in result.findings] == ["WEIGHT_SUM_NOT_100"]
