@@ -266,6 +266,14 @@ _CODES = [
         table=("total",),
     ),
     Code(
+        "ROLLUP_SUM_MISMATCH",
+        "warning",
+        "上级指标得分与下级之和不符",
+        "a rubric level printed as a row of its own: its score is not the sum of its rows'",
+        "check",
+        row=("score",),
+    ),
+    Code(
         "RUBRIC_SCORE_OFF_TIER",
         "warning",
         "得分不在评分标准档次内",

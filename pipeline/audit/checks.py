@@ -276,7 +276,8 @@ def _level1_weights(
     """Rows under `产出指标(50分)` should weigh 50 together (duplicates once)."""
     groups: dict[tuple[str, float], list[IndicatorRow]] = {}
     for row in rows:
-        if row.level1 and row.level1_weight is not None and row.duplicate_of is None:
+        counted = row.duplicate_of is None and counts_in_total(row)
+        if row.level1 and row.level1_weight is not None and counted:
             groups.setdefault((row.level1, row.level1_weight), []).append(row)
     for (label, printed), members in groups.items():
         weights = [r.weight for r in members if r.weight is not None]

@@ -5,7 +5,8 @@ row is replaced where the family scores differently or not at all.
 - rubric: the weight is the label's `(4分)`; a printed score inside [0, weight] stands (the
   rule text is checked for its tiers in `family_checks`, not turned into a formula).
 - coefficient: the score is 系数 × 权重 as printed; the coefficient is not recomputed.
-- 其中 parts and the other rows of a 二级 group scored once carry no score of their own.
+- 其中 parts and the other rows of a 二级 group scored once carry no score of their own; a
+  rubric level printed as a row (`rollup`) is the sum of its rows, checked in `family_checks`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from schemas.profile import Profile
 from schemas.tables import EvalTableRow, IndicatorRow
 from schemas.vocab import ScoreRule
 
-_UNSCORED_KINDS = ("part", "group_member")
+_UNSCORED_KINDS = ("part", "group_member", "rollup")  # a rollup is the sum of its rows
 
 
 def scoring_of(table: EvalTableRow) -> str:
@@ -95,7 +96,8 @@ def extra_number(row: IndicatorRow, role: str) -> Decimal | None:
 
 
 def counts_in_total(row: IndicatorRow) -> bool:
-    """Rows whose own score adds to the table's total: not a 其中 part, not a group member."""
+    """Rows whose own score adds to the table's total: not a 其中 part, not a group member,
+    not a rubric level printed as a row (its rows are counted)."""
     return row.row_kind not in _UNSCORED_KINDS
 
 

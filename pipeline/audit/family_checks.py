@@ -1,6 +1,7 @@
 """Checks that depend on the table's family: the printed arithmetic `families.toml` declares
 (河北 单项得分 × 权重占比 = 折算得分, 重庆 系数 × 权重 = 得分), 其中 parts against their parent,
-rubric scores against their rule's tiers and the reviewer's score, weights printed in level-2
+rubric scores against their rule's tiers, the reviewer's score and the level rows they add up
+to, weights printed in level-2
 labels, level scores against the level's weight (湖北), and targets-only forms' targets."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def check_family(
     for check in family_rules(table.form_family or "unknown").checks:
         yield from _arithmetic(where, rows, check, tol)
     yield from _parts(where, rows, tol)
+    yield from _rollups(where, rows, tol)
     yield from _review(where, table, rows, profile)
     yield from _tiers(where, rows, tol)
     yield from _level2_weights(where, rows, profile)
@@ -99,6 +101,30 @@ def _sum_in_unit(whole: Value, pieces: list[Value]) -> Decimal | None:
     if any(p.base_unit != whole.base_unit for p in pieces):
         return None
     return sum((p.base for p in pieces if p.base is not None), Decimal(0))
+
+
+def _rollups(where: Where, rows: list[IndicatorRow], tol: float) -> Iterator[FindingRow]:
+    """A rubric level printed as a row: its score is the sum of its rows' scores."""
+    children: dict[str, list[float]] = {}
+    for row in rows:
+        if row.parent_id is not None and row.score_stated is not None:
+            children.setdefault(row.parent_id, []).append(row.score_stated)
+    for row in rows:
+        scores = children.get(row.indicator_id)
+        if row.row_kind != "rollup" or row.score_stated is None or not scores:
+            continue
+        total = round(sum(scores), 2)
+        if abs(total - row.score_stated) > tol * len(scores):
+            yield finding(
+                where,
+                "ROLLUP_SUM_MISMATCH",
+                (
+                    f"{row.level3}：得分{fmt(row.score_stated)}，下级指标得分合计{fmt(total)}",
+                    f"{row.level3}: score {fmt(row.score_stated)}, its rows add up to {fmt(total)}",
+                ),
+                row,
+                (row.score_stated, total),
+            )
 
 
 def _num(value: Decimal) -> str:

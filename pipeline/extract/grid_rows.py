@@ -23,6 +23,7 @@ from pipeline.extract.located import (
     WeightSource,
     joined_target,
     set_total,
+    set_totals_in_order,
 )
 from pipeline.extract.values import parse_number, weight_in_label
 from schemas.ir import BBox
@@ -251,6 +252,8 @@ def _read_total(row: GridRow, header: h.HeaderRoles, table: LocatedTable) -> Non
             table.total_weight = rest[0]
         if "review" in by_role:
             table.total_review = row.cells[by_role["review"]]
+    elif "score_review" in header.roles:  # 合计 | 97 | 95: self score, then review score
+        set_totals_in_order(table, [row.cells[i] for i in numbers], header.roles, parse_number)
     else:
         set_total(table, [row.cells[i] for i in numbers], parse_number)
     table.grade = next((row.cells[i] for i in cells if _GRADE.match(row.cells[i].strip())), None)

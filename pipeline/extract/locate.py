@@ -20,6 +20,7 @@ from pipeline.extract.grid_rows import is_indicator_header, read_indicators
 from pipeline.extract.located import LocatedTable, RawBudget, Text, segments
 from pipeline.extract.rowcheck import vet
 from pipeline.extract.stream import locate_stream, orphan_rows
+from pipeline.extract.stream_rubric import scored_rows
 from pipeline.extract.values import parse_number, unit_in_label
 from schemas import Document, Paragraph, Table
 from schemas.ir import BBox
@@ -139,7 +140,7 @@ def locate(doc: Document) -> Reading:
 
 def _best_reading(doc: Document) -> Reading:
     grid = locate_grid(doc)
-    grid_rows = _complete_rows(grid)
+    grid_rows = _complete_rows(grid) + scored_rows(grid)
     if grid_rows and all(not t.unparsed for t in grid):
         return Reading(grid, "grid", f"grid: {grid_rows} complete rows, no unread cells")
     if grid and all(_understood(t) for t in grid):
@@ -150,7 +151,7 @@ def _best_reading(doc: Document) -> Reading:
     stream = locate_stream(doc)
     for table in stream:
         table.read_by = "text"
-    stream_rows = _complete_rows(stream)
+    stream_rows = _complete_rows(stream) + scored_rows(stream)
     counts = f"grid {grid_rows} vs stream {stream_rows} complete rows"
     if stream_rows > grid_rows or (stream and not grid):
         return Reading(stream, "stream", f"stream: {counts}")

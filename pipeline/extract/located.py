@@ -6,7 +6,7 @@ Both readers (the grid reader in `locate`, the token reader in `stream`) produce
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, TypeVar
@@ -157,6 +157,32 @@ def set_total(
         table.total_weight = numbers[0]
     else:
         table.total_score = numbers[0]
+
+
+_TOTAL_OF = {"weight": "weight", "score": "score", "score_review": "review"}
+
+
+def set_totals_in_order(
+    table: LocatedTable,
+    numbers: list[str],
+    roles: Sequence[str | None],
+    parse: Callable[[str], Decimal | None],
+) -> None:
+    """A total row whose numbers sit under no column (text, a ragged row): they follow the
+    header's number columns in printed order (weight, score, review score). One number more
+    than columns is the weights' total first; with fewer numbers than columns the weight
+    total is there only when the first number is the weights' sum; a review column left
+    blank drops out at the end."""
+    order = [_TOTAL_OF[r] for r in roles if r in _TOTAL_OF]
+    if "weight" not in order and len(numbers) == len(order) + 1:
+        order.insert(0, "weight")  # 合计 100 93 87.5: the weights' total under a text column
+    if "weight" in order and len(numbers) < len(order):
+        weights = [parse(r.weight.text) for r in table.indicators if r.weight is not None]
+        first = parse(numbers[0]) if numbers else None
+        if first is None or first != sum((w for w in weights if w is not None), Decimal(0)):
+            order.remove("weight")
+    for name, number in zip(order, numbers, strict=False):
+        setattr(table, f"total_{name}", number)
 
 
 def joined_target(op: Text | None, value: Text | None, unit: Text | None) -> Text | None:

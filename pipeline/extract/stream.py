@@ -19,6 +19,7 @@ from pipeline.extract.located import LocatedTable, RawBudget, RawIndicator, Text
 from pipeline.extract.normalize import merge_words
 from pipeline.extract.stream_header import column_roles, form_family, header_role, is_header_word
 from pipeline.extract.stream_rows import OPERATOR_ONLY, joined, level_of, read_rows
+from pipeline.extract.stream_rubric import read_rubric
 from pipeline.extract.unglue import unglue
 from pipeline.extract.unscramble import labels_first
 from pipeline.extract.values import normalize, parse_value, unit_in_label
@@ -171,7 +172,10 @@ def _segment(toks: list[Text]) -> LocatedTable | None:
     table.read_by = "text"
     if header is not None:
         table.form_family = form_family(header[2])
-        read_rows(toks[header[1] :], header[2], table)
+        if table.form_family == "rubric":  # no target: rows of labels, rules and scores
+            read_rubric(toks[header[0] : header[1]], toks[header[1] :], table)
+        else:
+            read_rows(toks[header[1] :], header[2], table)
         if not table.indicators and not table.unparsed:
             table.unparsed.append(joined(toks[header[1] : header[1] + 12]))
     if table.budget is None and not table.indicators and not table.unparsed:

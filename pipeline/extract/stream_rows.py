@@ -106,7 +106,12 @@ def _page_number(cells: list[Text], i: int) -> bool:
     lines = [c.line for c in (cells[i - 1], cells[i], nxt) if c.line is not None]
     # blank lines on both sides
     apart = len(lines) == 3 and lines[1] - lines[0] >= 2 and lines[2] - lines[1] >= 2
-    return apart or h.is_title(nxt.text) or is_header_word(nxt.text)
+    return apart or h.is_title(nxt.text) or h.key(nxt.text) in _HEADER_CELLS
+
+
+# A header cell printed again on a new page is a header word exactly (`三级指标`): a name that
+# contains one (`实际完成率（11分）`) is a row's first cell, and the number before it a score.
+_HEADER_CELLS = frozenset(h.key(s) for words in h.INDICATOR_COLUMNS.values() for s in words)
 
 
 def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
