@@ -78,7 +78,7 @@ def test_labels() -> None:
 @given(st.text())
 def test_any_string_parses_or_is_reported(raw: str) -> None:
     parsed = parse_value(raw)
-    assert parsed.status in {"number", "qual", "empty", "unparsed"}
+    assert parsed.status in {"number", "date", "qual", "empty", "unparsed"}
     assert parsed.raw == raw
     if parsed.status == "number":
         assert parsed.value is not None and parsed.base is not None
