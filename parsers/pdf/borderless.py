@@ -83,19 +83,16 @@ def fragments(line: list[Char]) -> list[Fragment]:
     ]
 
 
-def page_items(page: Any, number: int, margin: float) -> tuple[list[Item], list[Notice]] | None:
+def page_items(page: Any, number: int, margin: float) -> tuple[list[Item] | None, list[Notice]]:
     """The page's borderless tables and its other lines, or None when it holds no such table
-    (the caller keeps its plain text)."""
-    rows = [fragments(line) for line in lines(list(page.chars))]
-    rows = [r for r in rows if r]
-    blocks = _blocks(rows)
-    if not blocks:
-        return None
+    (the caller keeps its plain text); and the notices on what could not be read as a grid."""
+    grouped = [line for line in lines(list(page.chars)) if any(c["text"].strip() for c in line)]
+    rows = [fragments(line) for line in grouped]
     offset, height = page.initial_doctop, page.height
     items: list[Item] = []
     notices: list[Notice] = []
     taken: set[int] = set()
-    for start, end in blocks:
+    for start, end in _blocks(rows):
         got = _grid(rows[start:end], number, offset)
         if isinstance(got, str):
             notices.append(Notice("TABLE_LAYOUT_UNREAD", f"page {number}: {got}", page=number))
@@ -105,10 +102,12 @@ def page_items(page: Any, number: int, margin: float) -> tuple[list[Item], list[
         items.append(Item(rows[start][0].top, rows[end - 1][0].bottom, table))
         if guesses:
             notices.append(_guess_notice(number, guesses))
+    if not taken:
+        return None, notices
     for k, frags in enumerate(rows):
         if k in taken:
             continue
-        text = " ".join(f.text for f in frags)
+        text = line_text(grouped[k])
         top, bottom = frags[0].top, max(f.bottom for f in frags)
         in_band = bottom < margin * height or top > (1 - margin) * height
         items.append(Item(top, bottom, Paragraph(text, number, where=f"page {number}"), in_band))

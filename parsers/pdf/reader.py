@@ -331,9 +331,11 @@ def _table_items(
                 try:
                     if info.kind == "table":
                         out[info.number] = cells.page_items(page, info.number, MARGIN)
-                    elif got := borderless.page_items(page, info.number, MARGIN):
-                        out[info.number], found = got
-                        notices.extend(found)
+                    else:
+                        found, notes = borderless.page_items(page, info.number, MARGIN)
+                        notices.extend(notes)
+                        if found is not None:
+                            out[info.number] = found
                 except _PAGE_ERRORS:
                     out[info.number] = _text_items(info)
                 finally:
