@@ -19,6 +19,7 @@ import docx
 import openpyxl
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment
@@ -40,7 +41,8 @@ def column_widths(form: Form, total_cm: float) -> list[float]:
     return [w * scale for w in raw]
 
 
-def write_docx(form: Form, path: Path) -> None:
+def write_docx(form: Form, path: Path, *, ruled: bool = True) -> None:
+    """The form as a Word table; `ruled=False` draws no line at all (a borderless table)."""
     document = docx.Document()
     normal = document.styles["Normal"]
     normal.font.name = FONT
@@ -57,8 +59,21 @@ def write_docx(form: Form, path: Path) -> None:
         para = document.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         para.add_run(title).bold = k == 0
-    add_grid(document, form.cells, form.n_rows, column_widths(form, 26.1 if wide else 17.4))
+    table = add_grid(document, form.cells, form.n_rows, column_widths(form, 26.1 if wide else 17.4))
+    if not ruled:
+        unruled(table)
     document.save(str(path))
+
+
+def unruled(table: Any) -> None:
+    """No borders at all: the table's grid only shows as whitespace."""
+    table.style = None
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "nil")
+        borders.append(edge)
+    table._tbl.tblPr.append(borders)
 
 
 class GridCell(Protocol):

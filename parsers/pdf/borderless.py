@@ -127,7 +127,10 @@ def _guess_notice(number: int, guesses: list[str]) -> Notice:
 
 def _blocks(rows: list[list[Fragment]]) -> list[tuple[int, int]]:
     """(start, end) line ranges that look like a table: MIN_ROWS lines of MIN_FRAGMENTS
-    fragments, with no gap wider than MAX_LEAD line heights inside."""
+    fragments, with no gap wider than MAX_LEAD line heights inside. A range runs from its
+    first line of two fragments or more to its last, and on over the lines that only go on
+    under a fragment of the line above (the last row's wrapped text), not into the prose
+    that follows at normal spacing."""
     out: list[tuple[int, int]] = []
     start = 0
     for k in range(1, len(rows) + 1):
@@ -135,10 +138,18 @@ def _blocks(rows: list[list[Fragment]]) -> list[tuple[int, int]]:
             span = rows[start:k]
             wide = [i for i, r in enumerate(span) if len(r) >= MIN_FRAGMENTS]
             if len(wide) >= MIN_ROWS:
-                first = next(i for i, r in enumerate(span) if len(r) >= 2)
-                out.append((start + first, k))
+                several = [i for i, r in enumerate(span) if len(r) >= 2]
+                end = several[-1] + 1
+                while end < len(span) and _under(span[end], span[end - 1]):
+                    end += 1
+                out.append((start + several[0], start + end))
             start = k
     return out
+
+
+def _under(line: list[Fragment], above: list[Fragment]) -> bool:
+    """Each fragment of `line` starts where one of `above` starts and is no wider."""
+    return all(any(abs(f.x0 - a.x0) <= TOL and f.x1 <= a.x1 + TOL for a in above) for f in line)
 
 
 def _gap(above: list[Fragment], below: list[Fragment]) -> bool:
