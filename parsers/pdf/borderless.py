@@ -10,10 +10,17 @@ ruled table (`grid.Box.wraps_into`): text goes on under a fragment only where th
 ran up to the next column, so that the next glyph would not have fitted.
 
 - a line all of whose fragments go on from a wrapped fragment above continues the row;
+- so does a line that only goes on under the text above it, column by column, and leaves
+  empty a column that (nearly) every row fills: the next paragraphs of its cells (a line
+  break typed in a cell leaves no wrap to see);
 - any other line starts a row. Its fragments that could go on from a wrapped fragment above
-  are the one guess the geometry leaves open: left of the line's first fresh fragment they
-  are taken as the rest of a label merged down over rows (`年度绩效` / `指标`), right of it as
-  cells of the new row. Each such guess is listed in a notice, never made silently.
+  are the guess the geometry leaves open: they are taken as the rest of a label merged down
+  over rows (`年度绩效` / `指标`) only when they lie left of the line's first fresh fragment,
+  the label above already wrapped, and a later row leaves that column empty; otherwise as
+  cells of the new row.
+Each guess is listed in a notice (TABLE_LAYOUT_GUESSED), never made silently. Measured on
+the generated families drawn without lines (`python -m bench.layouts --layouts
+pdf_borderless`): see the README.
 
 A region is read as a table when at least MIN_ROWS of its lines hold MIN_FRAGMENTS fragments
 and every fragment starts on a column edge that two fragments share. Otherwise its lines stay
@@ -33,6 +40,8 @@ from schemas import Notice, Paragraph
 MIN_FRAGMENTS = 3  # fragments on a line that look like a table row
 MIN_ROWS = 3  # such lines before a block is taken for a table
 MAX_LEAD = 2.5  # a vertical gap this many line heights ends a block
+MOST = 0.8  # share of a block's table-like lines that fill a column every row fills
+_CLOSING = set("）)】」』，。、：；！？%,.:;!?")  # marks a line may not start with
 
 
 @dataclass
@@ -49,7 +58,17 @@ class Fragment:
 
     @property
     def first_width(self) -> float:
-        return float(self.chars[0]["x1"]) - float(self.chars[0]["x0"])
+        """Width of the text that could not have been split from the fragment's first glyph
+        at a line end: a Latin word or number whole, a glyph with the closing marks after it
+        (`分）`: a line may not start with `）`)."""
+        chars = self.chars
+        end = 1
+        if chars[0]["text"].isascii():
+            while end < len(chars) and chars[end]["text"].isascii():
+                end += 1
+        while end < len(chars) and chars[end]["text"] in _CLOSING:
+            end += 1
+        return float(chars[end - 1]["x1"]) - float(chars[0]["x0"])
 
 
 @dataclass
@@ -116,11 +135,16 @@ def page_items(page: Any, number: int, margin: float) -> tuple[list[Item] | None
 
 
 def _guess_notice(number: int, guesses: list[str]) -> Notice:
-    listed = "; ".join(guesses[:6]) + ("; …" if len(guesses) > 6 else "")
+    """The guesses listed, those that joined text first (they change a cell, the others
+    only leave it as printed)."""
+    joined = [g for g in guesses if g.endswith(" joined")]
+    ordered = joined + [g for g in guesses if not g.endswith(" joined")]
+    listed = "; ".join(ordered[:8]) + ("; …" if len(ordered) > 8 else "")
     return Notice(
         "TABLE_LAYOUT_GUESSED",
         f"page {number}: a table without ruling lines read from word positions; "
-        f"{len(guesses)} wrapped cell(s) could end at the row break or run on: {listed}",
+        f"{len(guesses)} line(s) whose row the geometry leaves open, {len(joined)} of them "
+        f"joined to the cell above: {listed}",
         page=number,
     )
 
@@ -193,15 +217,19 @@ def _cells(
     open_: dict[int, _Cell] = {}  # column -> its cell whose last line is the line above
     row = -1
     guesses: list[str] = []
+    filled = _filled(block)
     for k, line in enumerate(block):
         above = {f.col: f for f in block[k - 1]} if k else {}
         goes_on = [f.col in above and _wrapped(above[f.col], f, starts, right) for f in line]
+        if not all(goes_on) and _line_break(line, above, filled, starts, right):
+            guesses.append(" ".join(f"{above[f.col].text}/{f.text}" for f in line) + " joined")
+            goes_on = [True] * len(line)
         fresh = [f.col for f, g in zip(line, goes_on, strict=True) if not g]
         if fresh:
             row += 1
         first = min(fresh, default=len(starts))
         for f, g in zip(line, goes_on, strict=True):
-            joined = g and f.col in open_ and (not fresh or f.col < first)
+            joined = g and f.col in open_ and (not fresh or _merged_label(block, k, f, first))
             if g and fresh:
                 cell = open_.get(f.col)
                 head = join_lines([p.text for p in cell.parts]) if cell else ""
@@ -217,6 +245,47 @@ def _cells(
             cell.colspan = max(cell.colspan, _span(f, starts))
         open_ = {c: cell for c, cell in open_.items() if c in {f.col for f in line}}
     return cells, row + 1, guesses
+
+
+def _filled(block: list[list[Fragment]]) -> set[int]:
+    """Columns that MOST of the block's table-like lines fill: every row's own cells."""
+    wide = [{f.col for f in line} for line in block if len(line) >= MIN_FRAGMENTS]
+    counts: dict[int, int] = {}
+    for cols in wide:
+        for c in cols:
+            counts[c] = counts.get(c, 0) + 1
+    return {c for c, n in counts.items() if n >= MOST * len(wide)}
+
+
+def _line_break(
+    line: list[Fragment],
+    above: dict[int, Fragment],
+    filled: set[int],
+    starts: list[float],
+    right: float,
+) -> bool:
+    """A line that only goes on under the text above it, column by column and inside each
+    column, and leaves empty a column every row fills: the cells' next paragraphs (a line
+    break typed in the cell), not a row of its own."""
+    cols = {f.col for f in line}
+    if not filled - cols:
+        return False
+    return all(
+        f.col in above and f.x1 < next((s for s in starts if s > above[f.col].x1), right)
+        for f in line
+    )
+
+
+def _merged_label(block: list[list[Fragment]], k: int, f: Fragment, first: int) -> bool:
+    """Whether `f`, on line k that starts a row, goes on with the cell above it rather than
+    starting one: it lies left of the row's first fresh fragment, the cell above already
+    wrapped over two lines (one from the line before) and a later row leaves this column
+    empty, as the rows under a label merged down do."""
+    if f.col >= first or k < 2 or not any(g.col == f.col for g in block[k - 2]):
+        return False
+    return any(
+        len(line) >= MIN_FRAGMENTS and all(g.col != f.col for g in line) for line in block[k + 1 :]
+    )
 
 
 def _wrapped(above: Fragment, below: Fragment, starts: list[float], right: float) -> bool:
