@@ -11,8 +11,8 @@ ran up to the next column, so that the next glyph would not have fitted.
 
 - a line all of whose fragments go on from a wrapped fragment above continues the row;
 - so does a line that only goes on under the text above it, column by column, and leaves
-  empty a column that (nearly) every row fills: the next paragraphs of its cells (a line
-  break typed in a cell leaves no wrap to see);
+  empty at least half the columns that this row and the row before it fill: the next
+  paragraphs of its cells (a line break typed in a cell leaves no wrap to see);
 - any other line starts a row. Its fragments that could go on from a wrapped fragment above
   are the guess the geometry leaves open: they are taken as the rest of a label merged down
   over rows (`年度绩效` / `指标`) only when they lie left of the line's first fresh fragment,
@@ -40,7 +40,6 @@ from schemas import Notice, Paragraph
 MIN_FRAGMENTS = 3  # fragments on a line that look like a table row
 MIN_ROWS = 3  # such lines before a block is taken for a table
 MAX_LEAD = 2.5  # a vertical gap this many line heights ends a block
-MOST = 0.8  # share of a block's table-like lines that fill a column every row fills
 _CLOSING = set("）)】」』，。、：；！？%,.:;!?")  # marks a line may not start with
 
 
@@ -217,19 +216,23 @@ def _cells(
     open_: dict[int, _Cell] = {}  # column -> its cell whose last line is the line above
     row = -1
     guesses: list[str] = []
-    filled = _filled(block)
+    heads: list[set[int]] = []  # the columns of each row's first line
     for k, line in enumerate(block):
         above = {f.col: f for f in block[k - 1]} if k else {}
         goes_on = [f.col in above and _wrapped(above[f.col], f, starts, right) for f in line]
+        filled = set.intersection(*heads[-2:]) if heads else set()
         if not all(goes_on) and _line_break(line, above, filled, starts, right):
             guesses.append(" ".join(f"{above[f.col].text}/{f.text}" for f in line) + " joined")
             goes_on = [True] * len(line)
         fresh = [f.col for f, g in zip(line, goes_on, strict=True) if not g]
         if fresh:
             row += 1
+            heads.append({f.col for f in line})
         first = min(fresh, default=len(starts))
         for f, g in zip(line, goes_on, strict=True):
-            joined = g and f.col in open_ and (not fresh or _merged_label(block, k, f, first))
+            joined = (
+                g and f.col in open_ and (not fresh or _merged_label(block, k, f, first, open_))
+            )
             if g and fresh:
                 cell = open_.get(f.col)
                 head = join_lines([p.text for p in cell.parts]) if cell else ""
@@ -247,16 +250,6 @@ def _cells(
     return cells, row + 1, guesses
 
 
-def _filled(block: list[list[Fragment]]) -> set[int]:
-    """Columns that MOST of the block's table-like lines fill: every row's own cells."""
-    wide = [{f.col for f in line} for line in block if len(line) >= MIN_FRAGMENTS]
-    counts: dict[int, int] = {}
-    for cols in wide:
-        for c in cols:
-            counts[c] = counts.get(c, 0) + 1
-    return {c for c, n in counts.items() if n >= MOST * len(wide)}
-
-
 def _line_break(
     line: list[Fragment],
     above: dict[int, Fragment],
@@ -265,10 +258,10 @@ def _line_break(
     right: float,
 ) -> bool:
     """A line that only goes on under the text above it, column by column and inside each
-    column, and leaves empty a column every row fills: the cells' next paragraphs (a line
-    break typed in the cell), not a row of its own."""
-    cols = {f.col for f in line}
-    if not filled - cols:
+    column, and leaves empty at least half the columns that this row and the one before both
+    fill (`filled`): the cells' next paragraphs (a line break typed in a cell), not a row."""
+    empty = filled - {f.col for f in line}
+    if not empty or 2 * len(empty) < len(filled):
         return False
     return all(
         f.col in above and f.x1 < next((s for s in starts if s > above[f.col].x1), right)
@@ -276,12 +269,14 @@ def _line_break(
     )
 
 
-def _merged_label(block: list[list[Fragment]], k: int, f: Fragment, first: int) -> bool:
+def _merged_label(
+    block: list[list[Fragment]], k: int, f: Fragment, first: int, open_: dict[int, _Cell]
+) -> bool:
     """Whether `f`, on line k that starts a row, goes on with the cell above it rather than
     starting one: it lies left of the row's first fresh fragment, the cell above already
     wrapped over two lines (one from the line before) and a later row leaves this column
     empty, as the rows under a label merged down do."""
-    if f.col >= first or k < 2 or not any(g.col == f.col for g in block[k - 2]):
+    if f.col >= first or len(open_[f.col].parts) < 2:
         return False
     return any(
         len(line) >= MIN_FRAGMENTS and all(g.col != f.col for g in line) for line in block[k + 1 :]
