@@ -10,9 +10,10 @@ Merges: `w:gridSpan` gives a cell's colspan, `w:gridBefore` skips leading grid c
 adds to that cell's rowspan instead of becoming a cell. Text inside content controls
 (`w:sdt`), smart tags, hyperlinks, insertions and custom XML is kept; deleted text, field
 codes and the VML fallback copy of a text box are not. Word files carry no page geometry
-until printed, so `page` and `line` are None throughout; `where` names the table ordinal, the
-row and the paragraph (1-based among all the document's paragraphs, cells included) the
-cell's text starts in, or the paragraph's own number.
+until printed, so `page` is None throughout. A Word file's lines are its paragraphs: `line` is
+the paragraph's number (1-based among all the document's paragraphs, cells included), for a
+cell the paragraph its text starts in; `where` names the table ordinal, the row and that
+paragraph, or the paragraph alone.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from parsers.limits import check_cells
 from schemas import Cell, Document, Paragraph, ParseError, Table
 from schemas.ir import Block
 
-VERSION = "docx/2"
+VERSION = "docx/3"
 
 _NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -81,7 +82,7 @@ def _blocks(container: etree._Element, numbers: dict[etree._Element, int]) -> It
             text = paragraph_text(child)
             n = numbers.get(child)
             if text.strip():
-                yield Paragraph(text=text.strip(), where=f"paragraph {n}")
+                yield Paragraph(text=text.strip(), line=n, where=f"paragraph {n}")
 
 
 def _unwrapped(parent: etree._Element, wanted: tuple[str, ...]) -> Iterator[etree._Element]:
@@ -168,7 +169,9 @@ def table(
         where = f"table {ordinal}, row {p.row + 1}" + (
             f", paragraph {p.paragraph}" if p.paragraph else ""
         )
-        grid[p.row].append(Cell(p.text, p.row, p.col, p.rowspan, p.colspan, where=where))
+        grid[p.row].append(
+            Cell(p.text, p.row, p.col, p.rowspan, p.colspan, line=p.paragraph, where=where)
+        )
     return Table(rows=tuple(tuple(row) for row in grid))
 
 

@@ -181,6 +181,22 @@ _CODES = [
         "reader",
     ),
     Code(
+        "TABLE_LAYOUT_GUESSED",
+        "info",
+        "无框线表格按文字位置读取",
+        "a PDF table without ruling lines read from word positions; the wrapped cells whose "
+        "row the geometry leaves open are listed",
+        "reader",
+    ),
+    Code(
+        "TABLE_LAYOUT_UNREAD",
+        "warning",
+        "无框线表格未能读取",
+        "a table-like PDF block without ruling lines that could not be read as a grid; its "
+        "lines are kept as text",
+        "reader",
+    ),
+    Code(
         "CLAIM_MISMATCH",
         "error",
         "文字陈述数据不符",

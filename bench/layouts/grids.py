@@ -1,19 +1,25 @@
 """The grid formats: a form drawn as DOCX (python-docx, real merges), XLSX (openpyxl merged
-ranges), HTML (rowspan/colspan) and PDF (the DOCX printed by LibreOffice, many per call)."""
+ranges), HTML (rowspan/colspan) and PDF (the DOCX printed by LibreOffice, many per call).
+
+`add_grid` is the one Word grid writer: the generated layouts here and the fixture builders
+under tests/fixtures/make draw their tables with it.
+"""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import docx
 import openpyxl
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment
@@ -35,7 +41,8 @@ def column_widths(form: Form, total_cm: float) -> list[float]:
     return [w * scale for w in raw]
 
 
-def write_docx(form: Form, path: Path) -> None:
+def write_docx(form: Form, path: Path, *, ruled: bool = True) -> None:
+    """The form as a Word table; `ruled=False` draws no line at all (a borderless table)."""
     document = docx.Document()
     normal = document.styles["Normal"]
     normal.font.name = FONT
@@ -52,27 +59,64 @@ def write_docx(form: Form, path: Path) -> None:
         para = document.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         para.add_run(title).bold = k == 0
-    table = document.add_table(rows=form.n_rows, cols=form.width)
+    table = add_grid(document, form.cells, form.n_rows, column_widths(form, 26.1 if wide else 17.4))
+    if not ruled:
+        unruled(table)
+    document.save(str(path))
+
+
+def unruled(table: Any) -> None:
+    """No borders at all: the table's grid only shows as whitespace."""
+    table.style = None
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "nil")
+        borders.append(edge)
+    table._tbl.tblPr.append(borders)
+
+
+class GridCell(Protocol):
+    """A drawn cell as every form model here and in the fixture builders spells it."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def row(self) -> int: ...
+    @property
+    def col(self) -> int: ...
+    @property
+    def rowspan(self) -> int: ...
+    @property
+    def colspan(self) -> int: ...
+
+
+def add_grid(
+    document: Any, cells: Sequence[GridCell], n_rows: int, widths_cm: Sequence[float]
+) -> Any:
+    """A ruled Word table (style "Table Grid") of `n_rows` × len(`widths_cm`) holding `cells`,
+    merged cells as real merges (gridSpan, vMerge); returns the python-docx table."""
+    table = document.add_table(rows=n_rows, cols=len(widths_cm))
     table.style = "Table Grid"
     table.autofit = False
     grid = [row.cells for row in table.rows]  # once: table.cell() rebuilds the grid per call
     # LibreOffice lays out by the grid columns (w:gridCol), Word by the cell widths (w:tcW)
-    widths = [Cm(w) for w in column_widths(form, 26.1 if wide else 17.4)]
+    widths = [Cm(w) for w in widths_cm]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in grid:
         for cell, width in zip(row, widths, strict=True):
             cell.width = width
-    for fc in form.cells:
-        _set_text(grid[fc.row][fc.col], fc.text)
-    for fc in form.cells:  # merge after writing so no text moves between cells
+    for fc in cells:
+        set_text(grid[fc.row][fc.col], fc.text)
+    for fc in cells:  # merge after writing so no text moves between cells
         if fc.rowspan > 1 or fc.colspan > 1:
             last = grid[fc.row + fc.rowspan - 1][fc.col + fc.colspan - 1]
             grid[fc.row][fc.col].merge(last)
-    document.save(str(path))
+    return table
 
 
-def _set_text(cell: Any, text: str) -> None:
+def set_text(cell: Any, text: str) -> None:
     """One Word paragraph per line of a wrapped cell."""
     lines = text.split("\n")
     cell.paragraphs[0].text = lines[0]

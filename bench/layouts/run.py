@@ -33,7 +33,8 @@ TEXT_LAYOUTS: dict[str, Callable[[Form, random.Random], str]] = {
     **text.TEXT_LAYOUTS,
     **damage.DAMAGED,
 }
-GRID_LAYOUTS = ("docx", "xlsx", "html", "pdf")
+GRID_LAYOUTS = ("docx", "xlsx", "html", "pdf", "pdf_borderless")
+PRINTED = ("pdf", "pdf_borderless")  # drawn as DOCX, printed by LibreOffice
 CLEAN = ("flat_space", "pipe_rows", "cell_tab", "cell_pipe", "cell_blank", "indented")
 LAYOUTS = (*TEXT_LAYOUTS, *GRID_LAYOUTS)
 
@@ -102,10 +103,10 @@ def build(families: list[str], layouts: list[str], n: int, seed: int, folder: Pa
                     if rng.random() < 0.2:
                         printed = damage.with_chrome(printed, rng)
                     path.write_text(printed, encoding="utf-8")
-                elif layout == "pdf":
-                    source = folder / "pdf-source" / f"{stem}-pdf.docx"
+                elif layout in PRINTED:
+                    source = folder / "pdf-source" / f"{stem}-{layout}.docx"
                     source.parent.mkdir(exist_ok=True)
-                    grids.write_docx(form, source)
+                    grids.write_docx(form, source, ruled=layout == "pdf")
                     to_print.append(source)
                 else:
                     WRITERS[layout](form, path)
@@ -123,7 +124,7 @@ WRITERS: dict[str, Callable[[Form, Path], None]] = {
 
 
 def _suffix(layout: str) -> str:
-    return layout if layout in GRID_LAYOUTS else "txt"
+    return "pdf" if layout in PRINTED else layout if layout in GRID_LAYOUTS else "txt"
 
 
 def process_file() -> Callable[[Path, Profile], Any]:

@@ -3,11 +3,11 @@
 Two passes keep a 300-page report cheap (pdfplumber's table finder costs ~50 ms a page,
 pdfium's text ~1 ms):
 1. triage with pypdfium2: each page's text, whether its glyphs map to Unicode, and whether
-   it draws ruling lines (path objects). No fiscal words are used: a table here is a ruled
-   grid, the only kind pdfplumber's "lines" strategy finds anyway. Borderless tables stay
-   text lines, which the pipeline reads as flattened rows.
-2. pdfplumber's table finder, only on ruled pages, each page closed after use so that its
-   parsed objects are freed (pdfplumber otherwise keeps every page it has touched).
+   it draws ruling lines (path objects). No fiscal words are used.
+2. pdfplumber, only on ruled pages (its table finder) and on text pages whose lines hold
+   several runs of text set apart (a borderless table, read from word positions by
+   `borderless`), each page closed after use so that its parsed objects are freed
+   (pdfplumber otherwise keeps every page it has touched).
 
 Text pages give one `Paragraph` per text line, wrapped lines of Chinese prose in a
 full-width text column joined CJK-aware. A page whose glyphs do not map to Unicode
@@ -30,7 +30,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 
 from parsers._text import join_lines
-from parsers.pdf import cells
+from parsers.pdf import borderless, cells
 from parsers.pdf.grid import Item, RawTable, continues, stitch, to_table
 from parsers.pdf.pdfium_lock import LOCK as PDFIUM
 from schemas import Document, Notice, Paragraph, ParseError
@@ -80,11 +80,12 @@ def read(data: bytes, path: str, doc_id: str, ocr: str = "auto") -> Document:
             title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
         finally:
             pdf.close()
-    items = _table_items(data, path, [p for p in pages if p.kind == "table"])
+    notices: list[Notice] = []
+    items = _table_items(data, path, [p for p in pages if _worth_plumber(p)], notices)
     for page in pages:
-        if page.kind == "text":
+        if page.kind == "text" and page.number not in items:
             items[page.number] = _text_items(page)
-    notices = [
+    notices += [
         Notice("TEXT_LAYER_UNREADABLE", f"page {p.number}: {p.reason}", page=p.number)
         for p in pages
         if p.kind == "unreadable" and ocr == "off"
@@ -302,8 +303,20 @@ def _width(text: str) -> int:
     return len(text) + len(_WIDE.findall(text))
 
 
-def _table_items(data: bytes, path: str, pages: list[_Page]) -> dict[int, list[Item]]:
-    """Tables and the text lines around them on the ruled pages, by pdfplumber.
+def _worth_plumber(page: _Page) -> bool:
+    """A ruled page, or a text page whose lines look like a borderless table's rows: enough
+    of them hold several runs of text set apart (parsers.pdf.borderless)."""
+    if page.kind == "table":
+        return True
+    rows = sum(1 for s in page.text.splitlines() if s.strip().count(" ") >= 2)
+    return page.kind == "text" and rows >= borderless.MIN_ROWS
+
+
+def _table_items(
+    data: bytes, path: str, pages: list[_Page], notices: list[Notice]
+) -> dict[int, list[Item]]:
+    """Tables and the text lines around them on the ruled pages and on the text pages that
+    may hold a borderless table, by pdfplumber; a text page that holds none is left out.
 
     A page pdfplumber cannot interpret keeps pdfium's text of it (no table), so one broken
     content stream does not lose the document.
@@ -316,7 +329,13 @@ def _table_items(data: bytes, path: str, pages: list[_Page]) -> dict[int, list[I
             for info in pages:
                 page = plumber.pages[info.number - 1]
                 try:
-                    out[info.number] = cells.page_items(page, info.number, MARGIN)
+                    if info.kind == "table":
+                        out[info.number] = cells.page_items(page, info.number, MARGIN)
+                    else:
+                        found, notes = borderless.page_items(page, info.number, MARGIN)
+                        notices.extend(notes)
+                        if found is not None:
+                            out[info.number] = found
                 except _PAGE_ERRORS:
                     out[info.number] = _text_items(info)
                 finally:

@@ -107,8 +107,11 @@ def test_cells_carry_the_formats_provenance(other: DocResult) -> None:
 
 
 def test_every_finding_says_where(other: DocResult) -> None:
-    """Each finding names its place in the format's own terms; a PDF row's also its box."""
+    """Each finding names its place in the format's own terms, and its page (paged formats)
+    or line (the others: a Word file's paragraph, a sheet's row); a PDF row's also its box."""
     assert other.findings and all(f.where for f in other.findings)
+    paged = other.document.format in PAGED
+    assert all((f.page if paged else f.line) is not None for f in other.findings)
     on_rows = [f for f in other.findings if f.indicator_id is not None]
     first = next(f for f in on_rows if f.code == "REVERSE_SCORED_AS_POSITIVE")
     pdf, docx = "page 5, box (170,578)-(252,605)", "table 2, row 18, paragraph 286"
@@ -126,3 +129,25 @@ def test_every_finding_says_where(other: DocResult) -> None:
     assert first.where == expected
     if other.document.format in PAGED:
         assert all(f.bbox is not None and f.page is not None for f in on_rows)
+
+
+# the other fixtures made for the readers: rows broken across pages, split grids, borderless
+OTHER_FIXTURES = [
+    f"{stem}.{ext}"
+    for stem, exts in (
+        ("pagebreaks", ("txt", "docx", "html", "xlsx", "pdf")),
+        ("pagebreaks-shuffled", ("pdf",)),
+        ("splitgrid", ("txt", "docx", "pdf")),
+    )
+    for ext in exts
+]
+
+
+@pytest.mark.parametrize("name", OTHER_FIXTURES)
+def test_every_finding_in_every_fixture_says_where(name: str) -> None:
+    result = process_file(FORMATS / name, load_profile("central"))
+    paged = result.document.format in PAGED
+    for f in result.findings:  # the broken rows hold no finding; the split grids two
+        assert f.where and (f.page if paged else f.line) is not None, (f.code, f.message)
+    for i in result.indicators:  # and every row a finding could be raised on
+        assert i.where and (i.page if paged else i.line) is not None, i.level3

@@ -64,8 +64,11 @@ def test_seed_form_merges_resolved_once() -> None:
 def test_seed_titles_are_paragraphs_before_each_table() -> None:
     blocks = parse(FORMATS / "seed004.docx").blocks
     k = next(i for i, b in enumerate(blocks) if isinstance(b, Table))
-    assert blocks[k - 2] == Paragraph("部门整体支出绩效自评表")
-    assert blocks[k - 1] == Paragraph("（2024年度）")
+    assert blocks[k - 2] == Paragraph("部门整体支出绩效自评表", line=72)
+    assert blocks[k - 1] == Paragraph("（2024年度）", line=73)
+    # a Word file's lines are its paragraphs, cells' paragraphs counted
+    table = blocks[k]
+    assert isinstance(table, Table) and table.rows[0][0].line == 74
 
 
 def test_multi_paragraph_cell_keeps_lines() -> None:
@@ -99,7 +102,7 @@ def test_content_controls_smart_tags_and_grid_before() -> None:
     )
     data = docx_with_body(body_sdt, f"<w:tbl {W}>{grid}{row1}{row2}{row3}</w:tbl>")
     doc = parse_bytes(data, "controls.docx")
-    assert doc.blocks[0] == Paragraph("控件内段落")
+    assert doc.blocks[0] == Paragraph("控件内段落", line=1)
     table = doc.blocks[1]
     assert isinstance(table, Table)
     assert spans(table) == [
@@ -115,7 +118,7 @@ def test_deleted_text_and_field_codes_are_not_text() -> None:
         "<w:delText>删除</w:delText></w:r></w:del><w:r><w:instrText>PAGE</w:instrText></w:r>"
         "<w:ins w:id='2' w:author='a'><w:r><w:t>插入</w:t></w:r></w:ins></w:p>"
     )
-    assert parse_bytes(docx_with_body(para), "t.docx").blocks == (Paragraph("保留插入"),)
+    assert parse_bytes(docx_with_body(para), "t.docx").blocks == (Paragraph("保留插入", line=1),)
 
 
 def test_long_vmerge_chain_resolves_once() -> None:

@@ -1,0 +1,91 @@
+"""Tables without ruling lines read from word positions (parsers.pdf.borderless).
+
+Fixtures: the fifth table of pagebreaks.pdf (a LibreOffice export of a borderless Word table,
+tests/fixtures/make/make_page_breaks.py) and pdf-borderless-centred.pdf, whose centred cells
+share no column edge (make_pdf_cases.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parsers import parse
+from schemas import Notice, Paragraph, Table
+
+FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
+
+
+@pytest.fixture(scope="module")
+def borderless() -> Table:
+    tables = list(parse(FORMATS / "pagebreaks.pdf").tables())
+    assert len(tables) == 5
+    return tables[4]
+
+
+def _row(table: Table, k: int) -> list[tuple[str, int, int, int]]:
+    """(text, col, rowspan, colspan) of the cells with text starting in row k."""
+    return [(c.text, c.col, c.rowspan, c.colspan) for c in table.rows[k] if c.text]
+
+
+def test_wrapped_cells_join_their_row(borderless: Table) -> None:
+    """`维护公益设施处` / `数`, `<=1.2万` / `元`, `95.00` / `%`: one cell each, one row each."""
+    assert len(borderless.rows) == 14
+    assert _row(borderless, 3) == [
+        ("年度资金总额", 1, 1, 2),
+        ("80.00", 3, 1, 1),
+        ("80.00", 4, 1, 1),
+        ("76.00", 5, 1, 1),
+        ("10", 6, 1, 1),
+        ("95.00%", 7, 1, 1),
+        ("9.50分", 8, 1, 1),
+    ]
+    assert _row(borderless, 8) == [
+        ("年度绩效指标完成情况", 0, 3, 1),  # a label merged down over three rows
+        ("产出指标", 1, 1, 1),
+        ("数量指标", 2, 1, 1),
+        ("维护公益设施处数", 3, 1, 1),
+        (">=60处", 4, 1, 1),
+        ("=64处", 5, 1, 1),
+        ("20", 6, 1, 1),
+        ("20", 7, 1, 1),
+    ]
+    assert [c.text for c in borderless.rows[10] if c.text][:2] == ["成本指标", "单处维护费用"]
+    assert _row(borderless, 13) == [("总分", 0, 1, 1), ("100", 6, 1, 1), ("99.50", 7, 1, 1)]
+
+
+def test_every_place_holds_a_cell_with_its_box(borderless: Table) -> None:
+    dense = borderless.dense()
+    assert all(slot is not None for row in dense for slot in row)
+    cells = [c for row in borderless.rows for c in row]
+    assert all(c.page == 10 and c.bbox is not None and c.where for c in cells)
+    assert cells[0].where == "page 10, box (57,104)-(133,119)"  # 项目名称, two columns
+
+
+def test_the_open_guesses_are_listed() -> None:
+    notices = parse(FORMATS / "pagebreaks.pdf").notices
+    assert [n.code for n in notices] == ["TABLE_LAYOUT_GUESSED"]
+    assert "年度绩效/指标 joined" in notices[0].message
+    assert "3 of them joined" in notices[0].message
+    assert "年度/总体 kept apart" in notices[0].message
+
+
+def test_centred_cells_are_no_grid_but_every_line_is_kept() -> None:
+    doc = parse(FORMATS / "pdf-borderless-centred.pdf")
+    assert not list(doc.tables())
+    assert doc.notices == (
+        Notice(
+            "TABLE_LAYOUT_UNREAD",
+            "page 1: a table-like block without ruling lines ('序号' starts on no column edge) "
+            "was not read as a grid; its lines are kept as text",
+            page=1,
+        ),
+    )
+    lines = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert lines[1:4] == [
+        "序号 指标 目标值 完成值",
+        "1 指标甲 >=37个 =41个",
+        "2 指标甲甲 >=74个 =82个",
+    ]
+    assert len(lines) == 11
