@@ -30,7 +30,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 
 from parsers._text import join_lines
-from parsers.pdf import borderless, cells
+from parsers.pdf import borderless, cells, lattice
 from parsers.pdf.grid import Item, RawTable, continues, stitch, to_table
 from parsers.pdf.pdfium_lock import LOCK as PDFIUM
 from schemas import Document, Notice, Paragraph, ParseError
@@ -321,12 +321,14 @@ def _table_items(
     A page pdfplumber cannot interpret keeps pdfium's text of it (no table), so one broken
     content stream does not lose the document.
     """
-    out: dict[int, list[Item]] = {}
-    if not pages:
+    fast = lattice.table_items(data, [p.number for p in pages if p.kind == "table"], MARGIN)
+    out = fast.items  # ruled pages read by pdfplumber's lattice on pdfium's objects
+    rest = [p for p in pages if p.number not in out]
+    if not rest:
         return out
     try:
         with pdfplumber.open(io.BytesIO(data)) as plumber:
-            for info in pages:
+            for info in rest:
                 page = plumber.pages[info.number - 1]
                 try:
                     if info.kind == "table":
