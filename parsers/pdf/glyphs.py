@@ -68,60 +68,85 @@ def _metrics(font: PDFFont) -> tuple[float, bool]:
 def page_chars(
     textpage: pdfium.PdfTextPage, height: float, fonts: dict[str, tuple[float, bool] | None]
 ) -> list[Char]:
-    """The page's printed characters (pdfium's generated spaces and breaks left out)."""
+    """The page's printed characters (pdfium's generated spaces and breaks left out).
+
+    The glyphs of one text object (one string shown) share its font, size and baseline
+    in horizontal writing, so those are asked of pdfium once per object, not per glyph.
+    """
     raw = textpage.raw
+    n = pdfium_c.FPDFText_CountChars(raw)
+    text = textpage.get_text_range() if n > 0 else ""
+    if len(text) != n:
+        raise UndecidedError("glyphs outside the basic plane")  # text index != char index
     box = pdfium_c.FS_RECTF()
-    matrix = pdfium_c.FS_MATRIX()
-    x, y = ctypes.c_double(), ctypes.c_double()
     out: list[Char] = []
-    last_obj: Any = None
-    descent = 0.0
-    for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-            continue
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1 or not code:
+    last_obj: int | None = None
+    top = bottom = size = 0.0
+    descents = _Descents(fonts)
+    for i, char in enumerate(text):
+        if char.isspace() and pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+            continue  # pdfium generates only spaces and line breaks
+        if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1 or "\ue000" <= char <= "\uf8ff":
             raise UndecidedError("a glyph without a Unicode mapping")
-        if 0xD800 <= code <= 0xDFFF or 0xE000 <= code <= 0xF8FF:
-            raise UndecidedError("a glyph outside the basic plane or in the private use area")
         obj = pdfium_c.FPDFText_GetTextObject(raw, i)
         if not obj:
             raise UndecidedError("a glyph without its text object")
-        if obj != last_obj:  # runs of glyphs share a text object, hence a font
-            descent = _descent(obj, fonts)
-            last_obj = obj
-        pdfium_c.FPDFText_GetMatrix(raw, i, ctypes.byref(matrix))
-        if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
-            raise UndecidedError("rotated, skewed or mirrored text")
+        address = ctypes.addressof(obj.contents)
+        if address != last_obj:
+            top, bottom, size = _run(raw, i, obj, height, descents)
+            last_obj = address
         pdfium_c.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(box))  # advance width across
-        pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)  # on the baseline
-        size = pdfium_c.FPDFText_GetFontSize(raw, i) * matrix.d  # Tf size, text matrix apart
-        low = y.value + descent * size
         out.append(
             {
-                "text": chr(code),
+                "text": char,
                 "x0": float(box.left),
                 "x1": float(box.right),
-                "top": height - (low + size),
-                "bottom": height - low,
+                "top": top,
+                "bottom": bottom,
                 "size": size,
             }
         )
     return out
 
 
-def _descent(obj: Any, fonts: dict[str, tuple[float, bool] | None]) -> float:
-    """pdfminer's descent (per unit of font size) of the text object's font."""
-    font = pdfium_c.FPDFTextObj_GetFont(obj)
-    buffer = ctypes.create_string_buffer(256)
-    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, 256)
-    name = _SUBSET.sub("", buffer.value.decode("utf-8", "replace"))
-    if name not in fonts:
-        raise UndecidedError(f"font {name!r} not among the page's font resources")
-    found = fonts[name]
-    if found is None:
-        raise UndecidedError(f"font {name!r}: a Type3 font or two fonts of that name")
-    descent, vertical = found
-    if vertical:
-        raise UndecidedError("vertical writing")
-    return descent
+def _run(
+    raw: Any, i: int, obj: Any, height: float, descents: _Descents
+) -> tuple[float, float, float]:
+    """(top, bottom, size) of the glyphs of the text object that glyph `i` belongs to."""
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFText_GetMatrix(raw, i, ctypes.byref(matrix))
+    if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
+        raise UndecidedError("rotated, skewed or mirrored text")
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)  # on the baseline
+    size = pdfium_c.FPDFText_GetFontSize(raw, i) * matrix.d  # Tf size; pdfium keeps Tm apart
+    low = y.value + descents.of(pdfium_c.FPDFTextObj_GetFont(obj)) * size
+    return height - (low + size), height - low, size
+
+
+class _Descents:
+    """pdfminer's descent (per unit of font size) of each pdfium font met on a page."""
+
+    def __init__(self, fonts: dict[str, tuple[float, bool] | None]) -> None:
+        self._fonts = fonts
+        self._known: dict[int, float] = {}
+
+    def of(self, font: Any) -> float:
+        address = ctypes.addressof(font.contents)
+        if address not in self._known:
+            self._known[address] = self._lookup(font)
+        return self._known[address]
+
+    def _lookup(self, font: Any) -> float:
+        buffer = ctypes.create_string_buffer(256)
+        pdfium_c.FPDFFont_GetBaseFontName(font, buffer, 256)
+        name = _SUBSET.sub("", buffer.value.decode("utf-8", "replace"))
+        if name not in self._fonts:
+            raise UndecidedError(f"font {name!r} not among the page's font resources")
+        found = self._fonts[name]
+        if found is None:
+            raise UndecidedError(f"font {name!r}: a Type3 font or two fonts of that name")
+        descent, vertical = found
+        if vertical:
+            raise UndecidedError("vertical writing")
+        return descent
