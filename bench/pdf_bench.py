@@ -1,18 +1,24 @@
-"""PDF reading speed and memory: ziping's reader and ingest against plain pdfplumber and pdfium.
+"""PDF reading speed and memory: ziping against plain pdfplumber and pdfium, per kind of report.
 
-Builds (or takes, `--pdf FILE`) a ~300-page report of mixed narrative and 自评表 pages: the
-seed-004 DOCX fixture repeated, its narrative repeated `--narrative` times per copy, printed
-by LibreOffice. Two subsets are cut from it with pdfium (pages with rulings / without), and
-every measurement runs in a fresh child process so that its peak RSS is its own, and is
-timed in CPU seconds, fastest of `--repeat` runs (a shared machine's load is not ours):
+Builds (or takes, `--pdf FILE`, measured as given) two reports from the seed-004 DOCX
+fixture printed by LibreOffice: a table-heavy one (seed 004 `--copies` times as it is, ~70 %
+of pages 自评表) and a narrative-heavy one (each copy's narrative repeated `--narrative`
+times, ~30 %). Every measurement runs in a fresh child process, so that its peak RSS is its
+own, and is timed in CPU seconds (a shared machine's load is not ours), fastest of
+`--repeat` runs:
 
-- ziping     parsers.pdf.reader.read (pdfium triage, pdfplumber on ruled pages only)
-- ingest     pipeline.batch.ingest.process_file (reader + locate + rescore + checks)
-- plumber    pdfplumber extract_tables() on every page, page.close() after each
-- plumber-nc the same without page.close() (pdfplumber keeps every page cached)
-- pdfium     pypdfium2 text of every page
+- command      `ziping ingest FILE --out TMP --workers 1` as a user runs it: the whole
+               process tree's CPU, start-up, imports, Parquet writes and all
+- ingest       pipeline.batch.document.process_file in-process (imports excluded)
+- ziping       parsers.pdf.reader.read (pdfium triage, table pages by parsers.pdf.lattice)
+- ziping-plumb the same reader with the pdfium table finder off (every ruled page through
+               pdfplumber, as before issue 17): the before figure, in the same run
+- plumber      pdfplumber extract_tables() on every page, page.close() after each
+- pdfium       pypdfium2 text of every page: the floor no PDF reader goes under
 
-Run: `.venv/bin/python bench/pdf_bench.py [--pdf FILE] [--copies 7] [--narrative 8]`.
+Each built report is also checked cell by cell against pdfplumber (bench.lattice_check).
+
+Run: `nice .venv/bin/python bench/pdf_bench.py [--pdf FILE ...] [--copies 9] [--narrative 8]`.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -31,7 +38,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DOCX = ROOT / "tests" / "fixtures" / "formats" / "seed004.docx"
-MODES = ("ziping", "ingest", "plumber", "plumber-nc", "pdfium")
+MODES = ("command", "ingest", "ziping", "ziping-plumb", "plumber", "pdfium")
+RATIOS = (  # (label, faster mode, slower mode): how many times faster the first is
+    ("command vs plumber", "command", "plumber"),
+    ("ingest vs plumber", "ingest", "plumber"),
+    ("reader vs plumber", "ziping", "plumber"),
+    ("reader after vs before", "ziping", "ziping-plumb"),
+    ("reader vs pdfium floor", "ziping", "pdfium"),
+)
 
 
 def build_docx(target: Path, copies: int, narrative: int) -> None:
@@ -67,34 +81,10 @@ def build_pdf(target: Path, copies: int, narrative: int) -> None:
         shutil.move(Path(tmp) / (target.stem + ".pdf"), target)
 
 
-def split(pdf_path: Path, out_dir: Path) -> tuple[Path, Path, int, int]:
-    """Cut the pages with rulings and those without into two PDFs (pdfium's own triage)."""
-    import pypdfium2 as pdfium  # noqa: PLC0415
-
-    from parsers.pdf.reader import MIN_PATHS, MIN_SEGMENTS, _drawing  # noqa: PLC0415
-
-    src = pdfium.PdfDocument(pdf_path)
-    ruled: list[int] = []
-    plain: list[int] = []
-    for i in range(len(src)):
-        page = src[i]
-        paths, segments, _ = _drawing(page.raw)
-        (ruled if paths >= MIN_PATHS or segments >= MIN_SEGMENTS else plain).append(i)
-        page.close()
-    paths_out = []
-    for name, pages in (("tables", ruled), ("narrative", plain)):
-        dst = pdfium.PdfDocument.new()
-        dst.import_pages(src, pages)
-        target = out_dir / f"{name}.pdf"
-        dst.save(target)
-        dst.close()
-        paths_out.append(target)
-    src.close()
-    return paths_out[0], paths_out[1], len(ruled), len(plain)
-
-
 def run_mode(mode: str, pdf_path: Path) -> dict[str, float]:
-    """One measurement in this process: seconds (imports excluded), pages, peak RSS (MB)."""
+    """One measurement in this process: CPU seconds (imports excluded), pages, peak RSS (MB)."""
+    if mode == "command":
+        return run_command(pdf_path)  # this process only waits: the figures are its child's
     work = prepare(mode)
     data = pdf_path.read_bytes()
     start = time.process_time()  # CPU time: other processes on a shared machine don't count
@@ -104,11 +94,34 @@ def run_mode(mode: str, pdf_path: Path) -> dict[str, float]:
     return {"seconds": seconds, "pages": pages, "rss_mb": rss}
 
 
+def run_command(pdf_path: Path) -> dict[str, float]:
+    """`ziping ingest` on a folder holding only `pdf_path`: CPU of the whole process tree."""
+    import pypdfium2 as pdfium  # noqa: PLC0415
+
+    pages = len(pdfium.PdfDocument(pdf_path))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        shutil.copy(pdf_path, folder / pdf_path.name)
+        ziping = Path(sys.executable).with_name("ziping")
+        cmd = [str(ziping), "ingest", str(folder), "--out", str(Path(tmp) / "out")]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([*cmd, "--workers", "1", "--quiet"], check=True, capture_output=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"seconds": seconds, "pages": pages, "rss_mb": after.ru_maxrss / 1024}
+
+
 def prepare(mode: str) -> Callable[[Path, bytes], int]:
     """The work of `mode`, its imports done (they are not what is measured)."""
-    if mode == "ziping":
+    if mode in {"ziping", "ziping-plumb"}:
+        from parsers.pdf import lattice  # noqa: PLC0415
         from parsers.pdf import reader as pdf  # noqa: PLC0415
 
+        if mode == "ziping-plumb":  # every ruled page left to pdfplumber: the before figure
+            lattice.table_items = lambda data, numbers, margin: lattice.Outcome(
+                undecided=dict.fromkeys(numbers, "off")
+            )
         return lambda path, data: pdf.read(data, str(path), "bench").pages or 0
     if mode == "ingest":
         from pipeline.batch.document import process_file  # noqa: PLC0415
@@ -119,19 +132,18 @@ def prepare(mode: str) -> Callable[[Path, bytes], int]:
     import pdfplumber  # noqa: F401, PLC0415  (imported here so that its import is not timed)
     import pypdfium2  # noqa: F401, PLC0415
 
-    if mode in {"plumber", "plumber-nc"}:
-        return lambda path, data: _plumber(path, close=mode == "plumber")
+    if mode == "plumber":
+        return lambda path, data: _plumber(path)
     return lambda path, data: _pdfium(data)
 
 
-def _plumber(path: Path, *, close: bool) -> int:
+def _plumber(path: Path) -> int:
     import pdfplumber  # noqa: PLC0415
 
     with pdfplumber.open(path) as plumber:
         for page in plumber.pages:
             page.extract_tables()
-            if close:
-                page.close()
+            page.close()
         return len(plumber.pages)
 
 
@@ -150,66 +162,72 @@ def _pdfium(data: bytes) -> int:
 
 def measure(mode: str, pdf_path: Path, repeat: int) -> dict[str, float]:
     """The fastest of `repeat` runs, each in a fresh process."""
-    cmd = [sys.executable, __file__, "--child", mode, str(pdf_path)]
     runs = []
     for _ in range(repeat):
+        cmd = [sys.executable, __file__, "--child", mode, str(pdf_path)]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     best: dict[str, float] = min(runs, key=lambda r: r["seconds"])
     return best
 
 
-def report(pdf_path: Path, work: Path, repeat: int) -> None:
-    tables, narrative, n_ruled, n_plain = split(pdf_path, work)
-    print(f"{pdf_path.name}: {n_ruled + n_plain} pages, {n_ruled} with rulings, {n_plain} without")
-    print(f"{'file':<10} {'mode':<11} {'pages':>5} {'s':>7} {'pages/s':>8} {'peak MB':>8}")
-    rates: dict[tuple[str, str], float] = {}
-    for label, path, modes in (
-        ("mixed", pdf_path, MODES),
-        ("tables", tables, ("ziping", "plumber")),
-        ("narrative", narrative, ("ziping", "plumber", "pdfium")),
-    ):
-        for mode in modes:
-            m = measure(mode, path, repeat)
-            rate = m["pages"] / m["seconds"]
-            rates[label, mode] = rate
-            print(
-                f"{label:<10} {mode:<11} {m['pages']:>5.0f} {m['seconds']:>7.2f} "
-                f"{rate:>8.1f} {m['rss_mb']:>8.0f}"
-            )
-    print("ratios (target):")
-    for label, (file, a, b), target in (
-        ("mixed: ingest / plumber", ("mixed", "ingest", "plumber"), ">= 3"),
-        ("mixed: ziping / plumber", ("mixed", "ziping", "plumber"), ""),
-        ("narrative: ziping / plumber", ("narrative", "ziping", "plumber"), ">= 10"),
-        ("tables: ziping / plumber", ("tables", "ziping", "plumber"), ">= 0.8"),
-        ("mixed: pdfium / plumber", ("mixed", "pdfium", "plumber"), ""),
-    ):
-        ratio = rates[file, a] / rates[file, b]
-        print(f"  {label:<28} {ratio:6.2f}x {f'({target})' if target else ''}")
+def ruled_share(pdf_path: Path) -> tuple[int, int]:
+    """(pages, pages the reader sends to the table finder)."""
+    from bench.lattice_check import ruled_pages  # noqa: PLC0415
+
+    data = pdf_path.read_bytes()
+    import pypdfium2 as pdfium  # noqa: PLC0415
+
+    return len(pdfium.PdfDocument(data)), len(ruled_pages(data))
+
+
+def report(label: str, pdf_path: Path, repeat: int) -> None:
+    from bench.lattice_check import check  # noqa: PLC0415
+
+    pages, ruled = ruled_share(pdf_path)
+    print(f"\n{label}: {pdf_path.name}, {pages} pages, {ruled} ruled ({ruled / pages:.0%})")
+    print(f"  {'mode':<13} {'CPU s':>7} {'pages/s':>8} {'peak MB':>8}")
+    seconds: dict[str, float] = {}
+    for mode in MODES:
+        m = measure(mode, pdf_path, repeat)
+        seconds[mode] = m["seconds"]
+        print(
+            f"  {mode:<13} {m['seconds']:>7.2f} {m['pages'] / m['seconds']:>8.1f} "
+            f"{m['rss_mb']:>8.0f}"
+        )
+    for name, fast, slow in RATIOS:
+        print(f"  {name:<24} {seconds[slow] / seconds[fast]:6.2f}x")
+    cells = check(pdf_path)
+    print(f"  identical cells: {cells.summary()}")
+    for key, why in {**cells.undecided, **cells.different}.items():
+        print(f"    {key}: {why}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pdf", type=Path, help="measure this PDF instead of building one")
+    parser.add_argument("--pdf", type=Path, nargs="*", help="measure these PDFs instead")
     parser.add_argument("--copies", type=int, default=9, help="copies of seed 004 (default 9)")
     parser.add_argument("--narrative", type=int, default=8, help="narrative repeats per copy")
-    parser.add_argument("--keep", type=Path, help="save the built PDF here")
+    parser.add_argument("--keep", type=Path, help="save the built PDFs in this folder")
     parser.add_argument("--repeat", type=int, default=2, help="runs per mode, fastest kept")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "PDF"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run_mode(args.child[0], Path(args.child[1]))))
         return
+    print(f"CPU seconds, fastest of {args.repeat}; load average {os.getloadavg()[0]:.1f}")
+    if args.pdf:
+        for path in args.pdf:
+            report("given", path, args.repeat)
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        pdf_path = args.pdf
-        if pdf_path is None:
-            pdf_path = work / "mixed-report.pdf"
-            build_pdf(pdf_path, args.copies, args.narrative)
+        for label, narrative in (("table-heavy", 1), ("narrative-heavy", args.narrative)):
+            target = Path(tmp) / f"{label}-report.pdf"
+            build_pdf(target, args.copies, narrative)
             if args.keep:
-                shutil.copy(pdf_path, args.keep)
-        report(pdf_path, work, args.repeat)
+                args.keep.mkdir(parents=True, exist_ok=True)
+                shutil.copy(target, args.keep / target.name)
+            report(label, target, args.repeat)
 
 
 if __name__ == "__main__":

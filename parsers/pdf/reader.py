@@ -4,7 +4,8 @@ Two passes keep a 300-page report cheap (pdfplumber's table finder costs ~50 ms 
 pdfium's text ~1 ms):
 1. triage with pypdfium2: each page's text, whether its glyphs map to Unicode, and whether
    it draws ruling lines (path objects). No fiscal words are used.
-2. pdfplumber, only on ruled pages (its table finder) and on text pages whose lines hold
+2. pdfplumber, only on ruled pages (its table finder, run on pdfium's objects by `lattice`
+   where the page allows) and on text pages whose lines hold
    several runs of text set apart (a borderless table, read from word positions by
    `borderless`), each page closed after use so that its parsed objects are freed
    (pdfplumber otherwise keeps every page it has touched).
