@@ -55,3 +55,22 @@ def test_a_rotated_page_is_left_to_pdfplumber(tmp_path: Path) -> None:
     before = [t.rows for t in parse(source).tables() if t.page_start != 6]
     after = [t.rows for t in parse_bytes(data, "rotated.pdf").tables() if t.page_start != 6]
     assert after == before
+
+
+def test_a_page_drawn_inside_a_form_is_left_to_pdfplumber(tmp_path: Path) -> None:
+    """A page wrapped whole in a form XObject (as imposition tools write them): its paths
+    sit in the form's space, which the fast path does not follow; pdfplumber reads it."""
+    source = pdfium.PdfDocument(FIXTURES / "formats" / "seed004.pdf")
+    wrapped = pdfium.PdfDocument.new()
+    form = source.page_as_xobject(3, wrapped)
+    page = wrapped.new_page(*source[3].get_size())
+    page.insert_obj(form.as_pageobject())
+    page.gen_content()
+    path = tmp_path / "wrapped.pdf"
+    wrapped.save(path)
+    data = path.read_bytes()
+    assert lattice.table_items(data, [1], pdf.MARGIN).undecided == {
+        1: "paths inside a form XObject"
+    }
+    tables = list(parse_bytes(data, "wrapped.pdf").tables())
+    assert [len(t.rows) for t in tables] == [12]  # seed page 4's table, read by pdfplumber
