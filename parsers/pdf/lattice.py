@@ -4,9 +4,10 @@ pdfplumber's table finder costs most of a table page, and most of that is pdfmin
 interpreting the content stream in Python. Here pdfium (C++) has already parsed the page:
 its path objects give the ruling-line edges (parsers.pdf.rulings) and its text page the
 characters (parsers.pdf.glyphs), both in pdfplumber's coordinates and shapes. pdfplumber's
-own geometry then runs on them unchanged (TableFinder: snap and join edges, intersections,
-cells, tables), and parsers.pdf.cells deals the characters to cells as for a pdfplumber
-page. So the cells are pdfplumber's lattice, not a look-alike.
+own geometry then runs on them (TableFinder's steps: snap and join edges, intersections,
+cells, tables; the intersections-to-cells step made cheap in parsers.pdf.crossings and held
+to pdfplumber's by the tests), and parsers.pdf.cells deals the characters to cells as for a
+pdfplumber page. So the cells are pdfplumber's lattice, not a look-alike.
 
 A page proves itself or is left to pdfplumber: anything the fast path does not read as
 pdfminer would (rulings.UndecidedError) sends that page, and only that page, back to pdfplumber,
@@ -24,9 +25,9 @@ import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
-from pdfplumber.table import Table, TableFinder, TableSettings
+from pdfplumber.table import Table
 
-from parsers.pdf import cells
+from parsers.pdf import cells, crossings
 from parsers.pdf.glyphs import Char, Fonts, page_chars
 from parsers.pdf.grid import Item
 from parsers.pdf.pdfium_lock import LOCK as PDFIUM
@@ -43,8 +44,7 @@ class Page:
     initial_doctop: float  # the heights of the pages before it, as pdfplumber's doctop
 
     def find_tables(self) -> list[Table]:
-        page: Any = self  # TableFinder reads only .edges (lines strategy) of its page
-        return TableFinder(page, TableSettings()).tables
+        return crossings.find_tables(self)
 
 
 @dataclass

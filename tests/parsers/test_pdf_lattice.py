@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pdfplumber
 import pypdfium2 as pdfium
 import pytest
+from pdfplumber.table import TableFinder, TableSettings
 
 from bench.lattice_check import check, ruled_pages
 from parsers import parse, parse_bytes
-from parsers.pdf import lattice
+from parsers.pdf import crossings, lattice
 from parsers.pdf import reader as pdf
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -74,3 +76,19 @@ def test_a_page_drawn_inside_a_form_is_left_to_pdfplumber(tmp_path: Path) -> Non
     }
     tables = list(parse_bytes(data, "wrapped.pdf").tables())
     assert [len(t.rows) for t in tables] == [12]  # seed page 4's table, read by pdfplumber
+
+
+@pytest.mark.parametrize("path", [p for p in PDFS if p.name in RULED], ids=lambda p: p.name)
+def test_crossings_are_pdfplumbers_table_finder(path: Path) -> None:
+    """parsers.pdf.crossings (pdfplumber's finder with intersections_to_cells made cheap)
+    gives pdfplumber's cells, in its order, on every ruled page of the fixtures."""
+    data = path.read_bytes()
+    with pdfplumber.open(path) as plumber:
+        for number in ruled_pages(data):
+            page = plumber.pages[number - 1]
+            finder = TableFinder(page, TableSettings())
+            assert crossings.cells(finder.intersections) == finder.cells
+            assert [t.cells for t in crossings.find_tables(page)] == [
+                t.cells for t in finder.tables
+            ]
+            page.close()
