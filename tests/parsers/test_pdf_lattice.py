@@ -27,6 +27,7 @@ RULED = {  # ruled pages per fixture, all read by the fast path
     "pdf-repeated-header.pdf": 2,
     "pdf-split-row.pdf": 2,
     "seed004.pdf": 10,
+    "splitgrid.pdf": 4,
     "scans-text.pdf": 4,
 }
 
