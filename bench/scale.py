@@ -31,7 +31,8 @@ from pathlib import Path
 
 from bench import corpus
 from pipeline.batch.document import process_file
-from pipeline.batch.ingest import BatchOptions, discover, ingest
+from pipeline.batch.ingest import BatchOptions, ingest
+from pipeline.batch.walk import discover
 from pipeline.dataset import load
 from schemas.profile import load_profile
 from schemas.tables import DocumentRow, EvalTableRow, FindingRow
