@@ -68,7 +68,7 @@ def test_links_are_followed_inside_the_inputs_only(tmp_path: Path) -> None:
     assert folder / "secret.txt" in followed.files
 
 
-def _without_root_read_override() -> None:
+def without_root_read_override() -> None:
     """In the child before exec: drop the capabilities by which root reads through permission
     bits (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) from its bounding set, so the exec'd ingest
     meets a folder it may not list as any user would."""
@@ -90,7 +90,7 @@ def test_every_entry_the_walk_cannot_read_is_a_row_with_its_reason(tmp_path: Pat
             [sys.executable, "-c", CLI, "ingest", str(folder), "--out", str(out),
              "--workers", "1", "--json"],
             capture_output=True, text=True, check=False,
-            preexec_fn=_without_root_read_override if os.geteuid() == 0 else None,
+            preexec_fn=without_root_read_override if os.geteuid() == 0 else None,
         )  # fmt: skip
     finally:
         (folder / "sub").chmod(0o755)
