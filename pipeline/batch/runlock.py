@@ -37,14 +37,14 @@ def hold(out: Path, wait: float = 0.0) -> Iterator[None]:
     try:
         out.mkdir(parents=True, exist_ok=True)
         lock.acquire(poll_interval=0.05)
-    except OSError as exc:  # a read-only or full disk, no permission: nothing written yet
-        raise disk.stopped(exc, f"taking the lock on {out}", "Nothing was written") from None
-    except Timeout:
+    except Timeout:  # first: filelock's Timeout is an OSError too
         waited = f" after waiting {wait:g} s" if wait > 0 else ""
         raise DatasetLockedError(
             f"{out} is being written by another ingest ({holder(out)}){waited}; "
             "let it finish, or pass --wait SECONDS to queue behind it"
         ) from None
+    except OSError as exc:  # a read-only or full disk, no permission: nothing written yet
+        raise disk.stopped(exc, f"taking the lock on {out}", "Nothing was written") from None
     info = out / HOLDER_NAME
     try:
         try:
