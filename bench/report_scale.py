@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.batch.ingest import BatchOptions, discover, ingest
+from pipeline.batch.ingest import BatchOptions, ingest
+from pipeline.batch.walk import discover
 from schemas.profile import load_profile
 from tests.scale_helpers import mixed_corpus
 

@@ -7,6 +7,10 @@ Prints, with the target beside each figure:
   (ratio <= 1.2: memory must stay flat with the batch size);
 - recall of the discrepancies bench/corpus.py planted (100%);
 - the crash-free counts of the hypothesis fuzz tests run at 10,000 examples;
+- the claims scan on one line of numbers, 50 / 200 / 800 KB: CPU seconds and their ratios
+  (linear: 4x the length, 4x the time);
+- peak RSS of a no-op re-run and of `report` over 1,000 and 50,000 tiny reports and the
+  ratio (<= 1.2: memory must not grow with the folder; `--rerun-only`, `--rerun-sizes`);
 - seconds per file of the seed report in each published form (.doc/.wps through LibreOffice,
   .xls/.et, OFD, archives) beside DOCX, and the peak RSS of one ingest of them all
   (`--published-only` prints just these).
@@ -29,9 +33,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import corpus
+from bench import corpus, rerun
 from pipeline.batch.document import process_file
-from pipeline.batch.ingest import BatchOptions, discover, ingest
+from pipeline.batch.ingest import BatchOptions, ingest
+from pipeline.batch.walk import discover
 from pipeline.dataset import load
 from schemas.profile import load_profile
 from schemas.tables import DocumentRow, EvalTableRow, FindingRow
@@ -131,6 +136,39 @@ def published_formats(work: Path, repeat: int = 3) -> None:
     print(f"published: peak RSS of one ingest of them all {peak_rss_mib(folder, work):.0f} MiB")
 
 
+def rerun_and_report(sizes: list[int], work: Path) -> None:
+    """Peak RSS of a no-op re-run and of `report` at each folder size (bench/rerun.py: tiny
+    text reports, each command a child process of its own with one worker), and the ratio of
+    the largest to the smallest (target <= 1.2: memory must not grow with the folder)."""
+    results = {}
+    for n in sizes:
+        results[n] = rerun.measure(n, work, workers=2)
+        first, noop, report = (results[n][k] for k in ("first", "noop", "report"))
+        print(
+            f"{n:>6} docs: no-op re-run {noop[2]:.0f} MiB ({noop[0]:.1f} s CPU = "
+            f"{100 * noop[0] / first[0]:.1f} % of the first ingest), report {report[2]:.0f} MiB "
+            f"({report[1]:.0f} s)",
+            flush=True,
+        )
+    small, big = results[sizes[0]], results[sizes[-1]]
+    for key, what in (("noop", "no-op re-run"), ("report", "report")):
+        ratio = big[key][2] / small[key][2]
+        print(f"{what} peak RSS {sizes[-1]:,} / {sizes[0]:,} docs: {ratio:.2f} (target <= 1.2)")
+
+
+def claims_lines(lengths: list[int]) -> None:
+    """CPU seconds of reading a report whose prose is one line of numbers, against the line's
+    length, and each size's ratio to the first (linear: the ratio of the lengths)."""
+    times = [rerun.claims_time(n) for n in lengths]
+    for n, seconds in zip(lengths, times, strict=True):
+        print(
+            f"claims: one line of {n // 1000:,} KB: {seconds:6.2f} s CPU, "
+            f"{seconds / times[0]:5.1f}x the {lengths[0] // 1000} KB line's for "
+            f"{n / lengths[0]:.0f}x the length (linear)",
+            flush=True,
+        )
+
+
 def fuzz() -> str:
     env = {**os.environ, "ZIPING_FUZZ_EXAMPLES": "10000", "ZIPING_FUZZ_FILES": "300"}
     result = subprocess.run(
@@ -146,25 +184,12 @@ def fuzz() -> str:
     return "\n".join([*lines, f"pytest: {tail[0]}"])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="ziping ingest scaling benchmark")
-    parser.add_argument("--docs", type=int, default=400, help="corpus size for throughput")
-    parser.add_argument("--big", type=int, default=10_000, help="documents for the RSS run")
-    parser.add_argument("--skip-fuzz", action="store_true")
-    parser.add_argument(
-        "--published-only", action="store_true", help="only the published-formats figures"
-    )
-    args = parser.parse_args()
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"machine: {os.cpu_count()} cores, load average {load} (others running skew the figures)")
-    if args.published_only:
-        with _scratch() as work:
-            published_formats(work)
-        return
+def everything(docs: int, big_docs: int, lines: list[int], sizes: list[int]) -> None:
+    """Every figure of the module docstring but the fuzz counts."""
     with _scratch() as work:
         published_formats(work)
         mixed = work / "mixed"
-        corpus.generate(args.docs, mixed, seed=1, formats=("txt", "html"))
+        corpus.generate(docs, mixed, seed=1, formats=("txt", "html"))
         throughput(mixed, 1, work, repeat=1)  # warm-up, untimed
         one, cpu_one = throughput(mixed, 1, work)
         two, cpu_two = throughput(mixed, 2, work)
@@ -178,13 +203,13 @@ def main() -> None:
 
         for fmt in corpus.FORMATS:
             folder = work / f"only-{fmt}"
-            corpus.generate(args.docs // 2, folder, seed=2, formats=(fmt,))
+            corpus.generate(docs // 2, folder, seed=2, formats=(fmt,))
             rate, _ = throughput(folder, 1, work, repeat=2)
             target = " (target >= 50)" if fmt in {"txt", "docx"} else ""
             print(f"format {fmt:>4}: {rate:7.1f} docs/s/core{target}")
 
         every = work / "every"
-        corpus.generate(args.docs, every, seed=5, formats=corpus.FORMATS)
+        corpus.generate(docs, every, seed=5, formats=corpus.FORMATS)
         out = work / "recall-out"
         ingest(discover([every]), out, load_profile("central"), options=BatchOptions(workers=2))
         found, planted, misses = recall(every, out)
@@ -196,13 +221,49 @@ def main() -> None:
 
         small, big = work / "rss-small", work / "rss-big"
         corpus.generate(100, small, seed=9, formats=("txt", "html", "docx", "xlsx"))
-        corpus.generate(args.big, big, seed=9, formats=("txt", "html", "docx", "xlsx"))
+        corpus.generate(big_docs, big, seed=9, formats=("txt", "html", "docx", "xlsx"))
         rss_small = peak_rss_mib(small, work)
         rss_big = peak_rss_mib(big, work)
         print(
-            f"peak RSS: 100 docs {rss_small:.0f} MiB, {args.big} docs {rss_big:.0f} MiB, "
+            f"peak RSS: 100 docs {rss_small:.0f} MiB, {big_docs} docs {rss_big:.0f} MiB, "
             f"ratio {rss_big / rss_small:.2f} (target <= 1.2)"
         )
+        claims_lines(lines)
+        rerun_and_report(sizes, work)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="ziping ingest scaling benchmark")
+    parser.add_argument("--docs", type=int, default=400, help="corpus size for throughput")
+    parser.add_argument("--big", type=int, default=10_000, help="documents for the RSS run")
+    parser.add_argument("--skip-fuzz", action="store_true")
+    parser.add_argument(
+        "--published-only", action="store_true", help="only the published-formats figures"
+    )
+    parser.add_argument(
+        "--rerun-sizes", default="1000,50000",
+        help="folder sizes for the no-op re-run and report RSS (comma-separated)",
+    )  # fmt: skip
+    parser.add_argument("--lines", default="50000,200000,800000", help="claims line lengths")
+    parser.add_argument("--rerun-only", action="store_true", help="only the re-run/report RSS")
+    parser.add_argument("--claims-only", action="store_true", help="only the long-line claims")
+    args = parser.parse_args()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (others running skew the figures)")
+    lines = [int(n) for n in args.lines.split(",")]
+    sizes = [int(n) for n in args.rerun_sizes.split(",")]
+    if args.published_only:
+        with _scratch() as work:
+            published_formats(work)
+        return
+    if args.claims_only:
+        claims_lines(lines)
+        return
+    if args.rerun_only:
+        with _scratch() as work:
+            rerun_and_report(sizes, work)
+        return
+    everything(args.docs, args.big, lines, sizes)
     if not args.skip_fuzz:
         print(fuzz())
 

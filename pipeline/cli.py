@@ -7,6 +7,7 @@ pandas and DuckDB (~90 MB), which `ziping ingest` (held to a memory budget) neve
 from __future__ import annotations
 
 import dataclasses
+import signal
 from pathlib import Path
 from typing import Any, cast
 
@@ -14,7 +15,7 @@ import click
 
 import parsers
 from pipeline import __version__
-from pipeline.batch.ingest import RunSummary, discover, ingest, own_output
+from pipeline.batch.ingest import RunSummary, ingest
 from pipeline.batch.options import (
     DEBUG,
     batch_options,
@@ -22,7 +23,8 @@ from pipeline.batch.options import (
     debugging,
     to_batch_options,
 )
-from pipeline.dataset import dictionary
+from pipeline.batch.walk import own_output, walk
+from pipeline.dataset import dictionary, disk
 from pipeline.dataset.commands import (
     Progress,
     batch_report_options,
@@ -38,16 +40,23 @@ from schemas.tables import TABLES
 
 
 class _Group(click.Group):
-    """Turns ZipingError into `Error: …` and exit 1 for every command (with `--debug`, the
-    exception leaves with its traceback)."""
+    """Turns ZipingError, and a file-system error no command described, into `Error: …` and
+    exit 1 for every command (with `--debug`, the exception leaves with its traceback)."""
 
     def invoke(self, ctx: click.Context) -> object:
+        # `ulimit -f` would kill a writer mid-file by SIGXFSZ; ignored, the write fails (EFBIG)
+        # and the command ends like on a full disk
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         try:
             return super().invoke(ctx)
         except ZipingError as exc:
             if ctx.meta.get(DEBUG):
                 raise
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            if ctx.meta.get(DEBUG):
+                raise
+            raise click.ClickException(disk.describe(exc)) from exc
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,6 +87,10 @@ def _profile(_ctx: click.Context, _param: click.Parameter, value: str) -> Profil
     help="CSV of path,region,unit,year,url: what you know of a file overrides what its text "
     "says (region: a place name or a GB/T 2260 code). Changed later? Re-run with --force.",
 )  # fmt: skip
+@click.option(
+    "--follow-symlinks", is_flag=True,
+    help="Read what symbolic links point to outside PATHS too (default: a row saying so).",
+)  # fmt: skip
 @click.option("--strict", is_flag=True, help="Exit 1 when any document failed.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @batch_report_options
@@ -86,6 +99,7 @@ def ingest_command(
     paths: tuple[Path, ...],
     out: Path,
     profile: Profile,
+    follow_symlinks: bool,
     strict: bool,
     quiet: bool,
     **batch: Any,
@@ -100,7 +114,8 @@ def ingest_command(
     as_json, fail_on = batch.pop("as_json"), batch.pop("fail_on")
     manifest = batch.pop("manifest")
     options = to_batch_options(batch)
-    files = discover(paths, options.limits)
+    found = walk(paths, options.limits, follow_symlinks)
+    files, options = found.files, dataclasses.replace(options, unread=found.unread)
     if manifest is not None:
         options = dataclasses.replace(options, manifest=_manifest(manifest))
     with Progress(len(files), "ingest", quiet) as progress:

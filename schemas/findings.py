@@ -204,6 +204,13 @@ _CODES = [
         "claim",
     ),
     Code(
+        "CLAIMS_INCOMPLETE",
+        "info",
+        "文字陈述未全部核对",
+        "a paragraph or claim rule ran out of its time budget: its claims are not all checked",
+        "claim",
+    ),
+    Code(
         "LEVEL1_WEIGHT_MISMATCH",
         "warning",
         "一级指标分值不符",

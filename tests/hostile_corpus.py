@@ -33,12 +33,15 @@ def make(folder: Path) -> dict[str, str]:
         "inflating.pdf": _pdf_inflating(80 << 20),
         "huge_budget.txt": seed.replace("\t106.85\n", "\t1" + "0" * 20 + "\n", 1).encode("utf-8"),
         "long_score.txt": seed.replace("\t4.53\n", "\t" + "9" * 309 + "\n", 1).encode("utf-8"),
+        # a flattened table of 25,000 amounts on one line: the claims scan was quadratic
+        "long_line.txt": "、".join(f"{i}.5万元" for i in range(25_000)).encode("utf-8"),
     }
     for name, data in files.items():
         (folder / name).write_bytes(data)
     with Path(os.fsdecode(os.fsencode(folder) + b"/" + GBK_NAME)).open("wb") as stream:
         stream.write((seed + "\n（另存副本）\n").encode("utf-8"))  # not a duplicate of GOOD
     os.mkfifo(folder / "pipe.txt")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")  # out of the input folder: not followed
     return {
         GOOD: "good",
         "grid_span.docx": "max_table_cells",
@@ -49,6 +52,8 @@ def make(folder: Path) -> dict[str, str]:
         "long_score.txt": "read",  # the reader may refuse the 309 digits or null them: no crash
         os.fsdecode(GBK_NAME): "GBK name",
         "pipe.txt": "not a regular file",
+        "long_line.txt": "no_tables",
+        "passwd.txt": "symbolic link to a file outside the input folders (/etc/passwd)",
     }
 
 

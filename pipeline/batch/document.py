@@ -29,7 +29,7 @@ from pipeline.audit.build import build_table
 from pipeline.audit.checks import check_table, notice_findings
 from pipeline.audit.unparsed import unparsed_findings
 from pipeline.batch import safe
-from pipeline.claims.collect import claim_findings, extract_claims
+from pipeline.claims.collect import claim_findings, scan_claims
 from pipeline.extract import region
 from pipeline.extract.locate import locate
 from schemas import Document, ZipingError, ids
@@ -185,8 +185,9 @@ def process_document(
         result.indicators.extend(rows)
         result.findings.extend(check_table(where, table, rows, profile))
         result.findings.extend(unparsed_findings(doc.path, table, located))
-    result.claims = extract_claims(doc, result.tables, profile.grade_of)
-    result.findings.extend(claim_findings(doc, result.claims))
+    scan = scan_claims(doc, result.tables, profile.grade_of)
+    result.claims = scan.claims
+    result.findings.extend([*claim_findings(doc, result.claims), *scan.incomplete])
     first = result.tables[0] if result.tables else None
     result.document = dataclasses.replace(
         result.document,

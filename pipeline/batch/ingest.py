@@ -28,9 +28,9 @@ from parsers.limits import Limits
 from pipeline import __version__
 from pipeline.batch import executors, runlock
 from pipeline.batch.failures import FailureLog
-from pipeline.batch.plan import Choices, plan
-from pipeline.dataset import store
-from pipeline.dataset.writer import Stored, Writer
+from pipeline.batch.plan import Choices, plan, unread_id
+from pipeline.dataset import disk, store
+from pipeline.dataset.writer import Stored, Writer, committed_documents
 from pipeline.extract.region import ManifestEntry
 from schemas import SchemaError, ZipingError, ids
 from schemas.profile import Profile
@@ -38,39 +38,6 @@ from schemas.tables import DocumentRow, RunRow
 
 if TYPE_CHECKING:
     from pipeline.batch.document import DocResult
-
-
-REPORT_FILES = frozenset({"diff.html", "findings.csv"})
-
-
-def own_output(folder: Path) -> bool:
-    """A folder ziping wrote: a dataset (its manifest or lock) or a report."""
-    return (
-        (folder / store.META).is_dir()
-        or (folder / runlock.LOCK_NAME).exists()
-        or all((folder / name).is_file() for name in REPORT_FILES)
-    )
-
-
-def discover(paths: Iterable[Path], limits: Limits = DEFAULT_LIMITS) -> list[Path]:
-    """Files under `paths` (folders searched recursively, sorted), leaving out hidden entries
-    and ziping's own outputs (datasets and reports) wherever they sit. Entries that are not
-    regular files (FIFOs, devices) are kept: each becomes a row with a reason. An archive
-    (.zip/.7z/.rar) stands for its members, `archive!member` (parsers/archive.py)."""
-    return [member for path in _files(paths) for member in archive.expand(path, limits)]
-
-
-def _files(paths: Iterable[Path]) -> list[Path]:
-    found: list[Path] = []
-    for path in paths:
-        if not path.is_dir():
-            found.append(path)
-            continue
-        for folder, dirs, names in os.walk(path):
-            here = Path(folder)
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not own_output(here / d))
-            found.extend(here / n for n in sorted(names) if not n.startswith("."))
-    return found
 
 
 @dataclass(frozen=True)
@@ -102,6 +69,8 @@ class BatchOptions:
     debug: bool = False
     """Raise a document's exception instead of recording it: documents run one after the
     other in this process, without the time limit (a debugger may stop as long as it likes)."""
+    unread: Mapping[str, str] = field(default_factory=dict)
+    """Files the walk found but will not read, with the reason, by path (`walk.Walk`)."""
 
 
 @dataclass
@@ -163,6 +132,7 @@ class _Job:
     doc_timeout: float | None
     manifest: Mapping[str, ManifestEntry] = field(default_factory=dict)
     debug: bool = False
+    unread: Mapping[str, str] = field(default_factory=dict)
 
 
 def ingest(
@@ -180,6 +150,30 @@ def ingest(
     `on_done` is called once per file (None for one skipped as unchanged).
     """
     options = options or BatchOptions()
+    try:
+        return _ingest(files, out, profile, on_done, options)
+    except OSError as exc:  # the disk, not a document: those are rows
+        raise disk.stopped(exc, f"ingest into {out}", kept_message(out)) from None
+
+
+def kept_message(out: Path) -> str:
+    """What a run stopped by the file system leaves: the documents of its last commit."""
+    count = committed_documents(out)
+    if count is None:
+        return "The dataset is as its last commit left it; run the same command again when fixed"
+    return (
+        f"The dataset keeps the {count:,} documents committed before it, each whole; run the "
+        "same command again to finish once fixed"
+    )
+
+
+def _ingest(
+    files: Iterable[Path],
+    out: Path,
+    profile: Profile,
+    on_done: Callable[[DocumentRow | None], None] | None,
+    options: BatchOptions,
+) -> RunSummary:
     with runlock.hold(out, options.wait):
         run = _start_run(out, profile)
         summary = RunSummary(run_id=run.run_id)
@@ -188,7 +182,11 @@ def ingest(
             writer.recover()
             _one_profile(writer, out, profile, options.force)
             todo = plan(
-                files, writer, profile, options.limits, Choices(options.force, options.checksum)
+                files,
+                writer,
+                profile,
+                options.limits,
+                Choices(options.force, options.checksum, options.unread),
             )
             summary.skipped = todo.skipped
             summary.missing = [s.path for s in todo.missing]
@@ -246,7 +244,7 @@ def _execute(
     else:
         executor = executors.Serial()
     timeout = None if options.debug else options.doc_timeout
-    job = _Job(profile, options.limits, timeout, options.manifest, options.debug)
+    job = _Job(profile, options.limits, timeout, options.manifest, options.debug, options.unread)
     crashed = functools.partial(_crashed, job)
     return executor.run(functools.partial(_run_one, job), todo, crashed)
 
@@ -261,6 +259,10 @@ def _run_one(job: _Job, item: tuple[int, Path]) -> _Done:
 
     index, path = item
     size, mtime = _stat(path)
+    unread = job.unread.get(str(path))
+    if unread is not None:  # the walk's refusal (a link out of the input folders): not opened
+        result = failed(path, unread_id(path, unread), 0, unread, job.profile)
+        return _done(index, result, 0, -1, job)
     try:
         with executors.memory_ceiling(job.limits.max_doc_memory):
             result = executors.call_with_timeout(

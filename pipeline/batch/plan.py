@@ -10,10 +10,11 @@ index holds that are no longer on disk are listed (`--prune` removes their rows)
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,9 @@ class Plan:
 class Choices:
     force: bool = False
     checksum: bool = False
+    unread: Mapping[str, str] = field(default_factory=dict)
+    """Paths the walk refused (a link out of the input folders) and why: never opened, not
+    even hashed; skipped when stored already with the same reason."""
 
 
 def plan(
@@ -51,6 +55,15 @@ def plan(
     versions: dict[str | None, str | None] = {}
     for index, path in enumerate(files):
         name = stored_path(str(path))
+        reason = choices.unread.get(str(path))
+        if reason is not None:
+            old = writer.lookup(name)
+            same = old is not None and old.doc_id == unread_id(path, reason)
+            if same and not choices.force and old is not None and old.profile == profile.name:
+                result.skipped += 1
+            else:
+                result.todo.append((index, path))  # becomes its row with the walk's reason
+            continue
         try:
             info = (archive.inside(path) or path).stat()  # a member changes with its archive
         except OSError:
@@ -77,6 +90,11 @@ def plan(
         result.todo.append((index, path))
     result.missing = [s for s in writer.entries() if not _on_disk(s.path)]
     return result
+
+
+def unread_id(path: Path, reason: str) -> str:
+    """doc_id of a file the walk did not read: of its name and the reason (no bytes read)."""
+    return hashlib.sha256(f"unread:{stored_path(str(path))}:{reason}".encode()).hexdigest()
 
 
 def _same_reader(

@@ -34,7 +34,7 @@ from pipeline.audit.build import rescore
 from pipeline.audit.checks import check_table
 from pipeline.batch import runlock
 from pipeline.batch.failures import FailureLog
-from pipeline.dataset import store
+from pipeline.dataset import disk, store
 from pipeline.dataset.writer import Stored, Writer, read_batch, read_index
 from pipeline.extract import region
 from schemas.findings import CHECK_CODES
@@ -84,6 +84,25 @@ def rescore_dataset(
     """
     target = out or data
     summary = RescoreSummary(profile=profile.name)
+    try:
+        _rescore(data, target, profile, (wait, debug), summary)
+    except OSError as exc:  # the disk: each committed document is whole, under one profile
+        kept = (
+            f"Each document of {target} is whole, under {profile.name} if its batch was "
+            "committed before this, else as it was; run rescore again to finish once fixed"
+        )
+        raise disk.stopped(exc, f"rescore of {data}", kept) from None
+    return summary
+
+
+def _rescore(
+    data: Path,
+    target: Path,
+    profile: Profile,
+    wait_debug: tuple[float, bool],
+    summary: RescoreSummary,
+) -> None:
+    wait, debug = wait_debug
     prefix = f"rescore-{datetime.now(UTC):%Y%m%dT%H%M%S%f}Z"
     with contextlib.ExitStack() as locks:
         for folder in dict.fromkeys((data, target)):  # one writer per folder, as for ingest
@@ -106,7 +125,6 @@ def rescore_dataset(
                 summary.findings_by_code.update(f.code for f in result.findings)
     summary.failed = failures.documents
     summary.log = failures.path if failures.documents else None
-    return summary
 
 
 def _rescore_or_fail(

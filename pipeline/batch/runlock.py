@@ -19,6 +19,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from pipeline.dataset import disk
 from schemas import ZipingError
 
 LOCK_NAME = ".ziping.lock"
@@ -32,19 +33,24 @@ class DatasetLockedError(ZipingError):
 @contextlib.contextmanager
 def hold(out: Path, wait: float = 0.0) -> Iterator[None]:
     """Hold the output folder's lock for the block; wait up to `wait` seconds for it."""
-    out.mkdir(parents=True, exist_ok=True)
     lock = FileLock(out / LOCK_NAME, timeout=max(wait, 0.0), is_singleton=False)
     try:
+        out.mkdir(parents=True, exist_ok=True)
         lock.acquire(poll_interval=0.05)
-    except Timeout:
+    except Timeout:  # first: filelock's Timeout is an OSError too
         waited = f" after waiting {wait:g} s" if wait > 0 else ""
         raise DatasetLockedError(
             f"{out} is being written by another ingest ({holder(out)}){waited}; "
             "let it finish, or pass --wait SECONDS to queue behind it"
         ) from None
+    except OSError as exc:  # a read-only or full disk, no permission: nothing written yet
+        raise disk.stopped(exc, f"taking the lock on {out}", "Nothing was written") from None
     info = out / HOLDER_NAME
     try:
-        info.write_text(json.dumps(_me()), "utf-8")
+        try:
+            info.write_text(json.dumps(_me()), "utf-8")
+        except OSError as exc:
+            raise disk.stopped(exc, f"taking the lock on {out}", "Nothing was written") from None
         yield
     finally:
         info.unlink(missing_ok=True)

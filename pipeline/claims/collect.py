@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import get_args
 
+from pipeline.claims.budget import PART_SECONDS, Budget, OutOfTimeError, Timed
 from pipeline.claims.cross import cross_table_claims, unit_equivalence_claims
 from pipeline.claims.ratios import budget_gap_claims, change_claims, share_claims
 from pipeline.claims.rules import (
     Draft,
+    PartsList,
     fmt,
     grade_band,
     grade_claims,
@@ -28,7 +31,7 @@ from pipeline.claims.rules import (
     parts_lists,
 )
 from pipeline.claims.text import Sentence, read_sentences
-from schemas import Document, ids
+from schemas import Document, Paragraph, ids
 from schemas.place import Place, finding_at
 from schemas.tables import ClaimRow, EvalTableRow, FindingRow
 from schemas.vocab import ClaimKind
@@ -47,6 +50,13 @@ KIND_ZH: dict[ClaimKind, str] = {
 PERCENT_KINDS = frozenset({"share", "change"})
 
 
+@dataclass(frozen=True)
+class Scan:
+    claims: list[ClaimRow]
+    incomplete: list[FindingRow]
+    """CLAIMS_INCOMPLETE: the parts of the scan that ran out of time (pipeline/claims/budget.py)."""
+
+
 def extract_claims(
     doc: Document, tables: Sequence[EvalTableRow], grade_of: Callable[[float], str]
 ) -> list[ClaimRow]:
@@ -55,40 +65,83 @@ def extract_claims(
     `tables` are the document's self-evaluation tables (for the cross-table claims; pass []
     when there are none); `grade_of` maps a score to 优/良/中/差 by the scoring profile's bands.
     """
-    sentences = read_sentences(doc)
-    lists = parts_lists(sentences)
-    drafts: list[Draft] = [
-        *parts_claims(sentences, lists),
-        *pair_claims(sentences, lists),
-        *share_claims(sentences, lists),
-        *change_claims(sentences),
-        *budget_gap_claims(sentences),
-        *grade_claims(sentences, grade_of),
-        *cross_table_claims(sentences, tables),
-        *unit_equivalence_claims(sentences),
+    return scan_claims(doc, tables, grade_of).claims
+
+
+def scan_claims(
+    doc: Document,
+    tables: Sequence[EvalTableRow],
+    grade_of: Callable[[float], str],
+    seconds: float = PART_SECONDS,
+) -> Scan:
+    """`extract_claims` within a time budget of `seconds` per paragraph read and per rule; a
+    part that runs out is a CLAIMS_INCOMPLETE finding, not a scan that never ends."""
+    budget = Budget(seconds)
+    cut: list[Paragraph] = []
+    sentences = read_sentences(doc, budget, cut)
+    notices = [_incomplete(doc, n, para.page, para.line, seconds) for n, para in enumerate(cut)]
+    timed = Timed(sentences, budget)
+    rules: list[tuple[str, Callable[[], list[Draft]]]] = [
+        ("parts", lambda: [*parts_claims(timed, lists), *pair_claims(timed, lists)]),
+        ("shares", lambda: share_claims(timed, lists)),
+        ("changes", lambda: [*change_claims(timed), *budget_gap_claims(timed)]),
+        ("grades", lambda: grade_claims(timed, grade_of)),
+        ("tables", lambda: cross_table_claims(timed, tables)),
+        ("units", lambda: unit_equivalence_claims(timed)),
     ]
+    drafts: list[Draft] = []
+    lists: list[PartsList] = []
+    try:
+        budget.start()
+        lists = parts_lists(timed)
+    except OutOfTimeError:
+        notices.append(_incomplete(doc, len(notices), None, None, seconds, "parts lists"))
+    for name, rule in rules:
+        try:
+            budget.start()
+            drafts += rule()
+        except OutOfTimeError:
+            notices.append(_incomplete(doc, len(notices), None, None, seconds, name))
     drafts.sort(key=lambda d: (d.sentence, d.position, KINDS.index(d.kind)))
-    rows: list[ClaimRow] = []
-    for seq, d in enumerate(drafts, start=1):
-        sentence = sentences[d.sentence]
-        rows.append(
-            ClaimRow(
-                claim_id=ids.claim_id(doc.doc_id, seq),
-                doc_id=doc.doc_id,
-                seq=seq,
-                kind=d.kind,
-                text=_text(sentences, d),
-                subject=d.subject,
-                stated=d.stated,
-                recomputed=d.recomputed,
-                consistent=d.consistent,
-                tolerance=d.tolerance,
-                detail=d.detail,
-                page=sentence.page,
-                line=sentence.line,
-            )
-        )
-    return rows
+    return Scan([_row(doc, sentences, seq, d) for seq, d in enumerate(drafts, 1)], notices)
+
+
+def _row(doc: Document, sentences: Sequence[Sentence], seq: int, d: Draft) -> ClaimRow:
+    sentence = sentences[d.sentence]
+    return ClaimRow(
+        claim_id=ids.claim_id(doc.doc_id, seq),
+        doc_id=doc.doc_id,
+        seq=seq,
+        kind=d.kind,
+        text=_text(sentences, d),
+        subject=d.subject,
+        stated=d.stated,
+        recomputed=d.recomputed,
+        consistent=d.consistent,
+        tolerance=d.tolerance,
+        detail=d.detail,
+        page=sentence.page,
+        line=sentence.line,
+    )
+
+
+def _incomplete(
+    doc: Document, n: int, page: int | None, line: int | None, seconds: float, rule: str = ""
+) -> FindingRow:
+    """A part of the scan that ran out of its time: a paragraph (its place), or a rule."""
+    if rule:
+        zh = f"文字陈述核对未完成：规则“{rule}”超过{seconds:g}秒，其结果未计入。"
+        en = f"Claims not all checked: the {rule} rule ran over {seconds:g} s; its claims dropped."
+    else:
+        zh = f"文字陈述核对未完成：本段超过{seconds:g}秒，其后的数字未核对。"
+        en = f"Claims not all checked: this paragraph ran over {seconds:g} s; the rest is unread."
+    place = Place(doc.doc_id, doc.path, page=page, line=line)
+    return finding_at(
+        place,
+        ids.finding_id(ids.short(doc.doc_id), "CLAIMS_INCOMPLETE", n),
+        "CLAIMS_INCOMPLETE",
+        (zh, en),
+    )
 
 
 def _text(sentences: Sequence[Sentence], d: Draft) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import islice
 from typing import NamedTuple
 
 import regex
@@ -281,8 +282,13 @@ def pair_claims(sentences: Sequence[Sentence], lists: Sequence[PartsList]) -> li
     out: list[Draft] = []
     for i, sentence in enumerate(sentences):
         levels = [e for e in sentence.levels if e.depth == 0 and id(e) not in listed]
+        longest = max(len(g) for g in pair_groups())
         for n, whole in enumerate(levels):
-            same = [e for e in levels[n + 1 :] if e.number.unit == whole.number.unit]
+            # a run longer than every group is no pair: look no further (linear on long lines)
+            after = (levels[j] for j in range(n + 1, len(levels)))
+            same = list(
+                islice((e for e in after if e.number.unit == whole.number.unit), longest + 1)
+            )
             parts = _paired_run(same)
             if parts:
                 out.append(_sum_draft((i, i), whole, parts))

@@ -20,9 +20,10 @@ from typing import Any
 import regex
 
 from pipeline import lexicon as word_lists
+from pipeline.claims.budget import Budget, OutOfTimeError
 from pipeline.claims.paragraphs import NUMBERED, TERMINAL, paragraphs
 from pipeline.lexicon.segment import tokenizer
-from schemas import Document
+from schemas import Document, Paragraph
 
 MONEY_FACTORS = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 SCORE_UNITS = frozenset({"分"})
@@ -56,7 +57,9 @@ NUMBER = regex.compile(
 _BARE_SCORE = regex.compile(
     r"(?:得分|总分|评分)(?:为|是|[:：])?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.%％]|\s*(?:万|元|个|分))"
 )
-_APPROX_AFTER = regex.compile(r"^(?:左右|余|多|以上|以下|以内|（含）|\(含\))")
+_APPROX_AFTER = regex.compile(
+    r"(?:左右|余|多|以上|以下|以内|（含）|\(含\))"
+)  # matched at a number's end
 _APPROX_BEFORE = regex.compile(r"(?:约|近|超过|≥|≤|>|<|＞|＜|不低于|不少于|不超过)$")
 _REASON = regex.compile(r"(?<=[，,；;])\s*(?:主要)?原因(?:是|为)?[:：][^。]*。")
 _EXEC_RATE = regex.compile(r"执行率|支出率|完成率|完成预算")
@@ -67,6 +70,9 @@ _LOST_BREAK = regex.compile(r"(?<=\d(?:万元|亿元|元|万|人次|个|项|%|�
 # Clause breaks; a space too, because flattened tables separate their cells with spaces.
 _CLAUSE_BREAK = "，,；;：:、 \t"
 _OPEN, _CLOSE = "（(", "）)"
+# The farthest a number's clause reaches back: a subject is a few words, and a line of numbers
+# with no break in it must not make every number read the whole line again (quadratic).
+_CLAUSE_MAX = 120
 # Dates that open a clause (`2024年度`, `2023年1月1日至12月31日`) are when, not what.
 _YEAR_PREFIX = regex.compile(
     r"^(?:截至)?(?:\d{4}年度?)?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:至(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?)?"
@@ -162,34 +168,52 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(w for w in tokenizer().lcut(text, HMM=False) if w.strip())
 
 
-def read_sentences(doc: Document) -> list[Sentence]:
-    """Every sentence of every paragraph, in document order, with its numbers parsed."""
+def read_sentences(
+    doc: Document, budget: Budget | None = None, cut: list[Paragraph] | None = None
+) -> list[Sentence]:
+    """Every sentence of every paragraph, in document order, with its numbers parsed.
+
+    With a `budget`, each paragraph gets its own time: one that runs out keeps the sentences
+    read before and is listed in `cut` (the sentence it stopped in has no numbers)."""
     out: list[Sentence] = []
     for para_index, para in enumerate(paragraphs(doc)):
-        masked = _mask_reasons(para.text)
-        numbered = bool(NUMBERED.match(para.text))
-        start = 0
-        stops = [m.end() for m in _SENTENCE_END.finditer(masked)]
-        stops += [m.start() for m in _LOST_BREAK.finditer(masked)]
-        for stop in [*sorted(stops), len(masked)]:
-            if stop <= start:
-                continue
-            sentence = Sentence(
-                text=para.text[start:stop].strip(),
-                masked=masked[start:stop].strip(),
-                para=para_index,
-                page=para.page,
-                line=para.line,
-                numbered=numbered,
-                first_in_para=start == 0,
-            )
-            sentence.events = _events(sentence.masked)
-            if sentence.masked:
-                out.append(sentence)
-            start = stop
+        if budget is not None:
+            budget.start()
+        try:
+            _read_paragraph(para_index, para, out, budget)
+        except OutOfTimeError:
+            out[-1].events = []
+            if cut is not None:
+                cut.append(para)
     if out and _cut_by_end(out[-1]):
         out[-1].events = []  # its last number may be cut short: nothing in it is a claim
     return out
+
+
+def _read_paragraph(
+    para_index: int, para: Paragraph, out: list[Sentence], budget: Budget | None
+) -> None:
+    masked = _mask_reasons(para.text)
+    numbered = bool(NUMBERED.match(para.text))
+    start = 0
+    stops = [m.end() for m in _SENTENCE_END.finditer(masked)]
+    stops += [m.start() for m in _LOST_BREAK.finditer(masked)]
+    for stop in [*sorted(stops), len(masked)]:
+        if stop <= start:
+            continue
+        sentence = Sentence(
+            text=para.text[start:stop].strip(),
+            masked=masked[start:stop].strip(),
+            para=para_index,
+            page=para.page,
+            line=para.line,
+            numbered=numbered,
+            first_in_para=start == 0,
+        )
+        if sentence.masked:
+            out.append(sentence)
+            sentence.events = _events(sentence.masked, budget)
+        start = stop
 
 
 def _cut_by_end(last: Sentence) -> bool:
@@ -209,21 +233,24 @@ def _mask_reasons(text: str) -> str:
     return str(_REASON.sub(blank, text))
 
 
-def _events(text: str) -> list[Entry | Percent | int]:
+def _events(text: str, budget: Budget | None = None) -> list[Entry | Percent | int]:
     """Numbers and 其中 markers of one sentence, each with its clause context."""
     events: list[Entry | Percent | int] = []
     cursor = 0
+    depths = _Depths(text)
     for number in _numbers(text):
-        events.extend(_qizhong_between(text, cursor, number.start))
+        if budget is not None:
+            budget.check()
+        events.extend(_qizhong_between(text, cursor, number.start, depths))
         cursor = number.end
         clause, previous = _clause_before(text, number.start)
-        depth = _depth(text, number.start)
-        approx = bool(_APPROX_AFTER.match(text[number.end :]) or _APPROX_BEFORE.search(clause))
+        depth = depths.at(number.start)
+        approx = bool(_APPROX_AFTER.match(text, number.end) or _APPROX_BEFORE.search(clause))
         if number.unit in PERCENT_UNITS:
             events.append(_percent(number, clause, depth))
         else:
             events.append(_entry(number, clause, previous, depth, approx))
-    events.extend(_qizhong_between(text, cursor, len(text)))
+    events.extend(_qizhong_between(text, cursor, len(text), depths))
     return events
 
 
@@ -246,13 +273,15 @@ def _number(m: Any) -> Number:
     return Number(value, m.group(0), m.group("unit"), decimals, m.start(), m.end())
 
 
-def _qizhong_between(text: str, start: int, stop: int) -> list[int]:
+def _qizhong_between(text: str, start: int, stop: int, depths: _Depths) -> list[int]:
     """Depths of the 其中 words (as jieba words, not substrings) in text[start:stop]."""
+    if "其中" not in text[start:stop]:
+        return []
     found: list[int] = []
     offset = start
     for word in tokenizer().lcut(text[start:stop], HMM=False):
         if word == "其中":
-            found.append(_depth(text, offset))
+            found.append(depths.at(offset))
         offset += len(word)
     return found
 
@@ -270,7 +299,7 @@ def _clause_before(text: str, pos: int) -> tuple[str, str]:
 
 def _clause_start(text: str, pos: int) -> int:
     i, closed = pos, 0
-    while i > 0:
+    while i > max(0, pos - _CLAUSE_MAX):
         ch = text[i - 1]
         if ch in _CLOSE:
             closed += 1
@@ -284,14 +313,25 @@ def _clause_start(text: str, pos: int) -> int:
     return i
 
 
-def _depth(text: str, pos: int) -> int:
-    depth = 0
-    for ch in text[:pos]:
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-    return depth
+class _Depths:
+    """Parenthesis depth at positions asked in reading order: one pass over the sentence, not
+    one from its start per number (quadratic on a long line of numbers)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.depth = 0
+
+    def at(self, pos: int) -> int:
+        if pos < self.pos:  # asked out of order: count again from the start
+            self.pos = self.depth = 0
+        for ch in self.text[self.pos : pos]:
+            if ch in _OPEN:
+                self.depth += 1
+            elif ch in _CLOSE:
+                self.depth = max(0, self.depth - 1)
+        self.pos = pos
+        return self.depth
 
 
 def _percent(number: Number, clause: str, depth: int) -> Percent:

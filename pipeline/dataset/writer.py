@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 
 from pipeline.dataset import load, store
 from pipeline.dataset.store import DOC_TABLES, META, PARTITION, Manifest
-from schemas import ids
+from schemas import SchemaError, ids
 from schemas.tables import TABLES, arrow_schema
 
 RETIRE_SECONDS = 300.0
@@ -271,6 +271,14 @@ def read_index(out: Path, manifest: Manifest) -> pa.Table:
     if manifest.legacy and manifest.files.get("documents"):
         return _legacy_index(out, manifest)
     return INDEX_SCHEMA.empty_table()
+
+
+def committed_documents(out: Path) -> int | None:
+    """Documents in the committed state of `out` (None: it cannot be read)."""
+    try:
+        return int(read_index(out, store.read_manifest(out)).num_rows)
+    except (OSError, ValueError, SchemaError):
+        return None
 
 
 def read_batch(out: Path, manifest: Manifest, table: str, batch: str) -> list[Any]:

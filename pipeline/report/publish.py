@@ -8,20 +8,28 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from pipeline.dataset import disk
 from pipeline.dataset.store import pinned
 from pipeline.report.write import write_report
 
 
 def publish_report(data: Path, out: Path) -> dict[str, Path]:
     """Write the report of `data` to `out`, every table read from one committed state of the
-    dataset (even during an ingest). Returns the files written, by name."""
-    staging = _staging(out)
+    dataset (even during an ingest). Returns the files written, by name. A full disk or a
+    folder that cannot be written ends in `disk.StorageError`, `out` left as it was."""
+    staging: Path | None = None
     try:
+        staging = _staging(out)
         with pinned(data):
             written = write_report(data, staging)
         _swap_in(staging, out)
+    except OSError as exc:
+        before = "the report there before is left as it was" if out.exists() else "none there"
+        kept = f"No file of it was kept ({before})"
+        raise disk.stopped(exc, f"report into {out}", kept) from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     return {name: out / name for name in written}
 
 

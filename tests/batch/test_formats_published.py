@@ -27,7 +27,8 @@ import parsers
 from parsers import archive, office, sniff
 from parsers.limits import Limits
 from pipeline.batch.document import process_file
-from pipeline.batch.ingest import BatchOptions, discover, ingest
+from pipeline.batch.ingest import BatchOptions, ingest
+from pipeline.batch.walk import discover
 from schemas import ParseError
 from schemas.profile import Profile
 

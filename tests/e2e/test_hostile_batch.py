@@ -84,6 +84,8 @@ def test_hostile_batch_is_rows_with_reasons_in_bounded_memory(tmp_path: Path) ->
             )
         elif defect == "read":
             assert row["status"] == "ok", row
+        elif defect == "no_tables":
+            assert row["status"] == "no_tables", row
         elif defect == "VALUE_OUT_OF_RANGE":
             assert row["status"] == "ok", row
             codes = {f["code"] for f in findings if f["doc_id"] == row["doc_id"]}

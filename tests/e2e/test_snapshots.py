@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from bench import corpus
-from pipeline.batch.ingest import BatchOptions, discover, ingest
+from pipeline.batch.ingest import BatchOptions, ingest
+from pipeline.batch.walk import discover
 from pipeline.cli import main
 from pipeline.dataset import load, store
 from pipeline.dataset.query import run_query
