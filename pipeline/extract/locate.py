@@ -166,16 +166,23 @@ def _understood(table: LocatedTable) -> bool:
     return table.form_family != "unknown" and bool(table.indicators) and not table.unparsed
 
 
+# Families whose header prints no weight column: a row is complete without a weight.
+_NO_WEIGHT_COLUMN = frozenset({"no_weight", "targets_only"})
+
+
 def _complete_rows(tables: list[LocatedTable]) -> int:
-    """Rows with a name, a target or actual, and a weight that reads as a number."""
+    """Rows with a name, a target or actual, and a weight that reads as a number where the
+    header prints a weight column (湖北 and targets-only forms print none)."""
     return sum(
         1
         for t in tables
         for r in t.indicators
         if r.level3
         and (r.target or r.actual)
-        and r.weight
-        and parse_number(r.weight.text) is not None
+        and (
+            t.form_family in _NO_WEIGHT_COLUMN
+            or (r.weight is not None and parse_number(r.weight.text) is not None)
+        )
     )
 
 
