@@ -17,7 +17,7 @@ import regex
 
 from pipeline.extract import headers as h
 from pipeline.extract.grid_rows import is_indicator_header, read_indicators
-from pipeline.extract.located import LocatedTable, RawBudget, Text, segments
+from pipeline.extract.located import LocatedTable, RawBudget, Text, continues_table, segments
 from pipeline.extract.rowcheck import vet
 from pipeline.extract.stream import locate_stream, orphan_rows
 from pipeline.extract.stream_rubric import scored_rows
@@ -210,7 +210,8 @@ def _untitled(rows: list[Row], header: Row) -> Row:
 
 
 def _starts_table(row: Row) -> bool:
-    return _title_of(row) is not None
+    title = _title_of(row)
+    return title is not None and not continues_table(title)
 
 
 def _title_of(row: Row) -> str | None:

@@ -115,10 +115,11 @@ def vet(table: LocatedTable) -> None:
             continue
         text = f"{raw_cells(row)} （{problem}）"
         table.unparsed.append(Text(text, row.page, row.line))
-    table.indicators = [_relinked(row, new_index) for row in kept]
+    table.indicators = [relinked(row, new_index) for row in kept]
 
 
-def _relinked(row: RawIndicator, new_index: dict[int, int]) -> RawIndicator:
+def relinked(row: RawIndicator, new_index: dict[int, int]) -> RawIndicator:
+    """`row` with its parent link renumbered after rows were removed."""
     if row.parent is None:
         return row
     parent = new_index.get(row.parent)

@@ -15,14 +15,22 @@ import dataclasses
 import regex
 
 from pipeline.extract import headers as h
-from pipeline.extract.located import LocatedTable, RawBudget, RawIndicator, Text, segments
+from pipeline.extract.located import (
+    PAGE_MARK,
+    LocatedTable,
+    RawBudget,
+    RawIndicator,
+    Text,
+    continues_table,
+    segments,
+)
 from pipeline.extract.normalize import merge_words
 from pipeline.extract.stream_header import column_roles, form_family, header_role, is_header_word
 from pipeline.extract.stream_rows import OPERATOR_ONLY, joined, level_of, read_rows
 from pipeline.extract.stream_rubric import read_rubric
 from pipeline.extract.unglue import unglue
 from pipeline.extract.unscramble import labels_first
-from pipeline.extract.values import normalize, parse_value, unit_in_label
+from pipeline.extract.values import parse_value, unit_in_label
 from schemas import Document, Paragraph, Table
 
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
@@ -42,7 +50,7 @@ def tokens(doc: Document) -> list[Text]:
                         page = cell.page or block.page_start
                         text = " ".join(cell.text.split())
                         out.append(Text(text, page, cell.line, cell.where, cell.bbox))
-        elif isinstance(block, Paragraph) and not _PAGE_MARK.match(block.text):
+        elif isinstance(block, Paragraph) and not PAGE_MARK.match(block.text):
             words = merge_words(block.text.split())
             out.extend(Text(w, block.page, block.line, block.where) for w in words)
     return unglue(out)
@@ -50,13 +58,6 @@ def tokens(doc: Document) -> list[Text]:
 
 _GLUED_TITLE = regex.compile(
     r"[\p{Han}()（）\d]{0,40}?(?:绩效目标|绩效|支出)?自评表(?:[(（]\d{4}年度?[)）])?"
-)
-
-
-# A page number or running header where a page ended inside a table: `- 3 -`, `第 3 页`, 续表.
-_PAGE_MARK = regex.compile(
-    r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
-    r"|续表|[(（]续[)）])\s*$"
 )
 
 
@@ -136,8 +137,7 @@ def _untitled(toks: list[Text], first: Text) -> Text:
 
 def _starts_table(tok: Text) -> bool:
     """A table title; `绩效自评表（续）` after a page break continues the table above."""
-    continued = "续" in normalize(tok.text) and h.is_title(tok.text)
-    return (h.is_title(tok.text) and not continued) or _glued(tok.text)
+    return (h.is_title(tok.text) and not continues_table(tok.text)) or _glued(tok.text)
 
 
 def _glued(text: str) -> bool:

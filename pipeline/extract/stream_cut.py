@@ -131,13 +131,12 @@ def line_mode(cells: list[Text]) -> bool:
 
 
 def _complete(found: Alignment, roles: tuple[str, ...]) -> bool:
-    """A row has its name, a target or actual, and in a scored table a weight or score."""
+    """A row has its name and a target or actual. In a scored table a row without weight and
+    score is read only to be settled as a 其中 part or a group member (`rowkinds`)."""
     have = found.roles
     if "level3" not in have or not have & set(VALUE_ROLES):
         return False
-    if "target_op" in have and "target_value" not in have:
-        return False  # a comparator without its number
-    return not ({"weight", "score"} & set(roles)) or bool({"weight", "score"} & have)
+    return "target_op" not in have or "target_value" in have  # a comparator needs its number
 
 
 def _numbers_cost(found: Alignment, cells: list[Text]) -> int:

@@ -16,6 +16,8 @@ from pipeline.extract import headers as h
 from pipeline.extract.align import OPERATOR_ONLY, kind_of
 from pipeline.extract.headers import COLUMN_ROLES, ColumnRole
 from pipeline.extract.located import LocatedTable, RawIndicator, Text, set_total
+from pipeline.extract.rowcheck import raw_cells, relinked
+from pipeline.extract.rowkinds import settle_kinds
 from pipeline.extract.stream_cut import (
     VALUE_ROLES,
     Piece,
@@ -51,6 +53,7 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
         pieces = Reader(cells, roles).pieces()
         resolve(pieces, cells, roles, total, table)
         _emit(pieces, cells, table)
+        _settle(table, scored=bool({"weight", "score"} & set(roles)))
     if total is not None:
         _total(total, table)
 
@@ -149,6 +152,23 @@ def _emit(pieces: list[Piece], cells: list[Text], table: LocatedTable) -> None:
         elif piece.kind != "serial":
             unread.extend(cells[piece.start : piece.end])
     _flush(unread, table)
+
+
+def _settle(table: LocatedTable, *, scored: bool) -> None:
+    """Row kinds as for a grid. In a scored table a row with neither weight nor score that
+    is no 其中 part and no group member is not sure to be a row: its cells are reported."""
+    settle_kinds(table, table.form_family)
+    if not scored:
+        return
+    kept: list[RawIndicator] = []
+    index: dict[int, int] = {}
+    for i, row in enumerate(table.indicators):
+        if row.kind == "indicator" and row.weight is None and row.score is None:
+            table.unparsed.append(Text(raw_cells(row), row.page, row.line))
+        else:
+            index[i] = len(kept)
+            kept.append(row)
+    table.indicators = [relinked(row, index) for row in kept]
 
 
 def _flush(unread: list[Text], table: LocatedTable) -> None:
