@@ -12,9 +12,9 @@ import dataclasses
 
 import regex
 
-from pipeline.extract.headers import FormFamily
+from pipeline.extract.headers import FormFamily, key
 from pipeline.extract.located import LocatedTable, RawIndicator
-from pipeline.extract.values import weight_in_label
+from pipeline.extract.values import normalize, weight_in_label
 
 _PART = regex.compile(r"^\s*其中\s*[:：、]?")
 
@@ -66,7 +66,7 @@ def _level_weights(table: LocatedTable) -> None:
     by_level: dict[str, list[int]] = {}
     for i, row in enumerate(table.indicators):
         if row.level1 is not None:  # parts and group members count: the score is shared
-            by_level.setdefault(row.level1.text, []).append(i)
+            by_level.setdefault(normalize(row.level1.text), []).append(i)
     for label, members in by_level.items():
         _, weight = weight_in_label(label)
         row = table.indicators[members[0]]
@@ -77,4 +77,6 @@ def _level_weights(table: LocatedTable) -> None:
 
 
 def _group(row: RawIndicator) -> tuple[str, str]:
-    return (row.level1.text if row.level1 else "", row.level2.text if row.level2 else "")
+    """The row's levels as matched: a mirror site prints the same label with and without
+    pinyin, in traditional or simplified characters."""
+    return (key(row.level1.text) if row.level1 else "", key(row.level2.text) if row.level2 else "")
