@@ -308,11 +308,31 @@ def _indicator_header(toks: list[Text]) -> tuple[int, int, tuple[str, ...]] | No
     while end < len(toks) and is_header_word(toks[end].text):
         end += 1
     roles = column_roles([t.text for t in toks[start:end]])
+    if end < len(toks) and _glued_header(toks[end].text):
+        roles = ()  # a header line run together (OCR): which column is which is not known
     if not {"weight", "score"} & set(roles) and any(_scoring_header(t) for t in toks[end:]):
         # scrambled text can split a header and leave 分值 / 得分 far from 三级指标: the
         # columns are not known, so the rows are not read
         roles = ()
     return start, end, roles
+
+
+_HEADER_WORDS = sorted(
+    {h.key(s) for synonyms in h.INDICATOR_COLUMNS.values() for s in synonyms if len(h.key(s)) >= 3},
+    key=len,
+    reverse=True,
+)
+
+
+def _glued_header(text: str) -> bool:
+    """`符号值单位单项指标得分权重占比(%)单项指标折算得分`: two or more headers in one cell."""
+    k = h.key(text)
+    found = 0
+    for word in _HEADER_WORDS:
+        if word in k:
+            found += 1
+            k = k.replace(word, "|")
+    return found >= 2
 
 
 def _scoring_header(tok: Text) -> bool:

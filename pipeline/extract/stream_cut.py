@@ -211,6 +211,30 @@ def _by_weight_total(
             piece.rows, piece.proven = [found_one], True
 
 
+# Level-2 labels and the level-1 labels they are printed under (old MoF forms put 服务对象满意度
+# under 效益指标, newer ones under 满意度指标; 成本指标 is a level 1 of its own since 2021).
+_PARENTS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("数量指标", "质量指标", "时效指标"), frozenset({"产出指标"})),
+    **dict.fromkeys(
+        ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"), frozenset({"效益指标"})
+    ),
+    **dict.fromkeys(
+        ("经济成本指标", "社会成本指标", "生态环境成本指标"), frozenset({"成本指标", "产出指标"})
+    ),
+    **dict.fromkeys(
+        ("服务对象满意度指标", "社会公众或服务对象满意度指标", "服务对象满意度指标等"),
+        frozenset({"满意度指标", "效益指标"}),
+    ),
+}
+
+
+def belongs(level1: str, level2: str) -> bool:
+    """Whether a level-2 label can stand under this level 1 (unknown labels can)."""
+    parents = _PARENTS.get(h.key(level2))
+    bare1 = _WEIGHT_SUFFIX.sub("", h.key(level1))
+    return parents is None or bare1 not in h.LEVEL1_LABELS or bare1 in parents
+
+
 def level_of(tok: Text, nxt: Text | None, level1: Text | None) -> int | None:
     """1 or 2 when `tok` is a level label. 成本指标 and 满意度指标 are either: a label
     directly followed by another label is the level-1 one."""

@@ -22,6 +22,7 @@ from pipeline.extract.stream_cut import (
     VALUE_ROLES,
     Piece,
     Reader,
+    belongs,
     level_of,
     line_mode,
     resolve,
@@ -134,24 +135,50 @@ def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
 
 
 def _emit(pieces: list[Piece], cells: list[Text], table: LocatedTable) -> None:
-    level1: Text | None = None
-    level2: Text | None = None
+    levels = _Levels()
     unread: list[Text] = []
     for piece in pieces:
         if piece.kind == "row" and len(piece.rows) == 1:
-            _flush(unread, table)
-            table.indicators.append(_indicator(piece, cells, level1, level2))
+            levels.after(_flush(unread, table))
+            table.indicators.append(_indicator(piece, cells, levels.level1, levels.level2))
         elif piece.kind == "label":
-            _flush(unread, table)
-            cell = cells[piece.start]
+            levels.after(_flush(unread, table))
             nxt = cells[piece.end] if piece.end < len(cells) else None
-            if level_of(cell, nxt, level1) == 1:
-                level1, level2 = cell, None
-            else:
-                level2 = cell
+            levels.label(cells[piece.start], nxt)
         elif piece.kind != "serial":
             unread.extend(cells[piece.start : piece.end])
     _flush(unread, table)
+
+
+class _Levels:
+    """The level labels carried down to the rows. Cells that could not be read may hide a
+    label (a row run together: `效益指标（40分）经济效益指标…`), so after them the levels are
+    unknown until a label is read; a level-2 label under a level 1 it never belongs to
+    (社会效益指标 under 产出指标) means the level 1 in between was lost."""
+
+    def __init__(self) -> None:
+        self.level1: Text | None = None
+        self.level2: Text | None = None
+        self.lost = False
+
+    def after(self, unread: Text | None) -> None:
+        if unread is not None and any(w in h.key(unread.text) for w in _LEVEL_WORDS):
+            self.level1, self.level2, self.lost = None, None, True
+
+    def label(self, cell: Text, nxt: Text | None) -> None:
+        level = level_of(cell, nxt, self.level1)
+        both = h.key(cell.text) in h.LEVEL1_LABELS & h.LEVEL2_LABELS
+        if level == 1 and both and self.lost and self.level1 is None:
+            self.level2 = None  # 成本指标 after lost cells: level 1 or 2, not known
+        elif level == 1:
+            self.level1, self.level2, self.lost = cell, None, False
+        else:
+            self.level2 = cell
+            if self.level1 is not None and not belongs(self.level1.text, cell.text):
+                self.level1 = None
+
+
+_LEVEL_WORDS = sorted(h.LEVEL1_LABELS | h.LEVEL2_LABELS, key=len, reverse=True)
 
 
 def _settle(table: LocatedTable, *, scored: bool) -> None:
@@ -160,10 +187,14 @@ def _settle(table: LocatedTable, *, scored: bool) -> None:
     settle_kinds(table, table.form_family)
     if not scored:
         return
+    # one score per 二级 group is a 湖北 form's habit; in a form with a weight column a row
+    # that prints neither is more likely a row whose numbers were lost
+    grouped = table.form_family == "no_weight"
     kept: list[RawIndicator] = []
     index: dict[int, int] = {}
     for i, row in enumerate(table.indicators):
-        if row.kind == "indicator" and row.weight is None and row.score is None:
+        unsure = row.kind == "indicator" or (row.kind == "group_member" and not grouped)
+        if unsure and row.weight is None and row.score is None:
             table.unparsed.append(Text(raw_cells(row), row.page, row.line))
         else:
             index[i] = len(kept)
@@ -171,10 +202,13 @@ def _settle(table: LocatedTable, *, scored: bool) -> None:
     table.indicators = [relinked(row, index) for row in kept]
 
 
-def _flush(unread: list[Text], table: LocatedTable) -> None:
-    if unread:
-        table.unparsed.append(joined(unread))
-        unread.clear()
+def _flush(unread: list[Text], table: LocatedTable) -> Text | None:
+    if not unread:
+        return None
+    found = joined(unread)
+    table.unparsed.append(found)
+    unread.clear()
+    return found
 
 
 def _indicator(
