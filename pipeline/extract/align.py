@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import regex
 
+from pipeline.extract import headers as h
 from pipeline.extract.values import UNITS, parse_value
 
 OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝|﹦|=<|=>)$")
@@ -70,8 +71,11 @@ _BLANK: dict[str, int] = {
 
 def kind_of(text: str) -> str:
     """What a cell is: number | percent | value | operator | nature | unit | yesno | text |
-    mixed (text with digits that is no value: `指标1:亮灯率`)."""
+    mixed (text with digits that is no value: `指标1:亮灯率`) | glued (a whole row run
+    together, which fits no column)."""
     bare = text.strip()
+    if runs_together(bare):
+        return "glued"
     if OPERATOR_ONLY.match(bare):
         return "operator"
     if bare in _NATURE or bare in _YES_NO:
@@ -90,6 +94,23 @@ def _kind_of_value(bare: str) -> str:
     if value.status != "qual":
         return "mixed"
     return "answer" if _ANSWER.match(bare) else "text"
+
+
+_LEVEL_WORDS = sorted(h.LEVEL1_LABELS | h.LEVEL2_LABELS, key=len, reverse=True)
+
+
+def runs_together(text: str) -> bool:
+    """`产出指标时效指标路灯照明…2023年12月31日前`: a cell that opens with a level label and
+    goes on with another label or with digits is a whole row whose cells ran together."""
+    name = h.key(text)
+    first = next((w for w in _LEVEL_WORDS if name.startswith(w) and len(name) > len(w)), None)
+    if first is None:
+        return False
+    rest = name[len(first) :]
+    return bool(_DIGIT.search(rest)) or any(w in rest for w in _LEVEL_WORDS)
+
+
+_DIGIT = regex.compile(r"\d")
 
 
 # An answer printed as a target or actual (已完成, 逐步提高, 达到预期, 良): never a name.

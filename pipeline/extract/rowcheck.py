@@ -13,6 +13,7 @@ import dataclasses
 import regex
 
 from pipeline.extract import headers as h
+from pipeline.extract.align import runs_together
 from pipeline.extract.located import LocatedTable, RawIndicator, Text
 from pipeline.extract.values import UNITS, parse_number, parse_value, weight_in_label
 
@@ -68,22 +69,9 @@ def _name_problem(name: str) -> str | None:
         return f"the name {name!r} is a damaged number"
     if _GRADE_SCALE.match(h.key(name)):
         return f"the name {name!r} is a 定性 grade scale"
-    if _glued_levels(h.key(name)):
+    if runs_together(name):
         return f"the name {name!r} holds its level labels: cells run together"
     return None
-
-
-_LEVEL_WORDS = sorted(h.LEVEL1_LABELS | h.LEVEL2_LABELS, key=len, reverse=True)
-
-
-def _glued_levels(name: str) -> bool:
-    """`产出指标时效指标路灯照明…`: a name that opens with a level label and goes on with
-    another label or with digits is a whole row whose cells ran together."""
-    first = next((w for w in _LEVEL_WORDS if name.startswith(w) and len(name) > len(w)), None)
-    if first is None:
-        return False
-    rest = name[len(first) :]
-    return bool(_DIGIT.search(rest)) or any(w in rest for w in _LEVEL_WORDS)
 
 
 def _value_problem(label: str, cell: Text | None) -> str | None:
