@@ -164,6 +164,7 @@ def resolve(
     """Rows with several least-cost alignments keep one only where the table proves it: the
     blank columns of the table's unambiguous rows, or weights adding up to the printed total."""
     rows = [p for p in pieces if p.kind == "row"]
+    _score_left_blank(rows, roles)
     sure = Counter(_blanks(p.rows[0], roles) for p in rows if len(p.rows) == 1)
     for piece in rows:
         if len(piece.rows) == 1:
@@ -176,6 +177,27 @@ def resolve(
         printed = [parse_number(t.text) for t in (total or [])[:1]]
         budget = parse_number(table.budget.weight) if table.budget else None
         _by_weight_total(open_rows, cells, printed[0] if printed else None, budget)
+
+
+def _score_left_blank(rows: list[Piece], roles: tuple[str, ...]) -> None:
+    """A form whose 得分 column was left blank (completion filled, scores not): when the
+    rows that print an actual never print a score too, a row's lone number after its target
+    is its actual, not a score (a plain number fits the score column a little better)."""
+    if "actual" not in roles or "score" not in roles:
+        return
+    between = roles[roles.index("actual") + 1 : roles.index("score")]
+    single = [p.rows[0] for p in rows if len(p.rows) == 1]
+    filled = [a for a in single if a.get("actual") is not None]
+    if len(filled) < 2 or any(a.get("score") is not None for a in filled):
+        return
+    for piece in rows:
+        found = piece.rows[0] if len(piece.rows) == 1 else None
+        if found is None or found.get("score") is None or found.get("actual") is not None:
+            continue
+        if found.get("weight") is not None or any(found.get(r) is not None for r in between):
+            continue
+        cells = tuple(("actual" if r == "score" else r, i) for r, i in found.cells)
+        piece.rows, piece.proven = [Alignment(found.cost, cells)], True
 
 
 def _blanks(found: Alignment, roles: tuple[str, ...]) -> frozenset[str]:

@@ -13,7 +13,7 @@ import regex
 
 from pipeline import lexicon
 from pipeline.extract import headers as h
-from pipeline.extract.align import OPERATOR_ONLY, kind_of
+from pipeline.extract.align import LEVEL_WORDS, OPERATOR_ONLY, kind_of
 from pipeline.extract.headers import COLUMN_ROLES, ColumnRole
 from pipeline.extract.located import LocatedTable, RawIndicator, Text, set_total
 from pipeline.extract.rowcheck import raw_cells, relinked
@@ -54,7 +54,8 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
         pieces = Reader(cells, roles).pieces()
         resolve(pieces, cells, roles, total, table)
         _emit(pieces, cells, table)
-        _settle(table, scored=bool({"weight", "score"} & set(roles)))
+        printed = any(r.weight or r.score for r in table.indicators)
+        _settle(table, scored=printed and bool({"weight", "score"} & set(roles)))
     if total is not None:
         _total(total, table)
 
@@ -162,7 +163,7 @@ class _Levels:
         self.lost = False
 
     def after(self, unread: Text | None) -> None:
-        if unread is not None and any(w in h.key(unread.text) for w in _LEVEL_WORDS):
+        if unread is not None and any(w in h.key(unread.text) for w in LEVEL_WORDS):
             self.level1, self.level2, self.lost = None, None, True
 
     def label(self, cell: Text, nxt: Text | None) -> None:
@@ -176,9 +177,6 @@ class _Levels:
             self.level2 = cell
             if self.level1 is not None and not belongs(self.level1.text, cell.text):
                 self.level1 = None
-
-
-_LEVEL_WORDS = sorted(h.LEVEL1_LABELS | h.LEVEL2_LABELS, key=len, reverse=True)
 
 
 def _settle(table: LocatedTable, *, scored: bool) -> None:
