@@ -153,7 +153,8 @@ def _best_reading(doc: Document) -> Reading:
         table.read_by = "text"
     stream_rows = _complete_rows(stream) + scored_rows(stream)
     counts = f"grid {grid_rows} vs stream {stream_rows} complete rows"
-    if stream_rows > grid_rows or (stream and not grid):
+    more_weights = stream_rows == grid_rows and _weighted_rows(stream) > _weighted_rows(grid)
+    if stream_rows > grid_rows or more_weights or (stream and not grid):
         return Reading(stream, "stream", f"stream: {counts}")
     if not grid:
         return Reading([], "none", "no 自评表 title or indicator header found")
@@ -166,23 +167,27 @@ def _understood(table: LocatedTable) -> bool:
     return table.form_family != "unknown" and bool(table.indicators) and not table.unparsed
 
 
-# Families whose header prints no weight column: a row is complete without a weight.
-_NO_WEIGHT_COLUMN = frozenset({"no_weight", "targets_only"})
-
-
 def _complete_rows(tables: list[LocatedTable]) -> int:
-    """Rows with a name, a target or actual, and a weight that reads as a number where the
-    header prints a weight column (湖北 and targets-only forms print none)."""
+    """Rows with a name, a target or actual, and a weight that reads as a number, where the
+    table prints weights at all (湖北 and targets-only forms print none, some forms leave
+    the column blank): a reading is not judged by a column its table does not fill."""
+    return sum(_complete_in(t) for t in tables)
+
+
+def _complete_in(table: LocatedTable) -> int:
+    named = [r for r in table.indicators if r.level3 and (r.target or r.actual)]
+    weighted = [r for r in named if r.weight and parse_number(r.weight.text) is not None]
+    return len(weighted) if weighted else len(named)
+
+
+def _weighted_rows(tables: list[LocatedTable]) -> int:
+    """Rows whose weight reads as a number: of two readings as complete, the one that found
+    the weights sat the cells in their columns."""
     return sum(
         1
         for t in tables
         for r in t.indicators
-        if r.level3
-        and (r.target or r.actual)
-        and (
-            t.form_family in _NO_WEIGHT_COLUMN
-            or (r.weight is not None and parse_number(r.weight.text) is not None)
-        )
+        if r.weight is not None and parse_number(r.weight.text) is not None
     )
 
 

@@ -145,7 +145,7 @@ def _shows_lookalikes(table: LocatedTable) -> bool:
 
 def table_problem(row: RawIndicator, table: LocatedTable) -> str | None:
     """A weight its table cannot hold: above the weight its level label prints
-    (`产出指标(50分)`), or the whole table's weight on one row of several."""
+    (`产出指标(50分)`), or all 100 points on one row of several."""
     printed = row.weight.text if row.weight is not None else ""
     weight = parse_number(printed)
     if weight is None or row.weight_source != "column":
@@ -154,9 +154,8 @@ def table_problem(row: RawIndicator, table: LocatedTable) -> str | None:
         _, level = weight_in_label(row.level1.text)
         if level is not None and weight > level:
             return f"the weight {printed!r} is above its level's {level}"
-    whole = parse_number(table.total_weight) if table.total_weight else None
     several = len(table.indicators) + len(table.unparsed) > 1
-    if several and weight >= (whole or _MAX_WEIGHT):
+    if several and weight >= _MAX_WEIGHT:
         return f"the weight {printed!r} is the whole table's, on one row of several"
     return None
 

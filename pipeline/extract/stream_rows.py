@@ -41,6 +41,8 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
     """Indicator rows of `toks` (the cells after the header) into `table`."""
     end, total = _rows_end(toks)
     cells = _page_noise_removed([t for t in toks[:end] if not h.is_placeholder(t.text)])
+    if total is not None and line_mode(cells):
+        total = _page_number_dropped(total)
     unreadable = not set(VALUE_ROLES) & set(roles) or "level3" not in roles
     if cells and not unreadable and _scrambled(cells, roles[:1] == ("seq",)):
         # rows put back in order where one order fits best (the 总分 row too: `100 总分`)
@@ -117,6 +119,16 @@ def _page_number(cells: list[Text], i: int) -> bool:
 # A header cell printed again on a new page is a header word exactly (`三级指标`): a name that
 # contains one (`实际完成率（11分）`) is a row's first cell, and the number before it a score.
 _HEADER_CELLS = frozenset(h.key(s) for words in h.INDICATOR_COLUMNS.values() for s in words)
+
+
+def _page_number_dropped(total: list[Text]) -> list[Text]:
+    """The 合计 row broken by a page end (`合计` · `2` · 续表 · `100 96.95`): in text that
+    runs one row per line, a bare number alone on its line between blank lines is the page
+    number, not the total."""
+    if len(total) < 2 or not serial(total[0].text) or total[0].line is None:
+        return total
+    alone = total[1].line is not None and total[1].line - total[0].line >= 2
+    return total[1:] if alone else total
 
 
 def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
