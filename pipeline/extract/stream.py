@@ -100,7 +100,10 @@ def orphan_rows(doc: Document) -> LocatedTable | None:
 
 
 def _looks_like_indicator(row: RawIndicator) -> bool:
-    """A level label above it, or a target with a comparator (≥90%, = 100 %)."""
+    """A scored row (weight or score) with a level label above it, or with a target with a
+    comparator (≥90%, = 100 %)."""
+    if row.weight is None and row.score is None:
+        return False  # without its header, a row of texts is as likely prose or a list
     if row.level1 is not None or row.level2 is not None:
         return True
     return row.target is not None and parse_value(row.target.text).op is not None

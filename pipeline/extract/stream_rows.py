@@ -175,8 +175,11 @@ class _Levels:
         self.lost = False
 
     def after(self, unread: Text | None) -> None:
-        if unread is not None and any(w in h.key(unread.text) for w in LEVEL_WORDS):
+        found = _labels_in(unread.text) if unread is not None else []
+        if any(w in h.LEVEL1_LABELS for w in found):
             self.level1, self.level2, self.lost = None, None, True
+        elif found:  # only level-2 labels were lost: the level 1 still holds
+            self.level2 = None
 
     def label(self, cell: Text, nxt: Text | None) -> None:
         level = level_of(cell, nxt, self.level1)
@@ -189,6 +192,16 @@ class _Levels:
             self.level2 = cell
             if self.level1 is not None and not belongs(self.level1.text, cell.text):
                 self.level1 = None
+
+
+def _labels_in(text: str) -> list[str]:
+    """Level labels inside a cell, longest first (服务对象满意度指标 is not also 满意度指标)."""
+    k, found = h.key(text), []
+    for word in LEVEL_WORDS:
+        if word in k:
+            found.append(word)
+            k = k.replace(word, "|")
+    return found
 
 
 def _settle(table: LocatedTable, *, scored: bool) -> None:
