@@ -90,3 +90,35 @@ def test_levels_are_not_carried_over_a_line_that_ran_together() -> None:
     assert last.level3 is not None and last.level3.text == "道路通行满意度"
     assert (last.level1, last.level2) == (None, None)
     assert table.unparsed
+
+
+def test_a_score_column_left_blank_gives_lone_numbers_to_the_actual() -> None:
+    text = """项目支出绩效自评表
+一级指标 二级指标 三级指标 指标性质 指标值 度量单位 完成值 得分
+产出指标 质量指标 验收合格率 >= 90 % 92%
+成本指标 项目总成本 ≤ 15 万元 14.07
+效益指标 服务对象满意度指标 群众满意度 ≧ 90 % 91%
+"""
+    reader, (table,) = _read(text)
+    assert reader == "stream"
+    assert [(r.actual.text if r.actual else None, r.score) for r in table.indicators] == [
+        ("92%", None),
+        ("14.07", None),
+        ("91%", None),
+    ]
+
+
+def test_a_page_number_inside_the_total_row_is_not_the_total() -> None:
+    text = """项目支出绩效自评表
+一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分
+产出指标 数量指标 道路养护里程 ≥40公里 42公里 40 40
+质量指标 道路完好率 ≥95% 96% 20 20
+效益指标 社会效益指标 群众出行改善 有效提升 效果明显 40 38
+合计
+
+2
+续表
+100 98
+"""
+    _, (table,) = _read(text)
+    assert (table.total_weight, table.total_score) == ("100", "98")
