@@ -127,7 +127,7 @@ def vet(table: LocatedTable) -> None:
     new_index: dict[int, int] = {}
     damaged = _shows_lookalikes(table)
     for index, row in enumerate(table.indicators):
-        problem = row_problem(row, damaged=damaged) or table_problem(row, table)
+        problem = row_problem(row, damaged=damaged) or table_problem(row, table, damaged=damaged)
         if problem is None:
             new_index[index] = len(kept)
             kept.append(row)
@@ -143,14 +143,15 @@ def _shows_lookalikes(table: LocatedTable) -> bool:
     return any(_LOOKALIKE.search(part.strip()) for t in texts for part in t.split(" | "))
 
 
-def table_problem(row: RawIndicator, table: LocatedTable) -> str | None:
-    """A weight its table cannot hold: above the weight its level label prints
-    (`产出指标(50分)`), or all 100 points on one row of several."""
+def table_problem(row: RawIndicator, table: LocatedTable, *, damaged: bool = False) -> str | None:
+    """A weight its table cannot hold: all 100 points on one row of several, or, in text
+    that shows OCR look-alikes, more than its level label prints (`产出指标(50分)`). In clean
+    text a row over its level is a printed error for the audit (LEVEL1_WEIGHT_MISMATCH)."""
     printed = row.weight.text if row.weight is not None else ""
     weight = parse_number(printed)
     if weight is None or row.weight_source != "column":
         return None
-    if row.level1 is not None:
+    if damaged and row.level1 is not None:
         _, level = weight_in_label(row.level1.text)
         if level is not None and weight > level:
             return f"the weight {printed!r} is above its level's {level}"
