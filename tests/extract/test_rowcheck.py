@@ -55,6 +55,9 @@ def test_a_leading_two_is_unsure_only_in_text_that_shows_look_alikes() -> None:
     row = _row("学生资助服务人次", "24600所", "4600", None, "8")
     assert row_problem(row) is None
     assert row_problem(row, damaged=True) is not None
+    cut = _row("社区养老单位成本S", "46.5万元", "42.58万元", None, "13")
+    assert row_problem(cut) is None
+    assert "misread comparator" in (row_problem(cut, damaged=True) or "")
 
 
 def _table(rows: list[RawIndicator], total_weight: str | None = None) -> LocatedTable:
