@@ -36,6 +36,7 @@ _LOOKALIKE = regex.compile(
 # In text that shows such look-alikes, a leading 2 may be a `≥` misread (`24600所`): a target
 # that opens with 2 and prints no comparator is unsure there.
 _LEADING_TWO = regex.compile(r"^2\s*\d")
+_CUT_OPERATOR = regex.compile(r"^\d\|=")  # `5=100%` cut into target 5 and actual =100
 _TRAILING_OPERATOR = regex.compile(r"\p{Han}(?:S|\^|工|5=|2)$")
 # 优良中低差: the 定性 scale printed in a split target's value cell, never a name.
 _GRADE_SCALE = regex.compile(r"^[优良中低差好较一般合格]{3,}$")
@@ -57,15 +58,21 @@ def row_problem(row: RawIndicator, *, damaged: bool = False) -> str | None:
     )
     found = next((p for p in problems if p is not None), None)
     if found is None and damaged:
-        return _misread_operator(row.level3.text, row.target)
+        return _misread_operator(row.level3.text, row.target, row.actual)
     return found
 
 
-def _misread_operator(name: str, target: Text | None) -> str | None:
+def _misread_operator(name: str, target: Text | None, actual: Text | None) -> str | None:
     """In OCR'd text a comparator read as a letter may sit at either side of a cut between
     name and target: `社区养老单位成本S | 46.5万元` (≤), `24600所` (≥)."""
     if target is not None and _LEADING_TWO.match(target.text.strip()):
         return f"the target {target.text!r} may open with a misread ≥ (OCR text)"
+    if (
+        target is not None
+        and actual is not None
+        and _CUT_OPERATOR.match(f"{target.text.strip()}|{actual.text.strip()}")
+    ):
+        return f"the target {target.text!r} and actual {actual.text!r} split a misread ≥"
     if _TRAILING_OPERATOR.search(name.strip()):
         return f"the name {name!r} may end with the target's misread comparator (OCR text)"
     return None
