@@ -328,14 +328,15 @@ _HEADER_WORDS = sorted(
 
 
 def _glued_header(text: str) -> bool:
-    """`符号值单位单项指标得分权重占比(%)单项指标折算得分`: two or more headers in one cell."""
+    """`符号值单位单项指标得分权重占比(%)单项指标折算得分`: two or more headers in one cell,
+    or one with an OCR look-alike in it."""
     k = h.key(text)
     found = 0
     for word in _HEADER_WORDS:
         if word in k:
             found += 1
             k = k.replace(word, "|")
-    return found >= 2
+    return found >= 2 or (found == 1 and "$" in text)  # `权重占比($)`: a header OCR'd
 
 
 def _scoring_header(tok: Text) -> bool:

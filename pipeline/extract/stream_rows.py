@@ -56,7 +56,11 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
         pieces = Reader(cells, roles).pieces()
         resolve(pieces, cells, roles, total, table)
         _emit(pieces, cells, table)
-        printed = any(r.weight or r.score for r in table.indicators)
+        # a form may leave 分值/得分 blank on every row; unread rows with numbers show it did not
+        unread = [c for u in table.unparsed for c in u.text.split(" | ")]
+        printed = any(r.weight or r.score for r in table.indicators) or any(
+            kind_of(c) in ("number", "mixed") and any(ch.isdigit() for ch in c) for c in unread
+        )
         _settle(table, scored=printed and bool({"weight", "score"} & set(roles)))
     if total is not None:
         _total(total, table)
