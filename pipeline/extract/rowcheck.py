@@ -56,10 +56,20 @@ def row_problem(row: RawIndicator, *, damaged: bool = False) -> str | None:
         _value_problem("target", row.target),
         _value_problem("actual", row.actual),
     )
-    found = next((p for p in problems if p is not None), None)
+    found = next((p for p in problems if p is not None), _shifted(row.target, row.actual))
     if found is None and damaged:
         return _misread_operator(row.level3.text, row.target, row.actual)
     return found
+
+
+def _shifted(target: Text | None, actual: Text | None) -> str | None:
+    """A comparator in the actual (≥90%) beside a target with no number at all is a row
+    read one cell late: the name went to the target, the target to the actual."""
+    if target is None or actual is None or _DIGIT.search(target.text):
+        return None
+    if parse_value(actual.text).op in (">=", "<=", ">", "<"):
+        return f"the actual {actual.text!r} holds the comparator the target {target.text!r} lacks"
+    return None
 
 
 def _misread_operator(name: str, target: Text | None, actual: Text | None) -> str | None:
