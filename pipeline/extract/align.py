@@ -15,11 +15,14 @@ from dataclasses import dataclass
 
 import regex
 
+from pipeline.extract import headers as h
 from pipeline.extract.values import UNITS, parse_value
 
 OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝|﹦|=<|=>)$")
 _NATURE = frozenset({"定性", "定量"})
 _YES_NO = frozenset({"是", "否", "√", "×"})
+# Ticked boxes answering a 是/否 question: `☑是 □否`, `☑达到 □未达到`, Wingdings `R是 £否`.
+_CHECKBOXES = regex.compile(r"^(?:[☑☐□■✓✔√×£R]\s*\p{Han}{1,4}\s*){2,}$")
 _UNIT_WORD = regex.compile(r"^[\p{Han}%‰a-zA-Z/²³]{1,5}$")
 
 # Costs are integers so that equal costs are exactly equal (ties are ambiguity).
@@ -70,12 +73,17 @@ _BLANK: dict[str, int] = {
 
 def kind_of(text: str) -> str:
     """What a cell is: number | percent | value | operator | nature | unit | yesno | text |
-    mixed (text with digits that is no value: `指标1:亮灯率`)."""
+    mixed (text with digits that is no value: `指标1:亮灯率`) | glued (a whole row run
+    together, which fits no column)."""
     bare = text.strip()
+    if runs_together(bare):
+        return "glued"
     if OPERATOR_ONLY.match(bare):
         return "operator"
     if bare in _NATURE or bare in _YES_NO:
         return "nature" if bare in _NATURE else "yesno"
+    if _CHECKBOXES.match(bare):
+        return "yesno"
     return _kind_of_value(bare)
 
 
@@ -90,6 +98,28 @@ def _kind_of_value(bare: str) -> str:
     if value.status != "qual":
         return "mixed"
     return "answer" if _ANSWER.match(bare) else "text"
+
+
+# Level labels long enough not to open an ordinary name (产出 and 效益 do: 产出数量(4分)).
+LEVEL_WORDS = sorted(
+    (w for w in h.LEVEL1_LABELS | h.LEVEL2_LABELS if len(w) >= 4), key=len, reverse=True
+)
+
+
+def runs_together(text: str) -> bool:
+    """`产出指标时效指标路灯照明…2023年12月31日前`: a cell that opens with a level label and
+    goes on with another label or with digits is a whole row whose cells ran together."""
+    name = h.key(text)
+    first = next((w for w in LEVEL_WORDS if name.startswith(w) and len(name) > len(w)), None)
+    if first is None:
+        return False
+    rest = name[len(first) :]
+    # `预算执行率100%` may be a name with its target inside; `满意度指标90%` is no name
+    digits = first.endswith("指标") and bool(_DIGIT.search(rest))
+    return digits or any(w in rest for w in LEVEL_WORDS)
+
+
+_DIGIT = regex.compile(r"\d")
 
 
 # An answer printed as a target or actual (已完成, 逐步提高, 达到预期, 良): never a name.

@@ -3,12 +3,11 @@
 The header (one printed row, or two where 预期指标值 and 自评得分 carry sub-headers) maps every
 column to a role (`headers.header_roles`), so columns are found by meaning in any order and
 any family; the cells no main field takes are kept by role in `RawIndicator.extra`. Row kinds
-are decided here from what the grid shows: 其中 sub-rows, one score per 二级 group.
+(其中 sub-rows, one score per 二级 group) are settled as for text (`rowkinds`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -17,14 +16,17 @@ import regex
 from pipeline import lexicon
 from pipeline.extract import headers as h
 from pipeline.extract.located import (
+    PAGE_MARK,
     LocatedTable,
     RawIndicator,
     Text,
     WeightSource,
+    continues_table,
     joined_target,
     set_total,
     set_totals_in_order,
 )
+from pipeline.extract.rowkinds import settle_kinds
 from pipeline.extract.values import parse_number, weight_in_label
 from schemas.ir import BBox
 
@@ -54,7 +56,6 @@ class GridRow(Protocol):
 _MAIN = frozenset({"level1", "level2", "level3", "target", "actual", "weight", "score", "basis",
                    "reason", "seq"})  # fmt: skip
 _TARGET_PARTS: tuple[h.ColumnRole, ...] = ("target_op", "target_value", "target_unit")
-_PART = regex.compile(r"^\s*其中\s*[:：、]?")
 _GRADE = regex.compile("^(" + "|".join(sorted(lexicon.grade_words(), key=len, reverse=True)) + ")$")
 
 
@@ -85,7 +86,7 @@ def read_indicators(rows: Sequence[GridRow], table: LocatedTable) -> None:
     rows_over = False
     for row in rows[header.depth :]:
         if row.paragraph:
-            if table.indicators:
+            if table.indicators and not _page_break(row):
                 break
             continue
         if _first_is(row, h.TOTAL_LABELS):
@@ -110,10 +111,8 @@ def read_indicators(rows: Sequence[GridRow], table: LocatedTable) -> None:
             # name: its cells are not where the header says, so they are not guessed at
             table.unparsed.append(Text(" | ".join(c for c in row.cells if c), row.page, row.line))
         else:
-            table.indicators.append(_kind(indicator, table.indicators))
-    _link_groups(table)
-    if header.family == "no_weight":
-        _level_weights(table)
+            table.indicators.append(indicator)
+    settle_kinds(table, header.family)
 
 
 def _indicator(
@@ -179,55 +178,16 @@ def _weight_and_score(
     return weight, score, source
 
 
-def _kind(row: RawIndicator, before: list[RawIndicator]) -> RawIndicator:
-    """A 其中 sub-row (target/actual, no weight or score) is part of the last full row."""
-    if row.level3 is None or row.weight is not None or row.score is not None:
-        return row
-    parent = next(
-        (i for i in range(len(before) - 1, -1, -1) if before[i].kind == "indicator"), None
+def _page_break(row: GridRow) -> bool:
+    """A page number or running header (`- 3 -`, `6`, 续表, `绩效自评表（续）`) between rows:
+    the table goes on on the next page."""
+    text = row.cells[0].strip() if row.cells else ""
+    return (
+        not text
+        or bool(PAGE_MARK.match(text))
+        or (text.isdigit() and len(text) <= 3)
+        or (continues_table(text))
     )
-    follows_part = bool(before) and before[-1].kind == "part"
-    if parent is not None and (_PART.match(row.level3.text) or follows_part):
-        return dataclasses.replace(row, kind="part", parent=parent)
-    return row
-
-
-def _link_groups(table: LocatedTable) -> None:
-    """One score per 二级 group: the group's other rows print neither weight nor score.
-    They become `group_member`s of the row that carries the score."""
-    rows = table.indicators
-    if not any(r.score is not None for r in rows):
-        return  # a form published unfilled: blank scores are no groups
-    head: int | None = None
-    for i, row in enumerate(rows):
-        same_group = head is not None and _group(rows[head]) == _group(row)
-        if row.kind == "indicator" and row.score is not None:
-            head = i
-        elif same_group and row.kind == "indicator" and row.weight is None and row.score is None:
-            rows[i] = dataclasses.replace(row, kind="group_member", parent=head)
-        elif not same_group:
-            head = None
-
-
-def _level_weights(table: LocatedTable) -> None:
-    """No weight column (湖北): a level printed as `效益指标(20分)` whose only scored row is
-    this one gives the row its weight (`weight_source` "level"). Levels of several rows leave
-    their rows unweighted: how the level's points are shared is not printed."""
-    by_level: dict[str, list[int]] = {}
-    for i, row in enumerate(table.indicators):
-        if row.level1 is not None:  # parts and group members count: the score is shared
-            by_level.setdefault(row.level1.text, []).append(i)
-    for label, members in by_level.items():
-        _, weight = weight_in_label(label)
-        row = table.indicators[members[0]]
-        if weight is None or len(members) != 1 or row.weight is not None or row.score is None:
-            continue
-        # the weight stays unprinted (`weight` None): the audit takes it from the label
-        table.indicators[members[0]] = dataclasses.replace(row, weight_source="level")
-
-
-def _group(row: RawIndicator) -> tuple[str, str]:
-    return (row.level1.text if row.level1 else "", row.level2.text if row.level2 else "")
 
 
 def _first_is(row: GridRow, labels: tuple[str, ...]) -> bool:

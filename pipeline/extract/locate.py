@@ -17,7 +17,7 @@ import regex
 
 from pipeline.extract import headers as h
 from pipeline.extract.grid_rows import is_indicator_header, read_indicators
-from pipeline.extract.located import LocatedTable, RawBudget, Text, segments
+from pipeline.extract.located import LocatedTable, RawBudget, Text, continues_table, segments
 from pipeline.extract.rowcheck import vet
 from pipeline.extract.stream import locate_stream, orphan_rows
 from pipeline.extract.stream_rubric import scored_rows
@@ -153,7 +153,8 @@ def _best_reading(doc: Document) -> Reading:
         table.read_by = "text"
     stream_rows = _complete_rows(stream) + scored_rows(stream)
     counts = f"grid {grid_rows} vs stream {stream_rows} complete rows"
-    if stream_rows > grid_rows or (stream and not grid):
+    more_weights = stream_rows == grid_rows and _weighted_rows(stream) > _weighted_rows(grid)
+    if stream_rows > grid_rows or more_weights or (stream and not grid):
         return Reading(stream, "stream", f"stream: {counts}")
     if not grid:
         return Reading([], "none", "no 自评表 title or indicator header found")
@@ -167,15 +168,26 @@ def _understood(table: LocatedTable) -> bool:
 
 
 def _complete_rows(tables: list[LocatedTable]) -> int:
-    """Rows with a name, a target or actual, and a weight that reads as a number."""
+    """Rows with a name, a target or actual, and a weight that reads as a number, where the
+    table prints weights at all (湖北 and targets-only forms print none, some forms leave
+    the column blank): a reading is not judged by a column its table does not fill."""
+    return sum(_complete_in(t) for t in tables)
+
+
+def _complete_in(table: LocatedTable) -> int:
+    named = [r for r in table.indicators if r.level3 and (r.target or r.actual)]
+    weighted = [r for r in named if r.weight and parse_number(r.weight.text) is not None]
+    return len(weighted) if weighted else len(named)
+
+
+def _weighted_rows(tables: list[LocatedTable]) -> int:
+    """Rows whose weight reads as a number: of two readings as complete, the one that found
+    the weights sat the cells in their columns."""
     return sum(
         1
         for t in tables
         for r in t.indicators
-        if r.level3
-        and (r.target or r.actual)
-        and r.weight
-        and parse_number(r.weight.text) is not None
+        if r.weight is not None and parse_number(r.weight.text) is not None
     )
 
 
@@ -203,7 +215,8 @@ def _untitled(rows: list[Row], header: Row) -> Row:
 
 
 def _starts_table(row: Row) -> bool:
-    return _title_of(row) is not None
+    title = _title_of(row)
+    return title is not None and not continues_table(title)
 
 
 def _title_of(row: Row) -> str | None:

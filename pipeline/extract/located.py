@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, TypeVar
 
+import regex
+
+from pipeline.extract import headers as h
 from pipeline.extract.headers import ColumnRole, FormFamily
+from pipeline.extract.values import normalize
 from schemas.ir import BBox
 from schemas.vocab import TableKind
 
@@ -131,6 +135,18 @@ def segments(items: list[T], starts_table: Callable[[T], bool]) -> list[list[T]]
     starts = [i for i, item in enumerate(items) if starts_table(item)]
     ends = [*starts[1:], len(items)][: len(starts)]
     return [items[start:end] for start, end in zip(starts, ends, strict=True)]
+
+
+# A page number or running header where a page ended inside a table: `- 3 -`, `第 3 页`, 续表.
+PAGE_MARK = regex.compile(
+    r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|续表|[(（]续[)）])\s*$"
+)
+
+
+def continues_table(text: str) -> bool:
+    """`绩效自评表（续）` after a page break: the table above goes on, no new table starts."""
+    return "续" in normalize(text) and h.is_title(text)
 
 
 def set_total(

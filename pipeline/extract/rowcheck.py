@@ -13,14 +13,16 @@ import dataclasses
 import regex
 
 from pipeline.extract import headers as h
+from pipeline.extract.align import runs_together
 from pipeline.extract.located import LocatedTable, RawIndicator, Text
-from pipeline.extract.values import parse_number, parse_value
+from pipeline.extract.values import UNITS, parse_number, parse_value, weight_in_label
 
 _OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝|﹦|﹥|﹤)$")
 _BLANK = frozenset({"", "/", "／", "-", "—", "——", "－", "\\", "无", "…", "……"})
 _MAX_WEIGHT = 100
 _SCORE_UNITS = (None, "分", "%")
 _RULE_TEXT = regex.compile(r"[计得扣给]\d+(?:\.\d+)?分")  # 计5分, 扣1分: a rubric's rule
+_BARE_UNITS = frozenset({*UNITS, "%", "‰"}) - {""}
 _MAX_WORD = 6  # 不适用, 不予评分: a word printed in place of a score
 _DIGIT = regex.compile(r"\d")
 # Look-alikes OCR leaves in text that reached us already recognised (a scan's text layer, a
@@ -28,14 +30,23 @@ _DIGIT = regex.compile(r"\d")
 # own OCR repairs these (where it knows the cell was read from an image); in text they make
 # the row unsure, so it is reported with its cells instead of read.
 _LOOKALIKE = regex.compile(
-    r"(?<![A-Za-z])[IOl](?=[\dIOl]*\d)|(?<=\d)[IOl](?![A-Za-z])|\d\$|^\^|^工\s*\d|^S\s*\d|^5=\s*\d"
+    r"(?<![A-Za-z])[IOl](?=[\dIOl]*\d)|(?<=\d)[IOl](?![A-Za-z])|(?<![A-Za-z])[IOl]{2,}(?![A-Za-z])"
+    r"|\$|^\^|^工\s*\d|^S\s*\d|^5=|^[工^S]$"
 )
+# In text that shows such look-alikes, a leading 2 may be a `≥` misread (`24600所`): a target
+# that opens with 2 and prints no comparator is unsure there.
+_LEADING_TWO = regex.compile(r"^2\s*\d")
+_CUT_OPERATOR = regex.compile(r"^\d\|=")  # `5=100%` cut into target 5 and actual =100
+_TRAILING_OPERATOR = regex.compile(r"\p{Han}(?:S|\^|工|5=|2)$")
+# 优良中低差: the 定性 scale printed in a split target's value cell, never a name.
+_GRADE_SCALE = regex.compile(r"^[优良中低差好较一般合格]{3,}$")
 
 
-def row_problem(row: RawIndicator) -> str | None:
+def row_problem(row: RawIndicator, *, damaged: bool = False) -> str | None:
     """Why `row` cannot be a row as read (None when it can): a name that is a value, a
     number or a column header; a weight or score that is not a number; a target that is
-    only an operator; a target or actual that is a scoring rule."""
+    only an operator or a unit; a target or actual that is a scoring rule. `damaged`: the
+    table's text shows OCR look-alikes, so a target opening with 2 may hide a `≥`."""
     if row.level3 is None or not row.level3.text.strip():
         return "no indicator name"
     problems = (
@@ -45,7 +56,36 @@ def row_problem(row: RawIndicator) -> str | None:
         _value_problem("target", row.target),
         _value_problem("actual", row.actual),
     )
-    return next((p for p in problems if p is not None), None)
+    found = next((p for p in problems if p is not None), _shifted(row.target, row.actual))
+    if found is None and damaged:
+        return _misread_operator(row.level3.text, row.target, row.actual)
+    return found
+
+
+def _shifted(target: Text | None, actual: Text | None) -> str | None:
+    """A comparator in the actual (≥90%) beside a target with no number at all is a row
+    read one cell late: the name went to the target, the target to the actual."""
+    if target is None or actual is None or _DIGIT.search(target.text):
+        return None
+    if parse_value(actual.text).op in (">=", "<=", ">", "<"):
+        return f"the actual {actual.text!r} holds the comparator the target {target.text!r} lacks"
+    return None
+
+
+def _misread_operator(name: str, target: Text | None, actual: Text | None) -> str | None:
+    """In OCR'd text a comparator read as a letter may sit at either side of a cut between
+    name and target: `社区养老单位成本S | 46.5万元` (≤), `24600所` (≥)."""
+    if target is not None and _LEADING_TWO.match(target.text.strip()):
+        return f"the target {target.text!r} may open with a misread ≥ (OCR text)"
+    if (
+        target is not None
+        and actual is not None
+        and _CUT_OPERATOR.match(f"{target.text.strip()}|{actual.text.strip()}")
+    ):
+        return f"the target {target.text!r} and actual {actual.text!r} split a misread ≥"
+    if _TRAILING_OPERATOR.search(name.strip()):
+        return f"the name {name!r} may end with the target's misread comparator (OCR text)"
+    return None
 
 
 def _name_problem(name: str) -> str | None:
@@ -55,6 +95,10 @@ def _name_problem(name: str) -> str | None:
         return f"the name {name!r} is a column header"
     if regex.fullmatch(r"[\dIOl.%$]+", h.key(name)):
         return f"the name {name!r} is a damaged number"
+    if _GRADE_SCALE.match(h.key(name)):
+        return f"the name {name!r} is a 定性 grade scale"
+    if runs_together(name):
+        return f"the name {name!r} holds its level labels: cells run together"
     return None
 
 
@@ -63,6 +107,8 @@ def _value_problem(label: str, cell: Text | None) -> str | None:
         return None
     if label == "target" and _OPERATOR_ONLY.match(h.key(cell.text)):
         return f"the target {cell.text!r} is an operator without its value"
+    if h.key(cell.text) in _BARE_UNITS:
+        return f"the {label} {cell.text!r} is a unit without its value"
     if _RULE_TEXT.search(h.key(cell.text)):
         return f"the {label} {cell.text!r} is a scoring rule (评分标准), not a value"
     if cell.ocr is None and _LOOKALIKE.search(cell.text.strip()):
@@ -107,18 +153,44 @@ def vet(table: LocatedTable) -> None:
     and the reason), and renumber the parent links of the rows that stay."""
     kept: list[RawIndicator] = []
     new_index: dict[int, int] = {}
+    damaged = _shows_lookalikes(table)
     for index, row in enumerate(table.indicators):
-        problem = row_problem(row)
+        problem = row_problem(row, damaged=damaged) or table_problem(row, table, damaged=damaged)
         if problem is None:
             new_index[index] = len(kept)
             kept.append(row)
             continue
         text = f"{raw_cells(row)} （{problem}）"
         table.unparsed.append(Text(text, row.page, row.line))
-    table.indicators = [_relinked(row, new_index) for row in kept]
+    table.indicators = [relinked(row, new_index) for row in kept]
 
 
-def _relinked(row: RawIndicator, new_index: dict[int, int]) -> RawIndicator:
+def _shows_lookalikes(table: LocatedTable) -> bool:
+    cells = [c for r in table.indicators for c in (r.target, r.actual, r.weight, r.score) if c]
+    texts = [c.text for c in cells if c.ocr is None] + [u.text for u in table.unparsed]
+    return any(_LOOKALIKE.search(part.strip()) for t in texts for part in t.split(" | "))
+
+
+def table_problem(row: RawIndicator, table: LocatedTable, *, damaged: bool = False) -> str | None:
+    """A weight its table cannot hold: all 100 points on one row of several, or, in text
+    that shows OCR look-alikes, more than its level label prints (`产出指标(50分)`). In clean
+    text a row over its level is a printed error for the audit (LEVEL1_WEIGHT_MISMATCH)."""
+    printed = row.weight.text if row.weight is not None else ""
+    weight = parse_number(printed)
+    if weight is None or row.weight_source != "column":
+        return None
+    if damaged and row.level1 is not None:
+        _, level = weight_in_label(row.level1.text)
+        if level is not None and weight > level:
+            return f"the weight {printed!r} is above its level's {level}"
+    several = len(table.indicators) + len(table.unparsed) > 1
+    if several and weight >= _MAX_WEIGHT:
+        return f"the weight {printed!r} is the whole table's, on one row of several"
+    return None
+
+
+def relinked(row: RawIndicator, new_index: dict[int, int]) -> RawIndicator:
+    """`row` with its parent link renumbered after rows were removed."""
     if row.parent is None:
         return row
     parent = new_index.get(row.parent)

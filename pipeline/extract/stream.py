@@ -15,14 +15,22 @@ import dataclasses
 import regex
 
 from pipeline.extract import headers as h
-from pipeline.extract.located import LocatedTable, RawBudget, RawIndicator, Text, segments
+from pipeline.extract.located import (
+    PAGE_MARK,
+    LocatedTable,
+    RawBudget,
+    RawIndicator,
+    Text,
+    continues_table,
+    segments,
+)
 from pipeline.extract.normalize import merge_words
 from pipeline.extract.stream_header import column_roles, form_family, header_role, is_header_word
 from pipeline.extract.stream_rows import OPERATOR_ONLY, joined, level_of, read_rows
 from pipeline.extract.stream_rubric import read_rubric
 from pipeline.extract.unglue import unglue
 from pipeline.extract.unscramble import labels_first
-from pipeline.extract.values import normalize, parse_value, unit_in_label
+from pipeline.extract.values import parse_value, unit_in_label
 from schemas import Document, Paragraph, Table
 
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
@@ -42,7 +50,7 @@ def tokens(doc: Document) -> list[Text]:
                         page = cell.page or block.page_start
                         text = " ".join(cell.text.split())
                         out.append(Text(text, page, cell.line, cell.where, cell.bbox))
-        elif isinstance(block, Paragraph) and not _PAGE_MARK.match(block.text):
+        elif isinstance(block, Paragraph) and not PAGE_MARK.match(block.text):
             words = merge_words(block.text.split())
             out.extend(Text(w, block.page, block.line, block.where) for w in words)
     return unglue(out)
@@ -50,13 +58,6 @@ def tokens(doc: Document) -> list[Text]:
 
 _GLUED_TITLE = regex.compile(
     r"[\p{Han}()（）\d]{0,40}?(?:绩效目标|绩效|支出)?自评表(?:[(（]\d{4}年度?[)）])?"
-)
-
-
-# A page number or running header where a page ended inside a table: `- 3 -`, `第 3 页`, 续表.
-_PAGE_MARK = regex.compile(
-    r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
-    r"|续表|[(（]续[)）])\s*$"
 )
 
 
@@ -99,7 +100,10 @@ def orphan_rows(doc: Document) -> LocatedTable | None:
 
 
 def _looks_like_indicator(row: RawIndicator) -> bool:
-    """A level label above it, or a target with a comparator (≥90%, = 100 %)."""
+    """A scored row (weight or score) with a level label above it, or with a target with a
+    comparator (≥90%, = 100 %)."""
+    if row.weight is None and row.score is None:
+        return False  # without its header, a row of texts is as likely prose or a list
     if row.level1 is not None or row.level2 is not None:
         return True
     return row.target is not None and parse_value(row.target.text).op is not None
@@ -136,8 +140,7 @@ def _untitled(toks: list[Text], first: Text) -> Text:
 
 def _starts_table(tok: Text) -> bool:
     """A table title; `绩效自评表（续）` after a page break continues the table above."""
-    continued = "续" in normalize(tok.text) and h.is_title(tok.text)
-    return (h.is_title(tok.text) and not continued) or _glued(tok.text)
+    return (h.is_title(tok.text) and not continues_table(tok.text)) or _glued(tok.text)
 
 
 def _glued(text: str) -> bool:
@@ -308,11 +311,32 @@ def _indicator_header(toks: list[Text]) -> tuple[int, int, tuple[str, ...]] | No
     while end < len(toks) and is_header_word(toks[end].text):
         end += 1
     roles = column_roles([t.text for t in toks[start:end]])
+    if end < len(toks) and _glued_header(toks[end].text):
+        roles = ()  # a header line run together (OCR): which column is which is not known
     if not {"weight", "score"} & set(roles) and any(_scoring_header(t) for t in toks[end:]):
         # scrambled text can split a header and leave 分值 / 得分 far from 三级指标: the
         # columns are not known, so the rows are not read
         roles = ()
     return start, end, roles
+
+
+_HEADER_WORDS = sorted(
+    {h.key(s) for synonyms in h.INDICATOR_COLUMNS.values() for s in synonyms if len(h.key(s)) >= 3},
+    key=len,
+    reverse=True,
+)
+
+
+def _glued_header(text: str) -> bool:
+    """`符号值单位单项指标得分权重占比(%)单项指标折算得分`: two or more headers in one cell,
+    or one with an OCR look-alike in it."""
+    k = h.key(text)
+    found = 0
+    for word in _HEADER_WORDS:
+        if word in k:
+            found += 1
+            k = k.replace(word, "|")
+    return found >= 2 or (found == 1 and "$" in text)  # `权重占比($)`: a header OCR'd
 
 
 def _scoring_header(tok: Text) -> bool:

@@ -131,13 +131,12 @@ def line_mode(cells: list[Text]) -> bool:
 
 
 def _complete(found: Alignment, roles: tuple[str, ...]) -> bool:
-    """A row has its name, a target or actual, and in a scored table a weight or score."""
+    """A row has its name and a target or actual. In a scored table a row without weight and
+    score is read only to be settled as a 其中 part or a group member (`rowkinds`)."""
     have = found.roles
     if "level3" not in have or not have & set(VALUE_ROLES):
         return False
-    if "target_op" in have and "target_value" not in have:
-        return False  # a comparator without its number
-    return not ({"weight", "score"} & set(roles)) or bool({"weight", "score"} & have)
+    return "target_op" not in have or "target_value" in have  # a comparator needs its number
 
 
 def _numbers_cost(found: Alignment, cells: list[Text]) -> int:
@@ -165,6 +164,7 @@ def resolve(
     """Rows with several least-cost alignments keep one only where the table proves it: the
     blank columns of the table's unambiguous rows, or weights adding up to the printed total."""
     rows = [p for p in pieces if p.kind == "row"]
+    _score_left_blank(rows, roles)
     sure = Counter(_blanks(p.rows[0], roles) for p in rows if len(p.rows) == 1)
     for piece in rows:
         if len(piece.rows) == 1:
@@ -177,6 +177,27 @@ def resolve(
         printed = [parse_number(t.text) for t in (total or [])[:1]]
         budget = parse_number(table.budget.weight) if table.budget else None
         _by_weight_total(open_rows, cells, printed[0] if printed else None, budget)
+
+
+def _score_left_blank(rows: list[Piece], roles: tuple[str, ...]) -> None:
+    """A form whose 得分 column was left blank (completion filled, scores not): when the
+    rows that print an actual never print a score too, a row's lone number after its target
+    is its actual, not a score (a plain number fits the score column a little better)."""
+    if "actual" not in roles or "score" not in roles:
+        return
+    between = roles[roles.index("actual") + 1 : roles.index("score")]
+    single = [p.rows[0] for p in rows if len(p.rows) == 1]
+    filled = [a for a in single if a.get("actual") is not None]
+    if len(filled) < 2 or any(a.get("score") is not None for a in filled):
+        return
+    for piece in rows:
+        found = piece.rows[0] if len(piece.rows) == 1 else None
+        if found is None or found.get("score") is None or found.get("actual") is not None:
+            continue
+        if found.get("weight") is not None or any(found.get(r) is not None for r in between):
+            continue
+        cells = tuple(("actual" if r == "score" else r, i) for r, i in found.cells)
+        piece.rows, piece.proven = [Alignment(found.cost, cells)], True
 
 
 def _blanks(found: Alignment, roles: tuple[str, ...]) -> frozenset[str]:
@@ -210,6 +231,30 @@ def _by_weight_total(
     if {total, total + (budget or 0)} & {Decimal(100), printed}:
         for piece, found_one in zip(open_rows, chosen, strict=True):
             piece.rows, piece.proven = [found_one], True
+
+
+# Level-2 labels and the level-1 labels they are printed under (old MoF forms put 服务对象满意度
+# under 效益指标, newer ones under 满意度指标; 成本指标 is a level 1 of its own since 2021).
+_PARENTS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("数量指标", "质量指标", "时效指标"), frozenset({"产出指标"})),
+    **dict.fromkeys(
+        ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"), frozenset({"效益指标"})
+    ),
+    **dict.fromkeys(
+        ("经济成本指标", "社会成本指标", "生态环境成本指标"), frozenset({"成本指标", "产出指标"})
+    ),
+    **dict.fromkeys(
+        ("服务对象满意度指标", "社会公众或服务对象满意度指标", "服务对象满意度指标等"),
+        frozenset({"满意度指标", "效益指标"}),
+    ),
+}
+
+
+def belongs(level1: str, level2: str) -> bool:
+    """Whether a level-2 label can stand under this level 1 (unknown labels can)."""
+    parents = _PARENTS.get(h.key(level2))
+    bare1 = _WEIGHT_SUFFIX.sub("", h.key(level1))
+    return parents is None or bare1 not in h.LEVEL1_LABELS or bare1 in parents
 
 
 def level_of(tok: Text, nxt: Text | None, level1: Text | None) -> int | None:

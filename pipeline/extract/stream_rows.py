@@ -13,13 +13,16 @@ import regex
 
 from pipeline import lexicon
 from pipeline.extract import headers as h
-from pipeline.extract.align import OPERATOR_ONLY, kind_of
+from pipeline.extract.align import LEVEL_WORDS, OPERATOR_ONLY, kind_of
 from pipeline.extract.headers import COLUMN_ROLES, ColumnRole
 from pipeline.extract.located import LocatedTable, RawIndicator, Text, set_total
+from pipeline.extract.rowcheck import raw_cells, relinked
+from pipeline.extract.rowkinds import settle_kinds
 from pipeline.extract.stream_cut import (
     VALUE_ROLES,
     Piece,
     Reader,
+    belongs,
     level_of,
     line_mode,
     resolve,
@@ -38,6 +41,8 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
     """Indicator rows of `toks` (the cells after the header) into `table`."""
     end, total = _rows_end(toks)
     cells = _page_noise_removed([t for t in toks[:end] if not h.is_placeholder(t.text)])
+    if total is not None and line_mode(cells):
+        total = _page_number_dropped(total)
     unreadable = not set(VALUE_ROLES) & set(roles) or "level3" not in roles
     if cells and not unreadable and _scrambled(cells, roles[:1] == ("seq",)):
         # rows put back in order where one order fits best (the 总分 row too: `100 总分`)
@@ -51,6 +56,12 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
         pieces = Reader(cells, roles).pieces()
         resolve(pieces, cells, roles, total, table)
         _emit(pieces, cells, table)
+        # a form may leave 分值/得分 blank on every row; unread rows with numbers show it did not
+        unread = [c for u in table.unparsed for c in u.text.split(" | ")]
+        printed = any(r.weight or r.score for r in table.indicators) or any(
+            kind_of(c) in ("number", "mixed") and any(ch.isdigit() for ch in c) for c in unread
+        )
+        _settle(table, scored=printed and bool({"weight", "score"} & set(roles)))
     if total is not None:
         _total(total, table)
 
@@ -114,6 +125,16 @@ def _page_number(cells: list[Text], i: int) -> bool:
 _HEADER_CELLS = frozenset(h.key(s) for words in h.INDICATOR_COLUMNS.values() for s in words)
 
 
+def _page_number_dropped(total: list[Text]) -> list[Text]:
+    """The 合计 row broken by a page end (`合计` · `2` · 续表 · `100 96.95`): in text that
+    runs one row per line, a bare number alone on its line between blank lines is the page
+    number, not the total."""
+    if len(total) < 2 or not serial(total[0].text) or total[0].line is None:
+        return total
+    alone = total[1].line is not None and total[1].line - total[0].line >= 2
+    return total[1:] if alone else total
+
+
 def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
     """Where the rows stop, and the cells after the 总分 label: at the 总分 row, the
     report's next section, or the labels that follow the rows (其他需要说明事项 …), after
@@ -131,30 +152,90 @@ def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
 
 
 def _emit(pieces: list[Piece], cells: list[Text], table: LocatedTable) -> None:
-    level1: Text | None = None
-    level2: Text | None = None
+    levels = _Levels()
     unread: list[Text] = []
     for piece in pieces:
         if piece.kind == "row" and len(piece.rows) == 1:
-            _flush(unread, table)
-            table.indicators.append(_indicator(piece, cells, level1, level2))
+            levels.after(_flush(unread, table))
+            table.indicators.append(_indicator(piece, cells, levels.level1, levels.level2))
         elif piece.kind == "label":
-            _flush(unread, table)
-            cell = cells[piece.start]
+            levels.after(_flush(unread, table))
             nxt = cells[piece.end] if piece.end < len(cells) else None
-            if level_of(cell, nxt, level1) == 1:
-                level1, level2 = cell, None
-            else:
-                level2 = cell
+            levels.label(cells[piece.start], nxt)
         elif piece.kind != "serial":
             unread.extend(cells[piece.start : piece.end])
     _flush(unread, table)
 
 
-def _flush(unread: list[Text], table: LocatedTable) -> None:
-    if unread:
-        table.unparsed.append(joined(unread))
-        unread.clear()
+class _Levels:
+    """The level labels carried down to the rows. Cells that could not be read may hide a
+    label (a row run together: `效益指标（40分）经济效益指标…`), so after them the levels are
+    unknown until a label is read; a level-2 label under a level 1 it never belongs to
+    (社会效益指标 under 产出指标) means the level 1 in between was lost."""
+
+    def __init__(self) -> None:
+        self.level1: Text | None = None
+        self.level2: Text | None = None
+        self.lost = False
+
+    def after(self, unread: Text | None) -> None:
+        found = _labels_in(unread.text) if unread is not None else []
+        if any(w in h.LEVEL1_LABELS for w in found):
+            self.level1, self.level2, self.lost = None, None, True
+        elif found:  # only level-2 labels were lost: the level 1 still holds
+            self.level2 = None
+
+    def label(self, cell: Text, nxt: Text | None) -> None:
+        level = level_of(cell, nxt, self.level1)
+        both = h.key(cell.text) in h.LEVEL1_LABELS & h.LEVEL2_LABELS
+        if level == 1 and both and self.lost and self.level1 is None:
+            self.level2 = None  # 成本指标 after lost cells: level 1 or 2, not known
+        elif level == 1:
+            self.level1, self.level2, self.lost = cell, None, False
+        else:
+            self.level2 = cell
+            if self.level1 is not None and not belongs(self.level1.text, cell.text):
+                self.level1 = None
+
+
+def _labels_in(text: str) -> list[str]:
+    """Level labels inside a cell, longest first (服务对象满意度指标 is not also 满意度指标)."""
+    k, found = h.key(text), []
+    for word in LEVEL_WORDS:
+        if word in k:
+            found.append(word)
+            k = k.replace(word, "|")
+    return found
+
+
+def _settle(table: LocatedTable, *, scored: bool) -> None:
+    """Row kinds as for a grid. In a scored table a row with neither weight nor score that
+    is no 其中 part and no group member is not sure to be a row: its cells are reported."""
+    settle_kinds(table, table.form_family)
+    if not scored:
+        return
+    # one score per 二级 group is a 湖北 form's habit; in a form with a weight column a row
+    # that prints neither is more likely a row whose numbers were lost
+    grouped = table.form_family == "no_weight"
+    kept: list[RawIndicator] = []
+    index: dict[int, int] = {}
+    for i, row in enumerate(table.indicators):
+        unsure = row.kind == "indicator" or (row.kind == "group_member" and not grouped)
+        if unsure and row.weight is None and row.score is None:
+            table.unparsed.append(Text(raw_cells(row), row.page, row.line))
+        else:
+            index[i] = len(kept)
+            kept.append(row)
+    table.indicators = [relinked(row, index) for row in kept]
+
+
+def _flush(unread: list[Text], table: LocatedTable) -> Text | None:
+    if not unread:
+        return None
+    found = joined(unread)
+    table.unparsed.append(found)
+    unread.clear()
+    return found
 
 
 def _indicator(

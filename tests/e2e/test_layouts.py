@@ -14,45 +14,18 @@ import pytest
 from click.testing import CliRunner
 
 import parsers
-from pipeline.batch.document import DocResult, process_file
+from pipeline.batch.document import process_file
 from pipeline.cli import main
 from pipeline.extract.locate import locate, locate_grid
 from schemas.profile import Profile
 from tests.conftest import RAW
-
-LAYOUTS = Path(__file__).parents[1] / "fixtures" / "layouts"
-Row = tuple[
-    str | None, float | None, str | None, str, str | None, str | None, float | None, float | None
-]
-
-
-def _rows(result: DocResult) -> list[Row]:
-    return [
-        (
-            r.level1,
-            r.level1_weight,
-            r.level2,
-            r.level3,
-            r.target_raw,
-            r.actual_raw,
-            r.weight,
-            r.score_stated,
-        )
-        for r in result.indicators
-    ]
-
-
-def _read(name: str, central: Profile) -> DocResult:
-    result = process_file(LAYOUTS / name, central)
-    assert result.document.status == "ok", result.document.error
-    assert len(result.tables) == 1
-    return result
+from tests.e2e.layouts import LAYOUTS, read, read_all, rows_of
 
 
 def test_flat_space_one_line(central: Profile) -> None:
     """Whole table on one line, single spaces; weights in level-1 labels; bare actuals."""
-    result = _read("flat_space.txt", central)
-    assert _rows(result) == [
+    result = read("flat_space.txt", central)
+    assert rows_of(result) == [
         ("产出指标", 50.0, "数量指标", "养护道路里程", "≥40公里", "42", 10.0, 10.0),
         ("产出指标", 50.0, "质量指标", "养护路段合格率", "≥95%", "96", 10.0, 10.0),
         (
@@ -113,8 +86,8 @@ def test_flat_space_one_line(central: Profile) -> None:
 
 def test_pipe_rows_with_split_target(central: Profile) -> None:
     """`a | b |` rows broken mid-table; 指标性质 | 指标值 | 度量单位 in three cells; ≧ ═ ≦."""
-    result = _read("pipe_rows.txt", central)
-    assert _rows(result) == [
+    result = read("pipe_rows.txt", central)
+    assert rows_of(result) == [
         ("产出指标", None, "数量指标", "受助学生人数", "≧ 820 人", "815", 10.0, 10.0),
         ("产出指标", None, "质量指标", "食品安全抽检合格率", "═ 100 %", "100%", 10.0, 10.0),
         ("产出指标", None, "时效指标", "补助资金发放及时率", "≧ 95 %", "90%", 10.0, 9.47),
@@ -145,8 +118,8 @@ def test_pipe_rows_with_split_target(central: Profile) -> None:
 
 def test_cell_per_line_pipe_with_empty_template_rows(central: Profile) -> None:
     """One cell per line ending in `|`; empty placeholder rows; empty 主管部门/实施单位."""
-    result = _read("pipe_cells.txt", central)
-    assert _rows(result) == [
+    result = read("pipe_cells.txt", central)
+    assert rows_of(result) == [
         ("产出指标", None, "数量指标", "窗口服务事项办理量", "≥12000件", "13560件", 20.0, 20.0),
         ("产出指标", None, "质量指标", "办件差错率", "≤1%", "1.6%", 20.0, 12.5),
         ("产出指标", None, "成本指标", "运行维护费", "≤80万元", "76万元", 10.0, 10.0),
@@ -167,8 +140,8 @@ def test_cell_per_line_pipe_with_empty_template_rows(central: Profile) -> None:
 
 def test_grid_with_other_header_words(central: Profile) -> None:
     """指标名称 / 目标值 / 实际值 / 权重 / 自评得分 / 未完成原因; 调整后预算数; 合计; 元."""
-    result = _read("grid_synonyms.txt", central)
-    assert _rows(result) == [
+    result = read("grid_synonyms.txt", central)
+    assert rows_of(result) == [
         ("产出指标", 40.0, "数量指标", "服务老人人次", "不少于3000人次", "3120人次", 20.0, 20.0),
         ("产出指标", 40.0, "时效指标", "补贴发放及时率", "100%", "92%", 20.0, 20.0),
         ("效益指标", 30.0, "社会效益指标", "老人生活质量", "逐步提高", "基本达到", 30.0, 24.0),
@@ -198,7 +171,7 @@ def test_grid_with_other_header_words(central: Profile) -> None:
 
 @pytest.mark.parametrize("name", ["flat_space.txt", "pipe_rows.txt", "pipe_cells.txt"])
 def test_flattened_layouts_leave_no_unread_cells(name: str, central: Profile) -> None:
-    result = _read(name, central)
+    result = read(name, central)
     assert not [f for f in result.findings if f.code in {"ROW_UNPARSED", "TABLE_UNPARSED"}]
 
 
@@ -218,8 +191,8 @@ def test_unalignable_cells_are_reported_not_guessed(tmp_path: Path, central: Pro
 
 def test_unfilled_form_with_split_target(central: Profile) -> None:
     """四川 template left unfilled: 指标性质 | 指标值 | 度量单位, 完成值 and 得分 blank."""
-    result = _read("sichuan_unfilled.txt", central)
-    assert _rows(result) == [
+    result = read("sichuan_unfilled.txt", central)
+    assert rows_of(result) == [
         ("产出指标", None, "数量指标", "购置计算机台数", "≥ 20 台", None, 40.0, None),
         ("产出指标", None, "质量指标", "设备验收合格率", "= 100 %", None, 20.0, None),
         ("成本指标", None, "经济成本指标", "单台采购成本", "≤ 0.6 万元/台", None, 20.0, None),
@@ -256,13 +229,13 @@ def test_unfilled_form_with_split_target(central: Profile) -> None:
 
 def test_short_budget_rows_align_like_their_total(central: Profile) -> None:
     """A 其中 row that lost the same merged cell as the 年度资金总额 row above it."""
-    table = _read("pipe_rows.txt", central).tables[0]
+    table = read("pipe_rows.txt", central).tables[0]
     assert (table.budget_parts_full_year, table.budget_parts_executed) == (512300.0, 498750.5)
 
 
 def test_budget_weight_in_header_and_blank_total_score(central: Profile) -> None:
     """`得分（20分*执行率）` carries the budget weight; a 总分 row whose 得分 is blank."""
-    result = _read("grid_budget_weight_in_header.txt", central)
+    result = read("grid_budget_weight_in_header.txt", central)
     table = result.tables[0]
     assert (table.exec_weight, table.exec_rate_stated, table.exec_score_stated) == (20.0, 0.9, 18.0)
     assert table.exec_score_recomputed == 18.0
@@ -311,8 +284,8 @@ def test_inspect_names_the_reader_that_won() -> None:
 
 def test_cell_per_line_separated_by_blank_lines(central: Profile) -> None:
     """HTML saved as text: every cell on its own line, cells separated by blank lines."""
-    result = _read("cell_blank.txt", central)
-    assert _rows(result) == [
+    result = read("cell_blank.txt", central)
+    assert rows_of(result) == [
         ("产出指标", None, "数量指标", "养护绿地面积", "≥120万平方米", "121万平方米", 30.0, 30.0),
         ("产出指标", None, "质量指标", "苗木成活率", "≥95%", "93%", 20.0, 19.58),
         (
@@ -336,8 +309,8 @@ def test_cell_per_line_separated_by_blank_lines(central: Profile) -> None:
 
 def test_serial_column_markers_and_template_rows(central: Profile) -> None:
     """序号 column, ★ and 指标1: in names, (≥**%) placeholders, template rows left empty."""
-    result = _read("template_rows.txt", central)
-    assert _rows(result) == [
+    result = read("template_rows.txt", central)
+    assert rows_of(result) == [
         ("产出指标", None, "数量指标", "★指标1:维护路灯数量", "≥800盏", "812盏", 40.0, 40.0),
         ("产出指标", None, "质量指标", "指标1:亮灯率", "≥98%", "99%", 20.0, 20.0),
         (
@@ -407,8 +380,8 @@ def test_execution_rate_is_checked_to_its_printed_precision(
 def test_untitled_table_without_weights(central: Profile) -> None:
     """No 自评表 title (…如下表:), no 分值/得分 columns, labels repeated on every row: the rows
     are extracted, nothing is re-scored, and the table says why."""
-    result = _read("untitled_unscored.txt", central)
-    assert _rows(result) == [
+    result = read("untitled_unscored.txt", central)
+    assert rows_of(result) == [
         ("产出指标", None, "数量指标", "签约服务居民人数", "12000人", "12680人", None, None),
         ("产出指标", None, "质量指标", "慢病患者规范管理率", "≥80%", "83.5%", None, None),
         (
@@ -433,7 +406,7 @@ def test_untitled_table_without_weights(central: Profile) -> None:
 def test_rows_before_any_title_are_reported_not_lost(central: Profile) -> None:
     """A page that starts mid-table: rows with no title or header before them are kept as an
     unread table (TABLE_UNPARSED); the 决算 amounts table above them is not mistaken for one."""
-    result = _read_all("continued_from_previous_page.txt", central)
+    result = read_all("continued_from_previous_page.txt", central)
     assert [t.title for t in result.tables] == [
         "（无表名、无表头的指标行）",
         "项目支出绩效自评表(2023年度)",
@@ -443,12 +416,6 @@ def test_rows_before_any_title_are_reported_not_lost(central: Profile) -> None:
     assert unread.table_id == result.tables[0].table_id
     assert "路灯维护及时率 | = | 100 | % | 10" in (unread.stated or "")
     assert "一般公共预算财政拨款" not in (unread.stated or "")
-
-
-def _read_all(name: str, central: Profile) -> DocResult:
-    result = process_file(LAYOUTS / name, central)
-    assert result.document.status == "ok", result.document.error
-    return result
 
 
 def test_amount_tables_before_the_first_title_are_not_orphan_rows(

@@ -11,50 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import parsers
-from pipeline.batch.document import DocResult, process_file
-from pipeline.extract.locate import locate
-from pipeline.extract.located import LocatedTable
+from pipeline.batch.document import process_file
 from schemas.profile import Profile
-
-LAYOUTS = Path(__file__).parents[1] / "fixtures" / "layouts"
-Row = tuple[
-    str | None, float | None, str | None, str, str | None, str | None, float | None, float | None
-]
-UNREAD = {"ROW_UNPARSED", "TABLE_UNPARSED"}
-
-
-def _rows(result: DocResult) -> list[Row]:
-    return [
-        (
-            r.level1,
-            r.level1_weight,
-            r.level2,
-            r.level3,
-            r.target_raw,
-            r.actual_raw,
-            r.weight,
-            r.score_stated,
-        )
-        for r in result.indicators
-    ]
-
-
-def _located(name: str) -> list[LocatedTable]:
-    return locate(parsers.parse_bytes((LAYOUTS / name).read_bytes(), name)).tables
-
-
-def _read(name: str, central: Profile) -> DocResult:
-    result = process_file(LAYOUTS / name, central)
-    assert result.document.status == "ok", result.document.error
-    assert len(result.tables) == 1
-    return result
+from tests.e2e.layouts import LAYOUTS, UNREAD, located, read, rows_of
 
 
 def test_weight_first_with_spaced_labels_and_placeholders(central: Profile) -> None:
     """分值 before 年度指标值; `产 出 指 标 (50分)`; ★ and `(≥**个)` inside a name."""
-    result = _read("weight_first_spaced.txt", central)
-    assert _rows(result) == [
+    result = read("weight_first_spaced.txt", central)
+    assert rows_of(result) == [
         ("产出指标", 50.0, "数量指标", "★新建文化广场数量(≥**个)", "≥12个", "12个", 20.0, 20.0),
         ("产出指标", 50.0, "质量指标", "广场验收合格率", "100%", "96%", 15.0, 14.4),
         ("产出指标", 50.0, "时效指标", "项目建设周期", "≤6个月", "5.5个月", 15.0, 15.0),
@@ -69,14 +34,14 @@ def test_weight_first_with_spaced_labels_and_placeholders(central: Profile) -> N
 def test_hebei_two_line_header_in_pipe_rows(central: Profile) -> None:
     """预期指标值 over 符号 · 值 · 单位 and 自评得分 over 单项得分 · 权重占比 · 折算得分, the
     second header line printed after the first: the weight is 权重占比, the score 折算得分."""
-    result = _read("hebei_two_line_header.txt", central)
-    assert _rows(result) == [
+    result = read("hebei_two_line_header.txt", central)
+    assert rows_of(result) == [
         ("产出指标", None, "数量指标", "改造公厕座数", "≥ 40 座", "42座", 30.0, 30.0),
         ("产出指标", None, "质量指标", "工程验收合格率", "= 100 %", "100%", 20.0, 20.0),
         ("效益指标", None, "社会效益指标", "如厕环境改善", "定性 明显改善", "有所改善", 30.0, 24.0),
         ("满意度指标", None, "服务对象满意度指标", "市民满意度", "≥ 90 %", "93%", 20.0, 20.0),
     ]
-    (table,) = _located("hebei_two_line_header.txt")
+    (table,) = located("hebei_two_line_header.txt")
     assert (table.form_family, table.read_by) == ("weighted_conversion", "text")
     first = table.indicators[0]
     extra = {role: text.text for role, text in first.extra.items()}
@@ -96,15 +61,15 @@ def test_hebei_two_line_header_in_pipe_rows(central: Profile) -> None:
 def test_coefficient_form_one_cell_per_line(central: Profile) -> None:
     """重庆 部门整体: 得分系数 · 指标权重 · 指标得分 · 是否核心指标, cells on blank-line-separated
     lines: the coefficient is kept apart, never read as the score."""
-    result = _read("coefficient_cells.txt", central)
-    assert _rows(result) == [
+    result = read("coefficient_cells.txt", central)
+    assert rows_of(result) == [
         ("产出指标", None, "数量指标", "公务用车保障次数", "≥1500次", "1620次", 25.0, 25.0),
         ("产出指标", None, "质量指标", "办公设备完好率", "≥95%", "97%", 25.0, 25.0),
         ("产出指标", None, "时效指标", "维修响应时间", "≤24小时", "20小时", 20.0, 20.0),
         ("效益指标", None, "社会效益指标", "节约型机关创建", "持续推进", "基本达到", 20.0, 17.0),
         ("满意度指标", None, "服务对象满意度指标", "干部职工满意度", "≥90%", "92%", 10.0, 10.0),
     ]
-    (table,) = _located("coefficient_cells.txt")
+    (table,) = located("coefficient_cells.txt")
     assert table.form_family == "coefficient"
     assert [(r.extra["coefficient"].text, r.extra["core"].text) for r in table.indicators][3] == (
         "0.85",
@@ -115,8 +80,8 @@ def test_coefficient_form_one_cell_per_line(central: Profile) -> None:
 def test_mirror_site_traditional_characters_and_pinyin(central: Profile) -> None:
     """績效自評表, 年度指標(biāo)值, 產出指標(biāo): matched as their simplified spelling, printed
     as they came."""
-    result = _read("mirror_traditional.txt", central)
-    rows = _rows(result)
+    result = read("mirror_traditional.txt", central)
+    rows = rows_of(result)
     assert [r[3:] for r in rows] == [
         ("服務老人人數", "≥300人", "312人", 30.0, 30.0),
         ("護理服務達標率", "≥95%", "97%", 30.0, 30.0),
@@ -134,7 +99,7 @@ def test_mirror_site_traditional_characters_and_pinyin(central: Profile) -> None
 def test_text_out_of_order_is_put_back_in_order(central: Profile) -> None:
     """PDF text with each row's numbers before its labels: every row has one order of its
     cells that fits the header best, so each is read (`extract/unscramble.py`)."""
-    result = _read("scrambled_numbers_first.txt", central)
+    result = read("scrambled_numbers_first.txt", central)
     assert [
         (r.level3, r.target_raw, r.actual_raw, r.weight, r.score_stated) for r in result.indicators
     ] == [

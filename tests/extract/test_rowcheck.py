@@ -1,0 +1,97 @@
+"""Row checks that keep OCR'd and run-together text from becoming wrong rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.located import LocatedTable, RawIndicator, Text
+from pipeline.extract.rowcheck import row_problem, vet
+
+
+def _t(s: str | None) -> Text | None:
+    return Text(s, 1, 1) if s is not None else None
+
+
+def _row(
+    name: str,
+    target: str | None,
+    actual: str | None = None,
+    weight: str | None = None,
+    score: str | None = None,
+    level1: str | None = None,
+) -> RawIndicator:
+    return RawIndicator(
+        _t(level1), None, _t(name), _t(target), _t(actual), _t(weight), _t(score),
+        None, None, 1, 1,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        (_row("受益群众完好率", "≧85$", "87%", "10", "10"), "look-alikes"),
+        (_row("受益群众完好率", "≧ 85 $", "87%", "10", "10"), "look-alikes"),
+        (_row("农村饮水带动作用", "定性好IO", "好", None, "10"), "look-alikes"),
+        (_row("受益群众完好率", "5=", "90", "20", "20"), "look-alikes"),
+        (_row("受益群众达标率", "工", "95%", "14", "14"), "look-alikes"),
+        (_row("受益群众达标率", "≥95%", "%", "14", "14"), "the actual '%' is a unit without"),
+        (_row("项目总成本", "≤15万元", "万元", "19"), "the actual '万元' is a unit without"),
+        (_row("优良中低差", "好", "已完成", None, "8"), "is a 定性 grade scale"),
+        (
+            _row("产出指标时效指标路灯照明资金拨付及时性2023年12月31日前", "及时", "按时完成"),
+            "holds its level labels",
+        ),
+        (_row("产出指标完成率", "≥90%", "95%", "10", "10"), None),  # a name may open with one
+        (_row("培训人数", "20人次", "21人次", "10", "10"), None),
+        (_row("项目完成质量", "优良", "良", "10", "9"), None),
+    ],
+)
+def test_damaged_cells_are_no_values(row: RawIndicator, problem: str | None) -> None:
+    found = row_problem(row)
+    assert (found is None) if problem is None else (found is not None and problem in found)
+
+
+def test_a_leading_two_is_unsure_only_in_text_that_shows_look_alikes() -> None:
+    row = _row("学生资助服务人次", "24600所", "4600", None, "8")
+    assert row_problem(row) is None
+    assert row_problem(row, damaged=True) is not None
+    cut = _row("社区养老单位成本S", "46.5万元", "42.58万元", None, "13")
+    assert row_problem(cut) is None
+    assert "misread comparator" in (row_problem(cut, damaged=True) or "")
+
+
+def _table(rows: list[RawIndicator], total_weight: str | None = None) -> LocatedTable:
+    table = LocatedTable(title=Text("t", 1, 1), kind="project")
+    table.indicators, table.total_weight = rows, total_weight
+    return table
+
+
+def test_a_weight_the_table_cannot_hold_is_reported() -> None:
+    whole = _row("残疾人康复长效机制", "有效", "好", "100")
+    level = _row("受益群众覆盖率", "≥98%", "98%", "60", "60", level1="产出指标(50分)")
+    fine = _row("文化活动建设数量", "≥850次", "855次", "40", "40", level1="产出指标(50分)")
+    table = _table([whole, level, fine], total_weight="100")
+    vet(table)  # clean text: a row over its level is a printed error, left to the audit
+    assert [r.level3.text for r in table.indicators if r.level3] == [
+        "受益群众覆盖率",
+        "文化活动建设数量",
+    ]
+    assert ["whole table's" in u.text for u in table.unparsed] == [True]
+    damaged = _table([level, fine])
+    damaged.unparsed.append(Text("农技推广完成率 | IO0 | 85$", 1, 2))
+    vet(damaged)  # OCR'd text: the same row is more likely a misread weight
+    assert [r.level3.text for r in damaged.indicators if r.level3] == ["文化活动建设数量"]
+    assert "above its level's 50" in damaged.unparsed[1].text
+
+
+def test_one_row_may_hold_the_whole_weight() -> None:
+    table = _table([_row("资金到位率", "100%", "100%", "100", "100")])
+    vet(table)
+    assert len(table.indicators) == 1
+
+
+def test_look_alikes_in_unread_cells_make_a_leading_two_unsure() -> None:
+    table = _table([_row("学生资助服务人次", "24600所", "4600", "8", "8")])
+    table.unparsed.append(Text("农技推广完成率 | IO0 | 85$", 1, 2))
+    vet(table)
+    assert not table.indicators
