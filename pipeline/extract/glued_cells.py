@@ -20,8 +20,10 @@ from pipeline.extract.values import UNITS, parse_number, parse_value
 MIN_HEADER = 8  # characters: a shorter run is one header word, not several glued
 
 _SPACE = regex.compile(r"\s+")
-WEIGHT = regex.compile(r"^(?:[1-9]\d?|100)(?:\.[05])?$|^0\.5$")
-WEIGHT_OR_SHARE = regex.compile(r"^(?:[1-9]\d?|100)(?:\.[05])?%?$|^0\.5%?$")  # 指标权重 14%
+# A weight: whole points or half points (`10`, `2.5`, `10.00`); `7.0` is a weight glued to
+# the digit of the next cell more often than a weight printed so.
+WEIGHT = regex.compile(r"^(?:[1-9]\d?|100)(?:\.5|\.50|\.00)?$|^0\.50?$")
+WEIGHT_OR_SHARE = regex.compile(r"^(?:[1-9]\d?|100)(?:\.5|\.50|\.00)?%?$|^0\.50?%?$")  # 14%
 SCORE = regex.compile(r"^(?:0|[1-9]\d?|100)(?:\.\d{1,2})?$")
 SHARE = regex.compile(r"^(?:0|[1-9]\d?|100)(?:\.\d{1,2})?%?$")
 # a rate of execution: executed over budget may pass 100 %
@@ -152,7 +154,18 @@ def _one_unit(unit: str) -> bool:
 
 
 def _unit_first(cell: str) -> bool:
-    return any(is_unit(cell[:k]) for k in (1, 2, 3) if k <= len(cell))
+    """The cell opens with a unit that stands alone (`户120户8/`, `万元4474.25`): it ended
+    the number before it. A word that merely starts like one (`个别项目`, `天气`) does not."""
+    for k in (3, 2, 1):
+        head, after = cell[:k], cell[k : k + 1]
+        if len(head) == k and (head in UNITS or (k == 1 and is_unit(head))):
+            return not after or not is_han(after) or cell[k:] == "无"
+    return False
+
+
+def _unit_start(cell: str) -> bool:
+    """The cell opens with a unit (`次`, `万元`), whatever follows it."""
+    return is_unit(cell[0]) or any(cell[:k] in UNITS for k in (2, 3))
 
 
 def _within(cell: str, bound: Decimal | None) -> bool:
@@ -214,16 +227,33 @@ _OPENERS = ("不低于", "不高于", "不少于", "不多于", "不超过", "�
             "高于", "低于", "定性", "定量", "是", "否")  # fmt: skip
 
 
+_DATE_GOES_ON = regex.compile(r"^(?:年\d{1,2}月|月\d{1,2}[日号])")
+_PHRASE = 4  # characters of an answer phrase that proves where a name ended (`明显改善`)
+
+
 def _proven_border(left: tuple[str, str], right: tuple[str, str]) -> bool:
-    """Where two cells meet in Chinese text (`有效提升效果明显`), the border could be anywhere
-    (`有效` | `提升效果明显`?): it is proven by a closed word opening the right cell, or after
-    a name or an answer by a phrase of the answer grammar filling the right cell (`明显改善`
-    | `达成预期指标`; a name ends in no adverb, see `_name`), or by a closed word (无, 是,
-    否). Borders at a digit, a sign or a unit are the grammar's to prove."""
-    (left_role, left_text), (_, right_text) = left, right
+    """Where two cells meet, whether the text proves the border. A date or a number's unit
+    goes on across it (`2023年` | `12月…`, `758` | `次…`): no border there. Between two
+    Chinese cells (`有效提升效果明显`) the border could be anywhere (`有效` | `提升效果明显`?)
+    and is proven only by a closed word opening the right cell, or by a phrase of the answer
+    grammar filling it after a name (`明显改善`, long enough to be no bare verb) or after an
+    answer (`明显改善` | `达成预期指标`). Other borders (a digit, a sign) are the grammar's."""
+    (left_role, left_text), (right_role, right_text) = left, right
+    goes_on = _DATE_GOES_ON.match(left_text[-1] + right_text) or (
+        left_text[-1].isdigit() and right_role != "target_unit" and _unit_start(right_text)
+    )
+    if goes_on:
+        return False
     if not (is_han(left_text[-1]) and is_han(right_text[0])):
         return True
+    return _han_border(left_role, left_text, right_text)
+
+
+def _han_border(left_role: str, left_text: str, right_text: str) -> bool:
     if right_text.startswith(_OPENERS) or right_text in ("无", "是", "否"):
         return True
-    answers = kind_of(right_text) == "answer"
-    return answers and (left_role == "level3" or kind_of(left_text) in ("answer", "yesno"))
+    if kind_of(right_text) != "answer":
+        return False
+    if left_role == "level3":  # a bare verb (完成, 有效) may as well end the name before it
+        return len(right_text) >= _PHRASE
+    return kind_of(left_text) in ("answer", "yesno")
