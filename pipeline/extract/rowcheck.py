@@ -39,6 +39,7 @@ _LEADING_TWO = regex.compile(r"^2\s*\d")
 _CUT_OPERATOR = regex.compile(r"^\d\|=")  # `5=100%` cut into target 5 and actual =100
 _TRAILING_OPERATOR = regex.compile(r"\p{Han}(?:S|\^|工|5=|2)$")
 # 优良中低差: the 定性 scale printed in a split target's value cell, never a name.
+_LEVELS = h.LEVEL1_LABELS | h.LEVEL2_LABELS
 _GRADE_SCALE = regex.compile(r"^[优良中低差好较一般合格]{3,}$")
 
 
@@ -51,6 +52,7 @@ def row_problem(row: RawIndicator, *, damaged: bool = False) -> str | None:
         return "no indicator name"
     problems = (
         _name_problem(row.level3.text),
+        _level_problem(row),
         _number_problem("weight", row.weight),
         _number_problem("score", row.score),
         _value_problem("target", row.target),
@@ -99,6 +101,36 @@ def _name_problem(name: str) -> str | None:
         return f"the name {name!r} is a 定性 grade scale"
     if runs_together(name):
         return f"the name {name!r} holds its level labels: cells run together"
+    return _wrapped_problem(name)
+
+
+def _wrapped_problem(name: str) -> str | None:
+    if _unbalanced(name):
+        return f"the name {name!r} is cut inside a bracket: a wrapped cell read as two rows"
+    return None
+
+
+def _unbalanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += (char in "(（") - (char in ")）")
+        if depth < 0:
+            return True
+    return depth != 0
+
+
+def _level_problem(row: RawIndicator) -> str | None:
+    """A level label cut by a wrap (`服务对象满意度指` | `标` for 服务对象满意度指标): its row
+    sits under a level that was not read whole."""
+    for label in (row.level1, row.level2):
+        k = h.key(label.text) if label is not None else ""
+        # a label's short form (社会效益 for 社会效益指标) is a label too, not a cut
+        cut = any(
+            (known.startswith(k) and known[len(k) :] != "指标") or known.endswith(k)
+            for known in _LEVELS
+        )
+        if k and k not in _LEVELS and cut:
+            return f"the level label {k!r} is cut short: a wrapped cell"
     return None
 
 
@@ -175,6 +207,11 @@ def table_problem(row: RawIndicator, table: LocatedTable, *, damaged: bool = Fal
     """A weight its table cannot hold: all 100 points on one row of several, or, in text
     that shows OCR look-alikes, more than its level label prints (`产出指标(50分)`). In clean
     text a row over its level is a printed error for the audit (LEVEL1_WEIGHT_MISMATCH)."""
+    several = len(table.indicators) + len(table.unparsed) > 1
+    scored = row.score.text if row.score is not None else ""
+    score = parse_number(scored)
+    if several and row.weight is None and score is not None and score >= _MAX_WEIGHT:
+        return f"the score {scored!r} is the whole table's, on a row with no weight"
     printed = row.weight.text if row.weight is not None else ""
     weight = parse_number(printed)
     if weight is None or row.weight_source != "column":
@@ -183,7 +220,6 @@ def table_problem(row: RawIndicator, table: LocatedTable, *, damaged: bool = Fal
         _, level = weight_in_label(row.level1.text)
         if level is not None and weight > level:
             return f"the weight {printed!r} is above its level's {level}"
-    several = len(table.indicators) + len(table.unparsed) > 1
     if several and weight >= _MAX_WEIGHT:
         return f"the weight {printed!r} is the whole table's, on one row of several"
     return None

@@ -95,3 +95,33 @@ def test_look_alikes_in_unread_cells_make_a_leading_two_unsure() -> None:
     table.unparsed.append(Text("农技推广完成率 | IO0 | 85$", 1, 2))
     vet(table)
     assert not table.indicators
+
+
+def _level2_row(level2: str) -> RawIndicator:
+    return RawIndicator(
+        _t("产出指标"), _t(level2), _t("群众满意度"), _t("≥90%"), _t("92%"), _t("10"), _t("10"),
+        None, None, 1, 1,
+    )  # fmt: skip
+
+
+def test_a_cell_wrapped_into_two_rows_is_not_a_row() -> None:
+    """Borderless PDF text: a name cut inside its bracket, or a level label cut inside 指标."""
+    assert "cut inside a bracket" in (row_problem(_row("管理制度健全性(11", "≥90%", "92%")) or "")
+    assert "cut inside a bracket" in (row_problem(_row("分)", "≥90%", "92%")) or "")
+    assert row_problem(_row("管理制度健全性(11分)", "≥90%", "92%", "11", "11")) is None
+    assert "cut short" in (row_problem(_level2_row("服务对象满意度指")) or "")
+    assert "cut short" in (row_problem(_level2_row("标")) or "")
+    # a label's short form is a label (rubric sheets print 社会效益, 满意度)
+    assert row_problem(_level2_row("社会效益")) is None
+    assert row_problem(_level2_row("满意度")) is None
+
+
+def test_a_whole_table_score_on_a_row_without_weight_is_reported() -> None:
+    table = LocatedTable(title=Text("项目支出绩效自评表", 1, 1), kind="project")
+    table.indicators = [
+        _row("路灯照明长效机制", "达标", None, None, "100"),
+        _row("道路养护里程", "≥40公里", "42公里", "20", "20"),
+    ]
+    vet(table)
+    assert [r.level3.text for r in table.indicators if r.level3] == ["道路养护里程"]
+    assert "the score '100' is the whole table's" in table.unparsed[0].text
