@@ -149,6 +149,13 @@ class Report:
         return [t for d in self.documents for t in d.tables]
 
     @property
+    def profiles(self) -> list[str]:
+        """Every scoring profile the dataset's documents were scored by (one unless a run
+        mixed them with --force): the report names them all, not the last run's."""
+        found = {d.row.profile for d in self.documents if d.row.profile}
+        return sorted(found | {t.row.profile for t in self.tables if t.row.profile})
+
+    @property
     def status_counts(self) -> dict[str, int]:
         return dict(Counter(str(d.row.status) for d in self.documents))
 

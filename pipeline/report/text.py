@@ -59,6 +59,7 @@ def render_markdown(report: Report) -> str:
 def _summary(report: Report) -> list[str]:
     status = ", ".join(f"{md(k)} {v}" for k, v in report.status_counts.items())
     lines = [
+        f"- 评分规则 profiles: {md(', '.join(report.profiles) or '—')}",
         f"- 文档 documents: {len(report.documents)} ({status})",
         f"- 自评表 tables: {len(report.tables)}",
         f"- 指标行 indicator rows: {report.n_indicators}",
