@@ -86,7 +86,7 @@ def budget_row(text: str, columns: list[str]) -> list[str] | None:
     ends that many digits after its point. What follows (分值, 执行率, 得分) is cut at the `%`
     of the rate, where only one cut gives a weight and a share."""
     found = _AMOUNTS.match(text)
-    if not found or not _budget_label(found["label"]):
+    if not found or not budget_label(found["label"]):
         return None
     amounts = sum(1 for c in columns if c in _AMOUNT_COLUMNS)
     cuts = []
@@ -152,9 +152,9 @@ def _weight_and_rate(run: str) -> list[str] | None:
     return cuts[0] if len(cuts) == 1 else None
 
 
-def _budget_label(label: str) -> bool:
+def budget_label(label: str) -> bool:
     """年度资金总额, 其中：财政拨款, 上年结转资金 …: the labels of a budget block's rows."""
-    k = h.key(label)
+    k = h.key(label).rstrip(":：")
     return (
         h.is_label(label, h.BUDGET_TOTAL_LABELS)
         or k.startswith("其中")

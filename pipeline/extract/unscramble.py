@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from pipeline.extract import headers as h
 from pipeline.extract.align import NEVER, align, kind_of
+from pipeline.extract.glued_budget import budget_label
 from pipeline.extract.located import Text
 from pipeline.extract.stream_cut import level_of
 from pipeline.extract.values import parse_value
@@ -39,22 +40,17 @@ def labels_first(toks: list[Text]) -> list[Text]:
     out: list[Text] = []
     for line in _lines(toks):
         *amounts, label = line
-        orphans = not out or not _budget_label(out[-1].text)  # else a row broken after its label
+        orphans = not out or not budget_label(out[-1].text)  # else a row broken after its label
         if (
             amounts
             and orphans
-            and _budget_label(label.text)
+            and budget_label(label.text)
             and all(_amount(a.text) for a in amounts)
         ):
             out.extend([label, *amounts])
         else:
             out.extend(line)
     return out
-
-
-def _budget_label(text: str) -> bool:
-    k = h.key(text).rstrip(":：")
-    return h.is_label(text, h.BUDGET_TOTAL_LABELS) or k.startswith("其中") or k.endswith("资金")
 
 
 def _amount(text: str) -> bool:
