@@ -75,6 +75,11 @@ def batch_options(command: Callable[..., None]) -> Callable[..., None]:
             help="Seconds to wait for another ingest writing --out (default: fail at once).",
         ),
         click.option(
+            "--commit-docs", type=click.IntRange(min=1), default=500, show_default=True,
+            help="Most documents one commit gathers (one also comes every 5 s): fewer, larger "
+            "files; a killed run reads again what its last commit had not taken.",
+        ),
+        click.option(
             "--max-bytes", type=Size(), default=human_size(limits.max_bytes), show_default=True,
             help="Largest file to read (bytes; K/M/G suffixes).",
         ),
@@ -121,6 +126,7 @@ def to_batch_options(values: dict[str, Any]) -> BatchOptions:
         checksum=values["checksum"],
         prune=values["prune"],
         wait=values["wait"],
+        flush_docs=values["commit_docs"],
         limits=limits,
         debug=debugging(),
     )

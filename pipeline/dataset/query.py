@@ -3,8 +3,8 @@
 Views read the committed Parquet files in place (the manifest's list, so a query during an
 ingest sees one committed state; `read_parquet` with hive partitioning and `union_by_name`,
 so year folders and parts written before a column was added both work).
-A table the dataset does not hold gets no view; asking for it is an `Error:` that lists
-the tables that are there.
+A table with no rows yet is an empty view with its declared columns; asking for a table
+that is not declared is an `Error:` that lists the tables that are there.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pandas as pd
 from pipeline.dataset import load as dataset
 from pipeline.dataset import store
 from schemas.errors import ZipingError
+from schemas.tables import arrow_schema
 
 Format = Literal["table", "csv", "json", "xlsx"]
 FORMATS: tuple[Format, ...] = ("table", "csv", "json", "xlsx")
@@ -55,6 +56,10 @@ def connect(data: Path) -> duckdb.DuckDBPyConnection:
         con.execute(
             f"CREATE VIEW {table} AS SELECT {columns if partitioned else '*'} FROM {source}"
         )
+    if not manifest.legacy:  # a committed dataset has every table, if only with no rows yet
+        for table in store.DOC_TABLES:
+            if table not in tables:
+                con.from_arrow(arrow_schema(table).empty_table()).create_view(table)
     return con
 
 

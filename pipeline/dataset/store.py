@@ -29,6 +29,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -51,6 +52,9 @@ META = "_ziping"  # manifest and index: hidden from pandas, pyarrow and Spark by
 MANIFEST = "manifest.json"
 PART_GLOB = "part-*.parquet"
 RETIRED = ".retired"
+# A batch's part (`part-<run>-00007.parquet`, rewritten: `…-00007-r0.parquet`), as against
+# the per-document parts (`part-<short doc_id>.parquet`) of a ziping older than manifests.
+BATCH_PART = re.compile(r"part-.+-\d{5}(-r\d+)?\.parquet")
 
 
 @dataclass(frozen=True)
@@ -90,11 +94,17 @@ def read_manifest(out: Path) -> Manifest:
 
 
 def _legacy(out: Path) -> Manifest:
+    """The per-document parts of a ziping older than manifests. A batch's parts with no
+    manifest were never committed: the first commit writes the manifest before any part."""
     files = {}
     for table in DOC_TABLES:
         folder = out / table
         if folder.is_dir():
-            files[table] = sorted(str(p.relative_to(folder)) for p in folder.rglob(PART_GLOB))
+            files[table] = sorted(
+                str(p.relative_to(folder))
+                for p in folder.rglob(PART_GLOB)
+                if not BATCH_PART.fullmatch(p.name)
+            )
     return Manifest(0, files, None, legacy=True)
 
 

@@ -137,6 +137,8 @@ class Writer:
         """Write the pending documents as one batch and commit it with the manifest."""
         if not self._pending and not self._removed:
             return
+        if self.manifest.legacy:  # the manifest goes first (see _settle)
+            self._settle()
         self._committing = True
         generation = self.manifest.generation + 1
         batch = f"{self.prefix}-{generation:05d}"
@@ -223,7 +225,7 @@ class Writer:
         documents were never committed, so this run does them again), and old index files.
         Returns the removed files' names."""
         if self.manifest.legacy:
-            return []
+            self._settle()
         named = {(t, f) for t, fs in self.manifest.files.items() for f in fs}
         removed = []
         for table in DOC_TABLES:
@@ -253,6 +255,26 @@ class Writer:
                     path.unlink(missing_ok=True)
         self._delete_retired(time.time() - RETIRE_SECONDS)
         return removed
+
+    def _settle(self) -> None:
+        """Give a folder without a manifest one before any part is written. Without it, a
+        writer killed in its first commit would leave parts that readers and the next writer
+        take for an older ziping's dataset (one without manifests): rows of documents whose
+        `documents` part was not yet written, stored a second time by the re-run. Parts of
+        an older ziping (one per document) are adopted with their index; a batch's parts
+        with no manifest were never committed (store.read_manifest leaves them out), and
+        `recover` deletes them."""
+        files = self.manifest.files
+        index = read_index(self.out, self.manifest)
+        name = None
+        if index.num_rows:
+            name = f"index-{0:06d}.parquet"
+            store.write_parquet(index, self.out / META / name)
+        else:
+            files = {}  # rows of no document: nothing a run could replace or prune
+        self.manifest = Manifest(0, files, name)
+        store.write_manifest(self.out, self.manifest)
+        self.index, self._by_path, self._by_id = index, None, None
 
     def _delete_retired(self, before: float) -> None:
         keep = []

@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePath
 
+from pipeline.dataset import store
 from pipeline.report import html as report_html
 from pipeline.report import model as report_model
 from pipeline.report import pages as report_pages
@@ -49,7 +50,7 @@ def _atomic_write(target: Path, write: Callable[[Path], object]) -> None:
 
 def write_report(data: Path, out: Path) -> dict[str, Path]:
     """Render the dataset at `data` into `out`; returns {file name: path written}."""
-    if not (data / "documents").is_dir():
+    if not (data / "documents").is_dir() and not store.manifest_path(data).exists():
         raise ZipingError(
             f"{data} holds no dataset (no documents/ folder); "
             "run `ziping ingest PATH --out DIR` first and pass that DIR as --data"

@@ -85,11 +85,6 @@ def docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.xfail(
-    reason="since the rebase on main (arch merge, 10:30) the re-run after a full disk differs "
-    "from the clean in-process run in region and `where` of some tables; passed before; open",
-    strict=False,
-)
 def test_a_full_disk_stops_ingest_with_what_was_kept_and_a_rerun_finishes(
     docs: Path, tmp_path: Path, central: Profile
 ) -> None:

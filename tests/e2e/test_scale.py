@@ -10,8 +10,11 @@ import signal
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
@@ -70,7 +73,8 @@ def test_dask_local_cluster_writes_the_serial_dataset(
 
 
 def test_row_order_does_not_depend_on_completion_order(serial: Path, tmp_path: Path) -> None:
-    """Parts are named by doc_id and read sorted: write them backwards, read the same."""
+    """Readers order rows by document: parts written backwards read the same."""
+    shutil.copytree(serial / store.META, tmp_path / store.META)
     for table in ("documents", "indicators"):
         for part in sorted((serial / table).rglob("part-*.parquet"), reverse=True):
             copy = tmp_path / part.relative_to(serial)
@@ -180,6 +184,59 @@ def test_recover_removes_what_a_killed_writer_left(tmp_path: Path, central: Prof
     assert not leftovers(tmp_path) and not stray.exists()
     ingest(raw, tmp_path, central)
     assert snapshot(tmp_path) == clean
+
+
+def _parts(out: Path) -> list[Path]:
+    return sorted(p for table in store.DOC_TABLES for p in (out / table).rglob("part-*.parquet"))
+
+
+def test_a_first_commit_killed_before_its_manifest_leaves_nothing_a_rerun_keeps(
+    tmp_path: Path, central: Profile
+) -> None:
+    raw = sorted((Path(__file__).parents[2] / "data" / "raw").iterdir())
+    ingest(raw, tmp_path / "clean", central)
+    clean = snapshot(tmp_path / "clean")
+    for case in ("manifest first", "no manifest"):  # this writer's order; an older writer's
+        out = tmp_path / case
+        if case == "manifest first":
+            with Writer(out, "first") as writer:
+                writer.recover()
+            assert store.read_manifest(out).generation == 0 and snapshot(out) == empty(clean)
+        # the kill: every part of the batch written but `documents` (the last one)
+        for part in _parts(tmp_path / "clean"):
+            if part.parts[-3] != "documents":
+                copy = out / part.relative_to(tmp_path / "clean")
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                copy.write_bytes(part.read_bytes())
+        assert snapshot(out) == empty(clean), case  # nothing committed, nothing read
+        done = ingest(raw, out, central)
+        assert done.skipped == 0 and snapshot(out) == clean, case  # not stored twice
+
+
+def empty(snap: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    return {table: [] for table in snap}
+
+
+def test_a_dataset_of_one_part_per_document_is_adopted_whole(
+    tmp_path: Path, central: Profile
+) -> None:
+    """A dataset from a ziping older than manifests: its rows are kept, not read again."""
+    raw = sorted((Path(__file__).parents[2] / "data" / "raw").iterdir())
+    out = tmp_path / "out"
+    ingest(raw, out, central)
+    clean = snapshot(out)
+    for part in _parts(out):  # one file per document, no manifest, no index
+        data = pq.read_table(part)
+        for doc_id in set(data.column("doc_id").to_pylist()):
+            rows = data.filter(pc.equal(data.column("doc_id"), doc_id))
+            pq.write_table(rows, part.with_name(f"part-{doc_id[:12]}.parquet"))
+        part.unlink()
+    shutil.rmtree(out / store.META)
+    assert snapshot(out) == clean
+    again = ingest(raw, out, central)
+    assert again.skipped == len(raw) and snapshot(out) == clean  # hashed: the same bytes
+    adopted = store.read_manifest(out)
+    assert not adopted.legacy and adopted.index and len(adopted.files["documents"]) == 3
 
 
 def _die_on_b(item: str) -> str:
