@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from parsers._text import is_wide
-from parsers.ocr.raster import Gray
+from parsers.ocr.raster import Gray, u8
 from parsers.ocr.ruling import Rect
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ INSET_PT = 1.5  # a cell is read this far inside its ruling lines
 BATCH = 8  # lines per recogniser run at most
 WIDTH_BUDGET = 48 * 80  # padded input width of one run, pixels at 48 high (memory, see below)
 MAX_RATIO = 16  # a line longer than this many heights is read in pieces
+TEXT_SHARE = 0.5  # of the recogniser's input height filled by the line's text (see _crop)
 
 # A space the recogniser reads beside Chinese text is the gap that Chinese typesetting leaves
 # around numbers and Latin ("510 人"), not a space in the text (cf. parsers.pdf AUTOSPACE).
@@ -99,12 +100,40 @@ def text_lines(mask: Gray, region: Rect, px_per_pt: float) -> list[Rect]:
         prev = r
     bands.append((start, prev + 1))
     out: list[Rect] = []
-    for a, b in bands:
-        if b - a < least:
-            continue
+    for a, b in _strokes_joined(crop, bands, least):
         cols = np.flatnonzero(crop[a:b].max(axis=0))
         out.append(Rect(x0 + int(cols[0]), top + a, x0 + int(cols[-1]) + 1, top + b))
     return out
+
+
+def _strokes_joined(
+    crop: Gray, bands: list[tuple[int, int]], least: float
+) -> list[tuple[int, int]]:
+    """The bands at least `least` high, each with the lower bands that belong to its line.
+
+    A band lower than `least` is a stroke cut off a character (the top bar of 元 alone on a
+    wrapped line's last row, read without it as 兀) or a speck or a seal's trace: it joins
+    the nearer full band when closer than `least` and lying within that band's columns
+    (a seal's trace runs past the text it crosses); otherwise it is dropped.
+    """
+    full = [[a, b] for a, b in bands if b - a >= least]
+    spans = [_columns(crop, a, b) for a, b in full]
+    for a, b in bands:
+        if b - a >= least or not full:
+            continue
+        k = min(range(len(full)), key=lambda i: max(full[i][0] - b, a - full[i][1]))
+        c0, c1 = _columns(crop, a, b)
+        near, span = full[k], spans[k]
+        close = max(near[0] - b, a - near[1]) < least
+        if close and span[0] - least <= c0 and c1 <= span[1] + least:
+            near[0], near[1] = min(near[0], a), max(near[1], b)
+    return [(a, b) for a, b in full]
+
+
+def _columns(crop: Gray, a: int, b: int) -> tuple[int, int]:
+    """First and past-last columns with ink in rows a..b of `crop`."""
+    cols = np.flatnonzero(crop[a:b].max(axis=0))
+    return int(cols[0]), int(cols[-1]) + 1
 
 
 def read_lines(gray: Gray, boxes: list[Rect]) -> list[Line]:
@@ -183,10 +212,26 @@ def tidy(text: str) -> str:
 
 
 def _crop(gray: Gray, box: Rect) -> tuple[np.ndarray, int]:
-    """The line with a margin of a quarter of its height, as the 3-channel image PP-OCR
-    reads, and the page x of its left edge."""
+    """The line with a margin of a quarter of its height, set on paper so that its text fills
+    TEXT_SHARE of the height, as the 3-channel image PP-OCR reads; and the page x of its
+    left edge.
+
+    The recogniser scales every input to 48 pixels high and its cost is the width it then
+    has: text filling half the height costs three quarters of text filling two thirds (a
+    plain quarter-height margin), and reads as well. The margin beyond a quarter is paper,
+    not more of the page, whose rows above and below may hold the cell's other lines.
+    """
     pad = max(2, box.height // 4)
     h, w = gray.shape
     left = max(0, box.x0 - pad)
-    part = gray[max(0, box.top - pad) : min(h, box.bottom + pad), left : min(w, box.x1 + pad)]
+    top, bottom = max(0, box.top - pad), min(h, box.bottom + pad)
+    part = gray[top:bottom, left : min(w, box.x1 + pad)]
+    extra = max(0, round(box.height / TEXT_SHARE) - part.shape[0])
+    if extra:
+        paper = int(np.median(part))  # most of a line's pixels are paper
+        part = u8(
+            cv2.copyMakeBorder(
+                part, extra // 2, extra - extra // 2, 0, 0, cv2.BORDER_CONSTANT, value=paper
+            )
+        )
     return cv2.cvtColor(part, cv2.COLOR_GRAY2BGR), left
