@@ -41,7 +41,7 @@ class Limits:
     max_archive_depth: int = 3
     """Archives inside archives are unpacked this many levels deep (the outer one is 1)."""
     max_pages: int = 2_000
-    """Most pages a PDF may have (`--max-pages`)."""
+    """Most pages a PDF, or frames a multi-page TIFF, may have (`--max-pages`)."""
     max_page_side: float = 14_400.0
     """Longest page side in points: 200 inches, the PDF specification's own limit."""
     max_table_cells: int = 1_000_000
@@ -138,6 +138,31 @@ def check(data: bytes, fmt: str, path: str, limits: Limits) -> None:
     elif fmt == "pdf":
         check_pdf(data, path, limits)
         check_pdf_streams(data, path, limits)
+    elif fmt == "image":
+        check_image(data, path, limits)
+
+
+def check_image(data: bytes, path: str, limits: Limits) -> None:
+    """Refuse an image file with more frames than `max_pages` (a multi-page TIFF's frames
+    are its pages, each OCR'd for seconds), counted from the frame directory, not decoded."""
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415  (images only)
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            frames = int(getattr(img, "n_frames", 1))
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        EOFError,
+        Image.DecompressionBombError,
+    ) as exc:
+        raise ParseError(f"{path}: unreadable image ({exc})") from exc
+    if frames > limits.max_pages:
+        raise ParseError(
+            f"{path}: image has {frames:,} pages, over the limit max_pages={limits.max_pages:,} "
+            "(raise it with --max-pages)"
+        )
 
 
 def check_zip(data: bytes, path: str, limits: Limits) -> None:

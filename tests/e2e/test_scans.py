@@ -136,6 +136,14 @@ def test_recogniser_spaces_and_brackets_read_as_typed() -> None:
     assert tidy("f(x) = 1") == "f(x) = 1"
 
 
+def test_tiff_frames_count_as_pages_for_max_pages() -> None:
+    data = (SCANS / "b-pages.tif").read_bytes()
+    with pytest.raises(ParseError, match=r"image has 2 pages, over the limit max_pages=1"):
+        parse_bytes(data, "b.tif", Limits(max_pages=1, ocr="off"))
+    doc = parse_bytes(data, "b.tif", Limits(max_pages=2, ocr="off"))
+    assert doc.pages == 2
+
+
 def test_unreadable_image_is_a_parse_error() -> None:
     buffer = io.BytesIO()
     Image.new("L", (10, 10), 255).save(buffer, format="PNG")
