@@ -24,6 +24,7 @@ H_RUN_PT = 30.0  # a horizontal ruling line is at least this long (points)
 V_RUN_PT = 10.0  # a vertical one at least this tall: shorter than a one-line row
 MIN_TABLE_PT = (80.0, 20.0)  # width, height below which a set of lines is no table
 MIN_CELL_PT = 4.0  # a region narrower or lower than this is a gap between double lines
+MAX_RULE_PT = 3.0  # no ruling line is thicker than this: a cell grows by half of it at most
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ def _cells(lines: Gray, bbox: Rect, px_per_pt: float) -> list[Rect]:
     n, _labels, stats, _ = cv2.connectedComponentsWithStats(paper, connectivity=4)
     h, w = lines.shape
     least = MIN_CELL_PT * px_per_pt
-    grow = max(1, round(0.5 * _thickness(lines)))
+    # half a line, and never more than a thick rule's half (MAX_RULE_PT)
+    grow = max(1, round(min(0.5 * _thickness(lines), 0.5 * MAX_RULE_PT * px_per_pt)))
     out: list[Rect] = []
     for k in range(1, n):
         x, y, cw, ch, _area = (int(v) for v in stats[k])
@@ -121,10 +123,13 @@ def _cells(lines: Gray, bbox: Rect, px_per_pt: float) -> list[Rect]:
 
 
 def _thickness(lines: Gray) -> float:
-    """Typical line thickness in pixels: ink along the middle row's crossings of lines."""
+    """Typical line thickness in pixels: the runs of ink down a few columns, where they cross
+    the horizontal lines. The columns are at odd shares of the width: a form with equal
+    columns has its vertical rules at a third, a half, two thirds, and a column down a rule
+    is one run as long as the table."""
     runs: list[int] = []
-    for col in (lines.shape[1] // 3, lines.shape[1] // 2, 2 * lines.shape[1] // 3):
-        column = lines[:, col] > 0
+    for share in (0.13, 0.29, 0.41, 0.57, 0.71, 0.87):
+        column = lines[:, int(share * lines.shape[1])] > 0
         edges = np.flatnonzero(np.diff(np.concatenate(([0], column.astype(np.int8), [0]))))
         runs.extend(int(b - a) for a, b in zip(edges[::2], edges[1::2], strict=True))
     return float(np.median(runs)) if runs else 2.0
