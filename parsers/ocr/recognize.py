@@ -37,6 +37,9 @@ BATCH = 8  # lines per recogniser run at most
 WIDTH_BUDGET = 48 * 80  # padded input width of one run, pixels at 48 high (memory, see below)
 MAX_RATIO = 16  # a line longer than this many heights is read in pieces
 TEXT_SHARE = 0.5  # of the recogniser's input height filled by the line's text (see _crop)
+CHECK_SHARE = 2 / 3  # a doubtful line is read again this large (a quarter-height margin)
+LONE = 1.1  # a line no wider than this many heights is one glyph (read_lines)
+RECHECK = 0.97  # a line read with less confidence than this is read again (read_lines)
 
 # A space the recogniser reads beside Chinese text is the gap that Chinese typesetting leaves
 # around numbers and Latin ("510 人"), not a space in the text (cf. parsers.pdf AUTOSPACE).
@@ -139,11 +142,42 @@ def _columns(crop: Gray, a: int, b: int) -> tuple[int, int]:
 def read_lines(gray: Gray, boxes: list[Rect]) -> list[Line]:
     """Each box of `gray` read as one line of text, in the order given.
 
+    Lines are read small (TEXT_SHARE) to save time; a line read with less than RECHECK
+    confidence is read again at CHECK_SHARE and the more confident reading kept. Small
+    text loses one of a long run of narrow digits (`共11111111111人`) before anything
+    else, and does so with a lowered confidence; one line in fifty or so is read twice.
+
+    A doubtful lone glyph is read again three times over (`_one_of_three`): alone, a `≥`
+    is read as `V`, `N` or `>`, with no text around it to tell the recogniser what it is
+    looking at; three of it are read right. Only doubtful ones: three of a confidently read
+    时 come back as 時.
+    """
+    read = _read(gray, boxes, TEXT_SHARE)
+    doubtful = [i for i, (_, score) in enumerate(read) if score < RECHECK]
+    again = _read(gray, [boxes[i] for i in doubtful], CHECK_SHARE, triple=True)
+    for i, (text, score) in zip(doubtful, again, strict=True):
+        if _lone(boxes[i]):
+            one = _one_of_three(text)
+            if one is not None:
+                read[i] = (one, score)
+        elif score > read[i][1]:
+            read[i] = (text, score)
+    return [Line(box, tidy(text), score) for box, (text, score) in zip(boxes, read, strict=True)]
+
+
+def _read(
+    gray: Gray, boxes: list[Rect], share: float, triple: bool = False
+) -> list[tuple[str, float]]:
+    """Text and confidence of each box, its text filling `share` of the recogniser's height
+    (`triple`: a lone glyph set three times in a row).
+
     A long line is read in pieces cut between characters (the recogniser's cost grows faster
     than the width); pieces go to the recogniser narrowest first, in batches whose padded
     width stays within WIDTH_BUDGET (a batch of eight sentence-wide lines takes ~900 MB).
     """
-    pieces = [(i, crop) for i, box in enumerate(boxes) for crop in _pieces(gray, box)]
+    pieces = [
+        (i, crop) for i, box in enumerate(boxes) for crop in _pieces(gray, box, share, triple)
+    ]
     order = sorted(range(len(pieces)), key=lambda k: _ratio(pieces[k][1]))
     texts: list[str] = [""] * len(pieces)
     scores: list[float] = [1.0] * len(pieces)
@@ -155,9 +189,20 @@ def read_lines(gray: Gray, boxes: list[Rect]) -> list[Line]:
     for k, (i, _) in enumerate(pieces):
         joined[i].append(k)
     return [
-        Line(box, tidy("".join(texts[k] for k in ks)), min((scores[k] for k in ks), default=1.0))
-        for box, ks in zip(boxes, joined, strict=True)
+        ("".join(texts[k] for k in ks), min((scores[k] for k in ks), default=1.0)) for ks in joined
     ]
+
+
+def _lone(box: Rect) -> bool:
+    """Whether the line is one glyph (or two narrow ones): no wider than LONE times its height."""
+    return box.width <= LONE * box.height
+
+
+def _one_of_three(text: str) -> str | None:
+    """A lone glyph's text from the reading of three of it, or None when the thirds differ."""
+    plain = _SPACE.sub("", text)
+    third = len(plain) // 3
+    return plain[:third] if third and plain == plain[:third] * 3 else None
 
 
 def _ratio(crop: np.ndarray) -> float:
@@ -177,10 +222,13 @@ def _batches(order: list[int], ratios: list[float]) -> list[list[int]]:
     return out
 
 
-def _pieces(gray: Gray, box: Rect) -> list[np.ndarray]:
-    """The line's crop, or for a line longer than MAX_RATIO heights, crops cut at the
-    lightest column (a gap between characters) near every MAX_RATIO heights."""
-    whole, left = _crop(gray, box)
+def _pieces(gray: Gray, box: Rect, share: float, triple: bool) -> list[np.ndarray]:
+    """The line's crop; with `triple`, a lone glyph's crop three times in a row; for a line
+    longer than MAX_RATIO heights, crops cut at the lightest column (a gap between
+    characters) near every MAX_RATIO heights."""
+    whole, left = _crop(gray, box, share)
+    if triple and _lone(box):
+        return [np.concatenate([whole, whole, whole], axis=1)]
     step = MAX_RATIO * box.height
     cuts = [box.x0]
     while box.x1 - cuts[-1] > step * 1.25:
@@ -211,9 +259,9 @@ def tidy(text: str) -> str:
     return _PAIR.sub(pair, text)
 
 
-def _crop(gray: Gray, box: Rect) -> tuple[np.ndarray, int]:
+def _crop(gray: Gray, box: Rect, share: float) -> tuple[np.ndarray, int]:
     """The line with a margin of a quarter of its height, set on paper so that its text fills
-    TEXT_SHARE of the height, as the 3-channel image PP-OCR reads; and the page x of its
+    `share` of the height, as the 3-channel image PP-OCR reads; and the page x of its
     left edge.
 
     The recogniser scales every input to 48 pixels high and its cost is the width it then
@@ -226,7 +274,7 @@ def _crop(gray: Gray, box: Rect) -> tuple[np.ndarray, int]:
     left = max(0, box.x0 - pad)
     top, bottom = max(0, box.top - pad), min(h, box.bottom + pad)
     part = gray[top:bottom, left : min(w, box.x1 + pad)]
-    extra = max(0, round(box.height / TEXT_SHARE) - part.shape[0])
+    extra = max(0, round(box.height / share) - part.shape[0])
     if extra:
         paper = int(np.median(part))  # most of a line's pixels are paper
         part = u8(

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from parsers import parse_bytes
 from parsers.limits import Limits
-from parsers.ocr import raster
+from parsers.ocr import raster, recognize
 from parsers.ocr.recognize import tidy
+from parsers.ocr.ruling import Rect
 from parsers.sniff import sniff
 from pipeline.batch.document import DocResult, process_file
 from schemas import ParseError
@@ -142,6 +143,20 @@ def test_tiff_frames_count_as_pages_for_max_pages() -> None:
         parse_bytes(data, "b.tif", Limits(max_pages=1, ocr="off"))
     doc = parse_bytes(data, "b.tif", Limits(max_pages=2, ocr="off"))
     assert doc.pages == 2
+
+
+def test_a_comparator_alone_in_its_cell_is_read_as_printed() -> None:
+    # a split target prints `≥` | `90` | `%` in three cells; read alone, the recogniser
+    # took `≥` for N and `≤` for M (no text around to tell it what it looks at)
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 21)
+    for glyph in ("≥", "≤"):
+        page = Image.new("L", (80, 50), 255)
+        ImageDraw.Draw(page).text((25, 10), glyph, font=font, fill=0)
+        gray = np.asarray(page).copy()
+        lines = recognize.text_lines(raster.ink(gray), Rect(0, 0, 80, 50), 150 / 72)
+        [line] = recognize.read_lines(gray, lines)
+        assert line.text == glyph
+        assert line.confidence >= 0.9
 
 
 def test_unreadable_image_is_a_parse_error() -> None:

@@ -1,11 +1,11 @@
-"""Text lines found in a cell by their ink: strokes cut off a character stay with it."""
+"""Lines in a scanned page: text lines found in a cell by their ink, ruling lines into cells."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from parsers.ocr.recognize import text_lines
-from parsers.ocr.ruling import Rect
+from parsers.ocr.ruling import Rect, tables
 
 PX_PER_PT = 200 / 72  # a page rendered at 200 dpi
 
@@ -30,3 +30,20 @@ def test_speck_far_from_text_and_seal_trace_past_it_are_dropped() -> None:
     trace = (22, 24, 40, 160)  # a seal's faint arc running past the text "10"
     mask = cell(speck, trace, (27, 41, 40, 60))
     assert text_lines(mask, Rect(0, 0, 200, 60), PX_PER_PT) == [Rect(40, 27, 60, 41)]
+
+
+def test_cells_of_a_form_with_equal_columns() -> None:
+    # six equal columns put vertical rules at a third, a half and two thirds of the width,
+    # where the line thickness was once measured (one run the table's height: cells grew
+    # by half the table)
+    mask = np.zeros((320, 620), np.uint8)
+    for y in range(10, 311, 50):
+        mask[y : y + 2, 10:612] = 255
+    for x in range(10, 611, 100):
+        mask[10:312, x : x + 2] = 255
+    grids = tables(mask, PX_PER_PT)
+    assert len(grids) == 1
+    cells = sorted(grids[0].cells, key=lambda c: (c.top, c.x0))
+    assert len(cells) == 36
+    assert cells[0] == Rect(11, 11, 111, 61)
+    assert all(c.width == 100 and c.height == 50 for c in cells)
