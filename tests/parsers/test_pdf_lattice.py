@@ -29,6 +29,17 @@ RULED = {  # ruled pages per fixture, all read by the fast path
     "seed004.pdf": 10,
     "splitgrid.pdf": 4,
     "scans-text.pdf": 4,
+    **{  # the printed truths of the family scans (tests/fixtures/make/make_scans.py)
+        f"fam-{family}-text.pdf": 1
+        for family in (
+            "coefficient",
+            "no_weight",
+            "rubric",
+            "split_target",
+            "targets_only",
+            "weighted_conversion",
+        )
+    },
 }
 
 
