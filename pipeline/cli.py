@@ -1,21 +1,21 @@
 """`ziping` command line. Exit codes: 0 ok, 1 failure (or a failed document with --strict),
 2 usage error. Errors print as `Error: …`, never as a traceback (unless `--debug` asks for it).
 
-The report and query commands import their modules when they run: they pull in matplotlib,
-pandas and DuckDB (~90 MB), which `ziping ingest` (held to a memory budget) never needs."""
+Every command imports its machinery when it runs: the report and query commands pull in
+matplotlib, pandas and DuckDB (~90 MB), which `ziping ingest` (held to a memory budget)
+never needs, and ingest's readers and writer (~1 s) are nothing `--help`, `query` or
+`schema` should wait for."""
 
 from __future__ import annotations
 
 import dataclasses
 import signal
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-import parsers
 from pipeline import __version__
-from pipeline.batch.ingest import RunSummary, ingest
 from pipeline.batch.options import (
     DEBUG,
     batch_options,
@@ -23,7 +23,6 @@ from pipeline.batch.options import (
     debugging,
     to_batch_options,
 )
-from pipeline.batch.walk import own_output, walk
 from pipeline.dataset import dictionary, disk
 from pipeline.dataset.commands import (
     Progress,
@@ -32,11 +31,13 @@ from pipeline.dataset.commands import (
     export_command,
     finish_batch,
 )
-from pipeline.extract.inspect import describe
-from pipeline.extract.region import ManifestEntry, read_manifest
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
 from schemas.tables import TABLES
+
+if TYPE_CHECKING:
+    from pipeline.batch.ingest import RunSummary
+    from pipeline.extract.region import ManifestEntry
 
 
 class _Group(click.Group):
@@ -110,6 +111,9 @@ def ingest_command(
     the same bytes, parser version and profile is skipped (--force re-reads it). One ingest
     writes a folder at a time; a killed ingest is finished by running it again.
     """
+    from pipeline.batch.ingest import ingest  # (see the module docstring)
+    from pipeline.batch.walk import walk
+
     _check_out(paths, out)
     as_json, fail_on = batch.pop("as_json"), batch.pop("fail_on")
     manifest = batch.pop("manifest")
@@ -128,6 +132,8 @@ def ingest_command(
 
 
 def _manifest(path: Path) -> dict[str, ManifestEntry]:
+    from pipeline.extract.region import read_manifest
+
     try:
         return read_manifest(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, ZipingError) as exc:
@@ -137,6 +143,8 @@ def _manifest(path: Path) -> dict[str, ManifestEntry]:
 def _check_out(paths: tuple[Path, ...], out: Path) -> None:
     """--out inside an input would be read back as input on the next run: refused (exit 2).
     A non-empty folder that is no dataset is written to, with a warning."""
+    from pipeline.batch.walk import own_output
+
     target = out.resolve()
     for path in paths:
         root = path.resolve()
@@ -320,6 +328,8 @@ def rescore_command(
 def inspect_command(path: Path) -> None:
     """Show what was read from one file: each 自评表's fields, budget, rows (with their
     source lines) and the cells left unread. Nothing is written."""
+    import parsers
+    from pipeline.extract.inspect import describe
 
     for line in describe(parsers.parse(path)):
         click.echo(line)

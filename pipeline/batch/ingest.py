@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -383,7 +382,3 @@ def _count(summary: RunSummary, done: _Done) -> None:
     summary.indicators += done.document.n_indicators
     for code, count in done.findings_by_code.items():
         summary.findings_by_code[code] = summary.findings_by_code.get(code, 0) + count
-
-
-def default_workers() -> int:
-    return os.cpu_count() or 1

@@ -1,16 +1,22 @@
 """The options that decide how a batch runs, as `ziping ingest` spells them, collected into
-`BatchOptions` (pipeline/batch/ingest.py); and `--debug`, shared with `ziping rescore`."""
+`BatchOptions` (pipeline/batch/ingest.py); and `--debug`, shared with `ziping rescore`.
+
+Declaring the options imports nothing of the batch machinery (pyarrow's writer, the
+readers): `ziping --help` and the commands that only read a dataset start without it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from parsers.limits import Limits
-from pipeline.batch.ingest import BatchOptions, default_workers
 from pipeline.dataset.commands import Size, human_size
+
+if TYPE_CHECKING:
+    from pipeline.batch.ingest import BatchOptions
 
 DEBUG = "ziping.debug"  # click context meta key: let exceptions through with their traceback
 
@@ -108,7 +114,13 @@ def batch_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
 def to_batch_options(values: dict[str, Any]) -> BatchOptions:
+    from pipeline.batch.ingest import BatchOptions  # noqa: PLC0415  (see the docstring)
+
     limits = Limits(
         max_bytes=values["max_bytes"],
         max_unzipped_bytes=values["max_unzipped_bytes"],
