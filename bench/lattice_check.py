@@ -56,7 +56,7 @@ def ruled_pages(data: bytes) -> list[int]:
             pages = [pdf._triage(doc, i) for i in range(len(doc))]
         finally:
             doc.close()
-    return [p.number for p in pages if p.kind == "table"]
+    return [p.number for p, _ in pages if p.kind == "table"]
 
 
 def check(path: Path) -> Check:

@@ -119,9 +119,7 @@ def prepare(mode: str) -> Callable[[Path, bytes], int]:
         from parsers.pdf import reader as pdf  # noqa: PLC0415
 
         if mode == "ziping-plumb":  # every ruled page left to pdfplumber: the before figure
-            lattice.table_items = lambda data, numbers, margin: lattice.Outcome(
-                undecided=dict.fromkeys(numbers, "off")
-            )
+            setattr(lattice.Finder, "extract", _left_to_plumber)  # noqa: B010  (mypy refuses =)
         return lambda path, data: pdf.read(data, str(path), "bench").pages or 0
     if mode == "ingest":
         from pipeline.batch.document import process_file  # noqa: PLC0415
@@ -135,6 +133,11 @@ def prepare(mode: str) -> Callable[[Path, bytes], int]:
     if mode == "plumber":
         return lambda path, data: _plumber(path)
     return lambda path, data: _pdfium(data)
+
+
+def _left_to_plumber(_finder: object, *_page: object) -> str:
+    """parsers.pdf.lattice.Finder.extract saying no to every page (the before figure)."""
+    return "off"
 
 
 def _plumber(path: Path) -> int:

@@ -11,8 +11,9 @@ pdfplumber page. So the cells are pdfplumber's lattice, not a look-alike.
 
 A page proves itself or is left to pdfplumber: anything the fast path does not read as
 pdfminer would (rulings.UndecidedError) sends that page, and only that page, back to pdfplumber,
-with the reason kept. Pages are read one at a time and closed, holding the process-wide
-pdfium lock only while pdfium is inside.
+with the reason kept. The reader hands each ruled page over while its triage has it open
+(`Finder`), so a page is loaded and its text read once; pages are read one at a time and
+nothing of a page outlives it but its items.
 """
 
 from __future__ import annotations
@@ -56,32 +57,85 @@ class Outcome:
 
 
 def table_items(data: bytes, numbers: list[int], margin: float) -> Outcome:
-    """parsers.pdf.cells.page_items of the 1-based pages `numbers`, those it can decide."""
+    """parsers.pdf.cells.page_items of the 1-based pages `numbers`, those it can decide
+    (the reader does the same page by page, on pages its triage has open: `Finder`)."""
     out = Outcome()
-    if not numbers:
-        return out
-    try:
-        miner = list(PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data)))))
-    except Exception as exc:  # (any failure: pdfplumber decides, and reports)
-        out.undecided = dict.fromkeys(numbers, f"pdfminer cannot open the file ({exc})")
-        return out
-    doctops = _doctops(miner)
-    fonts = Fonts()
+    finder = Finder(data)
     with PDFIUM:
         pdf = pdfium.PdfDocument(data)
     try:
         for number in numbers:
-            try:
-                page = _page(pdf, miner[number - 1], fonts, number, doctops[number - 1])
-                out.items[number] = cells.page_items(page, number, margin)
-            except UndecidedError as why:
-                out.undecided[number] = str(why)
-            except Exception as exc:  # (the fast path never loses a page)
-                out.undecided[number] = f"{type(exc).__name__}: {exc}"
+            with PDFIUM:
+                sheet = pdf[number - 1]
+                textpage = sheet.get_textpage()
+                try:
+                    page = finder.extract(sheet, textpage, number)
+                finally:
+                    textpage.close()
+                    sheet.close()
+            found = finder.items(page, number, margin)
+            if isinstance(found, str):
+                out.undecided[number] = found
+            else:
+                out.items[number] = found
     finally:
         with PDFIUM:
             pdf.close()
     return out
+
+
+class Finder:
+    """The fast path over one document, fed pages already open in pdfium, one at a time.
+
+    pdfminer is asked only what pdfium does not say alike (each page's place in the
+    document, its fonts' descents), and only once a ruled page comes: a document without
+    tables never parses its page tree twice.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._miner: list[PDFPage] | str | None = None  # str: why pdfminer cannot open it
+        self._doctops: list[float] = []
+        self._fonts = Fonts()
+
+    def _pages(self) -> list[PDFPage] | str:
+        if self._miner is None:
+            try:
+                parser = PDFParser(io.BytesIO(self._data))
+                self._miner = list(PDFPage.create_pages(PDFDocument(parser)))
+                self._doctops = _doctops(self._miner)
+            except Exception as exc:  # (any failure: pdfplumber decides, and reports)
+                self._miner = f"pdfminer cannot open the file ({exc})"
+        return self._miner
+
+    def extract(
+        self, sheet: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int
+    ) -> Page | str:
+        """The edges and characters of page `number` (open in `sheet`, the caller holding the
+        pdfium lock), or why the fast path leaves the page to pdfplumber."""
+        miner = self._pages()
+        if isinstance(miner, str):
+            return miner
+        try:
+            metrics = self._fonts.of_page(miner[number - 1])
+            height = page_height(sheet)
+            edges = page_edges(sheet, height)
+            chars: list[Any] = page_chars(textpage, height, metrics)
+        except UndecidedError as why:
+            return str(why)
+        except Exception as exc:  # (the fast path never loses a page)
+            return f"{type(exc).__name__}: {exc}"
+        return Page(edges, chars, height, self._doctops[number - 1])
+
+    @staticmethod
+    def items(page: Page | str, number: int, margin: float) -> list[Item] | str:
+        """parsers.pdf.cells.page_items of an extracted page, or why there are none."""
+        if isinstance(page, str):
+            return page
+        try:
+            return cells.page_items(page, number, margin)
+        except Exception as exc:  # (the fast path never loses a page)
+            return f"{type(exc).__name__}: {exc}"
 
 
 def _doctops(miner: list[PDFPage]) -> list[float]:
@@ -93,22 +147,3 @@ def _doctops(miner: list[PDFPage]) -> list[float]:
         rotated = int(page.attrs.get("Rotate", 0) or 0) % 180 == 90
         total += abs(x1 - x0) if rotated else abs(y1 - y0)
     return out
-
-
-def _page(
-    pdf: pdfium.PdfDocument, miner: PDFPage, fonts: Fonts, number: int, doctop: float
-) -> Page:
-    metrics = fonts.of_page(miner)
-    with PDFIUM:
-        sheet = pdf[number - 1]
-        try:
-            height = page_height(sheet)
-            edges = page_edges(sheet, height)
-            textpage = sheet.get_textpage()
-            try:
-                chars: list[Any] = page_chars(textpage, height, metrics)
-            finally:
-                textpage.close()
-        finally:
-            sheet.close()
-    return Page(edges, chars, height, doctop)

@@ -4,8 +4,9 @@ Two passes keep a 300-page report cheap (pdfplumber's table finder costs ~50 ms 
 pdfium's text ~1 ms):
 1. triage with pypdfium2: each page's text, whether its glyphs map to Unicode, and whether
    it draws ruling lines (path objects). No fiscal words are used.
-2. pdfplumber, only on ruled pages (its table finder, run on pdfium's objects by `lattice`
-   where the page allows) and on text pages whose lines hold
+2. ruled pages by pdfplumber's table finder run on pdfium's objects (`lattice`), taken
+   while triage has the page open; pdfplumber itself only on the ruled pages that finder
+   leaves and on text pages whose lines hold
    several runs of text set apart (a borderless table, read from word positions by
    `borderless`), each page closed after use so that its parsed objects are freed
    (pdfplumber otherwise keeps every page it has touched).
@@ -76,13 +77,27 @@ def read(data: bytes, path: str, doc_id: str, ocr: str = "auto") -> Document:
     """`ocr`: which pages are read by OCR (parsers.ocr.scan: auto, off, force)."""
     with PDFIUM:
         pdf = _open(data, path)
-        try:
-            pages = [_triage(pdf, i) for i in range(len(pdf))]
+        count = len(pdf)
+    fast = lattice.Finder(data)
+    items: dict[int, list[Item]] = {}  # page -> its blocks, once a reader has decided them
+    pages: list[_Page] = []
+    try:
+        for i in range(count):
+            with PDFIUM:  # a ruled page's edges and glyphs are taken while triage has it open
+                page, sheet = _triage(pdf, i, fast)
+            pages.append(page)
+            if sheet is not None:
+                found = fast.items(sheet, page.number, MARGIN)
+                if not isinstance(found, str):  # a reason: pdfplumber reads it (_table_items)
+                    items[page.number] = found
+        with PDFIUM:
             title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
-        finally:
+    finally:
+        with PDFIUM:
             pdf.close()
     notices: list[Notice] = []
-    items = _table_items(data, path, [p for p in pages if _worth_plumber(p)], notices)
+    rest = [p for p in pages if _worth_plumber(p) and p.number not in items]
+    items.update(_table_items(data, path, rest, notices))
     for page in pages:
         if page.kind == "text" and page.number not in items:
             items[page.number] = _text_items(page)
@@ -91,8 +106,8 @@ def read(data: bytes, path: str, doc_id: str, ocr: str = "auto") -> Document:
         for p in pages
         if p.kind == "unreadable" and ocr == "off"
     ]
-    if ocr != "off":
-        notices.extend(_ocr(data, pages, ocr, items))
+    if ocr == "force" or (ocr != "off" and any(p.kind == "unreadable" for p in pages)):
+        notices.extend(_ocr(data, pages, ocr, items))  # OCR's imports (~26 MB) only then
     ordered = [items.get(p.number, []) for p in pages]
     return Document(
         path=path,
@@ -132,11 +147,17 @@ def _open(data: bytes, path: str) -> pdfium.PdfDocument:
         raise ParseError(f"{path}: corrupt or unreadable PDF ({exc})") from exc
 
 
-def _triage(pdf: pdfium.PdfDocument, index: int) -> _Page:
+def _triage(
+    pdf: pdfium.PdfDocument, index: int, fast: lattice.Finder | None = None
+) -> tuple[_Page, lattice.Page | str | None]:
+    """The page's triage and, for a ruled page when `fast` is given, what the pdfium table
+    finder took of it (its edges and glyphs, or why it leaves the page to pdfplumber)."""
     try:
         page = pdf[index]
     except pdfium.PdfiumError as exc:
-        return _Page(index + 1, 0.0, "unreadable", reason=f"the page cannot be loaded ({exc})")
+        why = f"the page cannot be loaded ({exc})"
+        return _Page(index + 1, 0.0, "unreadable", reason=why), None
+    sheet: lattice.Page | str | None = None
     try:
         height = page.get_height()
         paths, segments, images = _drawing(page.raw)
@@ -150,6 +171,8 @@ def _triage(pdf: pdfium.PdfDocument, index: int) -> _Page:
             unmapped = _unmapped_share(textpage, n_chars)
             if not ruled and _out_of_order(textpage, n_chars):  # ruled: pdfplumber's geometry
                 text = _visual_text(textpage)
+            if ruled and fast is not None:
+                sheet = fast.extract(page, textpage, index + 1)
         finally:
             textpage.close()
     finally:
@@ -157,10 +180,11 @@ def _triage(pdf: pdfium.PdfDocument, index: int) -> _Page:
     number = index + 1
     if n_chars and unmapped >= UNREADABLE:
         reason = f"{unmapped:.0%} of its glyphs have no Unicode mapping (no ToUnicode, (cid:NN))"
-        return _Page(number, height, "unreadable", reason=reason)
+        return _Page(number, height, "unreadable", reason=reason), None
     if not text.strip() and images:
-        return _Page(number, height, "unreadable", reason="no text layer, only images (a scan)")
-    return _Page(number, height, "table" if ruled else "text", text=text)
+        scan = "no text layer, only images (a scan)"
+        return _Page(number, height, "unreadable", reason=scan), None
+    return _Page(number, height, "table" if ruled else "text", text=text), sheet
 
 
 def _out_of_order(textpage: pdfium.PdfTextPage, n_chars: int) -> bool:
@@ -316,20 +340,19 @@ def _worth_plumber(page: _Page) -> bool:
 def _table_items(
     data: bytes, path: str, pages: list[_Page], notices: list[Notice]
 ) -> dict[int, list[Item]]:
-    """Tables and the text lines around them on the ruled pages and on the text pages that
-    may hold a borderless table, by pdfplumber; a text page that holds none is left out.
+    """Tables and the text lines around them, by pdfplumber, on the ruled pages the pdfium
+    finder left (parsers.pdf.lattice) and on the text pages that may hold a borderless
+    table; a text page that holds none is left out.
 
     A page pdfplumber cannot interpret keeps pdfium's text of it (no table), so one broken
     content stream does not lose the document.
     """
-    fast = lattice.table_items(data, [p.number for p in pages if p.kind == "table"], MARGIN)
-    out = fast.items  # ruled pages read by pdfplumber's lattice on pdfium's objects
-    rest = [p for p in pages if p.number not in out]
-    if not rest:
+    out: dict[int, list[Item]] = {}
+    if not pages:
         return out
     try:
         with pdfplumber.open(io.BytesIO(data)) as plumber:
-            for info in rest:
+            for info in pages:
                 page = plumber.pages[info.number - 1]
                 try:
                     if info.kind == "table":
