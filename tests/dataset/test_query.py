@@ -236,3 +236,26 @@ def test_diff_of_two_profiles(seeds: Path, tmp_path: Path) -> None:
     assert removed[0].endswith("REVERSE_SCORED_AS_POSITIVE")
     summary = CliRunner().invoke(main, ["diff", str(seeds), str(provincial)])
     assert summary.output.splitlines()[2].split() == ["eval_tables", "9", "9", "0", "0", "1"]
+
+
+def test_views_only_for_the_tables_the_sql_names(tmp_path: Path) -> None:
+    """Binding a view reads every file behind it: a count on one table binds only that one,
+    a query naming no table (SHOW TABLES) sees them all."""
+    data = build_dataset(tmp_path)
+
+    def views(sql: str) -> list[str]:
+        con = query.connect(data, sql)
+        try:
+            rows = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal")
+            return sorted(name for (name,) in rows.fetchall())
+        finally:
+            con.close()
+
+    assert views("SELECT count(*) FROM Indicators") == ["indicators"]
+    assert views("SELECT * FROM eval_tables t JOIN documents d USING (doc_id)") == [
+        "documents",
+        "eval_tables",
+    ]
+    everything = views("SHOW TABLES")
+    assert {"documents", "eval_tables", "indicators", "findings"} <= set(everything)
+    assert query.run_query(data, "SHOW TABLES")["name"].tolist() == everything
