@@ -8,6 +8,7 @@ text is always kept beside what was read from it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -34,6 +35,10 @@ _OP_WORDS_BEFORE: dict[str, str] = {
 _OP_WORDS_AFTER: dict[str, str] = {
     "及以上": ">=", "以上": ">=", "以内": "<=", "及以下": "<=", "以下": "<=", "内": "<=",
 }  # fmt: skip
+# Each tried longest first (`>=` before `>`), sorted once here rather than for every cell.
+_SYMBOLS_FIRST = sorted(_OP_SYMBOLS, key=len, reverse=True)
+_WORDS_BEFORE_FIRST = sorted(_OP_WORDS_BEFORE, key=len, reverse=True)
+_WORDS_AFTER_FIRST = sorted(_OP_WORDS_AFTER, key=len, reverse=True)
 
 # unit -> (base unit, factor to base). Units not listed are kept as printed, base = itself.
 UNITS: dict[str, tuple[str, Decimal]] = {
@@ -137,6 +142,7 @@ def repair_ocr(raw: str, *, target: bool) -> str | None:
     return text if text != raw else None
 
 
+@functools.lru_cache(maxsize=8192)  # a table repeats its weights, scores and rates
 def _parse(raw: str) -> Value:
     text = normalize(raw)
     if text in _PLACEHOLDERS:
@@ -164,7 +170,7 @@ _DATE = regex.compile(
     r"(?:\s*(?P<day>\d{1,2})\s*[日号]|\s*(?P<part>底|末|份|上旬|中旬|下旬))?"
     r"\s*(?P<rest>\D{0,6})$"
 )
-_DEADLINE_WORDS = ("前", "以前", "之前", "内", "以内", "之内")
+_DEADLINE_WORDS = ("以前", "之前", "以内", "之内", "前", "内")  # longest first
 _DATE_REMARKS = ("", "完成", "已完成", "前完成", "完工", "截止", "止")
 _PART_DAY = {"底": 31, "末": 31, "份": 31, "上旬": 10, "中旬": 20, "下旬": 31}
 
@@ -179,7 +185,7 @@ def _date(raw: str, text: str) -> Value | None:
     day = int(found["day"]) if found["day"] else _PART_DAY.get(found["part"] or "", 31)
     rest = found["rest"] or ""
     op = None
-    for word in sorted(_DEADLINE_WORDS, key=len, reverse=True):
+    for word in _DEADLINE_WORDS:
         if rest.startswith(word):
             op, rest = "<=", rest[len(word) :]
             break
@@ -195,17 +201,17 @@ def _date(raw: str, text: str) -> Value | None:
 
 
 def _strip_operator(text: str) -> tuple[str, str | None]:
-    for symbol in sorted(_OP_SYMBOLS, key=len, reverse=True):
+    for symbol in _SYMBOLS_FIRST:
         if text.startswith(symbol):
             return text[len(symbol) :].strip(), _OP_SYMBOLS[symbol]
-    for word in sorted(_OP_WORDS_BEFORE, key=len, reverse=True):
+    for word in _WORDS_BEFORE_FIRST:
         if text.startswith(word) and _HAS_DIGIT.search(text[len(word) :][:3]):
             return text[len(word) :].strip(), _OP_WORDS_BEFORE[word]
     return text, None
 
 
 def _strip_trailing_operator(unit: str) -> tuple[str, str | None]:
-    for word in sorted(_OP_WORDS_AFTER, key=len, reverse=True):
+    for word in _WORDS_AFTER_FIRST:
         if unit.endswith(word):
             return unit[: -len(word)].strip(), _OP_WORDS_AFTER[word]
     return unit, None
