@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -25,13 +26,15 @@ import pypdfium2.raw as pdfium_c
 from pdfminer.pdffont import PDFFont, PDFType3Font
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
-from pdfminer.pdftypes import PDFObjRef, dict_value, resolve1
+from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1
+from pdfminer.psparser import LIT
 
-from parsers.pdf.rulings import UndecidedError
+from parsers.pdf.rulings import MAX_DEPTH, UndecidedError
 
 Char = dict[str, Any]  # text, x0, x1, top, bottom, size: what parsers.pdf.cells reads
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
+LITERAL_FORM = LIT("Form")  # pdfminer interns literals: compared by identity
 
 
 class Fonts:
@@ -45,7 +48,7 @@ class Fonts:
         but not their metrics (the fast path cannot tell which one pdfium means)."""
         out: dict[str, tuple[float, bool] | None] = {}
         resources = dict_value(page.resources) if page.resources else {}
-        for spec in dict_value(resources.get("Font", {})).values():
+        for spec in _font_specs(resources, 0):
             objid = spec.objid if isinstance(spec, PDFObjRef) else None
             font = self._manager.get_font(objid, dict_value(resolve1(spec)))
             name = _name(font)
@@ -54,6 +57,20 @@ class Fonts:
                 metrics = None
             out[name] = metrics
         return out
+
+
+def _font_specs(resources: dict[str, Any], depth: int) -> Iterator[Any]:
+    """The fonts of a page's resources and of the form XObjects it draws (pdfium's text page
+    holds the glyphs shown inside forms too), forms followed as deep as rulings.MAX_DEPTH."""
+    yield from dict_value(resources.get("Font", {})).values()
+    if depth >= MAX_DEPTH:
+        return
+    for ref in dict_value(resources.get("XObject", {})).values():
+        xobject = resolve1(ref)
+        if isinstance(xobject, PDFStream) and xobject.get("Subtype") is LITERAL_FORM:
+            inner = resolve1(xobject.get("Resources"))
+            if isinstance(inner, dict):
+                yield from _font_specs(inner, depth + 1)
 
 
 def _name(font: PDFFont) -> str:

@@ -9,8 +9,10 @@ closing `h` that only repeats the start point dropped; `ml` / `mlh` a line; `mll
 filled: a thin filled bar is two edges a hair apart that pdfplumber snaps together); any
 other shape a curve (one edge per segment between its end points).
 
-Coordinates are pdfplumber's: points from the page's top-left. A page this cannot read the
-same way (rotated, offset or cropped boxes, paths inside form XObjects) raises UndecidedError.
+Paths inside form XObjects are followed through each form's matrix, as pdfminer runs a
+form's content in place of its `Do`. Coordinates are pdfplumber's: points from the page's
+top-left. A page this cannot read the same way (rotated, offset or cropped boxes, forms
+nested past MAX_DEPTH) raises UndecidedError.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -51,30 +54,57 @@ def page_edges(page: pdfium.PdfPage, height: float) -> list[Edge]:
     lines: list[Edge] = []
     rects: list[Edge] = []
     curves: list[Edge] = []
-    raw = page.raw
-    for k in range(pdfium_c.FPDFPage_CountObjects(raw)):
-        obj = pdfium_c.FPDFPage_GetObject(raw, k)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and _draws_paths(obj):
-            raise UndecidedError("paths inside a form XObject")
-        if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
-            continue
-        path = _segments(obj, _matrix(obj))
+    for obj, matrix in _paths(page.raw, IDENTITY, 0):
+        path = _segments(obj, matrix)
         shape = "".join(op for op, _ in path)
         for m in _SUBPATH.finditer(shape):
             _classify(path[m.start() : m.end()], height, lines, rects, curves)
     return lines + rects + curves
 
 
-def _draws_paths(form: object, depth: int = 0) -> bool:
-    for k in range(pdfium_c.FPDFFormObj_CountObjects(form)):
-        obj = pdfium_c.FPDFFormObj_GetObject(form, k)
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+MAX_DEPTH = 8  # forms inside forms followed this deep; a deeper page is left to pdfplumber
+
+
+def _paths(container: object, outer: Matrix, depth: int) -> Iterator[tuple[object, Matrix]]:
+    """The path objects of a page, or of a form XObject on it, in content order, each with
+    the matrix to page space. A form's paths are where pdfminer paints them too: its content
+    run in place of the `Do`, through the form's matrix (pdfplumber's edges include them)."""
+    if depth > MAX_DEPTH:
+        raise UndecidedError("forms nested too deep")
+    is_form = depth > 0
+    count = (
+        pdfium_c.FPDFFormObj_CountObjects(container)
+        if is_form
+        else pdfium_c.FPDFPage_CountObjects(container)
+    )
+    for k in range(count):
+        obj = (
+            pdfium_c.FPDFFormObj_GetObject(container, k)
+            if is_form
+            else pdfium_c.FPDFPage_GetObject(container, k)
+        )
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            return True
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and (depth >= 8 or _draws_paths(obj, depth + 1)):
-            return True
-    return False
+            yield obj, _then(_matrix(obj), outer)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            yield from _paths(obj, _then(_matrix(obj), outer), depth + 1)
+
+
+def _then(inner: Matrix, outer: Matrix) -> Matrix:
+    """`inner` followed by `outer` (PDF's row-vector matrices: inner x outer)."""
+    if outer == IDENTITY:
+        return inner  # a page's own paths, and most forms: no arithmetic, no rounding
+    a1, b1, c1, d1, e1, f1 = inner
+    a2, b2, c2, d2, e2, f2 = outer
+    return (
+        a1 * a2 + b1 * c2,
+        a1 * b2 + b1 * d2,
+        c1 * a2 + d1 * c2,
+        c1 * b2 + d1 * d2,
+        e1 * a2 + f1 * c2 + e2,
+        e1 * b2 + f1 * d2 + f2,
+    )
 
 
 def _matrix(obj: object) -> Matrix:

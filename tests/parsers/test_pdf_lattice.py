@@ -71,23 +71,28 @@ def test_a_rotated_page_is_left_to_pdfplumber(tmp_path: Path) -> None:
     assert after == before
 
 
-def test_a_page_drawn_inside_a_form_is_left_to_pdfplumber(tmp_path: Path) -> None:
-    """A page wrapped whole in a form XObject (as imposition tools write them): its paths
-    sit in the form's space, which the fast path does not follow; pdfplumber reads it."""
+@pytest.mark.parametrize("scale, dx, dy", [(1.0, 0.0, 0.0), (0.8, 30.0, 40.0)])
+def test_a_page_drawn_inside_a_form_is_read_through_the_form(
+    tmp_path: Path, scale: float, dx: float, dy: float
+) -> None:
+    """A page wrapped whole in a form XObject (as imposition tools write them), as it is or
+    scaled and moved: its paths are followed through the form's matrix and its fonts found
+    in the form's resources, so the fast path reads the page, with pdfplumber's cells."""
     source = pdfium.PdfDocument(FIXTURES / "formats" / "seed004.pdf")
     wrapped = pdfium.PdfDocument.new()
-    form = source.page_as_xobject(3, wrapped)
+    form = source.page_as_xobject(3, wrapped).as_pageobject()
+    form.transform(pdfium.PdfMatrix().scale(scale, scale).translate(dx, dy))
     page = wrapped.new_page(*source[3].get_size())
-    page.insert_obj(form.as_pageobject())
+    page.insert_obj(form)
     page.gen_content()
     path = tmp_path / "wrapped.pdf"
     wrapped.save(path)
     data = path.read_bytes()
-    assert lattice.table_items(data, [1], pdf.MARGIN).undecided == {
-        1: "paths inside a form XObject"
-    }
+    assert sorted(lattice.table_items(data, [1], pdf.MARGIN).items) == [1]
+    got = check(path)
+    assert (got.identical, got.undecided, got.different) == (1, {}, {})
     tables = list(parse_bytes(data, "wrapped.pdf").tables())
-    assert [len(t.rows) for t in tables] == [12]  # seed page 4's table, read by pdfplumber
+    assert [len(t.rows) for t in tables] == [12]  # seed page 4's table
 
 
 @pytest.mark.parametrize("path", [p for p in PDFS if p.name in RULED], ids=lambda p: p.name)
