@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from parsers.ocr import raster, scan
 from parsers.ocr.page import read_page
-from parsers.pdf.grid import Item
-from parsers.pdf.reader import assemble
+from parsers.pdf.grid import Item, assemble
 from schemas import Document, Notice
 
 VERSION = "image/1"

@@ -33,8 +33,8 @@ from pdfplumber.table import TableFinder
 
 from parsers._text import is_wide
 from parsers.pdf import cells
-from parsers.pdf.grid import Item
-from parsers.pdf.reader import MARGIN, MIN_SEGMENTS, _Page, _text_items, assemble
+from parsers.pdf.grid import Item, assemble
+from parsers.pdf.reader import MARGIN, MIN_SEGMENTS, _Page, _text_items
 from schemas import Document, ParseError
 
 VERSION = "ofd/1"

@@ -2,7 +2,7 @@
 
 Coordinates leave here in points (the page taken as A4 wide, `raster.A4_WIDTH_PT`), tables
 in document coordinates (`offset` = the height of the pages before), so that
-`parsers.pdf.reader.assemble` stitches a table running over a scanned page break as it does
+`parsers.pdf.grid.assemble` stitches a table running over a scanned page break as it does
 for a text PDF. A cell's lines are joined CJK-aware like a PDF cell's; a line that ends a
 sentence well short of the cell's right border ended its paragraph.
 

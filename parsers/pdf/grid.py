@@ -21,6 +21,9 @@ down into the last LOW_END of its page and their outer x-edges agree:
 - otherwise a box of B's first row still joins the box above when they are one merged cell
   cut by the break (one of them spans rows): empty, it extends that cell; with text, it
   does so only when the text above runs down to the cell's bottom (`可持续影` / `响指标`).
+
+`assemble` puts a document's pages together in reading order, stitching as above (the PDF,
+OFD and scan readers share it).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from dataclasses import dataclass, field
 
 from parsers._text import join_lines
 from schemas import Cell, Paragraph, Table
-from schemas.ir import BBox
+from schemas.ir import BBox, Block
 
 TOL = 2.0  # points: edges closer than this are the same ruling line
 SHIFT = 12.0  # points: how far a continuation's inner column edge may sit from the first's
@@ -274,3 +277,47 @@ def _close(sa: list[tuple[int, int, str]], sb: list[tuple[int, int, str]]) -> bo
         abs(p[0] - q[0]) <= TOL and abs(p[1] - q[1]) <= TOL and p[2] == q[2]
         for p, q in zip(sa, sb, strict=True)
     )
+
+
+def assemble(pages: list[list[Item]]) -> list[Block]:
+    """Blocks in reading order, a table continued on the next page stitched into one."""
+    blocks: list[Block] = []
+    pending: RawTable | None = None  # the table closing the previous page, not yet emitted
+    for items in pages:
+        pending, rest = _carry(pending, items, blocks)
+        body = [it for it in rest if not it.margin]
+        last = body[-1].block if body else None
+        for it in rest:
+            if isinstance(it.block, RawTable) and it.block is last:
+                pending = it.block  # it may go on at the top of the next page
+            elif isinstance(it.block, RawTable):
+                blocks.append(to_table(it.block))
+            else:
+                blocks.append(it.block)
+    if pending is not None:
+        blocks.append(to_table(pending))
+    return blocks
+
+
+def _carry(
+    pending: RawTable | None, items: list[Item], blocks: list[Block]
+) -> tuple[RawTable | None, list[Item]]:
+    """Stitch the page's opening table onto `pending` if it continues it, else emit `pending`.
+
+    Returns the table still open (when the page holds nothing else, the next page may
+    continue it again) and the page's remaining items.
+    """
+    if pending is None:
+        return None, items
+    body = [it for it in items if not it.margin]
+    first = body[0].block if body else None
+    if not (isinstance(first, RawTable) and continues(pending, first)):
+        blocks.append(to_table(pending))
+        return None, items
+    merged = stitch(pending, first)
+    rest = [it for it in items if it.block is not first]
+    if all(it.margin for it in rest):
+        blocks.extend(it.block for it in rest if isinstance(it.block, Paragraph))
+        return merged, []
+    blocks.append(to_table(merged))
+    return None, rest

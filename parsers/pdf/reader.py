@@ -33,10 +33,9 @@ from pdfminer.psparser import PSException
 
 from parsers._text import join_lines
 from parsers.pdf import borderless, cells, lattice
-from parsers.pdf.grid import Item, RawTable, continues, stitch, to_table
+from parsers.pdf.grid import Item, assemble
 from parsers.pdf.pdfium_lock import LOCK as PDFIUM
 from schemas import Document, Notice, Paragraph, ParseError
-from schemas.ir import Block
 
 VERSION = "pdf/2"
 
@@ -371,47 +370,3 @@ def _table_items(
     except _PAGE_ERRORS as exc:
         raise ParseError(f"{path}: corrupt PDF, tables unreadable ({exc})") from exc
     return out
-
-
-def assemble(pages: list[list[Item]]) -> list[Block]:
-    """Blocks in reading order, a table continued on the next page stitched into one."""
-    blocks: list[Block] = []
-    pending: RawTable | None = None  # the table closing the previous page, not yet emitted
-    for items in pages:
-        pending, rest = _carry(pending, items, blocks)
-        body = [it for it in rest if not it.margin]
-        last = body[-1].block if body else None
-        for it in rest:
-            if isinstance(it.block, RawTable) and it.block is last:
-                pending = it.block  # it may go on at the top of the next page
-            elif isinstance(it.block, RawTable):
-                blocks.append(to_table(it.block))
-            else:
-                blocks.append(it.block)
-    if pending is not None:
-        blocks.append(to_table(pending))
-    return blocks
-
-
-def _carry(
-    pending: RawTable | None, items: list[Item], blocks: list[Block]
-) -> tuple[RawTable | None, list[Item]]:
-    """Stitch the page's opening table onto `pending` if it continues it, else emit `pending`.
-
-    Returns the table still open (when the page holds nothing else, the next page may
-    continue it again) and the page's remaining items.
-    """
-    if pending is None:
-        return None, items
-    body = [it for it in items if not it.margin]
-    first = body[0].block if body else None
-    if not (isinstance(first, RawTable) and continues(pending, first)):
-        blocks.append(to_table(pending))
-        return None, items
-    merged = stitch(pending, first)
-    rest = [it for it in items if it.block is not first]
-    if all(it.margin for it in rest):
-        blocks.extend(it.block for it in rest if isinstance(it.block, Paragraph))
-        return merged, []
-    blocks.append(to_table(merged))
-    return None, rest
