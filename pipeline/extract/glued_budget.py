@@ -22,8 +22,9 @@ _FIELD_WORDS: tuple[str, ...] = tuple(
 
 
 def like(tok: Text, text: str) -> Text:
-    """A piece of `tok`, printed where it was."""
-    return Text(text, tok.page, tok.line, tok.where)
+    """A piece of `tok`, printed where it was (with the run it was cut from as printed, when
+    OCR look-alikes in it were repaired)."""
+    return Text(text, tok.page, tok.line, tok.where, printed=tok.printed)
 
 
 def ends_rows(line: list[Text]) -> bool:

@@ -37,6 +37,7 @@ from pipeline.extract.glued_cells import (
     split_words,
 )
 from pipeline.extract.located import Text
+from pipeline.extract.lookalike import repair_tokens
 from pipeline.extract.stream_header import column_roles, header_role
 from pipeline.extract.values import parse_number, weight_in_label
 
@@ -52,7 +53,8 @@ _LEVELS = h.LEVEL1_LABELS | h.LEVEL2_LABELS
 
 def unglue(toks: list[Text]) -> list[Text]:
     """`toks` with glued headers, header fields, budget rows and indicator rows cut into
-    cells; everything else as it came."""
+    cells; everything else as it came (OCR look-alikes in numbers repaired first)."""
+    toks = repair_tokens(toks)
     lines = unblob(_lines(toks), _HEADER_WORDS)
     if not any(_glued_header(line) for line in lines):
         return toks  # cells kept their separators: nothing here ran together
