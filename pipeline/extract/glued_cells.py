@@ -33,6 +33,8 @@ LEADING_ZERO = regex.compile(r"(?<![\d.])0\d")
 NAME_END = regex.compile(r"[\p{Han}A-Za-z)）]$")
 # A comparator or a share inside a would-be name: the name ended before it.
 VALUE_INSIDE = regex.compile(r"[≥≤<>=＝﹦≧≦═＞＜%]|不低于|不高于|不少于|不超过|以上|以下|以内")
+# 优良中低差: the 定性 scale a split target prints as its value
+GRADE_SCALE = regex.compile(r"^[优良中低差好较一般合格]{3,}$")
 # Roles whose cell is free text; a glued line is cut only where they come last.
 TEXT_ROLES = frozenset({"reason", "basis", "description", "rule_text"})
 FREE_BLANKS = TEXT_ROLES | {"core", "completion"}  # often blank: a blank costs nothing
@@ -95,7 +97,8 @@ def fits(role: str, cell: str, bound: Decimal | None = None) -> bool:
     if role == "level3":
         return _name(cell)
     accepts = _KINDS.get(role)
-    return accepts is not None and accepts(kind_of(cell)) and _known_unit(cell)
+    kind = "grades" if GRADE_SCALE.match(cell) else kind_of(cell)
+    return accepts is not None and accepts(kind) and _known_unit(cell)
 
 
 # role -> (grammar, whether the level's weight bounds it)
@@ -114,7 +117,7 @@ _KINDS: dict[str, Callable[[str], bool]] = {
     "actual": lambda k: k in _VALUE_KINDS,
     "completion": lambda k: k in _VALUE_KINDS,
     "target_op": lambda k: k in ("operator", "nature"),
-    "target_value": lambda k: k in ("number", "answer"),
+    "target_value": lambda k: k in ("number", "answer", "grades"),
     "target_unit": lambda k: k == "unit",
     "core": lambda k: k == "yesno",
 }
@@ -252,8 +255,8 @@ def _proven_border(left: tuple[str, str], right: tuple[str, str]) -> bool:
 def _han_border(left_role: str, left_text: str, right_text: str) -> bool:
     if right_text.startswith(_OPENERS) or right_text in ("无", "是", "否"):
         return True
-    if kind_of(right_text) != "answer":
+    if kind_of(right_text) != "answer" and not GRADE_SCALE.match(right_text):
         return False
     if left_role == "level3":  # a bare verb (完成, 有效) may as well end the name before it
         return len(right_text) >= _PHRASE
-    return kind_of(left_text) in ("answer", "yesno")
+    return kind_of(left_text) in ("answer", "yesno", "nature")  # 定性 | 有效: closed words
