@@ -11,7 +11,7 @@ from pipeline.batch.document import process_file
 from pipeline.extract.glued_budget import budget_row
 from pipeline.extract.glued_cells import split_words
 from pipeline.extract.located import Text
-from pipeline.extract.unglue import _HEADER_WORDS, cut_line, unglue
+from pipeline.extract.unglue import _HEADER_WORDS, _choose, cut_line, unglue
 from schemas.profile import Profile
 
 GLUED = Path(__file__).parents[1] / "fixtures" / "layouts" / "glued.txt"
@@ -193,3 +193,24 @@ def test_a_level_weight_bounds_every_line_of_its_level() -> None:
     line = "指标2免费发放原原种8550万粒550万粒8"
     assert {c.get("weight") for c in cut_line(line, roles)} == {None, "8", "85"}
     assert {c.get("weight") for c in cut_line(line, roles, Decimal(40))} == {None, "8"}
+
+
+def test_a_date_ends_where_no_date_goes_on() -> None:
+    """`9月前按时完成`: 9月前 | 按时完成 (9月 | 前按时完成 leaves no answer after it)."""
+    roles = ("level3", "target", "actual", "coefficient", "weight", "score", "core")
+    (cut,) = cut_line("产出指标时效指标农村饮水资金拨付及时性9月前按时完成1.001212是", roles)
+    assert cut.cells == (
+        ("level3", "农村饮水资金拨付及时性"), ("target", "9月前"), ("actual", "按时完成"),
+        ("coefficient", "1.00"), ("weight", "12"), ("score", "12"), ("core", "是"),
+    )  # fmt: skip
+
+
+def test_the_boxes_of_one_answer_are_one_cell() -> None:
+    """湖北 prints the actual as ticked boxes: `☑达到 □未达到`, with its space."""
+    roles = ("level3", "target", "actual", "score", "reason")
+    cuts = cut_line("效益指标(20分)经济效益指标农技推广改善程度达到预期☑是 □否20", roles)
+    (cut,) = _choose(cuts, roles)  # a blank target costs: the name is not 农技推广改善程度达到预期
+    assert cut.cells == (
+        ("level3", "农技推广改善程度"), ("target", "达到预期"), ("actual", "☑是 □否"),
+        ("score", "20"),
+    )  # fmt: skip
