@@ -46,10 +46,9 @@ def preamble(
         _budget_cells([t.text for t in line], budget_columns, amounts)
         return line
     tok = line[0]
-    total = TOTAL.match(tok.text)
-    if total:
-        numbers = _total(total["rest"])
-        return [like(tok, total["label"]), *(like(tok, n) for n in numbers)] if numbers else line
+    total = glued_total(line)
+    if total is not None or TOTAL.match(tok.text):
+        return total or line
     budget = split_words(tok.text, _BUDGET_WORDS)
     if budget is not None:
         found = (h.match_column(w, h.BUDGET_COLUMNS) for w in budget)
@@ -93,6 +92,16 @@ def total_sums(line: list[Text], budget: dict[str, str]) -> set[tuple[Decimal, D
     if own_weight is not None and own_score is not None:
         out.add((weight - own_weight, score - own_score))
     return out
+
+
+def glued_total(line: list[Text]) -> list[Text] | None:
+    """A total row run into its numbers (`合计100100.00`, `合计100`) cut into its label and
+    numbers; None for any other line, or a run of digits no one cut reads."""
+    total = TOTAL.match(line[0].text) if len(line) == 1 else None
+    numbers = _total(total["rest"]) if total else None
+    if total is None or not numbers:
+        return None
+    return [like(line[0], total["label"]), *(like(line[0], n) for n in numbers)]
 
 
 def _fields(text: str) -> list[str] | None:

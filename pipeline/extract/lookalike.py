@@ -5,8 +5,9 @@ A scan's text layer or a re-typed page prints `IO0` for 100, `85$` for 85%, `^50
 `5=46` for ≥ and `S2.8` for ≤ (TEMPLATES.md). Inside a number, `I`, `l` and `O` are digits and
 `$` after a digit is a percent sign: no cell of a 自评表 prints them otherwise. A comparator
 look-alike is repaired only where the value grammar expects a comparator: at the start of a
-target (or of its 指标性质 cell), right before its number. A leading `2` (`290%` for ≥90%) is
-no look-alike here: `25个` is as likely as `≥5个`, so such targets stay unsure (rowcheck).
+target (or of its 指标性质 cell), right before its number, or as a cell of its own. A leading
+`2` is a comparator only before a share no share can be (`290%`: ≥90%); elsewhere `25个` is as
+likely as `≥5个`, so such targets stay unsure (rowcheck).
 """
 
 from __future__ import annotations
@@ -27,8 +28,13 @@ _NUMBER_RUN = regex.compile(
 _PERCENT = regex.compile(r"(?<=[\d)）])\s*\$")
 _DIGITS = str.maketrans("IlO", "110")
 # ^ or 工 for ≥, 5= for ≥, S for ≤, opening a target right before its number (or alone, in
-# a split target's 指标性质 cell).
-_COMPARATOR = regex.compile(r"^(?:(?P<ge>[\^工]|5=)|(?P<le>S))(?=\s*\d|$)")
+# a split target's 指标性质 cell); a 2 before a share that no share can be (`290%`: ≥90%).
+_COMPARATOR = regex.compile(
+    r"^(?:(?P<ge>[\^工]|5=|2(?=(?:[1-9]\d|100)(?:\.\d+)?\s*%$))|(?P<le>S))(?=\s*\d|$)"
+)
+# A cell that is only a look-alike: `$` in a split target's unit cell, `^` / `工` / `5=` / `S`
+# in its 指标性质 cell.
+_ALONE = {"$": "%", "^": "≥", "工": "≥", "5=": "≥", "S": "≤"}
 # What shows that a text was OCR'd: a repairable number run, or `$` after a digit.
 _SHOWS = regex.compile(rf"{_NUMBER_RUN.pattern}|{_PERCENT.pattern}")
 
@@ -62,7 +68,7 @@ def repair_tokens(toks: list[Text]) -> list[Text]:
     """Every token's numbers repaired, when some token shows OCR look-alikes; else `toks`."""
     if not any(shows_lookalikes(t.text) for t in toks):
         return toks
-    return [repaired(t, repair_numbers(t.text)) for t in toks]
+    return [repaired(t, _ALONE.get(t.text.strip()) or repair_numbers(t.text)) for t in toks]
 
 
 _TARGET_PARTS: tuple[ColumnRole, ...] = ("target_op",)

@@ -104,8 +104,8 @@ def _misread_operator(name: str, target: Text | None, actual: Text | None) -> st
 def _two_may_be_comparator(target: str) -> bool:
     """`24600所` may be ≥4600所; `2023年12月31日前` is no ≥ before `023年…` (a stray zero)."""
     rest = target[1:].strip()
-    if not _LEADING_TWO.match(target) or _STRAY_ZERO.match(rest):
-        return False
+    if not _LEADING_TWO.match(target) or _STRAY_ZERO.match(rest) or parse_value(target).op:
+        return False  # `20人次以上` prints its comparator: no ≥ before it
     return parse_value(rest).status in ("number", "date")
 
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from pipeline.extract import headers as h
 from pipeline.extract.glued_blob import unblob
-from pipeline.extract.glued_budget import ends_rows, like, preamble, total_sums
+from pipeline.extract.glued_budget import ends_rows, glued_total, like, preamble, total_sums
 from pipeline.extract.glued_cells import (
     FREE_BLANKS,
     TEXT_ROLES,
@@ -57,7 +57,8 @@ def unglue(toks: list[Text]) -> list[Text]:
     toks = repair_tokens(toks)
     lines = unblob(_lines(toks), _HEADER_WORDS)
     if not any(_glued_header(line) for line in lines):
-        return toks  # cells kept their separators: nothing here ran together
+        # cells kept their separators; a total may still run into its number (`合计100`)
+        return [t for line in lines for t in (glued_total(line) or line)]
     out: list[Text] = []
     budget_columns: list[str] = []
     budget: dict[str, str] = {}

@@ -46,6 +46,10 @@ def test_text_without_look_alikes_is_kept(text: str) -> None:
         ("S2.8万元", "≤2.8万元"),
         ("工", "≥"),  # a split target's 指标性质 cell
         ("24600所", "24600所"),  # a leading 2 may be 2: left to the row check
+        ("290%", "≥90%"),  # no share is 290 %: the 2 was ≥
+        ("2100%", "≥100%"),
+        ("25.5%", "25.5%"),
+        ("200%", "200%"),
         ("工作日", "工作日"),
         ("S级景区", "S级景区"),
     ],
@@ -57,11 +61,14 @@ def test_a_target_comparator_is_repaired(printed: str, read: str) -> None:
 def test_tokens_are_repaired_only_in_text_that_shows_look_alikes() -> None:
     clean = [Text("受益群众满意度", 1, 1), Text("10", 1, 1)]
     assert repair_tokens(clean) is clean
-    damaged = [Text("受益群众满意度", 1, 1), Text("92$", 1, 1), Text("IO", 1, 1)]
+    damaged = [Text(t, 1, 1) for t in ("受益群众满意度", "92$", "IO", "工", "90", "$")]
     assert [(t.text, t.printed) for t in repair_tokens(damaged)] == [
         ("受益群众满意度", None),
         ("92%", "92$"),
         ("10", "IO"),
+        ("≥", "工"),  # a split target's cells: 指标性质, 指标值, 度量单位
+        ("90", None),
+        ("%", "$"),
     ]
 
 
@@ -91,10 +98,12 @@ def test_a_leading_two_stays_unsure_but_a_year_is_a_year() -> None:
     table.indicators = [
         _row("24600所", "4600所", "8", "8"),
         _row("2023年12月31日前", "按时完成", "8", "8"),
+        _row("20人次以上", "20人次", "8", "8"),
     ]
     table.lookalikes = True
     vet(table)
-    assert [r.target.text for r in table.indicators if r.target] == ["2023年12月31日前"]
+    targets = [r.target.text for r in table.indicators if r.target]
+    assert targets == ["2023年12月31日前", "20人次以上"]
     assert "may open with a misread ≥" in table.unparsed[0].text
 
 

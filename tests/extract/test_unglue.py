@@ -214,3 +214,10 @@ def test_the_boxes_of_one_answer_are_one_cell() -> None:
         ("level3", "农技推广改善程度"), ("target", "达到预期"), ("actual", "☑是 □否"),
         ("score", "20"),
     )  # fmt: skip
+
+
+def test_a_total_run_into_its_number_is_cut_in_spaced_text() -> None:
+    """OCR text keeps most spaces but runs `合计 100` together: the total is no cell of the
+    row above it."""
+    toks = [_line(t, 1) for t in ("学生资助满意度", "≥", "85", "%", "10")] + [_line("合计IO0", 2)]
+    assert [t.text for t in unglue(toks)] == ["学生资助满意度", "≥", "85", "%", "10", "合计", "100"]
