@@ -247,6 +247,9 @@ def table_problem(row: RawIndicator, table: LocatedTable, *, damaged: bool = Fal
     score = parse_number(scored)
     if several and row.weight is None and score is not None and score >= _MAX_WEIGHT:
         return f"the score {scored!r} is the whole table's, on a row with no weight"
+    if damaged and score is not None and row.actual is None and row.weight is None:
+        if any(r.actual is not None for r in table.indicators):  # `≥ 95 % 95`: either one
+            return f"the score {scored!r} may be the actual: the row prints one of them (OCR text)"
     printed = row.weight.text if row.weight is not None else ""
     weight = parse_number(printed)
     if weight is None or row.weight_source != "column":

@@ -57,8 +57,9 @@ def unglue(toks: list[Text]) -> list[Text]:
     toks = repair_tokens(toks)
     lines = unblob(_lines(toks), _HEADER_WORDS)
     if not any(_glued_header(line) for line in lines):
-        # cells kept their separators; a total may still run into its number (`合计100`)
-        return [t for line in lines for t in (glued_total(line) or line)]
+        # cells kept their separators; a total may still run into its number (`合计100`),
+        # a row into its cells (OCR text: some lines lose their spaces)
+        return [t for line in _under_spaced_header(lines) for t in (glued_total(line) or line)]
     out: list[Text] = []
     budget_columns: list[str] = []
     budget: dict[str, str] = {}
@@ -85,6 +86,36 @@ def unglue(toks: list[Text]) -> list[Text]:
         out.extend(_rows(lines[at:end], roles, sums))
         at = end
     return out
+
+
+MIN_CELLS = 3  # a glued line under a spaced header is cut only into a name and two values
+
+
+def _under_spaced_header(lines: list[list[Text]]) -> list[list[Text]]:
+    """`lines` with each line that ran together under a header printed with its spaces cut
+    into cells, where one cut of least cost reads it into a name and two values or more (no
+    sum is proven here: the other rows are the token reader's); every other line as it came."""
+    out: list[list[Text]] = []
+    header: list[str] = []
+    roles: tuple[str, ...] = ()
+    for line in lines:
+        words = [t.text for t in line]
+        if len(line) > 1 and all(header_role(w) is not None for w in words):
+            header = [*header, *words] if roles and "level3" not in column_roles(words) else words
+            roles = column_roles(header) if "level3" in column_roles(header) else ()
+            out.append(line)
+            continue
+        if ends_rows(line):
+            header, roles = [], ()
+        cut = _one_cut(line, roles) if roles and len(line) == 1 else None
+        out.append([like(line[0], t) for t in (*cut.labels, *cut.texts())] if cut else line)
+    return out
+
+
+def _one_cut(line: list[Text], roles: tuple[str, ...]) -> Cut | None:
+    row_roles = roles[1:] if roles[:1] == ("seq",) else roles
+    found = _choose(cut_line(line[0].text, row_roles), row_roles)
+    return found[0] if len(found) == 1 and len(found[0].cells) >= MIN_CELLS else None
 
 
 def _glued_header(line: list[Text]) -> list[str] | None:
@@ -127,6 +158,9 @@ class Cut:
 
     def get(self, role: str) -> str | None:
         return next((t for r, t in self.cells if r == role), None)
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple(t for _, t in self.cells)
 
 
 def _rows(

@@ -124,3 +124,15 @@ def test_cells_a_misread_shifted_are_reported_in_ocr_text() -> None:
         "the target cell '2' may be a misread ≥ (OCR text)）",
         "the completion '%' is a unit without its value）",
     ]
+
+
+def test_a_lone_number_that_may_be_the_actual_or_the_score_is_reported() -> None:
+    """`路灯照明覆盖率 5= 95 $ 95` under 指标值 · 全年完成值 · 得分: the row prints one of the
+    two, and OCR text gives no spacing to tell which."""
+    table = LocatedTable(title=Text("项目支出绩效自评表", 1, 1), kind="project")
+    lone = dataclasses.replace(_row("≥95%", "", "", "95"), actual=None, weight=None)
+    table.indicators = [lone, _row("≥90%", "92%", "10", "10")]
+    table.lookalikes = True
+    vet(table)
+    assert [r.target.text for r in table.indicators if r.target] == ["≥90%"]
+    assert "may be the actual" in table.unparsed[0].text

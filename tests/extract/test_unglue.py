@@ -221,3 +221,18 @@ def test_a_total_run_into_its_number_is_cut_in_spaced_text() -> None:
     row above it."""
     toks = [_line(t, 1) for t in ("学生资助满意度", "≥", "85", "%", "10")] + [_line("合计IO0", 2)]
     assert [t.text for t in unglue(toks)] == ["学生资助满意度", "≥", "85", "%", "10", "合计", "100"]
+
+
+def test_a_line_that_ran_together_under_a_spaced_header_is_cut() -> None:
+    """OCR text loses the spaces of some lines only: a line under a header printed with its
+    spaces is cut where one cut of least cost reads it; a line of one cell stays whole."""
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "全年实际值", "权重", "得分"]
+    lines = [
+        [_line(t, 1) for t in header],
+        [_line("产出指标数量指标村卫生室完成数≥50家52家1212.00", 2)],
+        [_line("下年度加强调度", 3)],
+    ]
+    toks = unglue([t for line in lines for t in line])
+    assert [t.text for t in toks[len(header) :]] == [
+        "产出指标", "数量指标", "村卫生室完成数", "≥50家", "52家", "12", "12.00", "下年度加强调度",
+    ]  # fmt: skip
