@@ -9,6 +9,7 @@ a finding for the audit, not a read error here.
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
 import regex
 
@@ -247,21 +248,35 @@ def table_problem(row: RawIndicator, table: LocatedTable, *, damaged: bool = Fal
     score = parse_number(scored)
     if several and row.weight is None and score is not None and score >= _MAX_WEIGHT:
         return f"the score {scored!r} is the whole table's, on a row with no weight"
-    if damaged and score is not None and row.actual is None and row.weight is None:
-        if any(r.actual is not None for r in table.indicators):  # `≥ 95 % 95`: either one
-            return f"the score {scored!r} may be the actual: the row prints one of them (OCR text)"
     printed = row.weight.text if row.weight is not None else ""
     weight = parse_number(printed)
+    if damaged and (misread := _misread_numbers(row, table, score, weight)):
+        return misread
     if weight is None or row.weight_source != "column":
         return None
-    if damaged and score is not None and score > weight:
-        return f"the score {scored!r} is above the weight {printed!r}: a misread cell (OCR text)"
-    if damaged and row.level1 is not None:
-        _, level = weight_in_label(row.level1.text)
-        if level is not None and weight > level:
-            return f"the weight {printed!r} is above its level's {level}"
     if several and weight >= _MAX_WEIGHT:
         return f"the weight {printed!r} is the whole table's, on one row of several"
+    return None
+
+
+def _misread_numbers(
+    row: RawIndicator, table: LocatedTable, score: Decimal | None, weight: Decimal | None
+) -> str | None:
+    """In OCR'd text, numbers a misread cell may have moved: a score above its weight or a
+    weight above its level's label (`产出指标(50分)`), both printed errors in clean text; a
+    lone number where the row prints the actual or the score (`≥ 95 % 95`)."""
+    scored = row.score.text if row.score is not None else ""
+    printed = row.weight.text if row.weight is not None else ""
+    lone = score is not None and row.actual is None and row.weight is None
+    if lone and any(r.actual is not None for r in table.indicators):
+        return f"the score {scored!r} may be the actual: the row prints one of them (OCR text)"
+    if weight is None or row.weight_source != "column":
+        return None
+    if score is not None and score > weight:
+        return f"the score {scored!r} is above the weight {printed!r}: a misread cell (OCR text)"
+    _, level = weight_in_label(row.level1.text) if row.level1 is not None else ("", None)
+    if level is not None and weight > level:
+        return f"the weight {printed!r} is above its level's {level}"
     return None
 
 
