@@ -125,10 +125,20 @@ def _roles_columns(tid: str, raw: RawIndicator) -> dict[str, Any]:
         "rule_text": _text(extra.get("rule_text")),
         "score_review_raw": _text(review),
         "score_review": _f(parse_number(_text(review))),
-        "extra_cells": (
-            json.dumps({k: v.text for k, v in extra.items()}, ensure_ascii=False) if extra else None
-        ),
+        "extra_cells": _extra_cells(raw),
     }
+
+
+def _extra_cells(raw: RawIndicator) -> str | None:
+    """The extra cells by role, and the text as printed of every cell whose OCR look-alikes
+    were repaired (`target_printed`: `工850项` for ≥850项)."""
+    cells: dict[str, str] = {k: v.text for k, v in raw.extra.items()}
+    main = {"level3": raw.level3, "target": raw.target, "actual": raw.actual}
+    main |= {"weight": raw.weight, "score": raw.score}
+    for role, cell in [*main.items(), *raw.extra.items()]:
+        if cell is not None and cell.printed is not None:
+            cells[f"{role}_printed"] = cell.printed
+    return json.dumps(cells, ensure_ascii=False) if cells else None
 
 
 def _table(

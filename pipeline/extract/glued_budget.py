@@ -7,6 +7,8 @@ into the weight total and the score. Anything not proven stays as it came.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import regex
 
 from pipeline.extract import headers as h
@@ -22,8 +24,9 @@ _FIELD_WORDS: tuple[str, ...] = tuple(
 
 
 def like(tok: Text, text: str) -> Text:
-    """A piece of `tok`, printed where it was."""
-    return Text(text, tok.page, tok.line, tok.where)
+    """A piece of `tok`, printed where it was (with the run it was cut from as printed, when
+    OCR look-alikes in it were repaired)."""
+    return Text(text, tok.page, tok.line, tok.where, printed=tok.printed)
 
 
 def ends_rows(line: list[Text]) -> bool:
@@ -32,17 +35,20 @@ def ends_rows(line: list[Text]) -> bool:
     return h.is_title(text) or (len(line) == 1 and TOTAL.match(text) is not None)
 
 
-def preamble(line: list[Text], budget_columns: list[str]) -> list[Text]:
+def preamble(
+    line: list[Text], budget_columns: list[str], amounts: dict[str, str] | None = None
+) -> list[Text]:
     """A glued field line (`项目名称X主管部门Y`) or budget header cut at its labels; a glued
     budget row cut where its amounts prove the cut; a total cut at its label.
-    `budget_columns` is set to the columns of a budget header found here."""
+    `budget_columns` is set to the columns of a budget header found here, `amounts` to the
+    cells of its 年度资金总额 row by column where each number has its column."""
     if len(line) != 1:
+        _budget_cells([t.text for t in line], budget_columns, amounts)
         return line
     tok = line[0]
-    total = TOTAL.match(tok.text)
-    if total:
-        numbers = _total(total["rest"])
-        return [like(tok, total["label"]), *(like(tok, n) for n in numbers)] if numbers else line
+    total = glued_total(line)
+    if total is not None or TOTAL.match(tok.text):
+        return total or line
     budget = split_words(tok.text, _BUDGET_WORDS)
     if budget is not None:
         found = (h.match_column(w, h.BUDGET_COLUMNS) for w in budget)
@@ -52,7 +58,50 @@ def preamble(line: list[Text], budget_columns: list[str]) -> list[Text]:
     if fields is not None:
         return [like(tok, w) for w in fields]
     row = budget_row(tok.text, budget_columns) if budget_columns else None
+    if row:
+        _budget_cells(row, budget_columns, amounts)
     return [like(tok, w) for w in row] if row else line
+
+
+def _budget_cells(cells: list[str], columns: list[str], amounts: dict[str, str] | None) -> None:
+    """The budget total row's numbers by column, when it prints one under every column."""
+    if amounts is None or amounts or not columns or not h.is_label(cells[0], h.BUDGET_TOTAL_LABELS):
+        return
+    numbers = cells[1:]
+    if len(numbers) == len(columns) and all(parse_number(n) is not None for n in numbers):
+        amounts.update(zip(columns, numbers, strict=True))
+
+
+def total_sums(line: list[Text], budget: dict[str, str]) -> set[tuple[Decimal, Decimal]]:
+    """What the indicator rows' weights and scores add up to, by the table's total row
+    (`合计10097.96`, `合计 100 98.01`: weights, then score): (total weight, total score), or
+    both less the budget block's own 分值 and 得分. Nothing where the total row prints one
+    number only (a weight total or a score: not known which)."""
+    if len(line) == 1:
+        found = TOTAL.match(line[0].text)
+        numbers = _total(found["rest"]) if found else None
+    else:  # printed with its spaces: the label, then its numbers
+        numbers = [t.text for t in line[1:]] if TOTAL.match(line[0].text + "0") else None
+    if not numbers or len(numbers) != 2:
+        return set()
+    weight, score = parse_number(numbers[0]), parse_number(numbers[1])
+    if weight is None or score is None:
+        return set()
+    out = {(weight, score)}
+    own_weight, own_score = parse_number(budget.get("weight")), parse_number(budget.get("score"))
+    if own_weight is not None and own_score is not None:
+        out.add((weight - own_weight, score - own_score))
+    return out
+
+
+def glued_total(line: list[Text]) -> list[Text] | None:
+    """A total row run into its numbers (`合计100100.00`, `合计100`) cut into its label and
+    numbers; None for any other line, or a run of digits no one cut reads."""
+    total = TOTAL.match(line[0].text) if len(line) == 1 else None
+    numbers = _total(total["rest"]) if total else None
+    if total is None or not numbers:
+        return None
+    return [like(line[0], total["label"]), *(like(line[0], n) for n in numbers)]
 
 
 def _fields(text: str) -> list[str] | None:

@@ -33,6 +33,8 @@ LEADING_ZERO = regex.compile(r"(?<![\d.])0\d")
 NAME_END = regex.compile(r"[\p{Han}A-Za-z)）]$")
 # A comparator or a share inside a would-be name: the name ended before it.
 VALUE_INSIDE = regex.compile(r"[≥≤<>=＝﹦≧≦═＞＜%]|不低于|不高于|不少于|不超过|以上|以下|以内")
+# 优良中低差: the 定性 scale a split target prints as its value
+GRADE_SCALE = regex.compile(r"^[优良中低差好较一般合格]{3,}$")
 # Roles whose cell is free text; a glued line is cut only where they come last.
 TEXT_ROLES = frozenset({"reason", "basis", "description", "rule_text"})
 FREE_BLANKS = TEXT_ROLES | {"core", "completion"}  # often blank: a blank costs nothing
@@ -83,8 +85,8 @@ def fits(role: str, cell: str, bound: Decimal | None = None) -> bool:
     level label prints, which no weight or score of the level passes)."""
     if cell != cell.strip() or LEADING_ZERO.search(cell) or cell.startswith(".") or cell[-1] == ".":
         return False
-    if " " in cell and role not in TEXT_ROLES:
-        return False  # a printed space parts cells
+    if " " in cell and role not in TEXT_ROLES and not _CHECKBOXES.match(cell):
+        return False  # a printed space parts cells (not the boxes of one answer: ☑是 □否)
     if role in TEXT_ROLES:  # digits or a unit first would end the number before it, digits
         # last, or a score's decimals inside, belong to a number column
         edges = cell[0].isdigit() or cell[0] in ".%" or _unit_first(cell) or cell[-1].isdigit()
@@ -95,7 +97,9 @@ def fits(role: str, cell: str, bound: Decimal | None = None) -> bool:
     if role == "level3":
         return _name(cell)
     accepts = _KINDS.get(role)
-    return accepts is not None and accepts(kind_of(cell)) and _known_unit(cell)
+    kind = "grades" if GRADE_SCALE.match(cell) else "boxes" if _CHECKBOXES.match(cell) else None
+    kind = kind or kind_of(cell)
+    return accepts is not None and accepts(kind) and _known_unit(cell)
 
 
 # role -> (grammar, whether the level's weight bounds it)
@@ -111,10 +115,10 @@ _NUMBERS: dict[str, tuple[regex.Pattern[str], bool]] = {
 _VALUE_KINDS = frozenset({"value", "percent", "number", "answer"})
 _KINDS: dict[str, Callable[[str], bool]] = {
     "target": lambda k: k in _VALUE_KINDS,
-    "actual": lambda k: k in _VALUE_KINDS,
+    "actual": lambda k: k in _VALUE_KINDS or k == "boxes",  # ☑达到 □未达到
     "completion": lambda k: k in _VALUE_KINDS,
     "target_op": lambda k: k in ("operator", "nature"),
-    "target_value": lambda k: k in ("number", "answer"),
+    "target_value": lambda k: k in ("number", "answer", "grades"),
     "target_unit": lambda k: k == "unit",
     "core": lambda k: k == "yesno",
 }
@@ -227,6 +231,7 @@ _OPENERS = ("不低于", "不高于", "不少于", "不多于", "不超过", "�
             "高于", "低于", "定性", "定量", "是", "否")  # fmt: skip
 
 
+_CHECKBOXES = regex.compile(r"^(?:[☑☐□■√✓✔]\s*[\p{Han}]{1,6}\s*){2,}$")
 _DATE_GOES_ON = regex.compile(r"^(?:年\d{1,2}月|月\d{1,2}[日号])")
 _PHRASE = 4  # characters of an answer phrase that proves where a name ended (`明显改善`)
 
@@ -252,8 +257,10 @@ def _proven_border(left: tuple[str, str], right: tuple[str, str]) -> bool:
 def _han_border(left_role: str, left_text: str, right_text: str) -> bool:
     if right_text.startswith(_OPENERS) or right_text in ("无", "是", "否"):
         return True
-    if kind_of(right_text) != "answer":
+    if kind_of(right_text) != "answer" and not GRADE_SCALE.match(right_text):
         return False
+    if parse_value(left_text).status == "date":  # a date ends where no date goes on
+        return True  # (9月前 | 按时完成; 9月 | 前按时完成 is no answer)
     if left_role == "level3":  # a bare verb (完成, 有效) may as well end the name before it
         return len(right_text) >= _PHRASE
-    return kind_of(left_text) in ("answer", "yesno")
+    return kind_of(left_text) in ("answer", "yesno", "nature")  # 定性 | 有效: closed words

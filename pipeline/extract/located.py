@@ -37,6 +37,9 @@ class Text:
     # cells that ran together and could not be cut with proof (`unglue`): reported as
     # unread, never aligned to a column
     unread: bool = field(default=False, compare=False)
+    # the text as printed where OCR look-alikes were repaired (`IO0` read as 100): kept so
+    # the repair can be shown (`pipeline.extract.lookalike`)
+    printed: str | None = field(default=None, compare=False)
 
 
 # What a row is within its table.
@@ -128,6 +131,8 @@ class LocatedTable:
     form_family: FormFamily = "unknown"
     read_by: ReadBy = "grid"
     roles: tuple[ColumnRole | None, ...] = ()  # the header's role per column, as read
+    # its text showed OCR look-alikes (`Text.printed`): a target opening with 2 may hide a ≥
+    lookalikes: bool = False
 
 
 def segments(items: list[T], starts_table: Callable[[T], bool]) -> list[list[T]]:

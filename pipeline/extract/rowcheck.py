@@ -9,12 +9,14 @@ a finding for the audit, not a read error here.
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
 import regex
 
 from pipeline.extract import headers as h
 from pipeline.extract.align import runs_together
 from pipeline.extract.located import LocatedTable, RawIndicator, Text
+from pipeline.extract.lookalike import is_repaired, repair_row
 from pipeline.extract.values import UNITS, parse_number, parse_value, weight_in_label
 
 _OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝|﹦|﹥|﹤)$")
@@ -57,11 +59,21 @@ def row_problem(row: RawIndicator, *, damaged: bool = False) -> str | None:
         _number_problem("score", row.score),
         _value_problem("target", row.target),
         _value_problem("actual", row.actual),
+        _value_problem("completion", row.extra.get("completion")),
     )
     found = next((p for p in problems if p is not None), _shifted(row.target, row.actual))
     if found is None and damaged:
-        return _misread_operator(row.level3.text, row.target, row.actual)
+        return _misread_operator(row.level3.text, row.target, row.actual) or _misread_two(row)
     return found
+
+
+def _misread_two(row: RawIndicator) -> str | None:
+    """A lone `2` where a split target's 指标性质 cell stands is a misread ≥ taken for a
+    number: the cells after it sit one column late."""
+    for cell in (row.target, row.extra.get("target_op"), row.extra.get("target_value")):
+        if cell is not None and cell.text.strip() == "2":
+            return f"the target cell {cell.text!r} may be a misread ≥ (OCR text)"
+    return None
 
 
 def _shifted(target: Text | None, actual: Text | None) -> str | None:
@@ -77,7 +89,7 @@ def _shifted(target: Text | None, actual: Text | None) -> str | None:
 def _misread_operator(name: str, target: Text | None, actual: Text | None) -> str | None:
     """In OCR'd text a comparator read as a letter may sit at either side of a cut between
     name and target: `社区养老单位成本S | 46.5万元` (≤), `24600所` (≥)."""
-    if target is not None and _LEADING_TWO.match(target.text.strip()):
+    if target is not None and _two_may_be_comparator(target.text.strip()):
         return f"the target {target.text!r} may open with a misread ≥ (OCR text)"
     if (
         target is not None
@@ -88,6 +100,17 @@ def _misread_operator(name: str, target: Text | None, actual: Text | None) -> st
     if _TRAILING_OPERATOR.search(name.strip()):
         return f"the name {name!r} may end with the target's misread comparator (OCR text)"
     return None
+
+
+def _two_may_be_comparator(target: str) -> bool:
+    """`24600所` may be ≥4600所; `2023年12月31日前` is no ≥ before `023年…` (a stray zero)."""
+    rest = target[1:].strip()
+    if not _LEADING_TWO.match(target) or _STRAY_ZERO.match(rest) or parse_value(target).op:
+        return False  # `20人次以上` prints its comparator: no ≥ before it
+    return parse_value(rest).status in ("number", "date")
+
+
+_STRAY_ZERO = regex.compile(r"^(?:0\d|\.)")
 
 
 def _name_problem(name: str) -> str | None:
@@ -186,11 +209,13 @@ def vet(table: LocatedTable) -> None:
     kept: list[RawIndicator] = []
     new_index: dict[int, int] = {}
     damaged = _shows_lookalikes(table)
-    for index, row in enumerate(table.indicators):
+    # a look-alike comparator opening a target (`工850项`) reads as the comparator (≥850项)
+    rows = [repair_row(r) for r in table.indicators] if damaged else table.indicators
+    for index, row in enumerate(rows):
         problem = row_problem(row, damaged=damaged) or table_problem(row, table, damaged=damaged)
         if problem is None:
             new_index[index] = len(kept)
-            kept.append(row)
+            kept.append(_less_sure(row) if is_repaired(row) else row)
             continue
         text = f"{raw_cells(row)} （{problem}）"
         table.unparsed.append(Text(text, row.page, row.line))
@@ -198,9 +223,20 @@ def vet(table: LocatedTable) -> None:
 
 
 def _shows_lookalikes(table: LocatedTable) -> bool:
+    """Whether the table's text was OCR'd outside ziping: look-alikes left in its cells or
+    repaired in them (`Text.printed`)."""
+    if table.lookalikes or any(is_repaired(r) for r in table.indicators):
+        return True
     cells = [c for r in table.indicators for c in (r.target, r.actual, r.weight, r.score) if c]
     texts = [c.text for c in cells if c.ocr is None] + [u.text for u in table.unparsed]
     return any(_LOOKALIKE.search(part.strip()) for t in texts for part in t.split(" | "))
+
+
+REPAIRED_CONFIDENCE = 0.8  # a row read through a repaired look-alike: as sure as OCR's repairs
+
+
+def _less_sure(row: RawIndicator) -> RawIndicator:
+    return dataclasses.replace(row, confidence=min(row.confidence, REPAIRED_CONFIDENCE))
 
 
 def table_problem(row: RawIndicator, table: LocatedTable, *, damaged: bool = False) -> str | None:
@@ -214,14 +250,33 @@ def table_problem(row: RawIndicator, table: LocatedTable, *, damaged: bool = Fal
         return f"the score {scored!r} is the whole table's, on a row with no weight"
     printed = row.weight.text if row.weight is not None else ""
     weight = parse_number(printed)
+    if damaged and (misread := _misread_numbers(row, table, score, weight)):
+        return misread
     if weight is None or row.weight_source != "column":
         return None
-    if damaged and row.level1 is not None:
-        _, level = weight_in_label(row.level1.text)
-        if level is not None and weight > level:
-            return f"the weight {printed!r} is above its level's {level}"
     if several and weight >= _MAX_WEIGHT:
         return f"the weight {printed!r} is the whole table's, on one row of several"
+    return None
+
+
+def _misread_numbers(
+    row: RawIndicator, table: LocatedTable, score: Decimal | None, weight: Decimal | None
+) -> str | None:
+    """In OCR'd text, numbers a misread cell may have moved: a score above its weight or a
+    weight above its level's label (`产出指标(50分)`), both printed errors in clean text; a
+    lone number where the row prints the actual or the score (`≥ 95 % 95`)."""
+    scored = row.score.text if row.score is not None else ""
+    printed = row.weight.text if row.weight is not None else ""
+    lone = score is not None and row.actual is None and row.weight is None
+    if lone and any(r.actual is not None for r in table.indicators):
+        return f"the score {scored!r} may be the actual: the row prints one of them (OCR text)"
+    if weight is None or row.weight_source != "column":
+        return None
+    if score is not None and score > weight:
+        return f"the score {scored!r} is above the weight {printed!r}: a misread cell (OCR text)"
+    _, level = weight_in_label(row.level1.text) if row.level1 is not None else ("", None)
+    if level is not None and weight > level:
+        return f"the weight {printed!r} is above its level's {level}"
     return None
 
 

@@ -173,6 +173,7 @@ def _segment(toks: list[Text]) -> LocatedTable | None:
     _budget(labels_first(toks[1:head_end]), table)
     _goals(toks[1:head_end], table)
     table.read_by = "text"
+    table.lookalikes = any(t.printed for t in toks)
     if header is not None:
         table.form_family = form_family(header[2])
         if table.form_family == "rubric":  # no target: rows of labels, rules and scores

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from pipeline.extract import headers as h
 from pipeline.extract.glued_blob import unblob
-from pipeline.extract.glued_budget import ends_rows, like, preamble
+from pipeline.extract.glued_budget import ends_rows, glued_total, like, preamble, total_sums
 from pipeline.extract.glued_cells import (
     FREE_BLANKS,
     TEXT_ROLES,
@@ -36,13 +36,14 @@ from pipeline.extract.glued_cells import (
     is_han,
     split_words,
 )
+from pipeline.extract.glued_proof import level_groups, prove_sum
 from pipeline.extract.located import Text
+from pipeline.extract.lookalike import repair_tokens
 from pipeline.extract.stream_header import column_roles, header_role
-from pipeline.extract.values import parse_number, weight_in_label
+from pipeline.extract.values import weight_in_label
 
 MAX_NAME = 40  # characters of an indicator name
 MAX_CUTS = 1024  # cuts of one line kept at most: more is no reading
-MAX_COMBINATIONS = 4096  # weight choices tried per level group
 
 # 绩效指标 (the block over 一级/二级/三级指标) is left out: inside a header run it is the start
 # of 年度绩效指标值; before 一级指标 it stands alone as the unknown text before the first word.
@@ -52,18 +53,22 @@ _LEVELS = h.LEVEL1_LABELS | h.LEVEL2_LABELS
 
 def unglue(toks: list[Text]) -> list[Text]:
     """`toks` with glued headers, header fields, budget rows and indicator rows cut into
-    cells; everything else as it came."""
+    cells; everything else as it came (OCR look-alikes in numbers repaired first)."""
+    toks = repair_tokens(toks)
     lines = unblob(_lines(toks), _HEADER_WORDS)
     if not any(_glued_header(line) for line in lines):
-        return toks  # cells kept their separators: nothing here ran together
+        # cells kept their separators; a total may still run into its number (`合计100`),
+        # a row into its cells (OCR text: some lines lose their spaces)
+        return [t for line in _under_spaced_header(lines) for t in (glued_total(line) or line)]
     out: list[Text] = []
     budget_columns: list[str] = []
+    budget: dict[str, str] = {}
     at = 0
     while at < len(lines):
         line = lines[at]
         words = _glued_header(line)
         if words is None:
-            out.extend(preamble(line, budget_columns))
+            out.extend(preamble(line, budget_columns, budget))
             at += 1
             continue
         roles = column_roles(words)
@@ -77,9 +82,40 @@ def unglue(toks: list[Text]) -> list[Text]:
         end = at
         while end < len(lines) and not ends_rows(lines[end]):
             end += 1
-        out.extend(_rows(lines[at:end], roles))
+        sums = total_sums(lines[end], budget) if end < len(lines) else set()
+        out.extend(_rows(lines[at:end], roles, sums))
         at = end
     return out
+
+
+MIN_CELLS = 3  # a glued line under a spaced header is cut only into a name and two values
+
+
+def _under_spaced_header(lines: list[list[Text]]) -> list[list[Text]]:
+    """`lines` with each line that ran together under a header printed with its spaces cut
+    into cells, where one cut of least cost reads it into a name and two values or more (no
+    sum is proven here: the other rows are the token reader's); every other line as it came."""
+    out: list[list[Text]] = []
+    header: list[str] = []
+    roles: tuple[str, ...] = ()
+    for line in lines:
+        words = [t.text for t in line]
+        if len(line) > 1 and all(header_role(w) is not None for w in words):
+            header = [*header, *words] if roles and "level3" not in column_roles(words) else words
+            roles = column_roles(header) if "level3" in column_roles(header) else ()
+            out.append(line)
+            continue
+        if ends_rows(line):
+            header, roles = [], ()
+        cut = _one_cut(line, roles) if roles and len(line) == 1 else None
+        out.append([like(line[0], t) for t in (*cut.labels, *cut.texts())] if cut else line)
+    return out
+
+
+def _one_cut(line: list[Text], roles: tuple[str, ...]) -> Cut | None:
+    row_roles = roles[1:] if roles[:1] == ("seq",) else roles
+    found = _choose(cut_line(line[0].text, row_roles), row_roles)
+    return found[0] if len(found) == 1 and len(found[0].cells) >= MIN_CELLS else None
 
 
 def _glued_header(line: list[Text]) -> list[str] | None:
@@ -123,12 +159,26 @@ class Cut:
     def get(self, role: str) -> str | None:
         return next((t for r, t in self.cells if r == role), None)
 
+    def texts(self) -> tuple[str, ...]:
+        return tuple(t for _, t in self.cells)
 
-def _rows(lines: list[list[Text]], roles: tuple[str, ...]) -> list[Text]:
+
+def _rows(
+    lines: list[list[Text]], roles: tuple[str, ...], sums: set[tuple[Decimal, Decimal]]
+) -> list[Text]:
+    """The row lines under a header cut into cells where proven, the rest reported unread.
+    `sums`: what the table's total row says its weights and scores add up to (together:
+    a misprinted total is less likely to fit a wrong choice on both)."""
     row_roles = roles[1:] if roles[:1] == ("seq",) else roles
     lines = [_letter_spaced(ln) for ln in lines]
-    cuts = [cut_line(ln[0].text, row_roles) if len(ln) == 1 else [] for ln in lines]
-    _prove_weights([ln[0].text if len(ln) == 1 else "" for ln in lines], cuts)
+    texts = [ln[0].text if len(ln) == 1 else "" for ln in lines]
+    groups = level_groups([_level1(t) for t in texts])
+    bounds = {k: weight for members, weight in groups for k in members}  # no row weighs more
+    cuts = [cut_line(t, row_roles, bounds.get(k)) if t else [] for k, t in enumerate(texts)]
+    for members, weight in groups:
+        prove_sum(cuts, members, {(weight,)})
+    if {"weight", "score"} <= set(row_roles):
+        prove_sum(cuts, range(len(cuts)), sums, ("weight", "score"))
     cuts = [_choose(found, row_roles) for found in cuts]
     _by_format(cuts)
     out: list[Text] = []
@@ -170,13 +220,16 @@ def _unread(line: list[Text]) -> list[Text]:
     ]
 
 
-def cut_line(text: str, roles: tuple[str, ...]) -> list[Cut]:
+def cut_line(text: str, roles: tuple[str, ...], bound: Decimal | None = None) -> list[Cut]:
     """Every cut of `text` into level labels and cells for `roles` that the value grammar
-    allows (the choice among them is `_choose`'s, after the weights had their say)."""
+    allows (the choice among them is `_choose`'s, after the weights had their say).
+    `bound`: the weight the line's level label prints, where the label opened an earlier line;
+    no weight or score of the level passes it."""
     labels, rest = _labels(text)
     if not rest or not _cuttable(roles):
         return []
-    found = list(itertools.islice(_cells(rest, roles, labels), MAX_CUTS + 1))
+    bound = _level_weight(labels) or bound
+    found = list(itertools.islice(_cells(rest, roles, bound), MAX_CUTS + 1))
     if len(found) > MAX_CUTS:
         return []
     return [Cut(tuple(labels), cells) for cells in sorted(set(found))]
@@ -266,10 +319,9 @@ def _labels(text: str) -> tuple[list[str], str]:
 
 
 def _cells(
-    text: str, roles: tuple[str, ...], labels: list[str]
+    text: str, roles: tuple[str, ...], bound: Decimal | None
 ) -> Iterator[tuple[tuple[str, str], ...]]:
     """Cuts of `text` into cells for `roles` in order (a role may be blank where allowed)."""
-    bound = _level_weight(labels)
 
     def walk(
         at: int, k: int, got: tuple[tuple[str, str], ...]
@@ -306,39 +358,11 @@ def _level_weight(labels: list[str]) -> Decimal | None:
     return None
 
 
-def _prove_weights(texts: list[str], cuts: list[list[Cut]]) -> None:
-    """Lines with several cuts keep the ones whose weights, with the other lines of their
-    level, add up to the weight the level label prints (`产出指标(40分)`). A level with a
-    line no cut reads proves nothing: its weight is unknown."""
-    groups: dict[str, list[int]] = {}
-    level1: str | None = None
-    for k, text in enumerate(texts):
-        labels, _ = _labels(text)
-        first = labels[0] if labels else None
-        if first is not None and h.key(first) in h.LEVEL1_LABELS:
-            if weight_in_label(first)[1] is not None:
-                level1 = first
-            elif h.key(first) not in h.LEVEL2_LABELS:
-                level1 = None  # a level without a printed weight: nothing to prove by
-        if level1 is not None:
-            groups.setdefault(level1, []).append(k)
-    for label, members in groups.items():
-        total = weight_in_label(label)[1]
-        options = [sorted({w for c in cuts[k] if (w := c.get("weight"))}) for k in members]
-        if total is None or not all(options) or _product_size(options) > MAX_COMBINATIONS:
-            continue
-        valid = [
-            combo
-            for combo in itertools.product(*options)
-            if sum((parse_number(w) or Decimal(0) for w in combo), Decimal(0)) == total
-        ]
-        for position, k in enumerate(members):
-            allowed = {combo[position] for combo in valid}
-            cuts[k] = [c for c in cuts[k] if c.get("weight") in allowed] or cuts[k]
-
-
-def _product_size(options: list[list[str]]) -> int:
-    size = 1
-    for option in options:
-        size *= max(1, len(option))
-    return size
+def _level1(text: str) -> tuple[str, Decimal | None, bool] | None:
+    """The level-1 label opening a glued line (`产出指标(40分)`), its printed weight, and
+    whether it may also be a level-2 label (成本指标, 满意度指标)."""
+    labels, _ = _labels(text)
+    if not labels or h.key(labels[0]) not in h.LEVEL1_LABELS:
+        return None
+    first = labels[0]
+    return first, weight_in_label(first)[1], h.key(first) in h.LEVEL2_LABELS

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from pipeline.batch.document import process_file
 from pipeline.extract.glued_budget import budget_row
 from pipeline.extract.glued_cells import split_words
 from pipeline.extract.located import Text
-from pipeline.extract.unglue import _HEADER_WORDS, cut_line, unglue
+from pipeline.extract.unglue import _HEADER_WORDS, _choose, cut_line, unglue
 from schemas.profile import Profile
 
 GLUED = Path(__file__).parents[1] / "fixtures" / "layouts" / "glued.txt"
@@ -129,3 +132,107 @@ def test_a_table_run_into_one_text_is_cut_into_rows(central: Profile, tmp_path: 
         ("效益指标", "社会效益指标", "指标1服务覆盖率", "≥90%", "95%", 10.0, 10.0),
     ]
     assert result.tables[0].title == "示例设备购置项目绩效目标自评表(2023年度)"
+
+
+SPLIT = [
+    "项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分",
+    "年度资金总额86.4086.4088.9910103.00%10",
+    "绩效指标一级指标二级指标三级指标年度指标值权重(%)全年完成值得分",
+    "指标性质指标值度量单位",
+    "产出指标数量指标村卫生室覆盖数量≥50家755家7.00",
+    "产出指标数量指标文化活动完成数≥850公里1485514.00",
+    "产出指标质量指标受益群众覆盖率>=85%7857.00",
+    "效益指标社会效益指标河道保洁改善程度定性有效5好5.00",
+    "效益指标可持续影响指标村卫生室带动作用定性优良中低差12好12.00",
+    "效益指标服务对象满意度指标受益群众满意度≧85%4587%43.96",
+    "合计10098.96",
+]
+
+
+def _cells_after(cells: list[str], name: str, n: int) -> list[str]:
+    at = cells.index(name)
+    return cells[at : at + n]
+
+
+def test_the_table_total_proves_weights_and_scores() -> None:
+    """No level label prints a weight: `755家7.00` is 7 | 55家 or 75 | 5家 or no weight.
+    The 合计 row's weights and score together (100 and 98.96, less the budget block's 10 and
+    10) leave one choice for every line."""
+    split = ("level3", "target_op", "target_value", "target_unit", "weight", "actual", "score")
+    assert len(cut_line("村卫生室覆盖数量≥50家755家7.00", split)) == 3
+    cells = [t.text for t in unglue([_line(text, k) for k, text in enumerate(SPLIT, 1)])]
+    assert not any(t.unread for t in unglue([_line(text, k) for k, text in enumerate(SPLIT)]))
+    names = ("村卫生室覆盖数量", "文化活动完成数")
+    assert [_cells_after(cells, name, 7)[1:] for name in names] == [
+        ["≥", "50", "家", "7", "55家", "7.00"],
+        ["≥", "850", "公里", "14", "855", "14.00"],
+    ]
+    assert _cells_after(cells, "受益群众覆盖率", 7)[1:] == [">=", "85", "%", "7", "85", "7.00"]
+    # 定性 | 有效: a 指标性质 word ends its cell; 优良中低差 is the scale a 定性 target prints
+    names = ("河道保洁改善程度", "村卫生室带动作用")
+    assert [_cells_after(cells, name, 6)[1:] for name in names] == [
+        ["定性", "有效", "5", "好", "5.00"],
+        ["定性", "优良中低差", "12", "好", "12.00"],
+    ]
+
+
+@pytest.mark.parametrize("total", [None, "合计10097.96", "合计10098.96无"])
+def test_without_a_total_that_holds_the_same_lines_stay_unread(total: str | None) -> None:
+    """No total row, a total whose score the rows cannot make (a misprint), or one that is
+    no total row: no proof, the lines with several cuts are reported."""
+    lines = [*SPLIT[:-1], total] if total else SPLIT[:-1]
+    toks = unglue([_line(text, k) for k, text in enumerate(lines, 1)])
+    unread = [t.text for t in toks if t.unread]
+    assert "村卫生室覆盖数量≥50家755家7.00" in unread
+
+
+def test_a_level_weight_bounds_every_line_of_its_level() -> None:
+    """`指标2免费发放原原种8550万粒550万粒8` under `产出指标(40分)` printed on an earlier
+    line: weight 85 is over the level, whichever line printed its label."""
+    roles = ("level3", "weight", "target", "actual", "score")
+    line = "指标2免费发放原原种8550万粒550万粒8"
+    assert {c.get("weight") for c in cut_line(line, roles)} == {None, "8", "85"}
+    assert {c.get("weight") for c in cut_line(line, roles, Decimal(40))} == {None, "8"}
+
+
+def test_a_date_ends_where_no_date_goes_on() -> None:
+    """`9月前按时完成`: 9月前 | 按时完成 (9月 | 前按时完成 leaves no answer after it)."""
+    roles = ("level3", "target", "actual", "coefficient", "weight", "score", "core")
+    (cut,) = cut_line("产出指标时效指标农村饮水资金拨付及时性9月前按时完成1.001212是", roles)
+    assert cut.cells == (
+        ("level3", "农村饮水资金拨付及时性"), ("target", "9月前"), ("actual", "按时完成"),
+        ("coefficient", "1.00"), ("weight", "12"), ("score", "12"), ("core", "是"),
+    )  # fmt: skip
+
+
+def test_the_boxes_of_one_answer_are_one_cell() -> None:
+    """湖北 prints the actual as ticked boxes: `☑达到 □未达到`, with its space."""
+    roles = ("level3", "target", "actual", "score", "reason")
+    cuts = cut_line("效益指标(20分)经济效益指标农技推广改善程度达到预期☑是 □否20", roles)
+    (cut,) = _choose(cuts, roles)  # a blank target costs: the name is not 农技推广改善程度达到预期
+    assert cut.cells == (
+        ("level3", "农技推广改善程度"), ("target", "达到预期"), ("actual", "☑是 □否"),
+        ("score", "20"),
+    )  # fmt: skip
+
+
+def test_a_total_run_into_its_number_is_cut_in_spaced_text() -> None:
+    """OCR text keeps most spaces but runs `合计 100` together: the total is no cell of the
+    row above it."""
+    toks = [_line(t, 1) for t in ("学生资助满意度", "≥", "85", "%", "10")] + [_line("合计IO0", 2)]
+    assert [t.text for t in unglue(toks)] == ["学生资助满意度", "≥", "85", "%", "10", "合计", "100"]
+
+
+def test_a_line_that_ran_together_under_a_spaced_header_is_cut() -> None:
+    """OCR text loses the spaces of some lines only: a line under a header printed with its
+    spaces is cut where one cut of least cost reads it; a line of one cell stays whole."""
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "全年实际值", "权重", "得分"]
+    lines = [
+        [_line(t, 1) for t in header],
+        [_line("产出指标数量指标村卫生室完成数≥50家52家1212.00", 2)],
+        [_line("下年度加强调度", 3)],
+    ]
+    toks = unglue([t for line in lines for t in line])
+    assert [t.text for t in toks[len(header) :]] == [
+        "产出指标", "数量指标", "村卫生室完成数", "≥50家", "52家", "12", "12.00", "下年度加强调度",
+    ]  # fmt: skip
