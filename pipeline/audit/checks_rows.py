@@ -3,6 +3,7 @@ and rows printed twice."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from pipeline.extract.values import parse_value
@@ -24,13 +25,22 @@ def check_rows(where: Where, rows: list[IndicatorRow], profile: Profile) -> Iter
             yield _duplicate(where, row, by_id[row.duplicate_of])
 
 
+def _printed(row: IndicatorRow) -> dict[str, str]:
+    """The cells whose look-alikes were repaired when the row was read, as printed."""
+    cells = json.loads(row.extra_cells) if row.extra_cells else {}
+    return {k: v for k, v in cells.items() if k.endswith("_printed")}
+
+
 def _row_findings(where: Where, row: IndicatorRow, profile: Profile) -> Iterator[FindingRow]:
     tol = profile.rounding.row_tolerance + 1e-9
     name = row.level3
     ocr = row.ocr_confidence is not None
+    printed = _printed(row)
     for field in ("target", "actual"):
         raw = getattr(row, f"{field}_raw")
         repaired = parse_value(raw, ocr=ocr, target=field == "target").repaired if raw else None
+        if f"{field}_printed" in printed:  # text OCR'd before it reached us, repaired on reading
+            raw, repaired = printed[f"{field}_printed"], raw
         if repaired:
             yield finding(
                 where,

@@ -81,3 +81,9 @@ def test_text_ocrd_elsewhere_is_read_repaired_with_its_printed_text(tmp_path: Pa
         {"target_printed": "5=300人次", "weight_printed": "IO"},
         {"target_printed": "^95%", "actual_printed": "83.7$"},
     ]
+    repaired = [f.message_en for f in run(parse(path)).findings if f.code == "OCR_REPAIRED"]
+    assert repaired == [  # said as for a scan ziping OCR'd itself
+        "中小学校舍完成数: OCR read target '5=300人次', taken as '≥300人次'",
+        "受益群众完好率: OCR read target '^95%', taken as '≥95%'",
+        "受益群众完好率: OCR read actual '83.7$', taken as '83.7%'",
+    ]
