@@ -51,9 +51,13 @@ class Plan:
     units: list[dict[str, list[str]]] = field(default_factory=list)  # table -> files
 
 
-def _doc_ids(path: Path) -> list[str]:
-    column = pq.read_table(store.existing(path), columns=["doc_id"]).column("doc_id")
-    return [str(v) for v in column.to_pylist()]
+def _ids(path: Path, table: str) -> tuple[list[str], list[str]]:
+    """The doc_id column of a file, and its table_id column (tables and rows; else [])."""
+    names = ["doc_id", "table_id"] if table in ("eval_tables", "indicators") else ["doc_id"]
+    data = pq.read_table(store.existing(path), columns=names)
+    doc_ids = [str(v) for v in data.column("doc_id").to_pylist()]
+    table_ids = [str(v) for v in data.column("table_id").to_pylist()] if len(names) > 1 else []
+    return doc_ids, table_ids
 
 
 class _Files:
@@ -78,25 +82,36 @@ class _Files:
 
 
 def plan(data: Path, manifest: Manifest) -> Plan:
-    """Read the doc_id column of every committed file once; see the module's docstring."""
+    """Read the id columns of every committed file once; see the module's docstring."""
     files = _Files()
-    per_doc: dict[str, Counter[str]] = {name: Counter() for name in ("eval_tables", "indicators")}
     known: set[str] = set()
+    table_doc: dict[str, str] = {}  # table_id -> doc_id
+    tables: Counter[str] = Counter()  # doc_id -> tables
+    row_tables: Counter[str] = Counter()  # table_id -> indicator rows
     for table in DOC_TABLES:
         for path in manifest.paths(data, table):
-            ids = _doc_ids(path)
+            doc_ids, table_ids = _ids(path, table)
             if table == "documents":
-                known.update(ids)
-            elif table in per_doc:
-                per_doc[table].update(ids)
-            files.add((table, str(path.relative_to(data / table))), set(ids))
+                known.update(doc_ids)
+            elif table == "eval_tables":
+                table_doc.update(zip(table_ids, doc_ids, strict=True))
+                tables.update(doc_ids)
+            elif table == "indicators":
+                row_tables.update(table_ids)
+            files.add((table, str(path.relative_to(data / table))), set(doc_ids))
+    # what each document shows: its tables, and the rows of its tables (an orphan row is shown
+    # nowhere, so it takes no row of 指标明细)
+    rows: Counter[str] = Counter()
+    for table_id, n in row_tables.items():
+        if table_id in table_doc:
+            rows[table_doc[table_id]] += n
     out = Plan()
     for number, doc_id in enumerate(sorted(known), 1):
         out.number[doc_id] = number
         out.tables_before[doc_id] = out.tables
         out.rows_before[doc_id] = out.rows
-        out.tables += per_doc["eval_tables"][doc_id]
-        out.rows += per_doc["indicators"][doc_id]
+        out.tables += tables[doc_id]
+        out.rows += rows[doc_id]
     groups: dict[tuple[str, str], dict[str, list[str]]] = {}
     for node in files.parent:
         table, name = node
