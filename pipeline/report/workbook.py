@@ -178,8 +178,9 @@ def _finding_links(f: FindingView, target: str, order: list[str]) -> dict[int, s
     """From a finding to the row it is about (指标明细 or 自评表) and to its source file."""
     links = {}
     if target:
-        links[order.index("subject") + 1] = target
         links[order.index("code") + 1] = target
+    if target and f.subject:  # an empty cell with a link shows the link's address instead
+        links[order.index("subject") + 1] = target
     if f.row.path:
         links[order.index("path") + 1] = Path(str(f.row.path)).resolve().as_uri()
     return links
