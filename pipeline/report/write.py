@@ -68,13 +68,12 @@ def write_report(data: Path, out: Path) -> dict[str, Path]:
         )
     out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".spool-", dir=out))
-    spool = Spool(scratch / "spool.sqlite")
     try:
+        spool = Spool(scratch)
         with store.pinned(data) as manifest:
             summary = _read(data, manifest, out, spool)
         return _write_files(summary, out, spool)
     finally:
-        spool.close()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
@@ -108,6 +107,7 @@ def _read(data: Path, manifest: store.Manifest, out: Path, spool: Spool) -> Summ
         summary.add_findings(batch.loose)
         for f in batch.loose:
             spool.put("findings", f.order, (f, ""))
+        spool.end_run()
     pages.remove_stale()
     return summary
 
