@@ -9,11 +9,11 @@ ingests each, then runs `ziping report` on each in a child process of its own an
 - the wall time of each report.
 `--keep DIR` keeps the corpora and datasets there and reuses them on the next run.
 
-Measured (2 shared cores, 2026-11-30; 535 and 2,035 documents):
-  before (main at 63cbed2): diff.html 0.67 / 1.83 MB (all findings inline), report peak RSS
-      292 / 363 MiB, ratio 1.24
-  after: diff.html 0.22 / 0.27 MB + first findings file 0.33 / 0.69 MB, report peak RSS
-      269 / 293 MiB, ratio 1.09
+Measured (2 shared cores, 2026-11-30; 535 and 2,035 documents, page pictures included):
+  before (main at 63cbed2): diff.html 0.66 / 1.80 MB (all findings inline), report peak RSS
+      301 / 362 MiB, ratio 1.20
+  after: diff.html 0.22 / 0.27 MB + first findings file 0.33 / 0.67 MB, report peak RSS
+      262 / 262 MiB, ratio 1.00
 """
 
 from __future__ import annotations
