@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.dataset import load as dataset
-from schemas.tables import TABLES, DocumentRow, EvalTableRow, FindingRow, IndicatorRow
+from schemas.tables import ClaimRow, DocumentRow, EvalTableRow, FindingRow, IndicatorRow
 
 LOW_CONFIDENCE = 1.0  # below: something about the row was inferred, not read as printed
 WEIGHT_TOLERANCE = 0.5
@@ -97,6 +97,33 @@ class Coverage:
     checks: list[CheckCoverage] = field(default_factory=list)
     by_table: dict[str, TableCoverage] = field(default_factory=dict)
 
+    def merge(self, other: Coverage) -> None:
+        """Add the coverage of other documents to this one (the counts, not `by_table`, so
+        a report that measures batch by batch keeps none of the per-table detail)."""
+        for name in ("documents", "tables", "tables_complete", "tables_total_recomputed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("rows", "rows_rescored", "rows_not_rescored", "rows_low_confidence"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.documents_by_status = dict(
+            Counter(self.documents_by_status) + Counter(other.documents_by_status)
+        )
+        self.findings_by_severity = dict(
+            Counter(self.findings_by_severity) + Counter(other.findings_by_severity)
+        )
+        self.need_ocr += other.need_ocr
+        self.need_conversion += other.need_conversion
+        mine = {c.code: c for c in self.checks}
+        self.checks = [
+            CheckCoverage(
+                c.code,
+                *(
+                    getattr(c, k) + (getattr(mine[c.code], k) if c.code in mine else 0)
+                    for k in ("evaluated", "passed", "failed", "not_evaluated")
+                ),
+            )
+            for c in other.checks
+        ]
+
     def as_json(self) -> dict[str, Any]:
         """Plain data for `--json`: the per-table detail for incomplete tables only."""
         out = asdict(self)
@@ -111,27 +138,55 @@ class Coverage:
 
 def measure(data: Path) -> Coverage:
     """Coverage of the dataset at `data`."""
+    return of_rows(
+        dataset.read_table(data, DocumentRow),
+        dataset.read_table(data, EvalTableRow),
+        dataset.read_table(data, IndicatorRow),
+        dataset.read_table(data, FindingRow),
+        dataset.read_table(data, ClaimRow),
+    )
+
+
+def of_rows(
+    documents: list[DocumentRow],
+    tables: list[EvalTableRow],
+    indicators: list[IndicatorRow],
+    findings: list[FindingRow],
+    claims: list[ClaimRow],
+) -> Coverage:
+    """Coverage of these rows: of the whole dataset, or of some whole documents (the report
+    measures a batch of documents at a time and `merge`s the results)."""
     cov = Coverage()
-    documents = dataset.read_table(data, DocumentRow)
-    findings = dataset.read_table(data, FindingRow)
     cov.documents = len(documents)
     cov.documents_by_status = dict(Counter(str(d.status) for d in documents))
     _documents_needing_work(cov, documents, findings)
     unread = {f.table_id for f in findings if f.code in INCOMPLETE_CODES and f.table_id}
-    for t in dataset.read_table(data, EvalTableRow):
+    for t in tables:
         cov.by_table[t.table_id] = TableCoverage(
             t.table_id,
             total_recomputed=t.total_recomputed is not None,
             weight_sum=t.weight_sum,
             unread_cells=t.table_id in unread,
         )
-    for row in dataset.read_table(data, IndicatorRow):
+    for row in indicators:
         table = cov.by_table.setdefault(row.table_id, TableCoverage(row.table_id))
         table.rows += 1
         scored = row.score_min is not None and row.score_max is not None
         table.rescored += scored
         table.not_rescored += not scored
         table.low_confidence += row.parse_confidence < LOW_CONFIDENCE
+    _sum_tables(cov)
+    cov.findings_by_severity = dict(Counter(str(f.severity) for f in findings))
+    subjects: dict[str, list[Any]] = {
+        "indicators": indicators,
+        "eval_tables": tables,
+        "claims": claims,
+    }
+    cov.checks = _checks(subjects, findings)
+    return cov
+
+
+def _sum_tables(cov: Coverage) -> None:
     tables = list(cov.by_table.values())
     cov.tables = len(tables)
     cov.tables_complete = sum(t.complete for t in tables)
@@ -140,9 +195,6 @@ def measure(data: Path) -> Coverage:
     cov.rows_rescored = sum(t.rescored for t in tables)
     cov.rows_not_rescored = sum(t.not_rescored for t in tables)
     cov.rows_low_confidence = sum(t.low_confidence for t in tables)
-    cov.findings_by_severity = dict(Counter(str(f.severity) for f in findings))
-    cov.checks = _checks(data, findings)
-    return cov
 
 
 def _documents_needing_work(
@@ -157,12 +209,11 @@ def _documents_needing_work(
             cov.need_conversion.append(str(doc.path))
 
 
-def _checks(data: Path, findings: list[FindingRow]) -> list[CheckCoverage]:
+def _checks(subjects: dict[str, list[Any]], findings: list[FindingRow]) -> list[CheckCoverage]:
     failed: dict[str, set[str]] = {}
     for f in findings:
         subject = f.indicator_id or f.table_id or f.finding_id
         failed.setdefault(str(f.code), set()).add(str(subject))
-    subjects = {t: dataset.read_table(data, TABLES[t]) for t in {s for s, _ in CHECKS.values()}}
     out = []
     for code, (table, needed) in CHECKS.items():
         rows = subjects[table]

@@ -18,6 +18,7 @@ import csv
 import dataclasses
 import functools
 import io
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -63,7 +64,13 @@ def _prefix(code: str) -> str:
 
 @functools.cache
 def _cpca() -> Any:
-    import cpca  # noqa: PLC0415  (1 s to import: paid by documents, not by every command)
+    # cpca 0.5 reads its table through pkg_resources, which setuptools 67-80 flag as
+    # deprecated on import (a UserWarning from 80.9 on: printed at every ingest) and 81
+    # removes (pyproject pins setuptools<81). The warning is about cpca's code, not the
+    # user's: silenced here, only at this import.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "pkg_resources is deprecated", category=Warning)
+        import cpca  # noqa: PLC0415  (1 s to import: paid by documents, not by every command)
 
     return cpca
 

@@ -14,7 +14,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from pipeline.report.model import Report
+from pipeline.report.summary import Summary
 
 SEVERITY_COLOURS = {"error": "#c0392b", "warning": "#e0a800", "info": "#5b7db1"}
 _XML_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
@@ -30,7 +30,7 @@ def _svg(fig: Figure, salt: str) -> str:
     return _METADATA.sub("", svg, count=1)  # RDF licence block: namespace URLs, no content
 
 
-def findings_by_code(report: Report) -> str | None:
+def findings_by_code(report: Summary) -> str | None:
     """Horizontal bars, one per code, coloured by severity; None when there are no findings."""
     counts = report.by_code
     if not counts:
@@ -48,24 +48,15 @@ def findings_by_code(report: Report) -> str | None:
     return _svg(fig, "by-code")
 
 
-MAX_TOTALS = 40  # dumbbells in one chart; beyond that, the largest gaps
-
-
-def totals(report: Report) -> str | None:
+def totals(report: Summary) -> str | None:
     """Printed vs recomputed total per table (dumbbells); None when no table has both.
 
-    A batch with more tables than fit shows the MAX_TOTALS largest gaps, in table order.
+    A batch with more tables than fit shows the largest gaps (summary.CHART_TOTALS), in table
+    order.
     """
-    pairs = [
-        (t.number, t.row.total_stated, t.row.total_recomputed)
-        for t in report.tables
-        if t.row.total_stated is not None and t.row.total_recomputed is not None
-    ]
+    pairs = report.totals_pairs
     if not pairs:
         return None
-    if len(pairs) > MAX_TOTALS:
-        largest = sorted(pairs, key=lambda p: -abs(p[1] - p[2]))[:MAX_TOTALS]
-        pairs = sorted(largest)
     fig = Figure(figsize=(6.4, 0.35 * len(pairs) + 1.0))
     ax = fig.add_subplot()
     for y, (_, stated, recomputed) in enumerate(reversed(pairs)):
@@ -81,14 +72,13 @@ def totals(report: Report) -> str | None:
     return _svg(fig, "totals")
 
 
-def score_deltas(report: Report) -> str | None:
+def score_deltas(report: Summary) -> str | None:
     """Histogram of printed − recomputed score over the rows that differ; None when none do.
 
     Most rows agree exactly; plotting them would flatten the misses into one tall bar at 0,
     so the chart shows the rows that differ and its label says how many agree.
     """
-    deltas = report.score_deltas
-    misses = [d for d in deltas if abs(d) >= 0.005]
+    misses = report.score_misses
     if not misses:
         return None
     fig = Figure(figsize=(6.4, 2.8))
@@ -96,14 +86,14 @@ def score_deltas(report: Report) -> str | None:
     ax.hist(misses, bins=min(30, max(5, len(misses))), color="#5b7db1")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(
-        f"printed - recomputed score ({len(misses)} rows differ, {len(deltas) - len(misses)} agree)"
+        f"printed - recomputed score ({len(misses)} rows differ, {report.scores_agree} agree)"
     )
     ax.set_ylabel("rows")
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig, "deltas")
 
 
-def all_charts(report: Report) -> dict[str, str | None]:
+def all_charts(report: Summary) -> dict[str, str | None]:
     return {
         "by_code": findings_by_code(report),
         "totals": totals(report),

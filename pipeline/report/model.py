@@ -1,28 +1,30 @@
-"""What the diff report says, computed once from the dataset; the writers only render it.
+"""What the diff report says about some whole documents; the writers only render it.
 
-The model ties every finding to the table and row it is about and works out which printed
-cells to highlight, so HTML, Markdown and Excel agree on what is wrong and where. Rows are
-the declared row types of `schemas.tables` (`DocumentRow`, `EvalTableRow`, …) as the typed
-reader gives them back (`dataset.load.read_table`), so a column is an attribute mypy knows.
+The report is built a batch of documents at a time (`source.units`), so nothing here holds
+the whole dataset; `summary.Summary` adds up what the index needs. The model ties every
+finding to the table and row it is about and works out which printed cells to highlight, so
+HTML, Markdown and Excel agree on what is wrong and where. Rows are the declared row types of
+`schemas.tables` (`DocumentRow`, `EvalTableRow`, …) as the typed reader gives them back
+(`dataset.load.typed`), so a column is an attribute mypy knows.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from pipeline.dataset import coverage as dataset_coverage
-from pipeline.dataset import load as dataset
 from pipeline.dataset.coverage import Coverage, TableCoverage
+from pipeline.report.source import Plan, Unit
 from schemas.findings import CODES
-from schemas.tables import ClaimRow, DocumentRow, EvalTableRow, FindingRow, IndicatorRow, RunRow
+from schemas.tables import ClaimRow, DocumentRow, EvalTableRow, FindingRow, IndicatorRow
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 PLACEHOLDER_FIELDS = ("project_name", "department", "implementer")
+
+FindingKey = tuple[int, str, int, int, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,19 @@ class FindingView:
     anchor: str
     page: str = ""  # the document's own page, docs/d3.html, where `anchor` lives
     year: int | None = None  # its table's year, else its document's (as the dataset files it)
+    table_number: int = 0  # of its table (0: none), for the list's order
+    row_seq: int = 0  # of its row (0: none)
+
+    @property
+    def order(self) -> FindingKey:
+        """The findings list's order: severity, document, table number, row, code."""
+        return (
+            severity_rank(self.severity),
+            self.document,
+            self.table_number,
+            self.row_seq,
+            self.code,
+        )
 
     @property
     def href(self) -> str:
@@ -126,80 +141,7 @@ class DocumentView:
         return f"docs/{self.anchor}.html"
 
 
-@dataclass(frozen=True, slots=True)
-class CodeCount:
-    code: str
-    zh: str
-    severity: str
-    count: int
-
-
-@dataclass(slots=True)
-class Report:
-    data: Path
-    documents: list[DocumentView]
-    findings: list[FindingView]
-    n_indicators: int
-    has_claims: bool
-    coverage: Coverage = field(default_factory=Coverage)
-    last_run: RunRow | None = None  # the latest `ziping ingest` run, when runs are recorded
-
-    @property
-    def tables(self) -> list[TableView]:
-        return [t for d in self.documents for t in d.tables]
-
-    @property
-    def profiles(self) -> list[str]:
-        """Every scoring profile the dataset's documents were scored by (one unless a run
-        mixed them with --force): the report names them all, not the last run's."""
-        found = {d.row.profile for d in self.documents if d.row.profile}
-        return sorted(found | {t.row.profile for t in self.tables if t.row.profile})
-
-    @property
-    def status_counts(self) -> dict[str, int]:
-        return dict(Counter(str(d.row.status) for d in self.documents))
-
-    @property
-    def by_severity(self) -> dict[str, int]:
-        counts = Counter(f.severity for f in self.findings)
-        return {s: counts[s] for s in SEVERITIES if counts[s]} | {
-            s: n for s, n in counts.items() if s not in SEVERITIES
-        }
-
-    @property
-    def by_code(self) -> list[CodeCount]:
-        counts = Counter((f.code, f.severity) for f in self.findings)
-        out = [CodeCount(c, code_zh(c), s, n) for (c, s), n in counts.items()]
-        return sorted(out, key=lambda c: (severity_rank(c.severity), -c.count, c.code))
-
-    @property
-    def total_diffs(self) -> list[TableView]:
-        """Tables whose printed total differs from the recomputed one, largest gap first:
-        complete tables only (a total over unread or unscored rows is no gap to rank)."""
-        differ = [t for t in self.tables if t.total_differs and t.complete]
-        return sorted(differ, key=lambda t: -abs(_gap(t.row) or 0.0))
-
-    @property
-    def incomplete_diffs(self) -> list[TableView]:
-        """Totals that differ on tables that are not complete: listed apart, never ranked."""
-        return [t for t in self.tables if t.total_differs and not t.complete]
-
-    @property
-    def score_deltas(self) -> list[float]:
-        """Printed − recomputed score of every row where both exist (0 for most rows)."""
-        return [
-            r.row.score_stated - r.row.score_recomputed
-            for t in self.tables
-            for r in t.rows
-            if r.row.score_stated is not None and r.row.score_recomputed is not None
-        ]
-
-    def options(self, attr: str) -> list[str]:
-        """Distinct values of a finding attribute, for the filter drop-downs."""
-        return sorted({str(getattr(f, attr)) for f in self.findings} - {""})
-
-
-def _gap(table: EvalTableRow) -> float | None:
+def gap(table: EvalTableRow) -> float | None:
     """Printed − recomputed total, when both exist."""
     if table.total_stated is None or table.total_recomputed is None:
         return None
@@ -215,42 +157,53 @@ def code_zh(code: str) -> str:
     return known.zh if known else code
 
 
-def build(data: Path) -> Report:
-    """Read the dataset at `data` and tie findings to documents, tables and rows."""
-    documents = {
-        r.doc_id: DocumentView(r, f"d{i}")
-        for i, r in enumerate(dataset.read_table(data, DocumentRow), 1)
-    }
-    coverage = dataset_coverage.measure(data)
-    tables = _tables(data, documents)
+@dataclass(slots=True)
+class Batch:
+    """Some whole documents with everything tied to them, and the findings of documents the
+    dataset does not hold (listed, shown on no page)."""
+
+    documents: list[DocumentView]
+    loose: list[FindingView]
+    coverage: Coverage
+
+
+def attach(unit: Unit, work: Plan) -> Batch:
+    """Tie the findings, tables, rows and claims of one unit to its documents; numbers and
+    anchors are those of the whole report (`work`)."""
+    known = sorted(unit.documents, key=lambda r: work.number[r.doc_id])
+    documents = {r.doc_id: DocumentView(r, f"d{work.number[r.doc_id]}") for r in known}
+    coverage = dataset_coverage.of_rows(
+        unit.documents, unit.tables, unit.indicators, unit.findings, unit.claims
+    )
+    tables = _tables(unit.tables, documents, work)
     for table_id, table in tables.items():
         table.coverage = coverage.by_table.get(table_id)
-    rows = _rows(data, tables)
-    for claim in dataset.read_table(data, ClaimRow):
+    rows = _rows(unit.indicators, tables)
+    for claim in unit.claims:
         if claim.doc_id in documents:
             documents[claim.doc_id].claims.append(claim)
     for doc in documents.values():
         doc.claims.sort(key=lambda c: (bool(c.consistent), c.seq))
-    findings = [_attach(f, documents, tables, rows) for f in dataset.read_table(data, FindingRow)]
-    findings.sort(key=_finding_order(tables, rows))
-    return Report(
-        data=data,
-        documents=list(documents.values()),
-        findings=findings,
-        n_indicators=len(rows),
-        has_claims="claims" in dataset.present(data),
-        coverage=coverage,
-        last_run=max(dataset.read_table(data, RunRow), key=lambda r: r.started_at, default=None),
-    )
+    findings = [_attach(f, documents, tables, rows) for f in unit.findings]
+    for doc in documents.values():
+        doc.findings.sort(key=lambda f: f.order)
+    loose = sorted((f for f in findings if f.row.doc_id not in documents), key=lambda f: f.order)
+    coverage.by_table = {}  # held by the tables now
+    return Batch(list(documents.values()), loose, coverage)
 
 
-def _tables(data: Path, documents: dict[str, DocumentView]) -> dict[str, TableView]:
-    records = sorted(dataset.read_table(data, EvalTableRow), key=lambda r: r.seq)
-    order = {doc_id: i for i, doc_id in enumerate(documents)}
-    records.sort(key=lambda r: order.get(r.doc_id, len(order)))
+def _tables(
+    records: list[EvalTableRow], documents: dict[str, DocumentView], work: Plan
+) -> dict[str, TableView]:
     tables: dict[str, TableView] = {}
-    for number, record in enumerate(records, 1):
+    orphans = work.tables
+    for record in sorted(records, key=lambda r: (work.number.get(r.doc_id, 0), r.seq)):
         doc = documents.get(record.doc_id)
+        if doc is not None:
+            number = work.tables_before[record.doc_id] + len(doc.tables) + 1
+        else:
+            orphans += 1
+            number = orphans
         view = TableView(record, f"t{number}", number, doc.row.path if doc else "")
         view.page = doc.page if doc else ""
         tables[record.table_id] = view
@@ -259,9 +212,9 @@ def _tables(data: Path, documents: dict[str, DocumentView]) -> dict[str, TableVi
     return tables
 
 
-def _rows(data: Path, tables: dict[str, TableView]) -> dict[str, RowView]:
+def _rows(records: list[IndicatorRow], tables: dict[str, TableView]) -> dict[str, RowView]:
     rows: dict[str, RowView] = {}
-    for record in sorted(dataset.read_table(data, IndicatorRow), key=lambda r: r.seq):
+    for record in sorted(records, key=lambda r: r.seq):
         table = tables.get(record.table_id)
         if table is None:
             continue  # an orphan row has nowhere to be shown; its findings still list it
@@ -314,6 +267,8 @@ def _attach(
         anchor=row.anchor if row else table.anchor if table else "",
         page=doc.page if doc else "",
         year=table.row.year if table and table.row.year is not None else doc_year,
+        table_number=table.number if table else 0,
+        row_seq=row.row.seq if row else 0,
     )
     if row is not None:
         known = CODES.get(code)
@@ -332,20 +287,3 @@ def _attach(
     if doc is not None:
         doc.findings.append(view)
     return view
-
-
-def _finding_order(
-    tables: dict[str, TableView], rows: dict[str, RowView]
-) -> Callable[[FindingView], tuple[int, str, int, int, str]]:
-    def key(f: FindingView) -> tuple[int, str, int, int, str]:
-        table = tables.get(f.row.table_id or "")
-        row = rows.get(f.row.indicator_id or "")
-        return (
-            severity_rank(f.severity),
-            f.document,
-            table.number if table else 0,
-            row.row.seq if row else 0,
-            f.code,
-        )
-
-    return key

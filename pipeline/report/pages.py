@@ -13,48 +13,59 @@ for want of one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from parsers.ocr.picture import render_page as render_image_page
 from parsers.pdf.pages import render_box, render_page
-from pipeline.report.model import FindingView, Report, TableView
+from pipeline.report.model import DocumentView, FindingView, TableView
 
-MAX_PAGES = 200  # keep diff.html openable when a batch holds thousands of PDF tables
+MAX_PAGES = 200  # pictures in one report: thousands of PDF tables would take hours
 
 
-def page_images(report: Report) -> dict[str, str]:
-    """{table anchor: data URI} for tables of PDF documents whose file is still readable."""
-    images: dict[str, str] = {}
-    cache: dict[tuple[str, int, str, str], str | None] = {}
-    for doc in report.documents:
+@dataclass(slots=True)
+class PageImages:
+    """Pictures for one document's tables at a time; at most MAX_PAGES in the whole report."""
+
+    rendered: int = 0
+
+    def of(self, doc: DocumentView) -> dict[str, str]:
+        """{table anchor: data URI} for the tables of `doc`, when it is a PDF or a scan whose
+        file is still readable."""
+        images: dict[str, str] = {}
         if doc.row.format not in ("pdf", "image"):
-            continue
+            return images
         path = Path(doc.row.path)
         if not path.is_file():
-            continue
+            return images
+        cache: dict[tuple[str, int, str, str], str | None] = {}
         for table in doc.tables:
             page = table.row.page
-            if page is None or len(cache) >= MAX_PAGES:
+            if page is None or self.rendered >= MAX_PAGES:
                 continue
-            flagged = _first_boxed(table)
-            if doc.row.format == "image":
-                key = (str(path), int(page), "", "image")
-                if key not in cache:
-                    cache[key] = render_image_page(path, int(page))  # a scan: the whole page
-            elif flagged is not None and flagged.row.bbox and flagged.row.page is not None:
-                box = flagged.row.bbox
-                key = (str(path), flagged.row.page, str(box), "box")
-                if key not in cache:
-                    cache[key] = render_box(path, key[1], box)
-            else:
-                needles = [table.row.project_name or "", table.row.title or ""]
-                key = (str(path), int(page), needles[0], needles[1])
-                if key not in cache:
-                    cache[key] = render_page(path, int(page), needles)
+            key, render = _picture(doc, table, path, int(page))
+            if key not in cache:
+                self.rendered += 1
+                cache[key] = render()
             uri = cache[key]
             if uri:
                 images[table.anchor] = uri
-    return images
+        return images
+
+
+def _picture(
+    doc: DocumentView, table: TableView, path: Path, page: int
+) -> tuple[tuple[str, int, str, str], Callable[[], str | None]]:
+    """Which picture a table gets (its cache key) and how to render it."""
+    flagged = _first_boxed(table)
+    if doc.row.format == "image":  # a scan: the whole page
+        return (str(path), page, "", "image"), lambda: render_image_page(path, page)
+    if flagged is not None and flagged.row.bbox and flagged.row.page is not None:
+        box, at = flagged.row.bbox, flagged.row.page
+        return (str(path), at, str(box), "box"), lambda: render_box(path, at, box)
+    needles = [table.row.project_name or "", table.row.title or ""]
+    return (str(path), page, needles[0], needles[1]), lambda: render_page(path, page, needles)
 
 
 def _first_boxed(table: TableView) -> FindingView | None:

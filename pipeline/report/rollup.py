@@ -2,14 +2,16 @@
 
 Each finding counts where its table (else its document) belongs; a table or document with no
 finding still counts in its group, so a unit with nothing wrong shows as 0, not as absent.
+Documents are added one at a time (the report never holds them all); a group is a few
+numbers per distinct unit, year or region.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from pipeline.report.model import DocumentView, Report, TableView
+from pipeline.report.model import DocumentView, TableView
 from schemas.tables import DocumentRow, EvalTableRow
 
 UNKNOWN = "（未知）"
@@ -36,18 +38,21 @@ def _year(row: DocumentRow | EvalTableRow) -> str:
     return str(row.year) if row.year else UNKNOWN
 
 
-def _group(
-    report: Report, of_doc: Callable[[DocumentView], str], of_table: Callable[[TableView], str]
-) -> list[Group]:
-    groups: dict[str, Group] = {}
+@dataclass(slots=True)
+class Rollup:
+    """Groups of one kind (unit, year or region), filled document by document."""
 
-    def at(key: str) -> Group:
-        return groups.setdefault(key, Group(key))
+    of_doc: Callable[[DocumentView], str]
+    of_table: Callable[[TableView], str]
+    groups: dict[str, Group] = field(default_factory=dict)
 
-    for doc in report.documents:
-        at(of_doc(doc)).documents += 1
+    def _at(self, key: str) -> Group:
+        return self.groups.setdefault(key, Group(key))
+
+    def add(self, doc: DocumentView) -> None:
+        self._at(self.of_doc(doc)).documents += 1
         for table in doc.tables:
-            group = at(of_table(table))
+            group = self._at(self.of_table(table))
             group.tables += 1
             for row in table.rows:
                 group.findings += len(row.findings)
@@ -55,18 +60,17 @@ def _group(
             group.findings += len(table.findings)
             group.errors += sum(f.severity == "error" for f in table.findings)
         loose = [f for f in doc.findings if not f.row.table_id]
-        at(of_doc(doc)).findings += len(loose)
-        at(of_doc(doc)).errors += sum(f.severity == "error" for f in loose)
-    return sorted(groups.values(), key=lambda g: (-g.errors, -g.findings, g.key))
+        self._at(self.of_doc(doc)).findings += len(loose)
+        self._at(self.of_doc(doc)).errors += sum(f.severity == "error" for f in loose)
+
+    def ranked(self) -> list[Group]:
+        return sorted(self.groups.values(), key=lambda g: (-g.errors, -g.findings, g.key))
 
 
-def by_unit(report: Report) -> list[Group]:
-    return _group(report, lambda d: str(d.row.org or UNKNOWN), _unit)
-
-
-def by_year(report: Report) -> list[Group]:
-    return _group(report, lambda d: _year(d.row), lambda t: _year(t.row))
-
-
-def by_region(report: Report) -> list[Group]:
-    return _group(report, lambda d: _region(d.row), lambda t: _region(t.row))
+def rollups() -> dict[str, Rollup]:
+    """Empty roll-ups by unit, year and region, in the order the index shows them."""
+    return {
+        "unit": Rollup(lambda d: str(d.row.org or UNKNOWN), _unit),
+        "year": Rollup(lambda d: _year(d.row), lambda t: _year(t.row)),
+        "region": Rollup(lambda d: _region(d.row), lambda t: _region(t.row)),
+    }

@@ -11,13 +11,14 @@ prefixed with an apostrophe, the usual CSV-injection guard; numbers are written 
 from __future__ import annotations
 
 import csv
-import io
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from pipeline.report.html import fmt_where
-from pipeline.report.model import SEVERITY_ZH, Report, TableView
+from pipeline.report.model import SEVERITY_ZH, DocumentView, FindingView, TableView
 from pipeline.report.numbers import fmt
+from pipeline.report.summary import Summary
 
 # Only what can make markup: links/images need [ ], tables break on |, ` opens code spans.
 _MD_SPECIAL = re.compile(r"([\\`\[\]|])")
@@ -43,28 +44,45 @@ def md_code(text: object) -> str:
     return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
 
 
-def render_markdown(report: Report) -> str:
+def write_markdown(
+    out: TextIO, report: Summary, findings: Iterable[FindingView], sections: Iterable[str]
+) -> None:
+    """diff.md: the summary, the findings, then each document's tables (`sections`, as
+    `document_markdown` wrote them), written piece by piece."""
     lines = ["# 绩效自评复核报告 — ziping diff report", ""]
     lines += _summary(report)
-    lines += _findings(report)
-    for doc in report.documents:
-        if not doc.tables:
-            continue
-        lines += ["", f"## {md(doc.name)}", "", md(doc.row.path)]
-        for table in doc.tables:
-            lines += _table(table)
+    lines += ["", "## 问题清单 Findings", ""]
+    out.write("\n".join(lines) + "\n")
+    if not report.findings:
+        out.write("没有发现问题 — no findings.\n")
+    else:
+        out.write("| 严重程度 | 代码 | 文档 | 项目 / 指标 | 填报 | 复核 | 说明 | 出处 |\n")
+        out.write("|---|---|---|---|---|---|---|---|\n")
+        for f in findings:
+            out.write(_finding(f) + "\n")
+    for section in sections:
+        out.write(section)
+
+
+def document_markdown(doc: DocumentView) -> str:
+    """One document's part of diff.md ("" for a document without tables)."""
+    if not doc.tables:
+        return ""
+    lines = ["", f"## {md(doc.name)}", "", md(doc.row.path)]
+    for table in doc.tables:
+        lines += _table(table)
     return "\n".join(lines) + "\n"
 
 
-def _summary(report: Report) -> list[str]:
+def _summary(report: Summary) -> list[str]:
     status = ", ".join(f"{md(k)} {v}" for k, v in report.status_counts.items())
     lines = [
         f"- 评分规则 profiles: {md(', '.join(report.profiles) or '—')}",
-        f"- 文档 documents: {len(report.documents)} ({status})",
-        f"- 自评表 tables: {len(report.tables)}",
+        f"- 文档 documents: {report.documents} ({status})",
+        f"- 自评表 tables: {report.tables}",
         f"- 指标行 indicator rows: {report.n_indicators}",
-        f"- 问题 findings: {len(report.findings)}",
-        f"- 总分不符 tables whose printed total differs: {len(report.total_diffs)}",
+        f"- 问题 findings: {report.findings}",
+        f"- 总分不符 tables whose printed total differs: {report.differ}",
         "",
         "| 问题代码 code | 说明 | 严重程度 | 数量 |",
         "|---|---|---|---:|",
@@ -82,22 +100,15 @@ def _summary(report: Report) -> list[str]:
     return lines
 
 
-def _findings(report: Report) -> list[str]:
-    lines = ["", "## 问题清单 Findings", ""]
-    if not report.findings:
-        return [*lines, "没有发现问题 — no findings."]
-    lines += ["| 严重程度 | 代码 | 文档 | 项目 / 指标 | 填报 | 复核 | 说明 | 出处 |"]
-    lines += ["|---|---|---|---|---|---|---|---|"]
-    for f in report.findings:
-        subject = md(f.project) + (f" / {md(f.subject)}" if f.subject else "")
-        where = fmt_where(f.row.path, f.row.page, f.row.line)
-        severity = SEVERITY_ZH.get(f.severity, md(f.severity))
-        lines.append(
-            f"| {severity} | {md_code(f.code)} | {md(f.document)} "
-            f"| {subject} | {md(f.row.stated)} | {md(f.row.recomputed)} "
-            f"| {md(f.row.message)} | {md(where)} |"
-        )
-    return lines
+def _finding(f: FindingView) -> str:
+    subject = md(f.project) + (f" / {md(f.subject)}" if f.subject else "")
+    where = fmt_where(f.row.path, f.row.page, f.row.line)
+    severity = SEVERITY_ZH.get(f.severity, md(f.severity))
+    return (
+        f"| {severity} | {md_code(f.code)} | {md(f.document)} "
+        f"| {subject} | {md(f.row.stated)} | {md(f.row.recomputed)} "
+        f"| {md(f.row.message)} | {md(where)} |"
+    )
 
 
 def _table(table: TableView) -> list[str]:
@@ -171,12 +182,11 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def render_csv(report: Report) -> str:
-    """findings.csv content (without the BOM, which the writer adds)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def write_csv(out: TextIO, findings: Iterable[FindingView]) -> None:
+    """findings.csv content (the writer opens `out` with the BOM), row by row."""
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for f in report.findings:
+    for f in findings:
         extra = {
             "code_zh": f.code_zh,
             "document": f.document,
@@ -187,4 +197,3 @@ def render_csv(report: Report) -> str:
         }
         row = [extra[c] if c in extra else getattr(f.row, c) for c in CSV_COLUMNS]
         writer.writerow(["" if v is None else csv_safe(v) for v in row])
-    return buffer.getvalue()

@@ -1,9 +1,10 @@
 """diff.xlsx: the report as a workbook an auditor filters, sorts and annotates in Excel.
 
-Sheets 汇总 (summary) / 问题清单 (findings) / 指标明细 (indicator rows in context) / 自评表
-(tables). Headers are the Chinese labels of `schemas.tables`; frozen headers, Excel Tables
-(汇总: an autofilter); number formats for money, rates, scores; the printed cells a finding
-points at filled red (as diff.html frames them); findings link to their row and source file.
+This module writes sheets; report/workbook.py says what goes in them (汇总 summary / 问题清单
+findings / 指标明细 indicator rows in context / 自评表 tables). Headers are the Chinese labels
+of `schemas.tables`; frozen headers, Excel Tables (汇总: an autofilter); number formats for
+money, rates, scores; the printed cells a finding points at filled red (as diff.html frames
+them); findings link to their row and source file. Rows stream to disk (`SheetStream`).
 
 Extracted text is always written as text: openpyxl would store `=2717元` or
 `=HYPERLINK("javascript:…")` as a formula, so string cells are forced to type "s".
@@ -15,9 +16,8 @@ import math
 import warnings
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Protocol, cast
 
 from openpyxl import Workbook
@@ -32,7 +32,6 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from pipeline.report import numbers
-from pipeline.report.model import SEVERITY_ZH, FindingView, Report, RowView, TableView
 from schemas.tables import columns
 
 BAD = PatternFill("solid", fgColor="F8CBAD")
@@ -41,6 +40,7 @@ HEADER = PatternFill("solid", fgColor="D9E1F2")
 LINK = Font(color="0563C1", underline="single")
 SEVERITY_FILL = {"error": BAD, "warning": DUPLICATE}
 MAX_CELL = 32_767  # Excel's limit on characters in a cell
+WIDTH_SAMPLE = 200  # rows a column's width is measured on
 
 # Which columns a report_model mark highlights, per sheet.
 ROW_MARK_COLUMNS = {
@@ -155,6 +155,73 @@ class Extras:
     wrap: frozenset[str] = frozenset()
 
 
+class SheetStream:
+    """A write-only sheet filled row by row, its rows never all in memory: a bold, frozen
+    header; column widths from the header and the first WIDTH_SAMPLE rows (held until then,
+    as a write-only sheet needs its layout before its first row); an Excel Table (or an
+    autofilter) over however many rows came, set when the sheet is closed."""
+
+    def __init__(self, wb: Workbook, title: str, cols: Sequence[Column], extras: Extras) -> None:
+        ws = wb.create_sheet(title)
+        if not isinstance(ws, WriteOnlyWorksheet):
+            raise TypeError("SheetStream needs a Workbook(write_only=True)")
+        ws.freeze_panes = "A2"
+        self.ws, self.cols, self.extras = ws, cols, extras
+        self.wrapped = {i for i, c in enumerate(cols, start=1) if c.key in extras.wrap}
+        self.held: list[tuple[Sequence[Any], dict[int, PatternFill], dict[int, str]]] = []
+        self.rows = 0
+        self.started = False
+
+    def add(
+        self,
+        values: Sequence[Any],
+        fills: dict[int, PatternFill] | None = None,
+        links: dict[int, str] | None = None,
+    ) -> None:
+        self.rows += 1
+        if self.started:
+            self._append(values, fills or {}, links or {})
+            return
+        self.held.append((values, fills or {}, links or {}))
+        if len(self.held) >= WIDTH_SAMPLE:
+            self._start()
+
+    def _start(self) -> None:
+        _widths(self.ws, self.cols, [values for values, _, _ in self.held])
+        self.ws.append(_bold(self.ws, [c.zh for c in self.cols], HEADER))
+        self.started = True
+        for values, fills, links in self.held:
+            self._append(values, fills, links)
+        self.held = []
+
+    def _append(
+        self, values: Sequence[Any], fills: dict[int, PatternFill], links: dict[int, str]
+    ) -> None:
+        cells = [
+            _cell(self.ws, value, col.number_format, fills.get(c))
+            for c, (col, value) in enumerate(zip(self.cols, values, strict=True), start=1)
+        ]
+        for c in self.wrapped:
+            cells[c - 1].alignment = Alignment(vertical="top", wrap_text=True)
+        for c, target in links.items():
+            cells[c - 1].hyperlink = _link(target)
+            cells[c - 1].font = LINK
+        self.ws.append(cells)
+
+    def close(self) -> WriteOnlyWorksheet:
+        """Write what is held and set the Table or filter over every row written."""
+        if not self.started:
+            self._start()
+        if not self.rows and self.extras.table:
+            self.ws.append([None] * len(self.cols))  # an Excel Table needs one body row
+        ref = f"A1:{get_column_letter(len(self.cols))}{max(self.rows, 1) + 1}"
+        if self.extras.table:
+            _excel_table(self.ws, self.extras.table, ref, [c.zh for c in self.cols])
+        else:
+            _layout(self.ws).auto_filter.ref = ref
+        return self.ws
+
+
 def write_sheet(
     wb: Workbook,
     title: str,
@@ -163,39 +230,15 @@ def write_sheet(
     fills: Sequence[dict[int, PatternFill]] | None = None,
     extras: Extras | None = None,
 ) -> WriteOnlyWorksheet:
-    """A sheet of header row (bold, frozen; an Excel Table or an autofilter) and `rows`;
-    `fills` colours cells. Write-only (rows stream to disk, memory flat for 100k rows): the
-    layout is set before the first row is appended.
-    """
+    """A whole sheet at once: header row (bold, frozen; an Excel Table or an autofilter) and
+    `rows`; `fills` colours cells."""
     extras = extras or Extras(fills=fills)
-    ws = wb.create_sheet(title)
-    if not isinstance(ws, WriteOnlyWorksheet):
-        raise TypeError("write_sheet needs a Workbook(write_only=True)")
-    _widths(ws, cols, rows)
-    ws.freeze_panes = "A2"
-    ref = f"A1:{get_column_letter(len(cols))}{max(len(rows), 1) + 1}"
-    if extras.table:
-        _excel_table(ws, extras.table, ref, [c.zh for c in cols])
-    else:
-        _layout(ws).auto_filter.ref = ref
-    ws.append(_bold(ws, [c.zh for c in cols], HEADER))
-    wrapped = {i for i, c in enumerate(cols, start=1) if c.key in extras.wrap}
+    sheet = SheetStream(wb, title, cols, extras)
     for r, values in enumerate(rows):
         row_fills = extras.fills[r] if extras.fills is not None else {}
         links = extras.links[r] if extras.links is not None else {}
-        cells = [
-            _cell(ws, value, col.number_format, row_fills.get(c))
-            for c, (col, value) in enumerate(zip(cols, values, strict=True), start=1)
-        ]
-        for c in wrapped:
-            cells[c - 1].alignment = Alignment(vertical="top", wrap_text=True)
-        for c, target in links.items():
-            cells[c - 1].hyperlink = _link(target)
-            cells[c - 1].font = LINK
-        ws.append(cells)
-    if not rows and extras.table:
-        ws.append([None] * len(cols))  # an Excel Table needs one body row
-    return ws
+        sheet.add(values, row_fills, links)
+    return sheet.close()
 
 
 def _link(target: str) -> Hyperlink:  # "#'sheet'!A5": a place in this workbook
@@ -222,7 +265,7 @@ def _excel_table(ws: WriteOnlyWorksheet, name: str, ref: str, headers: list[str]
 def _widths(ws: WriteOnlyWorksheet, cols: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
     """Column widths from the header and the first rows, in display columns (CJK is two)."""
     for index, col in enumerate(cols):
-        sample = [col.zh, *(r[index] for r in rows[:200])]
+        sample = [col.zh, *(r[index] for r in rows[:WIDTH_SAMPLE])]
         longest = max(_display_width(str(v)) for v in sample if v is not None)
         width = col.width or min(max(longest + 2, 8), 50)
         _layout(ws).column_dimensions[get_column_letter(index + 1)].width = width
@@ -230,159 +273,3 @@ def _widths(ws: WriteOnlyWorksheet, cols: Sequence[Column], rows: Sequence[Seque
 
 def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-def _summary(wb: Workbook, report: Report) -> None:
-    cols = [
-        Column("item", "项目", width=30),
-        Column("value", "数量", "0", 10),
-        Column("zh", "说明", width=24),
-        Column("severity", "严重程度", width=10),
-    ]
-    rows: list[list[Any]] = [
-        ["文档 documents", len(report.documents), None, None],
-        *[[f"  状态 {k}", v, None, None] for k, v in report.status_counts.items()],
-        ["自评表 tables", len(report.tables), None, None],
-        ["指标行 indicator rows", report.n_indicators, None, None],
-        ["问题 findings", len(report.findings), None, None],
-        *[[f"  {SEVERITY_ZH.get(k, k)} {k}", v, None, None] for k, v in report.by_severity.items()],
-        ["总分与复核不符的自评表", len(report.total_diffs), None, None],
-    ]
-    codes = [[c.code, c.count, c.zh, SEVERITY_ZH.get(c.severity)] for c in report.by_code]
-    write_sheet(wb, "汇总", cols, [*rows, [None] * 4, *codes])
-
-
-FINDING_CONTEXT = [
-    Column("code_zh", "问题类型"),
-    Column("document", "文档"),
-    Column("unit", "单位"),
-    Column("project", "项目名称"),
-    Column("subject", "三级指标"),
-]
-
-
-def _findings(wb: Workbook, report: Report) -> None:
-    base = {c.key: c for c in declared("findings")} | {"year": Column("year", "年度", "0")}
-    order = ["severity", "code", *[c.key for c in FINDING_CONTEXT], "stated", "recomputed"]
-    order += ["delta", "message", "message_en", "path", "page", "line", "where"]
-    order += ["year", "province", "city", "county", "region_code"]
-    order += ["finding_id", "doc_id", "table_id", "indicator_id"]
-    context = {c.key: c for c in FINDING_CONTEXT}
-    cols = [base.get(k) or context[k] for k in order]
-    cols[order.index("message")] = replace(cols[order.index("message")], width=50)
-
-    def values(f: FindingView) -> list[Any]:
-        extra = {
-            "severity": SEVERITY_ZH.get(f.severity, f.severity),
-            # printed and recomputed values are text in the dataset ("优", "主管部门", "99.41");
-            # numbers go in as numbers so Excel sorts and sums them
-            "stated": as_number(f.row.stated),
-            "recomputed": as_number(f.row.recomputed),
-            "year": f.year,
-        }
-        return [
-            extra[k] if k in extra else getattr(f, k) if k in context else getattr(f.row, k)
-            for k in order
-        ]
-
-    fills = [
-        {1: SEVERITY_FILL[f.severity]} if f.severity in SEVERITY_FILL else {}
-        for f in report.findings
-    ]
-    rows = _sheet_rows(report)
-    extras = Extras(
-        fills=fills,
-        links=[_finding_links(f, rows, order) for f in report.findings],
-        table="findings",
-        wrap=frozenset({"message", "message_en"}),
-    )
-    write_sheet(wb, "问题清单", cols, [values(f) for f in report.findings], extras=extras)
-
-
-def _finding_links(f: FindingView, rows: dict[str, str], order: list[str]) -> dict[int, str]:
-    """From a finding to the row it is about (指标明细 or 自评表) and to its source file."""
-    links = {}
-    target = rows.get(f.row.indicator_id or "") or rows.get(f.row.table_id or "")
-    if target:
-        links[order.index("subject") + 1] = target
-        links[order.index("code") + 1] = target
-    path = Path(str(f.row.path or ""))
-    if f.row.path:
-        links[order.index("path") + 1] = path.resolve().as_uri()
-    return links
-
-
-def _sheet_rows(report: Report) -> dict[str, str]:
-    """Where each indicator and table sits in its sheet, as an in-workbook link."""
-    rows: dict[str, str] = {}
-    for n, (_, view) in enumerate(((t, v) for t in report.tables for v in t.rows), start=2):
-        rows[view.row.indicator_id] = f"#'指标明细'!A{n}"
-    for n, table in enumerate(report.tables, start=2):
-        rows[table.row.table_id] = f"#'自评表'!A{n}"
-    return rows
-
-
-def _row_fills(view: RowView, cols: Sequence[Column]) -> dict[int, PatternFill]:
-    keys = [c.key for c in cols]
-    fills: dict[int, PatternFill] = {}
-    if view.row.duplicate_of or "row" in view.marks:
-        # a repeated row is a warning (yellow); what it gets wrong is marked red below
-        fills.update(dict.fromkeys(range(1, len(cols) + 1), DUPLICATE))
-    for mark in view.marks:
-        for key in ROW_MARK_COLUMNS.get(mark, ()):
-            fills[keys.index(key) + 1] = BAD
-    return fills
-
-
-def _indicators(wb: Workbook, report: Report) -> None:
-    context = [
-        Column("path", "文件路径"),
-        Column("project_name", "项目名称"),
-        Column("implementer", "实施单位"),
-        Column("codes", "问题代码"),
-        Column("year", "年度", "0"),
-        Column("province", "省份"),
-        Column("city", "地市"),
-        Column("county", "区县"),
-        Column("region_code", "行政区划代码"),
-    ]
-    cols = [*context, *declared("indicators")]
-    views = [(t, v) for t in report.tables for v in t.rows]
-
-    def values(table: TableView, view: RowView) -> list[Any]:
-        codes = ",".join(sorted({f.code for f in view.findings}))
-        head: list[Any] = [table.path, table.row.project_name, table.row.implementer, codes]
-        r = table.row
-        head += [r.year, r.province, r.city, r.county, r.region_code]
-        return head + [getattr(view.row, c.key) for c in cols[len(context) :]]
-
-    rows = [values(t, v) for t, v in views]
-    extras = Extras(fills=[_row_fills(v, cols) for _, v in views], table="indicators")
-    write_sheet(wb, "指标明细", cols, rows, extras=extras)
-
-
-def _tables(wb: Workbook, report: Report) -> None:
-    context = [Column("number", "编号"), Column("codes", "问题代码")]
-    cols = [*context, *declared("eval_tables")]
-    keys = [c.key for c in cols]
-
-    def fills(t: TableView) -> dict[int, PatternFill]:
-        return {keys.index(k) + 1: BAD for m in t.marks for k in TABLE_MARK_COLUMNS.get(m, ())}
-
-    def values(t: TableView) -> list[Any]:
-        codes = ",".join(sorted({f.code for f in t.findings}))
-        return [f"T{t.number}", codes, *[getattr(t.row, k) for k in keys[len(context) :]]]
-
-    rows = [values(t) for t in report.tables]
-    extras = Extras(fills=[fills(t) for t in report.tables], table="eval_tables")
-    write_sheet(wb, "自评表", cols, rows, extras=extras)
-
-
-def write(report: Report, target: Path) -> None:
-    """Write the workbook for `report` to `target`."""
-    wb = Workbook(write_only=True)
-    _summary(wb, report)
-    _findings(wb, report)
-    _indicators(wb, report)
-    _tables(wb, report)
-    wb.save(target)

@@ -26,8 +26,6 @@ from PIL import Image
 from parsers.ocr import picture as image_pages
 from parsers.pdf import pages as pdf_pages
 from pipeline.cli import main
-from pipeline.report import html as report_html
-from pipeline.report import model as report_model
 from pipeline.report.write import FILES, write_report
 from schemas.errors import ZipingError
 from schemas.tables import RunRow
@@ -70,10 +68,28 @@ def report(tmp_path: Path) -> Path:
     return out
 
 
-def pages(report: Path) -> dict[str, str]:
+def pages_of(report: Path) -> list[Path]:
     """Every HTML page of a report folder: the index and one page per document."""
-    found = [report / "diff.html", *sorted((report / "docs").glob("*.html"))]
-    return {str(p.relative_to(report)): p.read_text(encoding="utf-8") for p in found}
+    return [report / "diff.html", *sorted((report / "docs").glob("*.html"))]
+
+
+def pages(report: Path) -> dict[str, str]:
+    return {str(p.relative_to(report)): p.read_text(encoding="utf-8") for p in pages_of(report)}
+
+
+def findings_data(report: Path) -> list[list[object]]:
+    """The findings list's rows, from the data files the index names, in order."""
+    html = (report / "diff.html").read_text(encoding="utf-8")
+    meta = re.search(r'<script type="application/json" id="findings-meta">(.*?)</script>', html)
+    assert meta is not None
+    assert "<" not in meta.group(1)  # escaped as \u003c: no text can close the element
+    rows: list[list[object]] = []
+    for n, name in enumerate(json.loads(meta.group(1))["chunks"]):
+        text = (report / name).read_text(encoding="utf-8")
+        assert text.startswith(f"zipingFindings({n},") and text.endswith(");\n")
+        assert "<" not in text  # as \u003c, like the data in the page
+        rows += json.loads(text[len(f"zipingFindings({n},") : -len(");\n")])
+    return rows
 
 
 def test_html_has_no_markup_from_the_data(report: Path) -> None:
@@ -82,8 +98,8 @@ def test_html_has_no_markup_from_the_data(report: Path) -> None:
     for name, html in every.items():
         tags = parse(html)
         scripts = [a for t, a in tags if t == "script"]
-        if name == "diff.html":  # ours, inline, no src; and the findings as inert JSON data
-            assert scripts == [{"type": "application/json", "id": "findings-data"}, {}]
+        if name == "diff.html":  # ours, inline, no src; and where the findings are, as JSON
+            assert scripts == [{"type": "application/json", "id": "findings-meta"}, {}]
         else:
             assert scripts == []
         assert [t for t, _ in tags if t in {"img", "iframe", "object", "embed", "link"}] == []
@@ -98,11 +114,9 @@ def test_html_has_no_markup_from_the_data(report: Path) -> None:
     )
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile_page
     assert "&lt;img src=x onerror=alert(1)&gt;" in hostile_page
-    data = re.search(r'<script type="application/json" id="findings-data">(.*?)</script>',
-                     every["diff.html"], re.DOTALL)  # fmt: skip
-    assert data is not None
-    assert "<" not in data.group(1)  # escaped as \u003c: no text can close the element
-    messages = [row[12] for row in json.loads(data.group(1))]
+    data = findings_data(report)
+    assert len(data) == 4
+    messages = [str(row[12]) for row in data]
     assert any(SCRIPT in m for m in messages)  # shown to the auditor, as data
 
 
@@ -116,7 +130,7 @@ def test_csp_allows_only_our_script(report: Path) -> None:
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
     assert csp is not None
     policy = html_lib.unescape(csp.group(1))
-    assert f"script-src 'sha256-{digest}'" in policy
+    assert f"script-src 'sha256-{digest}' 'self'" in policy  # 'self': data/findings-N.js
     assert "default-src 'none'" in policy
     urls = set(re.findall(r"https?://[^\"\s]+", html))
     assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}  # namespaces
@@ -233,7 +247,7 @@ def test_report_command(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["report", "--data", str(data), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, "docs"])  # no temp files
+    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, "docs", "data"])  # no temp
     assert sorted(p.name for p in (out / "docs").iterdir()) == ["d1.html", "d2.html", "d3.html"]
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -263,17 +277,17 @@ def test_last_run_is_shown(tmp_path: Path) -> None:
 
 
 def _render_with(text: str) -> str:
-    """diff.html for a dataset whose indicator name, actual and finding message are `text`."""
+    """diff.html and the document pages for a dataset whose indicator name, actual and finding
+    message are `text`."""
     rows = ordinary_rows()
     rows["indicators"][1] = replace(rows["indicators"][1], level3=text, actual_raw=text)
     rows["findings"][0] = replace(rows["findings"][0], message=text, stated=text)
     with tempfile.TemporaryDirectory() as tmp:
         for name, table in rows.items():
-            write(Path(tmp), name, table)
-        report = report_model.build(Path(tmp))
-        return report_html.render(report) + "".join(
-            report_html.render_document(d, {}) for d in report.documents
-        )
+            write(Path(tmp) / "data", name, table)
+        out = Path(tmp) / "report"
+        write_report(Path(tmp) / "data", out)
+        return "".join(p.read_text("utf-8") for p in sorted(pages_of(out)))
 
 
 @settings(max_examples=15, deadline=None)

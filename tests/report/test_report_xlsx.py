@@ -83,6 +83,10 @@ def test_findings_link_to_their_row_and_source(workbook: Workbook) -> None:
     assert str(path.hyperlink.target).startswith("file:///")
     message = findings.cell(r, headers(findings).index("说明") + 1)
     assert message.alignment.wrap_text
+    total = row_where(findings, "问题代码", "TOTAL_MISMATCH")  # about a table, not a row
+    link = cell(findings, total, "问题代码").hyperlink
+    assert link is not None and str(link.location).startswith("'自评表'!A")
+    assert cell(findings, total, "三级指标").value is None  # empty, not the link's address
 
 
 def test_summary_counts(workbook: Workbook) -> None:

@@ -1,31 +1,66 @@
-// The findings list of the index: rows come from the JSON data block #findings-data (the
-// server writes it escaped; it is never executed) and are drawn one page at a time with
-// createElement and textContent only, so nothing taken from a document can become markup or
-// script. Filter, free-text search and sort work on all findings; only PAGE rows are drawn.
-// The filter lives in the address (diff.html#filter?code=TOTAL_MISMATCH) so it can be shared.
+// The findings list of the index: rows come from data/findings-N.js, files of our own that
+// hand their rows (JSON, never markup) to zipingFindings; the first is loaded with the page and
+// the rest only when a filter, search, sort or later page needs them, so the page opens fast
+// whatever the number of findings. Rows are drawn one page at a time with createElement and
+// textContent only, so nothing taken from a document can become markup or script. Filter,
+// free-text search and sort work on all findings; only PAGE rows are drawn. The filter lives
+// in the address (diff.html#filter?code=TOTAL_MISMATCH) so it can be shared.
 (function () {
   "use strict";
   var table = document.getElementById("findings");
-  var source = document.getElementById("findings-data");
+  var source = document.getElementById("findings-meta");
   if (!table || !source) { return; }
   var PAGE = 100, CLIP = 80;
-  // columns of a data row, as pipeline/report/html.py:findings_json writes them
+  // columns of a data row, as pipeline/report/html.py:finding_row writes them
   var RANK = 0, SEV = 1, CODE = 2, CODE_ZH = 3, DOC = 4, UNIT = 5, PLACE = 6, PROJECT = 7,
     SUBJECT = 8, STATED = 9, RECOMPUTED = 10, DELTA = 11, MESSAGE = 12, WHERE = 13, HREF = 14;
+  var ORDER = 15, TEXT = 16;
   var FILTER_COLUMN = { code: CODE, severity: SEV, document: DOC, unit: UNIT };
   var SEVERITY_ZH = { error: "错误", warning: "警告", info: "提示" };
-  var all = JSON.parse(source.textContent);
-  all.forEach(function (row, i) {
-    row.push(i, [row[CODE], row[CODE_ZH], row[DOC], row[UNIT], row[PLACE], row[PROJECT],
-      row[SUBJECT], row[STATED], row[RECOMPUTED], row[MESSAGE], row[WHERE]].join(" ").toLowerCase());
-  });
-  var ORDER = all.length ? all[0].length - 2 : 15, TEXT = ORDER + 1;
+  var meta = JSON.parse(source.textContent);  // {total, size, chunks: [file, ...]}
+  var parts = [], arrived = 0, requested = false, waiting = [], complete = false, all = [];
+
+  // called by each data/findings-N.js as it loads
+  window.zipingFindings = function (n, rows) {
+    rows.forEach(function (row, i) {
+      row.push(n * meta.size + i, [row[CODE], row[CODE_ZH], row[DOC], row[UNIT], row[PLACE],
+        row[PROJECT], row[SUBJECT], row[STATED], row[RECOMPUTED], row[MESSAGE],
+        row[WHERE]].join(" ").toLowerCase());
+    });
+    parts[n] = rows;
+    arrived += 1;
+    if (n === 0) { all = rows; shown = all; draw(); }
+    if (arrived === meta.chunks.length) {
+      complete = true;
+      all = [].concat.apply([], parts);
+      waiting.splice(0).forEach(function (then) { then(); });
+    }
+  };
+
+  function fetchChunk(n) {
+    var script = document.createElement("script");
+    script.src = meta.chunks[n];
+    script.addEventListener("load", function () { script.remove(); });
+    document.head.appendChild(script);
+  }
+
+  // run `then` once every finding is loaded (at once when they are)
+  function whole(then) {
+    if (complete) { then(); return; }
+    waiting.push(then);
+    if (count) { count.textContent = "…"; }
+    if (!requested) {
+      requested = true;
+      for (var n = 1; n < meta.chunks.length; n += 1) { fetchChunk(n); }
+    }
+  }
+
   var body = table.tBodies[0];
   var selects = Array.prototype.slice.call(document.querySelectorAll("select[data-filter]"));
   var search = document.getElementById("findings-search");
   var count = document.getElementById("findings-count");
   var at = document.getElementById("page-at");
-  var shown = all, page = 0, sortColumn = null, sortDir = 1;
+  var shown = [], page = 0, sortColumn = null, sortDir = 1;
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -62,7 +97,8 @@
 
   function draw() {
     while (body.firstChild) { body.removeChild(body.firstChild); }
-    var pages = Math.max(1, Math.ceil(shown.length / PAGE));
+    var length = complete || shown !== all ? shown.length : meta.total;
+    var pages = Math.max(1, Math.ceil(length / PAGE));
     page = Math.min(page, pages - 1);
     shown.slice(page * PAGE, (page + 1) * PAGE).forEach(function (f) {
       var tr = el("tr");
@@ -86,7 +122,7 @@
       tr.appendChild(cell("出处", f[WHERE], "where"));
       body.appendChild(tr);
     });
-    count.textContent = String(shown.length);
+    count.textContent = String(length);
     if (at) { at.textContent = "第 " + (page + 1) + " / " + pages + " 页 page"; }
   }
 
@@ -95,7 +131,9 @@
     return row[column];
   }
 
-  function apply() {
+  function apply() { whole(filter); }
+
+  function filter() {
     var words = search ? search.value.trim().toLowerCase().split(/\s+/).filter(Boolean) : [];
     shown = all.filter(function (row) {
       var picked = selects.every(function (s) {
@@ -154,7 +192,8 @@
     if (page > 0) { page -= 1; draw(); }
   });
   document.getElementById("page-next").addEventListener("click", function () {
-    if ((page + 1) * PAGE < shown.length) { page += 1; draw(); }
+    if ((page + 1) * PAGE < shown.length) { page += 1; draw(); return; }
+    if (!complete && shown === all) { whole(function () { shown = all; page += 1; draw(); }); }
   });
   var reset = document.getElementById("filter-reset");
   if (reset) {
@@ -166,5 +205,6 @@
     });
   }
   restore();
-  apply();
+  if (location.hash.indexOf("#filter?") === 0) { apply(); }
+  if (meta.chunks.length) { fetchChunk(0); } else { complete = true; draw(); }
 }());
