@@ -29,6 +29,7 @@ text and a notice says a table-like block was not read as a grid.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,8 @@ MIN_FRAGMENTS = 3  # fragments on a line that look like a table row
 MIN_ROWS = 3  # such lines before a block is taken for a table
 MAX_LEAD = 2.5  # a vertical gap this many line heights ends a block
 _CLOSING = set("）)】」』，。、：；！？%,.:;!?")  # marks a line may not start with
+# one number in a cell: a comparison sign before it, a short unit after (`≥120次`, `4584.24万元`)
+_QUANTITY = re.compile(r"^[<>=≥≤≧≦＜＞＝﹦]{0,2}[-+]?\d[\d,]*(?:\.\d+)?[^\d\s]{0,3}$")
 
 
 @dataclass
@@ -259,14 +262,23 @@ def _line_break(
 ) -> bool:
     """A line that only goes on under the text above it, column by column and inside each
     column, and leaves empty at least half the columns that this row and the one before both
-    fill (`filled`): the cells' next paragraphs (a line break typed in a cell), not a row."""
+    fill (`filled`): the cells' next paragraphs (a line break typed in a cell), not a row.
+    A number under a number is not: a cell's next paragraph carries its text on, two numbers
+    one over the other are two rows' values (the row under a row whose name ran over two
+    lines, its labels merged down and its last cell blank, fits the rest of this test)."""
     empty = filled - {f.col for f in line}
     if not empty or 2 * len(empty) < len(filled):
+        return False
+    if any(f.col in above and _quantity(f) and _quantity(above[f.col]) for f in line):
         return False
     return all(
         f.col in above and f.x1 < next((s for s in starts if s > above[f.col].x1), right)
         for f in line
     )
+
+
+def _quantity(f: Fragment) -> bool:
+    return _QUANTITY.match(f.text.replace(" ", "")) is not None
 
 
 def _merged_label(

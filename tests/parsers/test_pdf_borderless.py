@@ -1,8 +1,9 @@
 """Tables without ruling lines read from word positions (parsers.pdf.borderless).
 
 Fixtures: the fifth table of pagebreaks.pdf (a LibreOffice export of a borderless Word table,
-tests/fixtures/make/make_page_breaks.py) and pdf-borderless-centred.pdf, whose centred cells
-share no column edge (make_pdf_cases.py).
+tests/fixtures/make/make_page_breaks.py), pdf-borderless-centred.pdf, whose centred cells
+share no column edge, and pdf-borderless-wrapped-name.pdf, a name typed over two lines under
+labels merged down (make_pdf_cases.py).
 """
 
 from __future__ import annotations
@@ -89,3 +90,23 @@ def test_centred_cells_are_no_grid_but_every_line_is_kept() -> None:
         "2 指标甲甲 >=74个 =82个",
     ]
     assert len(lines) == 11
+
+
+def test_a_name_typed_over_two_lines_stays_in_its_own_row() -> None:
+    """`农机补贴发放` / `户数` with `≥300户 305` and a blank 偏差原因, under a full row whose
+    labels are merged down: its first line goes on under the row above column by column like
+    a cell's next paragraph, but a number under a number is the next row's value."""
+    (table,) = parse(FORMATS / "pdf-borderless-wrapped-name.pdf").tables()
+    texts = [[c.text for c in row if c.text] for row in table.rows]
+    assert texts == [
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "偏差原因"],
+        ["产出指标", "数量指标", "培训覆盖人数", "≥800人", "812人", "按计划完成"],
+        ["农机补贴发放户数", "≥300户", "305"],
+        ["质量指标", "验收合格率", "=100%", "100%", "无"],
+        ["效益指标", "社会效益指标", "受益群众满意度", "≥90%", "93%", "部分项目进度滞后"],
+    ]
+    assert _row(table, 2) == [
+        ("农机补贴发放户数", 2, 1, 1),
+        ("≥300户", 3, 1, 1),
+        ("305", 4, 1, 1),
+    ]
