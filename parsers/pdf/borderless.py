@@ -262,12 +262,14 @@ def _line_break(
 ) -> bool:
     """A line that only goes on under the text above it, column by column and inside each
     column, and leaves empty at least half the columns that this row and the one before both
-    fill (`filled`): the cells' next paragraphs (a line break typed in a cell), not a row.
+    fill (`filled`), or closes a bracket a cell above left open (`项目过程（20` / `分）`): the
+    cells' next paragraphs (a line break typed in a cell), not a row.
     A number under a number is not: a cell's next paragraph carries its text on, two numbers
     one over the other are two rows' values (the row under a row whose name ran over two
     lines, its labels merged down and its last cell blank, fits the rest of this test)."""
     empty = filled - {f.col for f in line}
-    if not empty or 2 * len(empty) < len(filled):
+    sparse = bool(empty) and 2 * len(empty) >= len(filled)
+    if not (sparse or any(f.col in above and _closes(above[f.col], f) for f in line)):
         return False
     if any(f.col in above and _quantity(f) and _quantity(above[f.col]) for f in line):
         return False
@@ -275,6 +277,15 @@ def _line_break(
         f.col in above and f.x1 < next((s for s in starts if s > above[f.col].x1), right)
         for f in line
     )
+
+
+def _closes(above: Fragment, below: Fragment) -> bool:
+    """`below` closes a bracket that `above` left open: one cell's text over two lines."""
+    return _depth(above.text) > 0 and _depth(below.text) < 0
+
+
+def _depth(text: str) -> int:
+    return sum(text.count(c) for c in "(（") - sum(text.count(c) for c in ")）")
 
 
 def _quantity(f: Fragment) -> bool:
@@ -286,9 +297,11 @@ def _merged_label(
 ) -> bool:
     """Whether `f`, on line k that starts a row, goes on with the cell above it rather than
     starting one: it lies left of the row's first fresh fragment, the cell above already
-    wrapped over two lines (one from the line before) and a later row leaves this column
-    empty, as the rows under a label merged down do."""
-    if f.col >= first or len(open_[f.col].parts) < 2:
+    wrapped over two lines (one from the line before) or `f` closes the bracket it left
+    open (`产出指标（50` / `分）`), and a later row leaves this column empty, as the rows under
+    a label merged down do."""
+    above = open_[f.col]
+    if f.col >= first or (len(above.parts) < 2 and not _closes(above.parts[-1], f)):
         return False
     return any(
         len(line) >= MIN_FRAGMENTS and all(g.col != f.col for g in line) for line in block[k + 1 :]

@@ -29,7 +29,7 @@ from pipeline.extract.stream_cut import (
     serial,
 )
 from pipeline.extract.stream_header import is_header_word
-from pipeline.extract.unscramble import unscramble
+from pipeline.extract.unscramble import stream_cost, unscramble
 from pipeline.extract.values import parse_number
 
 __all__ = ["OPERATOR_ONLY", "joined", "level_of", "read_rows"]
@@ -46,7 +46,7 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
     unreadable = not set(VALUE_ROLES) & set(roles) or "level3" not in roles
     if cells and not unreadable and _scrambled(cells, roles[:1] == ("seq",)):
         # rows put back in order where one order fits best (the 总分 row too: `100 总分`)
-        toks = unscramble(toks, roles)
+        toks = unscramble(toks, stream_cost(roles))
         end, total = _rows_end(toks)
         cells = _page_noise_removed([t for t in toks[:end] if not h.is_placeholder(t.text)])
     if cells and unreadable:

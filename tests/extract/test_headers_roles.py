@@ -3,8 +3,11 @@ type-check are not emitted."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
+from pipeline.extract.grid_rows import read_header
 from pipeline.extract.headers import flat_header_roles, header_roles, is_sub_header, role_of
 from pipeline.extract.located import LocatedTable, RawIndicator, Text
 from pipeline.extract.rowcheck import row_problem, vet
@@ -209,3 +212,29 @@ def test_a_rule_text_is_no_actual() -> None:
     assert row_problem(row) == (
         "the actual '符合得3分,否则不得分' is a scoring rule (评分标准), not a value"
     )
+
+
+@dataclass(frozen=True)
+class _Printed:
+    """A grid row as the grid reader sees it: its cells (spans repeated), not a paragraph."""
+
+    cells: tuple[str, ...]
+    paragraph: bool = False
+
+
+def test_header_cells_wrapped_over_two_lines_are_joined() -> None:
+    """A table without lines keeps a wrapped header cell's lines in two rows (`自评得` /
+    `分`, `绩效指` / `标`) beside the split target's sub-headers: the rests go back up, the
+    sub-headers stay sub-headers; a row of rests alone is the header's second line."""
+    top = ("绩效指", "一级指标", "三级指标", "年度指标值", "年度指标值", "", "实际完成值", "自评得")
+    sub = ("标", "", "", "指标性质", "指标值", "度量单位", "", "分")
+    roles = read_header([_Printed(top), _Printed(sub)])
+    assert roles.roles == (None, "level1", "level3", "target_op", "target_value",
+                           "target_unit", "actual", "score")  # fmt: skip
+    assert roles.depth == 2
+    short = ("一级指标", "三级指标", "指标值", "实际完", "自评得")
+    roles = read_header([_Printed(short), _Printed(("", "", "", "成值", "分"))])
+    assert (roles.roles, roles.depth) == (("level1", "level3", "target", "actual", "score"), 2)
+    # a data row under the header is not taken for the header's rest
+    data = ("产出指标", "培训人数", "≥50人", "52人", "10")
+    assert read_header([_Printed(short), _Printed(data)]).depth == 1
