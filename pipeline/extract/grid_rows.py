@@ -83,7 +83,10 @@ def read_header(rows: Sequence[HeaderRow]) -> h.HeaderRoles:
         joined, sub = _wraps_joined(top, rows[1].cells)
         if h.is_sub_header(joined, sub):
             return h.header_roles(joined, sub)
-        if not any(c.strip() for c in sub) and joined != top:
+        # a second line of rests alone (a cell spanning both rows repeats its text there)
+        rests = all(not h.key(b) or (i < len(top) and h.key(b) == h.key(joined[i]))
+                    for i, b in enumerate(sub))  # fmt: skip
+        if rests and joined != top:
             return dataclasses.replace(h.header_roles(joined), depth=2)
     return h.header_roles(top)
 

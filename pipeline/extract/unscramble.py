@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Callable, Iterator
 
 from pipeline.extract import headers as h
-from pipeline.extract.align import NEVER, align, kind_of
+from pipeline.extract.align import NEVER, Alignment, align, kind_of
 from pipeline.extract.glued_budget import budget_label
 from pipeline.extract.located import Text
 from pipeline.extract.stream_cut import level_of
@@ -29,14 +29,33 @@ RowCost = Callable[[list[str]], int]
 
 def stream_cost(roles: tuple[str, ...]) -> RowCost:
     """The token reader's cost of a row (`align`): names, values and numbers by cell type.
-    A 序号 opens the line as printed, so it is no cell to interleave."""
+    A 序号 opens the line as printed, so it is no cell to interleave. Of two orders that fit
+    as well, the one that gives a bound (`≥4600公里`, `120家以上`) to the target wins over
+    the one that gives it to the actual: a target bounds, an actual says what was reached."""
     row_roles = roles[1:] if roles[:1] == ("seq",) else roles
 
     def cost(texts: list[str]) -> int:
         fitted = align([kind_of(t) for t in texts], row_roles)
-        return fitted[0].cost if fitted else NEVER
+        if not fitted:
+            return NEVER
+        least = [a for a in fitted if a.cost == fitted[0].cost]
+        return 2 * fitted[0].cost + min(_bound_reached(a, texts) for a in least)
 
     return cost
+
+
+def _bound_reached(found: Alignment, texts: list[str]) -> int:
+    """1 when the actual holds a bound and the target none."""
+    target, actual = found.get("target"), found.get("actual")
+    bound_in_target = target is not None and _bound(texts[target])
+    return int(actual is not None and _bound(texts[actual]) and not bound_in_target)
+
+
+def _bound(text: str) -> bool:
+    return parse_value(text).op in _BOUNDS
+
+
+_BOUNDS = frozenset({">=", "<=", ">", "<"})
 
 
 def unscramble(cells: list[Text], cost: RowCost) -> list[Text]:

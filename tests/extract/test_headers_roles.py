@@ -235,6 +235,9 @@ def test_header_cells_wrapped_over_two_lines_are_joined() -> None:
     short = ("一级指标", "三级指标", "指标值", "实际完", "自评得")
     roles = read_header([_Printed(short), _Printed(("", "", "", "成值", "分"))])
     assert (roles.roles, roles.depth) == (("level1", "level3", "target", "actual", "score"), 2)
+    spanned = ("绩效指标", "三级指标", "分值", "年度", "得分")  # 绩效指标 spans both rows
+    roles = read_header([_Printed(spanned), _Printed(("绩效指标", "", "", "目标值", ""))])
+    assert (roles.roles, roles.depth) == ((None, "level3", "weight", "target", "score"), 2)
     # a data row under the header is not taken for the header's rest
     data = ("产出指标", "培训人数", "≥50人", "52人", "10")
     assert read_header([_Printed(short), _Printed(data)]).depth == 1
