@@ -35,7 +35,7 @@ from typing import Any
 
 from parsers._text import join_lines
 from parsers.pdf.cells import Char, line_text, lines
-from parsers.pdf.grid import PADDING, TOL, Box, Item, RawTable, edges, index
+from parsers.pdf.grid import LOW_END, PADDING, TOL, Box, Item, RawTable, edges, index
 from schemas import Notice, Paragraph
 
 MIN_FRAGMENTS = 3  # fragments on a line that look like a table row
@@ -104,21 +104,28 @@ def fragments(line: list[Char]) -> list[Fragment]:
     ]
 
 
-def page_items(page: Any, number: int, margin: float) -> tuple[list[Item] | None, list[Notice]]:
+def page_items(
+    page: Any, number: int, margin: float, before: list[Item] | None = None
+) -> tuple[list[Item] | None, list[Notice]]:
     """The page's borderless tables and its other lines, or None when it holds no such table
-    (the caller keeps its plain text); and the notices on what could not be read as a grid."""
+    (the caller keeps its plain text); and the notices on what could not be read as a grid.
+    `before`: the page before's items. A table that ran to its foot may go on at the top of
+    this page in a few rows on its columns: they are read on those columns (so the caller
+    stitches them on, as a ruled table's), however few."""
     grouped = [line for line in lines(list(page.chars)) if any(c["text"].strip() for c in line)]
     rows = [fragments(line) for line in grouped]
     offset, height = page.initial_doctop, page.height
     items: list[Item] = []
     notices: list[Notice] = []
     taken: set[int] = set()
-    for start, end in _blocks(rows):
-        got = _grid(rows[start:end], number, offset)
+    carried = _carried(before)
+    for start, end in _blocks(rows, 1 if carried else MIN_ROWS):
+        got = _grid(rows[start:end], number, offset, carried if start == 0 else None)
         if isinstance(got, str):
             notices.append(Notice("TABLE_LAYOUT_UNREAD", f"page {number}: {got}", page=number))
             continue
         table, guesses = got
+        table.ends_low = rows[end - 1][0].bottom >= (1 - LOW_END) * height
         taken.update(range(start, end))
         items.append(Item(rows[start][0].top, rows[end - 1][0].bottom, table))
         if guesses:
@@ -151,19 +158,28 @@ def _guess_notice(number: int, guesses: list[str]) -> Notice:
     )
 
 
-def _blocks(rows: list[list[Fragment]]) -> list[tuple[int, int]]:
+def _carried(before: list[Item] | None) -> list[float] | None:
+    """The column edges of the table that closes the page before and runs to its foot."""
+    body = [it for it in before or [] if not it.margin]
+    last = body[-1].block if body else None
+    if not isinstance(last, RawTable) or not last.ends_low:
+        return None
+    return edges([x for b in last.boxes for x in (b.x0, b.x1)])
+
+
+def _blocks(rows: list[list[Fragment]], first_rows: int) -> list[tuple[int, int]]:
     """(start, end) line ranges that look like a table: MIN_ROWS lines of MIN_FRAGMENTS
-    fragments, with no gap wider than MAX_LEAD line heights inside. A range runs from its
-    first line of two fragments or more to its last, and on over the lines that only go on
-    under a fragment of the line above (the last row's wrapped text), not into the prose
-    that follows at normal spacing."""
+    fragments (`first_rows` for the range that opens the page), with no gap wider than
+    MAX_LEAD line heights inside. A range runs from its first line of two fragments or more
+    to its last, and on over the lines that only go on under a fragment of the line above
+    (the last row's wrapped text), not into the prose that follows at normal spacing."""
     out: list[tuple[int, int]] = []
     start = 0
     for k in range(1, len(rows) + 1):
         if k == len(rows) or _gap(rows[k - 1], rows[k]):
             span = rows[start:k]
             wide = [i for i, r in enumerate(span) if len(r) >= MIN_FRAGMENTS]
-            if len(wide) >= MIN_ROWS:
+            if len(wide) >= (first_rows if start == 0 else MIN_ROWS):
                 several = [i for i, r in enumerate(span) if len(r) >= 2]
                 end = several[-1] + 1
                 while end < len(span) and _under(span[end], span[end - 1]):
@@ -184,10 +200,14 @@ def _gap(above: list[Fragment], below: list[Fragment]) -> bool:
 
 
 def _grid(
-    block: list[list[Fragment]], number: int, offset: float
+    block: list[list[Fragment]], number: int, offset: float, carried: list[float] | None = None
 ) -> tuple[RawTable, list[str]] | str:
-    """The block as a table of boxes, with the guesses it took; or why it is no grid."""
+    """The block as a table of boxes, with the guesses it took; or why it is no grid. On the
+    `carried` column edges of the table above when every fragment fits them."""
     starts = [x for x, n in _clusters([f.x0 for r in block for f in r]) if n >= 2]
+    right = max(f.x1 for r in block for f in r) + 2 * PADDING
+    if carried and all(_on(f, carried) for r in block for f in r):
+        starts, right = carried[:-1], carried[-1]
     for r in block:
         for f in r:
             f.col = index(starts, f.x0)
@@ -196,11 +216,15 @@ def _grid(
                     f"a table-like block without ruling lines ({f.text!r} starts on no column "
                     "edge) was not read as a grid; its lines are kept as text"
                 )
-    right = max(f.x1 for r in block for f in r) + 2 * PADDING
     cells, n_rows, guesses = _cells(block, starts, right)
     tops = [min(p.top for c in cells if c.row == r for p in c.parts) for r in range(n_rows)]
     ys = [*tops, max(f.bottom for f in block[-1])]
     return _raw(cells, [*starts, right], ys, number, offset), guesses
+
+
+def _on(f: Fragment, columns: list[float]) -> bool:
+    """`f` starts on a column edge and ends before the last."""
+    return any(abs(f.x0 - x) <= TOL for x in columns[:-1]) and f.x1 <= columns[-1] + TOL
 
 
 def _clusters(values: list[float]) -> list[tuple[float, int]]:

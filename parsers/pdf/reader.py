@@ -82,7 +82,10 @@ def read(data: bytes, path: str, doc_id: str, ocr: str = "auto") -> Document:
         finally:
             pdf.close()
     notices: list[Notice] = []
-    items = _table_items(data, path, [p for p in pages if _worth_plumber(p)], notices)
+    worth = {p.number for p in pages if _worth_plumber(p)}
+    # a borderless table may go on over the page break in rows too few to look like one
+    worth |= {p.number for p in pages if p.number - 1 in worth and p.kind == "text"}
+    items = _table_items(data, path, [p for p in pages if p.number in worth], notices)
     for page in pages:
         if page.kind == "text" and page.number not in items:
             items[page.number] = _text_items(page)
@@ -335,7 +338,8 @@ def _table_items(
                     if info.kind == "table":
                         out[info.number] = cells.page_items(page, info.number, MARGIN)
                     else:
-                        found, notes = borderless.page_items(page, info.number, MARGIN)
+                        before = out.get(info.number - 1)
+                        found, notes = borderless.page_items(page, info.number, MARGIN, before)
                         notices.extend(notes)
                         if found is not None:
                             out[info.number] = found

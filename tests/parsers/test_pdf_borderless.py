@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from parsers import parse
+from pipeline.batch.document import process_file
 from schemas import Notice, Paragraph, Table
+from schemas.profile import load_profile
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 
@@ -113,3 +115,22 @@ def test_a_name_typed_over_two_lines_stays_in_its_own_row() -> None:
         ("≥300户", 3, 1, 1),
         ("305", 4, 1, 1),
     ]
+
+
+def test_a_table_that_goes_on_over_the_page_is_one_table() -> None:
+    """Four rows at the top of page 2 (too few to look like a table, their label columns
+    empty) are read on the columns of the table that ran to the foot of page 1, and
+    stitched to it as a ruled table's rest is."""
+    (table,) = parse(FORMATS / "pdf-borderless-two-pages.pdf").tables()
+    assert (table.page_start, table.page_end, len(table.rows)) == (1, 2, 46)
+    assert _row(table, 45) == [
+        ("第45项培训人数", 2, 1, 1),
+        ("≥144人", 3, 1, 1),
+        ("145人", 4, 1, 1),
+        ("2", 5, 1, 1),
+        ("2", 6, 1, 1),
+    ]
+    result = process_file(FORMATS / "pdf-borderless-two-pages.pdf", load_profile("central"))
+    assert len(result.indicators) == 45
+    assert result.indicators[-1].level3 == "第45项培训人数"
+    assert not [f for f in result.findings if f.code.endswith("_UNPARSED")]
