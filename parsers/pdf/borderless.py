@@ -29,48 +29,18 @@ text and a notice says a table-like block was not read as a grid.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from parsers._text import join_lines
-from parsers.pdf.cells import Char, line_text, lines
+from parsers.pdf.cells import line_text, lines
+from parsers.pdf.fragments import Fragment, closes, fragments, quantity
 from parsers.pdf.grid import LOW_END, PADDING, TOL, Box, Item, RawTable, edges, index
 from schemas import Notice, Paragraph
 
 MIN_FRAGMENTS = 3  # fragments on a line that look like a table row
 MIN_ROWS = 3  # such lines before a block is taken for a table
 MAX_LEAD = 2.5  # a vertical gap this many line heights ends a block
-_CLOSING = set("）)】」』，。、：；！？%,.:;!?")  # marks a line may not start with
-# one number in a cell: a comparison sign before it, a short unit after (`≥120次`, `4584.24万元`)
-_QUANTITY = re.compile(r"^[<>=≥≤≧≦＜＞＝﹦]{0,2}[-+]?\d[\d,]*(?:\.\d+)?[^\d\s]{0,3}$")
-
-
-@dataclass
-class Fragment:
-    """A run of characters on one line with no gap wider than a cell's padding."""
-
-    chars: list[Char]
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    text: str
-    col: int = -1
-
-    @property
-    def first_width(self) -> float:
-        """Width of the text that could not have been split from the fragment's first glyph
-        at a line end: a Latin word or number whole, a glyph with the closing marks after it
-        (`分）`: a line may not start with `）`)."""
-        chars = self.chars
-        end = 1
-        if chars[0]["text"].isascii():
-            while end < len(chars) and chars[end]["text"].isascii():
-                end += 1
-        while end < len(chars) and chars[end]["text"] in _CLOSING:
-            end += 1
-        return float(chars[end - 1]["x1"]) - float(chars[0]["x0"])
 
 
 @dataclass
@@ -80,28 +50,6 @@ class _Cell:
     parts: list[Fragment] = field(default_factory=list)
     last_row: int = 0
     colspan: int = 1
-
-
-def fragments(line: list[Char]) -> list[Fragment]:
-    inked = [c for c in line if c["text"].strip()]
-    groups: list[list[Char]] = []
-    for ch in inked:
-        gap = max(PADDING, 0.5 * float(ch["size"]))
-        if groups and float(ch["x0"]) - float(groups[-1][-1]["x1"]) <= gap:
-            groups[-1].append(ch)
-        else:
-            groups.append([ch])
-    return [
-        Fragment(
-            g,
-            float(g[0]["x0"]),
-            max(float(c["x1"]) for c in g),
-            min(float(c["top"]) for c in g),
-            max(float(c["bottom"]) for c in g),
-            line_text(g),
-        )
-        for g in groups
-    ]
 
 
 def page_items(
@@ -182,16 +130,27 @@ def _blocks(rows: list[list[Fragment]], first_rows: int) -> list[tuple[int, int]
             if len(wide) >= (first_rows if start == 0 else MIN_ROWS):
                 several = [i for i, r in enumerate(span) if len(r) >= 2]
                 end = several[-1] + 1
-                while end < len(span) and _under(span[end], span[end - 1]):
+                starts = sorted({f.x0 for i in wide for f in span[i]})
+                while end < len(span) and _under(span[end], span[end - 1], starts):
                     end += 1
                 out.append((start + several[0], start + end))
             start = k
     return out
 
 
-def _under(line: list[Fragment], above: list[Fragment]) -> bool:
-    """Each fragment of `line` starts where one of `above` starts and is no wider."""
-    return all(any(abs(f.x0 - a.x0) <= TOL and f.x1 <= a.x1 + TOL for a in above) for f in line)
+def _under(line: list[Fragment], above: list[Fragment], starts: list[float]) -> bool:
+    """Each fragment of `line` starts where one of `above` starts and is no wider, or, right
+    of the first column (where the prose after the table starts too), ends inside its
+    column: before the next place a fragment of the table's rows starts (`starts`)."""
+    inside = [x for x in starts if x > starts[0] + TOL] + [float("inf")]
+
+    def goes_on(f: Fragment, a: Fragment) -> bool:
+        if abs(f.x0 - a.x0) > TOL:
+            return False
+        narrow = f.x1 <= a.x1 + TOL
+        return narrow or (f.x0 > starts[0] + TOL and f.x1 < next(x for x in inside if x > f.x0))
+
+    return all(any(goes_on(f, a) for a in above) for f in line)
 
 
 def _gap(above: list[Fragment], below: list[Fragment]) -> bool:
@@ -257,8 +216,9 @@ def _cells(
             heads.append({f.col for f in line})
         first = min(fresh, default=len(starts))
         for f, g in zip(line, goes_on, strict=True):
-            joined = (
-                g and f.col in open_ and (not fresh or _merged_label(block, k, f, first, open_))
+            joined = g and f.col in open_
+            joined = joined and (
+                not fresh or _merged_label(block[k + 1 :], f, first, open_, starts, right)
             )
             if g and fresh:
                 cell = open_.get(f.col)
@@ -293,9 +253,9 @@ def _line_break(
     lines, its labels merged down and its last cell blank, fits the rest of this test)."""
     empty = filled - {f.col for f in line}
     sparse = bool(empty) and 2 * len(empty) >= len(filled)
-    if not (sparse or any(f.col in above and _closes(above[f.col], f) for f in line)):
+    if not (sparse or any(f.col in above and closes(above[f.col], f) for f in line)):
         return False
-    if any(f.col in above and _quantity(f) and _quantity(above[f.col]) for f in line):
+    if any(f.col in above and quantity(f) and quantity(above[f.col]) for f in line):
         return False
     return all(
         f.col in above and f.x1 < next((s for s in starts if s > above[f.col].x1), right)
@@ -303,33 +263,32 @@ def _line_break(
     )
 
 
-def _closes(above: Fragment, below: Fragment) -> bool:
-    """`below` closes a bracket that `above` left open: one cell's text over two lines."""
-    return _depth(above.text) > 0 and _depth(below.text) < 0
-
-
-def _depth(text: str) -> int:
-    return sum(text.count(c) for c in "(（") - sum(text.count(c) for c in ")）")
-
-
-def _quantity(f: Fragment) -> bool:
-    return _QUANTITY.match(f.text.replace(" ", "")) is not None
-
-
 def _merged_label(
-    block: list[list[Fragment]], k: int, f: Fragment, first: int, open_: dict[int, _Cell]
+    below: list[list[Fragment]],
+    f: Fragment,
+    first: int,
+    open_: dict[int, _Cell],
+    starts: list[float],
+    right: float,
 ) -> bool:
-    """Whether `f`, on line k that starts a row, goes on with the cell above it rather than
-    starting one: it lies left of the row's first fresh fragment, the cell above already
-    wrapped over two lines (one from the line before) or `f` closes the bracket it left
-    open (`产出指标（50` / `分）`), and a later row leaves this column empty, as the rows under
-    a label merged down do."""
+    """Whether `f`, on a line that starts a row (`below`: the lines after it), goes on with
+    the cell above rather than starting one: it lies left of the row's first fresh fragment,
+    the cell above already wrapped (one line from the line before) or `f` closes the bracket
+    it left open (`产出指标（50` / `分）`), and the next row leaves this column empty as the
+    rows under a merged label do, the label's own wrapped lines aside (a name column is
+    filled again by the next row)."""
     above = open_[f.col]
-    if f.col >= first or (len(above.parts) < 2 and not _closes(above.parts[-1], f)):
+    if f.col >= first or (len(above.parts) < 2 and not closes(above.parts[-1], f)):
         return False
-    return any(
-        len(line) >= MIN_FRAGMENTS and all(g.col != f.col for g in line) for line in block[k + 1 :]
-    )
+    last = f
+    for line in below:
+        g = next((x for x in line if x.col == f.col), None)
+        if g is None and len(line) >= MIN_FRAGMENTS:
+            return True
+        if g is not None and not _wrapped(last, g, starts, right):
+            return False
+        last = g or last
+    return False
 
 
 def _wrapped(above: Fragment, below: Fragment, starts: list[float], right: float) -> bool:

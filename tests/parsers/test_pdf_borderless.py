@@ -99,7 +99,8 @@ def test_a_name_typed_over_two_lines_stays_in_its_own_row() -> None:
     labels are merged down: its first line goes on under the row above column by column like
     a cell's next paragraph, but a number under a number is the next row's value. The last
     row's second line fills four of six columns, but `分）` closes the bracket `满意度（10`
-    left open: one row over two lines."""
+    left open: one row over two lines; its name's last line, alone and wider than the line
+    above, is still the table's (not the paragraph after it, which starts at the margin)."""
     (table,) = parse(FORMATS / "pdf-borderless-wrapped-name.pdf").tables()
     texts = [[c.text for c in row if c.text] for row in table.rows]
     assert texts == [
@@ -108,7 +109,7 @@ def test_a_name_typed_over_two_lines_stays_in_its_own_row() -> None:
         ["农机补贴发放户数", "≥300户", "305"],
         ["质量指标", "验收合格率", "=100%", "100%", "无"],
         ["效益指标", "社会效益指标", "受益群众满意度", "≥90%", "93%", "部分项目进度滞后"],
-        ["满意度（10分）", "服务对象满意度指标", "群众满意度", "≥90%", "95%", "无偏差"],
+        ["满意度（10分）", "服务对象满意度指标", "群众满意度测评结果", "≥90%", "95%", "无偏差"],
     ]
     assert _row(table, 2) == [
         ("农机补贴发放户数", 2, 1, 1),
