@@ -31,7 +31,8 @@ def stream_cost(roles: tuple[str, ...]) -> RowCost:
     """The token reader's cost of a row (`align`): names, values and numbers by cell type.
     A 序号 opens the line as printed, so it is no cell to interleave. Of two orders that fit
     as well, the one that gives a bound (`≥4600公里`, `120家以上`) to the target wins over
-    the one that gives it to the actual: a target bounds, an actual says what was reached."""
+    the one that gives it to the actual (a target bounds, an actual says what was reached),
+    and a split target is not read as an operator and a unit around a blank value."""
     row_roles = roles[1:] if roles[:1] == ("seq",) else roles
 
     def cost(texts: list[str]) -> int:
@@ -39,16 +40,20 @@ def stream_cost(roles: tuple[str, ...]) -> RowCost:
         if not fitted:
             return NEVER
         least = [a for a in fitted if a.cost == fitted[0].cost]
-        return 2 * fitted[0].cost + min(_bound_reached(a, texts) for a in least)
+        return 2 * fitted[0].cost + min(_unlikely(a, texts) for a in least)
 
     return cost
 
 
-def _bound_reached(found: Alignment, texts: list[str]) -> int:
-    """1 when the actual holds a bound and the target none."""
+def _unlikely(found: Alignment, texts: list[str]) -> int:
+    """1 when the actual holds a bound and the target none, or the target's operator and
+    unit are read around no value."""
     target, actual = found.get("target"), found.get("actual")
     bound_in_target = target is not None and _bound(texts[target])
-    return int(actual is not None and _bound(texts[actual]) and not bound_in_target)
+    reached = actual is not None and _bound(texts[actual]) and not bound_in_target
+    parts = {r for r, _ in found.cells} & {"target_op", "target_value", "target_unit"}
+    hollow = parts == {"target_op", "target_unit"}
+    return int(reached or hollow)
 
 
 def _bound(text: str) -> bool:
