@@ -4,7 +4,8 @@ After the indicator header the stream is cut into level labels, rows and unread 
 least total cost (`stream_cut`). A row is emitted only when its alignment is the only one of
 least cost, or the table's other rows or its numbers (weights adding up to the printed total)
 prove which one; every other run of cells becomes `LocatedTable.unparsed`, never a guessed
-row. Text out of order (numbers first, labels after) is reported, not aligned.
+row. Text out of order (each line's numbers first, labels after) is put back line by line
+where one order of its cells fits best (`unscramble`); a line that fits two is reported.
 """
 
 from __future__ import annotations
