@@ -68,7 +68,11 @@ def page_items(
     taken: set[int] = set()
     carried = _carried(before)
     for start, end in _blocks(rows, 1 if carried else MIN_ROWS):
-        got = _grid(rows[start:end], number, offset, carried if start == 0 else None)
+        block = rows[start:end]
+        on = carried if start == 0 and carried and _fits(block, carried) else None
+        if on is None and sum(len(r) >= MIN_FRAGMENTS for r in block) < MIN_ROWS:
+            continue  # a few lines that do not go on with the table above: text
+        got = _grid(block, number, offset, on)
         if isinstance(got, str):
             notices.append(Notice("TABLE_LAYOUT_UNREAD", f"page {number}: {got}", page=number))
             continue
@@ -162,10 +166,10 @@ def _grid(
     block: list[list[Fragment]], number: int, offset: float, carried: list[float] | None = None
 ) -> tuple[RawTable, list[str]] | str:
     """The block as a table of boxes, with the guesses it took; or why it is no grid. On the
-    `carried` column edges of the table above when every fragment fits them."""
+    `carried` column edges of the table above when given (`_fits`)."""
     starts = [x for x, n in _clusters([f.x0 for r in block for f in r]) if n >= 2]
     right = max(f.x1 for r in block for f in r) + 2 * PADDING
-    if carried and all(_on(f, carried) for r in block for f in r):
+    if carried:
         starts, right = carried[:-1], carried[-1]
     for r in block:
         for f in r:
@@ -181,9 +185,13 @@ def _grid(
     return _raw(cells, [*starts, right], ys, number, offset), guesses
 
 
-def _on(f: Fragment, columns: list[float]) -> bool:
-    """`f` starts on a column edge and ends before the last."""
-    return any(abs(f.x0 - x) <= TOL for x in columns[:-1]) and f.x1 <= columns[-1] + TOL
+def _fits(block: list[list[Fragment]], columns: list[float]) -> bool:
+    """Every fragment starts on a column edge and ends before the last."""
+    return all(
+        any(abs(f.x0 - x) <= TOL for x in columns[:-1]) and f.x1 <= columns[-1] + TOL
+        for line in block
+        for f in line
+    )
 
 
 def _clusters(values: list[float]) -> list[tuple[float, int]]:
