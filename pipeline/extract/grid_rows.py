@@ -66,10 +66,15 @@ _TARGET_PARTS: tuple[h.ColumnRole, ...] = ("target_op", "target_value", "target_
 _GRADE = regex.compile("^(" + "|".join(sorted(lexicon.grade_words(), key=len, reverse=True)) + ")$")
 
 
-def is_indicator_header(row: GridRow) -> bool:
+def is_indicator_header(row: HeaderRow, below: HeaderRow | None = None) -> bool:
+    """Whether `row` is an indicator block's header: a name column and a value column, read
+    with the rests of its cells wrapped into the row `below` (`三级` / `指标`)."""
     if row.paragraph:
         return False
-    columns = h.map_columns(list(row.cells), h.INDICATOR_COLUMNS)
+    cells = row.cells
+    if below is not None and not below.paragraph:
+        cells = _wraps_joined(cells, below.cells)[0]
+    columns = h.map_columns(list(cells), h.INDICATOR_COLUMNS)
     return "level3" in columns and bool(
         {"target", "actual", "score", "weight", "target_value", "score_item"} & columns.keys()
     )
@@ -96,14 +101,23 @@ def _wraps_joined(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """`top` and `sub` with each cell of `sub` that is the rest of the header cell above it
     (a table without lines keeps a wrapped header cell's lines apart: `自评得` / `分`) moved
-    up: joined, the two name a role the upper part does not, or neither names one."""
+    up: joined, the two name a role the upper part does not, or neither names one. A rest
+    that adds nothing to the role (`偏差原因分析及改进` / `措施`) is moved up only when the
+    row holds no indicator name: a first data row's cells join their headers as well."""
     up, down = list(top), list(sub)
+    same: list[int] = []
     for i, (above, below) in enumerate(zip(top, sub, strict=False)):
         if not h.key(above) or not h.key(below) or h.key(above) == h.key(below):
             continue
-        whole = h.role_of(above + below)
-        if whole != h.role_of(above) or (whole is None and h.role_of(below) is None):
+        whole, part = h.role_of(above + below), h.role_of(above)
+        if whole != part or (whole is None and h.role_of(below) is None):
             up[i], down[i] = above + below, ""
+        elif h.role_of(below, part) is None:
+            same.append(i)
+    names = [i for i, cell in enumerate(up) if h.role_of(cell) == "level3" and i < len(down)]
+    if names and not any(h.key(down[i]) for i in names):
+        for i in same:
+            up[i], down[i] = up[i] + down[i], ""
     return tuple(up), tuple(down)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from pipeline.extract.grid_rows import read_header
+from pipeline.extract.grid_rows import is_indicator_header, read_header
 from pipeline.extract.headers import flat_header_roles, header_roles, is_sub_header, role_of
 from pipeline.extract.located import LocatedTable, RawIndicator, Text
 from pipeline.extract.rowcheck import row_problem, vet
@@ -241,3 +241,21 @@ def test_header_cells_wrapped_over_two_lines_are_joined() -> None:
     # a data row under the header is not taken for the header's rest
     data = ("产出指标", "培训人数", "≥50人", "52人", "10")
     assert read_header([_Printed(short), _Printed(data)]).depth == 1
+
+
+def test_a_header_found_by_its_wrapped_rests() -> None:
+    """`二级` / `指标`, `三级` / `指标` name no column alone: with the row of rests under
+    them they are the header, `偏差原因分析及改进` / `措施` included (a rest that adds nothing
+    to its column's role moves up only in a row that holds no indicator name)."""
+    top = ("绩效指标", "一级指标", "二级", "三级", "年度目标值", "年度实际完", "得分",
+           "偏差原因分析及改进")  # fmt: skip
+    sub = ("绩效指标", "", "指标", "指标", "", "成值", "", "措施")
+    assert not is_indicator_header(_Printed(top))
+    assert is_indicator_header(_Printed(top), _Printed(sub))
+    roles = read_header([_Printed(top), _Printed(sub)])
+    assert roles.roles == (None, "level1", "level2", "level3", "target", "actual", "score",
+                           "reason")  # fmt: skip
+    assert roles.depth == 2
+    first_row = ("", "产出指标", "数量指标", "培训人数", "≥50人", "52人", "10", "无")
+    whole = tuple(t + b for t, b in zip(top, sub, strict=True))
+    assert read_header([_Printed(whole), _Printed(first_row)]).depth == 1
