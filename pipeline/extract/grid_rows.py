@@ -68,11 +68,12 @@ _GRADE = regex.compile("^(" + "|".join(sorted(lexicon.grade_words(), key=len, re
 
 def is_indicator_header(row: HeaderRow, below: HeaderRow | None = None) -> bool:
     """Whether `row` is an indicator block's header: a name column and a value column, read
-    with the rests of its cells wrapped into the row `below` (`三级` / `指标`)."""
+    with the rests of its cells wrapped into the row `below` (`三级` / `指标`) unless that
+    row is the header itself."""
     if row.paragraph:
         return False
     cells = row.cells
-    if below is not None and not below.paragraph:
+    if below is not None and not below.paragraph and not is_indicator_header(below):
         cells = _wraps_joined(cells, below.cells)[0]
     columns = h.map_columns(list(cells), h.INDICATOR_COLUMNS)
     return "level3" in columns and bool(
