@@ -33,41 +33,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parsers._text import join_lines
-from parsers.pdf.cells import Char, line_text, lines
-from parsers.pdf.grid import PADDING, TOL, Box, Item, RawTable, edges, index
+from parsers.pdf.cells import line_text, lines
+from parsers.pdf.fragments import Fragment, closes, fragments, quantity
+from parsers.pdf.grid import LOW_END, PADDING, TOL, Box, Item, RawTable, edges, index
 from schemas import Notice, Paragraph
 
 MIN_FRAGMENTS = 3  # fragments on a line that look like a table row
 MIN_ROWS = 3  # such lines before a block is taken for a table
 MAX_LEAD = 2.5  # a vertical gap this many line heights ends a block
-_CLOSING = set("）)】」』，。、：；！？%,.:;!?")  # marks a line may not start with
-
-
-@dataclass
-class Fragment:
-    """A run of characters on one line with no gap wider than a cell's padding."""
-
-    chars: list[Char]
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    text: str
-    col: int = -1
-
-    @property
-    def first_width(self) -> float:
-        """Width of the text that could not have been split from the fragment's first glyph
-        at a line end: a Latin word or number whole, a glyph with the closing marks after it
-        (`分）`: a line may not start with `）`)."""
-        chars = self.chars
-        end = 1
-        if chars[0]["text"].isascii():
-            while end < len(chars) and chars[end]["text"].isascii():
-                end += 1
-        while end < len(chars) and chars[end]["text"] in _CLOSING:
-            end += 1
-        return float(chars[end - 1]["x1"]) - float(chars[0]["x0"])
 
 
 @dataclass
@@ -79,43 +52,32 @@ class _Cell:
     colspan: int = 1
 
 
-def fragments(line: list[Char]) -> list[Fragment]:
-    inked = [c for c in line if c["text"].strip()]
-    groups: list[list[Char]] = []
-    for ch in inked:
-        gap = max(PADDING, 0.5 * float(ch["size"]))
-        if groups and float(ch["x0"]) - float(groups[-1][-1]["x1"]) <= gap:
-            groups[-1].append(ch)
-        else:
-            groups.append([ch])
-    return [
-        Fragment(
-            g,
-            float(g[0]["x0"]),
-            max(float(c["x1"]) for c in g),
-            min(float(c["top"]) for c in g),
-            max(float(c["bottom"]) for c in g),
-            line_text(g),
-        )
-        for g in groups
-    ]
-
-
-def page_items(page: Any, number: int, margin: float) -> tuple[list[Item] | None, list[Notice]]:
+def page_items(
+    page: Any, number: int, margin: float, before: list[Item] | None = None
+) -> tuple[list[Item] | None, list[Notice]]:
     """The page's borderless tables and its other lines, or None when it holds no such table
-    (the caller keeps its plain text); and the notices on what could not be read as a grid."""
+    (the caller keeps its plain text); and the notices on what could not be read as a grid.
+    `before`: the page before's items. A table that ran to its foot may go on at the top of
+    this page in a few rows on its columns: they are read on those columns (so the caller
+    stitches them on, as a ruled table's), however few."""
     grouped = [line for line in lines(list(page.chars)) if any(c["text"].strip() for c in line)]
     rows = [fragments(line) for line in grouped]
     offset, height = page.initial_doctop, page.height
     items: list[Item] = []
     notices: list[Notice] = []
     taken: set[int] = set()
-    for start, end in _blocks(rows):
-        got = _grid(rows[start:end], number, offset)
+    carried = _carried(before)
+    for start, end in _blocks(rows, 1 if carried else MIN_ROWS):
+        block = rows[start:end]
+        on = carried if start == 0 and carried and _fits(block, carried) else None
+        if on is None and sum(len(r) >= MIN_FRAGMENTS for r in block) < MIN_ROWS:
+            continue  # a few lines that do not go on with the table above: text
+        got = _grid(block, number, offset, on)
         if isinstance(got, str):
             notices.append(Notice("TABLE_LAYOUT_UNREAD", f"page {number}: {got}", page=number))
             continue
         table, guesses = got
+        table.ends_low = rows[end - 1][0].bottom >= (1 - LOW_END) * height
         taken.update(range(start, end))
         items.append(Item(rows[start][0].top, rows[end - 1][0].bottom, table))
         if guesses:
@@ -148,31 +110,51 @@ def _guess_notice(number: int, guesses: list[str]) -> Notice:
     )
 
 
-def _blocks(rows: list[list[Fragment]]) -> list[tuple[int, int]]:
+def _carried(before: list[Item] | None) -> list[float] | None:
+    """The column edges of the table that closes the page before and runs to its foot."""
+    body = [it for it in before or [] if not it.margin]
+    last = body[-1].block if body else None
+    if not isinstance(last, RawTable) or not last.ends_low:
+        return None
+    return edges([x for b in last.boxes for x in (b.x0, b.x1)])
+
+
+def _blocks(rows: list[list[Fragment]], first_rows: int) -> list[tuple[int, int]]:
     """(start, end) line ranges that look like a table: MIN_ROWS lines of MIN_FRAGMENTS
-    fragments, with no gap wider than MAX_LEAD line heights inside. A range runs from its
-    first line of two fragments or more to its last, and on over the lines that only go on
-    under a fragment of the line above (the last row's wrapped text), not into the prose
-    that follows at normal spacing."""
+    fragments (`first_rows` for the range that opens the page), with no gap wider than
+    MAX_LEAD line heights inside. A range runs from its first line of two fragments or more
+    to its last, and on over the lines that only go on under a fragment of the line above
+    (the last row's wrapped text), not into the prose that follows at normal spacing."""
     out: list[tuple[int, int]] = []
     start = 0
     for k in range(1, len(rows) + 1):
         if k == len(rows) or _gap(rows[k - 1], rows[k]):
             span = rows[start:k]
             wide = [i for i, r in enumerate(span) if len(r) >= MIN_FRAGMENTS]
-            if len(wide) >= MIN_ROWS:
+            if len(wide) >= (first_rows if start == 0 else MIN_ROWS):
                 several = [i for i, r in enumerate(span) if len(r) >= 2]
                 end = several[-1] + 1
-                while end < len(span) and _under(span[end], span[end - 1]):
+                starts = sorted({f.x0 for i in wide for f in span[i]})
+                while end < len(span) and _under(span[end], span[end - 1], starts):
                     end += 1
                 out.append((start + several[0], start + end))
             start = k
     return out
 
 
-def _under(line: list[Fragment], above: list[Fragment]) -> bool:
-    """Each fragment of `line` starts where one of `above` starts and is no wider."""
-    return all(any(abs(f.x0 - a.x0) <= TOL and f.x1 <= a.x1 + TOL for a in above) for f in line)
+def _under(line: list[Fragment], above: list[Fragment], starts: list[float]) -> bool:
+    """Each fragment of `line` starts where one of `above` starts and is no wider, or, right
+    of the first column (where the prose after the table starts too), ends inside its
+    column: before the next place a fragment of the table's rows starts (`starts`)."""
+    inside = [x for x in starts if x > starts[0] + TOL] + [float("inf")]
+
+    def goes_on(f: Fragment, a: Fragment) -> bool:
+        if abs(f.x0 - a.x0) > TOL:
+            return False
+        narrow = f.x1 <= a.x1 + TOL
+        return narrow or (f.x0 > starts[0] + TOL and f.x1 < next(x for x in inside if x > f.x0))
+
+    return all(any(goes_on(f, a) for a in above) for f in line)
 
 
 def _gap(above: list[Fragment], below: list[Fragment]) -> bool:
@@ -181,10 +163,14 @@ def _gap(above: list[Fragment], below: list[Fragment]) -> bool:
 
 
 def _grid(
-    block: list[list[Fragment]], number: int, offset: float
+    block: list[list[Fragment]], number: int, offset: float, carried: list[float] | None = None
 ) -> tuple[RawTable, list[str]] | str:
-    """The block as a table of boxes, with the guesses it took; or why it is no grid."""
+    """The block as a table of boxes, with the guesses it took; or why it is no grid. On the
+    `carried` column edges of the table above when given (`_fits`)."""
     starts = [x for x, n in _clusters([f.x0 for r in block for f in r]) if n >= 2]
+    right = max(f.x1 for r in block for f in r) + 2 * PADDING
+    if carried:
+        starts, right = carried[:-1], carried[-1]
     for r in block:
         for f in r:
             f.col = index(starts, f.x0)
@@ -193,11 +179,19 @@ def _grid(
                     f"a table-like block without ruling lines ({f.text!r} starts on no column "
                     "edge) was not read as a grid; its lines are kept as text"
                 )
-    right = max(f.x1 for r in block for f in r) + 2 * PADDING
     cells, n_rows, guesses = _cells(block, starts, right)
     tops = [min(p.top for c in cells if c.row == r for p in c.parts) for r in range(n_rows)]
     ys = [*tops, max(f.bottom for f in block[-1])]
     return _raw(cells, [*starts, right], ys, number, offset), guesses
+
+
+def _fits(block: list[list[Fragment]], columns: list[float]) -> bool:
+    """Every fragment starts on a column edge and ends before the last."""
+    return all(
+        any(abs(f.x0 - x) <= TOL for x in columns[:-1]) and f.x1 <= columns[-1] + TOL
+        for line in block
+        for f in line
+    )
 
 
 def _clusters(values: list[float]) -> list[tuple[float, int]]:
@@ -230,8 +224,9 @@ def _cells(
             heads.append({f.col for f in line})
         first = min(fresh, default=len(starts))
         for f, g in zip(line, goes_on, strict=True):
-            joined = (
-                g and f.col in open_ and (not fresh or _merged_label(block, k, f, first, open_))
+            joined = g and f.col in open_
+            joined = joined and (
+                not fresh or _merged_label(block[k + 1 :], f, first, open_, starts, right)
             )
             if g and fresh:
                 cell = open_.get(f.col)
@@ -259,9 +254,16 @@ def _line_break(
 ) -> bool:
     """A line that only goes on under the text above it, column by column and inside each
     column, and leaves empty at least half the columns that this row and the one before both
-    fill (`filled`): the cells' next paragraphs (a line break typed in a cell), not a row."""
+    fill (`filled`), or closes a bracket a cell above left open (`项目过程（20` / `分）`): the
+    cells' next paragraphs (a line break typed in a cell), not a row.
+    A number under a number is not: a cell's next paragraph carries its text on, two numbers
+    one over the other are two rows' values (the row under a row whose name ran over two
+    lines, its labels merged down and its last cell blank, fits the rest of this test)."""
     empty = filled - {f.col for f in line}
-    if not empty or 2 * len(empty) < len(filled):
+    sparse = bool(empty) and 2 * len(empty) >= len(filled)
+    if not (sparse or any(f.col in above and closes(above[f.col], f) for f in line)):
+        return False
+    if any(f.col in above and quantity(f) and quantity(above[f.col]) for f in line):
         return False
     return all(
         f.col in above and f.x1 < next((s for s in starts if s > above[f.col].x1), right)
@@ -270,17 +272,31 @@ def _line_break(
 
 
 def _merged_label(
-    block: list[list[Fragment]], k: int, f: Fragment, first: int, open_: dict[int, _Cell]
+    below: list[list[Fragment]],
+    f: Fragment,
+    first: int,
+    open_: dict[int, _Cell],
+    starts: list[float],
+    right: float,
 ) -> bool:
-    """Whether `f`, on line k that starts a row, goes on with the cell above it rather than
-    starting one: it lies left of the row's first fresh fragment, the cell above already
-    wrapped over two lines (one from the line before) and a later row leaves this column
-    empty, as the rows under a label merged down do."""
-    if f.col >= first or len(open_[f.col].parts) < 2:
+    """Whether `f`, on a line that starts a row (`below`: the lines after it), goes on with
+    the cell above rather than starting one: it lies left of the row's first fresh fragment,
+    the cell above already wrapped (one line from the line before) or `f` closes the bracket
+    it left open (`产出指标（50` / `分）`), and the next row leaves this column empty as the
+    rows under a merged label do, the label's own wrapped lines aside (a name column is
+    filled again by the next row)."""
+    above = open_[f.col]
+    if f.col >= first or (len(above.parts) < 2 and not closes(above.parts[-1], f)):
         return False
-    return any(
-        len(line) >= MIN_FRAGMENTS and all(g.col != f.col for g in line) for line in block[k + 1 :]
-    )
+    last = f
+    for line in below:
+        g = next((x for x in line if x.col == f.col), None)
+        if g is None and len(line) >= MIN_FRAGMENTS:
+            return True
+        if g is not None and not _wrapped(last, g, starts, right):
+            return False
+        last = g or last
+    return False
 
 
 def _wrapped(above: Fragment, below: Fragment, starts: list[float], right: float) -> bool:

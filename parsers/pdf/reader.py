@@ -95,8 +95,11 @@ def read(data: bytes, path: str, doc_id: str, ocr: str = "auto") -> Document:
         with PDFIUM:
             pdf.close()
     notices: list[Notice] = []
-    rest = [p for p in pages if _worth_plumber(p) and p.number not in items]
-    items.update(_table_items(data, path, rest, notices))
+    worth = {p.number for p in pages if _worth_plumber(p)}
+    # a borderless table may go on over the page break in rows too few to look like one
+    worth |= {p.number for p in pages if p.number - 1 in worth and p.kind == "text"}
+    rest = [p for p in pages if p.number in worth and p.number not in items]
+    items.update(_table_items(data, path, rest, notices, items))
     for page in pages:
         if page.kind == "text" and page.number not in items:
             items[page.number] = _text_items(page)
@@ -337,11 +340,16 @@ def _worth_plumber(page: _Page) -> bool:
 
 
 def _table_items(
-    data: bytes, path: str, pages: list[_Page], notices: list[Notice]
+    data: bytes,
+    path: str,
+    pages: list[_Page],
+    notices: list[Notice],
+    known: dict[int, list[Item]],
 ) -> dict[int, list[Item]]:
     """Tables and the text lines around them, by pdfplumber, on the ruled pages the pdfium
     finder left (parsers.pdf.lattice) and on the text pages that may hold a borderless
-    table; a text page that holds none is left out.
+    table (going on from the page before it, read here or already `known`); a text page
+    that holds none is left out.
 
     A page pdfplumber cannot interpret keeps pdfium's text of it (no table), so one broken
     content stream does not lose the document.
@@ -357,7 +365,8 @@ def _table_items(
                     if info.kind == "table":
                         out[info.number] = cells.page_items(page, info.number, MARGIN)
                     else:
-                        found, notes = borderless.page_items(page, info.number, MARGIN)
+                        before = out.get(info.number - 1, known.get(info.number - 1))
+                        found, notes = borderless.page_items(page, info.number, MARGIN, before)
                         notices.extend(notes)
                         if found is not None:
                             out[info.number] = found

@@ -8,6 +8,7 @@ any family; the cells no main field takes are kept by role in `RawIndicator.extr
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -31,13 +32,19 @@ from pipeline.extract.values import parse_number, weight_in_label
 from schemas.ir import BBox
 
 
-class GridRow(Protocol):
-    """What the grid reader needs of a row (`locate.Row`)."""
+class HeaderRow(Protocol):
+    """What reading a header needs of a row: its cells (spans repeated), and whether it is
+    a paragraph between rows."""
 
     @property
     def cells(self) -> tuple[str, ...]: ...
     @property
     def paragraph(self) -> bool: ...
+
+
+class GridRow(HeaderRow, Protocol):
+    """What the grid reader needs of a row (`locate.Row`)."""
+
     @property
     def covered(self) -> int: ...
     def text(self, i: int | None, *, inherit: bool = False) -> str: ...
@@ -59,21 +66,60 @@ _TARGET_PARTS: tuple[h.ColumnRole, ...] = ("target_op", "target_value", "target_
 _GRADE = regex.compile("^(" + "|".join(sorted(lexicon.grade_words(), key=len, reverse=True)) + ")$")
 
 
-def is_indicator_header(row: GridRow) -> bool:
+def is_indicator_header(row: HeaderRow, below: HeaderRow | None = None) -> bool:
+    """Whether `row` is an indicator block's header: a name column and a value column, read
+    with the rests of its cells wrapped into the row `below` (`三级` / `指标`) unless that
+    row is the header itself."""
     if row.paragraph:
         return False
-    columns = h.map_columns(list(row.cells), h.INDICATOR_COLUMNS)
+    cells = row.cells
+    if below is not None and not below.paragraph and not is_indicator_header(below):
+        cells = _wraps_joined(cells, below.cells)[0]
+    columns = h.map_columns(list(cells), h.INDICATOR_COLUMNS)
     return "level3" in columns and bool(
         {"target", "actual", "score", "weight", "target_value", "score_item"} & columns.keys()
     )
 
 
-def read_header(rows: Sequence[GridRow]) -> h.HeaderRoles:
-    """The roles of the header at rows[0], with the row under it when it is a sub-header."""
+def read_header(rows: Sequence[HeaderRow]) -> h.HeaderRoles:
+    """The roles of the header at rows[0], with the row under it when it is a sub-header or
+    only the rest of header cells wrapped over two lines."""
     top = rows[0].cells
-    if len(rows) > 1 and not rows[1].paragraph and h.is_sub_header(top, rows[1].cells):
-        return h.header_roles(top, rows[1].cells)
+    if len(rows) > 1 and not rows[1].paragraph:
+        joined, sub = _wraps_joined(top, rows[1].cells)
+        if h.is_sub_header(joined, sub):
+            return h.header_roles(joined, sub)
+        # a second line of rests alone (a cell spanning both rows repeats its text there)
+        rests = all(not h.key(b) or (i < len(top) and h.key(b) == h.key(joined[i]))
+                    for i, b in enumerate(sub))  # fmt: skip
+        if rests and joined != top:
+            return dataclasses.replace(h.header_roles(joined), depth=2)
     return h.header_roles(top)
+
+
+def _wraps_joined(
+    top: Sequence[str], sub: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`top` and `sub` with each cell of `sub` that is the rest of the header cell above it
+    (a table without lines keeps a wrapped header cell's lines apart: `自评得` / `分`) moved
+    up: joined, the two name a role the upper part does not, or neither names one. A rest
+    that adds nothing to the role (`偏差原因分析及改进` / `措施`) is moved up only when the
+    row holds no indicator name: a first data row's cells join their headers as well."""
+    up, down = list(top), list(sub)
+    same: list[int] = []
+    for i, (above, below) in enumerate(zip(top, sub, strict=False)):
+        if not h.key(above) or not h.key(below) or h.key(above) == h.key(below):
+            continue
+        whole, part = h.role_of(above + below), h.role_of(above)
+        if whole != part or (whole is None and h.role_of(below) is None):
+            up[i], down[i] = above + below, ""
+        elif h.role_of(below, part) is None:
+            same.append(i)
+    names = [i for i, cell in enumerate(up) if h.role_of(cell) == "level3" and i < len(down)]
+    if names and not any(h.key(down[i]) for i in names):
+        for i in same:
+            up[i], down[i] = up[i] + down[i], ""
+    return tuple(up), tuple(down)
 
 
 def read_indicators(rows: Sequence[GridRow], table: LocatedTable) -> None:
@@ -106,9 +152,10 @@ def read_indicators(rows: Sequence[GridRow], table: LocatedTable) -> None:
         indicator = _indicator(row, header, level1, level2)
         if indicator is None:
             continue
-        if indicator.level3 is None or row.covered != rows[0].covered:
-            # a ragged row (cells lost or rows run together in export) or one without a
-            # name: its cells are not where the header says, so they are not guessed at
+        if indicator.level3 is None or row.covered != rows[0].covered or _crowded(row, header):
+            # a ragged row (cells lost or rows run together in export), one without a name,
+            # or one with two texts under one header: its cells are not where the header
+            # says, so they are not guessed at
             table.unparsed.append(Text(" | ".join(c for c in row.cells if c), row.page, row.line))
         else:
             table.indicators.append(indicator)
@@ -157,6 +204,20 @@ def _cells_by_role(row: GridRow, header: h.HeaderRoles) -> dict[h.ColumnRole, Te
         if role not in cells or role == "score_review":
             cells[role] = cell
     return cells
+
+
+def _crowded(row: GridRow, header: h.HeaderRoles) -> bool:
+    """Two different texts in the columns of one role (a header cell spanning columns over
+    cells it does not name: `年度指标值` over 指标性质 | 指标值 in a table that lost its
+    lines): one role would keep one of them and drop the other."""
+    seen: dict[h.ColumnRole, str] = {}
+    for i, role in enumerate(header.roles):
+        cell = row.at(i)
+        if role is None or role == "score_review" or cell is None or not cell.text.strip():
+            continue
+        if seen.setdefault(role, cell.text) != cell.text:
+            return True
+    return False
 
 
 def _weight_and_score(

@@ -234,7 +234,9 @@ def _read_segment(rows: list[Row]) -> LocatedTable | None:
         kind=h.table_kind(title),
     )
     table.year = _year(rows[:3])
-    header_at = next((i for i, r in enumerate(rows) if _indicator_header(r)), None)
+    header_at = next(
+        (i for i, r in enumerate(rows) if is_indicator_header(r, _next(rows, i))), None
+    )
     preamble = rows[1 : header_at if header_at is not None else len(rows)]
     _read_fields(preamble, table)
     _read_budget(preamble, table)
@@ -354,3 +356,7 @@ def _read_goals(rows: list[Row], table: LocatedTable) -> None:
 
 def _indicator_header(row: Row) -> bool:
     return is_indicator_header(row)
+
+
+def _next(rows: list[Row], i: int) -> Row | None:
+    return rows[i + 1] if i + 1 < len(rows) else None

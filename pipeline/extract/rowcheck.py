@@ -143,10 +143,12 @@ def _unbalanced(text: str) -> bool:
 
 
 def _level_problem(row: RawIndicator) -> str | None:
-    """A level label cut by a wrap (`服务对象满意度指` | `标` for 服务对象满意度指标): its row
-    sits under a level that was not read whole."""
+    """A level label cut by a wrap (`服务对象满意度指` | `标` for 服务对象满意度指标,
+    `产出指标（50` | `分）`): its row sits under a level that was not read whole."""
     for label in (row.level1, row.level2):
         k = h.key(label.text) if label is not None else ""
+        if _unbalanced(k):
+            return f"the level label {k!r} is cut inside a bracket: a wrapped cell"
         # a label's short form (社会效益 for 社会效益指标) is a label too, not a cut
         cut = any(
             (known.startswith(k) and known[len(k) :] != "指标") or known.endswith(k)
@@ -154,6 +156,21 @@ def _level_problem(row: RawIndicator) -> str | None:
         )
         if k and k not in _LEVELS and cut:
             return f"the level label {k!r} is cut short: a wrapped cell"
+    return None
+
+
+def _label_goes_on(row: RawIndicator, below: list[RawIndicator]) -> str | None:
+    """A level label whose rest the next row holds (`质量` over `指标`: 质量指标 typed over
+    two lines of a cell merged down, the lines read as two rows' labels): its row sits under
+    a label that was not read whole, as the next row does."""
+    for level in ("level1", "level2"):
+        upper = getattr(row, level)
+        lower = getattr(below[0], level) if below else None
+        if upper is None or lower is None:
+            continue
+        head, rest = h.key(upper.text), h.key(lower.text)
+        if head != rest and rest not in _LEVELS and head + rest in _LEVELS:
+            return f"the level label {head!r} goes on in the next row ({rest!r}): a wrapped cell"
     return None
 
 
@@ -212,7 +229,11 @@ def vet(table: LocatedTable) -> None:
     # a look-alike comparator opening a target (`工850项`) reads as the comparator (≥850项)
     rows = [repair_row(r) for r in table.indicators] if damaged else table.indicators
     for index, row in enumerate(rows):
-        problem = row_problem(row, damaged=damaged) or table_problem(row, table, damaged=damaged)
+        problem = (
+            row_problem(row, damaged=damaged)
+            or table_problem(row, table, damaged=damaged)
+            or _label_goes_on(row, rows[index + 1 : index + 2])
+        )
         if problem is None:
             new_index[index] = len(kept)
             kept.append(_less_sure(row) if is_repaired(row) else row)

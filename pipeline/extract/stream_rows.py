@@ -4,7 +4,8 @@ After the indicator header the stream is cut into level labels, rows and unread 
 least total cost (`stream_cut`). A row is emitted only when its alignment is the only one of
 least cost, or the table's other rows or its numbers (weights adding up to the printed total)
 prove which one; every other run of cells becomes `LocatedTable.unparsed`, never a guessed
-row. Text out of order (numbers first, labels after) is reported, not aligned.
+row. Text out of order (each line's numbers first, labels after) is put back line by line
+where one order of its cells fits best (`unscramble`); a line that fits two is reported.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pipeline.extract.stream_cut import (
     serial,
 )
 from pipeline.extract.stream_header import is_header_word
-from pipeline.extract.unscramble import unscramble
+from pipeline.extract.unscramble import stream_cost, unscramble
 from pipeline.extract.values import parse_number
 
 __all__ = ["OPERATOR_ONLY", "joined", "level_of", "read_rows"]
@@ -46,7 +47,7 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
     unreadable = not set(VALUE_ROLES) & set(roles) or "level3" not in roles
     if cells and not unreadable and _scrambled(cells, roles[:1] == ("seq",)):
         # rows put back in order where one order fits best (the 总分 row too: `100 总分`)
-        toks = unscramble(toks, roles)
+        toks = unscramble(toks, stream_cost(roles))
         end, total = _rows_end(toks)
         cells = _page_noise_removed([t for t in toks[:end] if not h.is_placeholder(t.text)])
     if cells and unreadable:

@@ -35,6 +35,7 @@ from pipeline.extract.located import (
 from pipeline.extract.rollups import link_rollups
 from pipeline.extract.rowcheck import raw_cells
 from pipeline.extract.stream_rows import _page_noise_removed, _rows_end, _scrambled, joined
+from pipeline.extract.unscramble import unscramble
 from pipeline.extract.values import normalize, parse_number, parse_value, weight_in_label
 
 # A scoring rule's grammar: 计5分, 得3分, 扣1分, 不得分, 得满分, 扣完为止, 酌情扣分.
@@ -165,9 +166,16 @@ class _Piece:
     rows: list[_Aligned]  # empty: a cell read as nothing
 
 
+def row_cost(texts: list[str], roles: tuple[ColumnRole, ...]) -> int:
+    """What one row's cells cost in `roles` (NEVER: no complete rubric row)."""
+    found = [a for a in align([kind_of(t) for t in texts], roles) if _complete(a)]
+    return found[0].cost if found else NEVER
+
+
 def cut(cells: list[Text], roles: tuple[ColumnRole, ...]) -> list[_Piece]:
-    """The least-cost cut of `cells` into rows and cells read as nothing."""
-    kinds = [kind_of(c.text) for c in cells]
+    """The least-cost cut of `cells` into rows and cells read as nothing (cells a reader
+    already found unreadable: only as nothing)."""
+    kinds = ["unread" if c.unread else kind_of(c.text) for c in cells]
     n = len(cells)
     cost = [0] + [NEVER * (n + 1)] * n
     back: list[_Piece | None] = [None] * (n + 1)
@@ -219,9 +227,11 @@ def read_rubric(header: list[Text], toks: list[Text], table: LocatedTable) -> No
             table.unparsed.append(joined(cells[:200]))
         return
     if _scrambled(cells, roles[:1] == ("seq",)):
-        table.unparsed.append(joined(cells[:200]))  # numbers first, labels after: not read
-    else:
-        _emit(cut(cells, roles), cells, table)
+        # numbers first, labels after: each line put back where one order is cheapest
+        toks = unscramble(toks, lambda texts: row_cost(texts, roles))
+        end, total = _rows_end(toks)
+        cells = _page_noise_removed([t for t in toks[:end] if not h.is_placeholder(t.text)])
+    _emit(cut(cells, roles), cells, table)
     if total is not None:
         _total(total, roles, table)
     stated = parse_number(table.total_score) if table.total_score else None

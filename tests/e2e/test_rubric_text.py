@@ -5,8 +5,8 @@ The rubric family fixture (tests/fixtures/make/build_families.py: weights in the
 printed here as the text layouts real reports arrive in — one row per line, pipe rows, one
 cell per line, the whole table on one line — with merged cells gone. Each must give the rows,
 totals and findings the DOCX gives. Then the shapes the fixture does not print: a 序号 and a
-指标分值 column, a review score printed as `/`, OCR look-alikes and text out of order, which
-are reported and never read as rows.
+指标分值 column, a review score printed as `/`, OCR look-alikes (reported, never read as
+rows) and text printed numbers first (put back where one order fits best).
 """
 
 from __future__ import annotations
@@ -147,10 +147,55 @@ SCRAMBLED = """\
 """
 
 
-def test_numbers_before_their_labels_are_not_read(tmp_path: Path) -> None:
+def test_numbers_before_their_labels_are_put_back(tmp_path: Path) -> None:
+    """A PDF that printed each line's numbers first: the scores go back after the rule,
+    the only place a number fits (a label, a description or a rule takes no bare number)."""
     result = _read(_write(tmp_path, "scrambled", SCRAMBLED))
-    assert result.indicators == []
-    assert [f.code for f in result.findings] == ["TABLE_UNPARSED"]
+    rows = [(r.level1, r.level2, r.level3, r.score_stated, r.score_review_raw)
+            for r in result.indicators]  # fmt: skip
+    assert rows == [
+        ("投入", "资金管理（20分）", "立项程序规范性（10分）", 10.0, "9"),
+        ("投入", "资金管理（20分）", "资产管理安全性（10分）", 8.0, "8"),
+    ]
+    assert (result.tables[0].total_stated, result.tables[0].total_review) == (18.0, 17.0)
+    assert not [f for f in result.findings if f.code.endswith("_UNPARSED")]
+
+
+SCRAMBLED_WEIGHTS = """\
+2024年度部门整体支出绩效评价自评表
+序号 一级指标 二级指标 三级指标 指标分值 指标解释 评分标准 自评得分 复核分
+1 3 3 3 规划（15分） 基础信息（3分） 基础信息完整性 信息是否完整。 真实(1分);完整(1分);准确(1分)
+2 3 2.5 工作计划（6分） 年度工作计划完整性 计划是否完整可行。 计划是否完整可行(3分)
+3 3 3 2 年度工作计划明确性 计划是否明确可操作。 计划是否明确可操作(3分)
+4 6 6 6 绩效目标（6分） 年度绩效目标合理性 是否设置绩效目标。 设置计6分，未设置不得分
+15 14.5 11 合计
+"""
+
+
+def test_numbers_first_with_a_serial_and_a_weight_column(tmp_path: Path) -> None:
+    """The 序号 opens the line, the weight goes back after the name, the scores after the
+    rule: the rows the same table gives printed in order (its `/` review score left out: a
+    `/` printed after the rule could be either score, so that line would be reported)."""
+    ordered = _read(_write(tmp_path, "weighted", WEIGHT_COLUMN))
+    result = _read(_write(tmp_path, "scrambled", SCRAMBLED_WEIGHTS))
+    assert len(result.indicators) == 4
+    assert _summary(result)["rows"] == _summary(ordered)["rows"]
+
+
+def test_a_number_that_fits_two_places_is_not_placed(tmp_path: Path) -> None:
+    """Without a label weight or a rule, `5` could be the weight after the name or the
+    score after the description: the row is reported, not guessed."""
+    text = """\
+部门整体支出绩效评价自评表
+一级指标 二级指标 三级指标 指标分值 指标解释 自评得分
+5 5 规划（10分） 基础信息（5分） 基础信息完整性 信息是否完整。
+5 规划执行 计划是否完整可行。
+合计 10
+"""
+    result = _read(_write(tmp_path, "ambiguous", text))
+    assert [r.level3 for r in result.indicators] == ["基础信息完整性"]
+    unread = [f.stated or "" for f in result.findings if f.code == "ROW_UNPARSED"]
+    assert len(unread) == 1 and "规划执行" in unread[0]
 
 
 def test_rubric_cell_kinds() -> None:

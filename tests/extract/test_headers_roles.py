@@ -3,8 +3,11 @@ type-check are not emitted."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
+from pipeline.extract.grid_rows import is_indicator_header, read_header
 from pipeline.extract.headers import flat_header_roles, header_roles, is_sub_header, role_of
 from pipeline.extract.located import LocatedTable, RawIndicator, Text
 from pipeline.extract.rowcheck import row_problem, vet
@@ -209,3 +212,50 @@ def test_a_rule_text_is_no_actual() -> None:
     assert row_problem(row) == (
         "the actual '符合得3分,否则不得分' is a scoring rule (评分标准), not a value"
     )
+
+
+@dataclass(frozen=True)
+class _Printed:
+    """A grid row as the grid reader sees it: its cells (spans repeated), not a paragraph."""
+
+    cells: tuple[str, ...]
+    paragraph: bool = False
+
+
+def test_header_cells_wrapped_over_two_lines_are_joined() -> None:
+    """A table without lines keeps a wrapped header cell's lines in two rows (`自评得` /
+    `分`, `绩效指` / `标`) beside the split target's sub-headers: the rests go back up, the
+    sub-headers stay sub-headers; a row of rests alone is the header's second line."""
+    top = ("绩效指", "一级指标", "三级指标", "年度指标值", "年度指标值", "", "实际完成值", "自评得")
+    sub = ("标", "", "", "指标性质", "指标值", "度量单位", "", "分")
+    roles = read_header([_Printed(top), _Printed(sub)])
+    assert roles.roles == (None, "level1", "level3", "target_op", "target_value",
+                           "target_unit", "actual", "score")  # fmt: skip
+    assert roles.depth == 2
+    short = ("一级指标", "三级指标", "指标值", "实际完", "自评得")
+    roles = read_header([_Printed(short), _Printed(("", "", "", "成值", "分"))])
+    assert (roles.roles, roles.depth) == (("level1", "level3", "target", "actual", "score"), 2)
+    spanned = ("绩效指标", "三级指标", "分值", "年度", "得分")  # 绩效指标 spans both rows
+    roles = read_header([_Printed(spanned), _Printed(("绩效指标", "", "", "目标值", ""))])
+    assert (roles.roles, roles.depth) == ((None, "level3", "weight", "target", "score"), 2)
+    # a data row under the header is not taken for the header's rest
+    data = ("产出指标", "培训人数", "≥50人", "52人", "10")
+    assert read_header([_Printed(short), _Printed(data)]).depth == 1
+
+
+def test_a_header_found_by_its_wrapped_rests() -> None:
+    """`二级` / `指标`, `三级` / `指标` name no column alone: with the row of rests under
+    them they are the header, `偏差原因分析及改进` / `措施` included (a rest that adds nothing
+    to its column's role moves up only in a row that holds no indicator name)."""
+    top = ("绩效指标", "一级指标", "二级", "三级", "年度目标值", "年度实际完", "得分",
+           "偏差原因分析及改进")  # fmt: skip
+    sub = ("绩效指标", "", "指标", "指标", "", "成值", "", "措施")
+    assert not is_indicator_header(_Printed(top))
+    assert is_indicator_header(_Printed(top), _Printed(sub))
+    roles = read_header([_Printed(top), _Printed(sub)])
+    assert roles.roles == (None, "level1", "level2", "level3", "target", "actual", "score",
+                           "reason")  # fmt: skip
+    assert roles.depth == 2
+    first_row = ("", "产出指标", "数量指标", "培训人数", "≥50人", "52人", "10", "无")
+    whole = tuple(t + b for t, b in zip(top, sub, strict=True))
+    assert read_header([_Printed(whole), _Printed(first_row)]).depth == 1

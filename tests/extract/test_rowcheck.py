@@ -125,3 +125,26 @@ def test_a_whole_table_score_on_a_row_without_weight_is_reported() -> None:
     vet(table)
     assert [r.level3.text for r in table.indicators if r.level3] == ["道路养护里程"]
     assert "the score '100' is the whole table's" in table.unparsed[0].text
+
+
+def test_a_level_label_cut_inside_its_bracket_is_no_level() -> None:
+    """`产出指标（50` over `分）`: a merged label's wrap read as two rows' labels."""
+    cut = _row("受益群众覆盖率", "≥95%", "96%", "17", "17", level1="产出指标（50")
+    rest = _row("社区养老覆盖率", "≥80%", "80%", "17", "17", level1="分）")
+    assert "cut inside a bracket" in (row_problem(cut) or "")
+    assert "cut inside a bracket" in (row_problem(rest) or "")
+    whole = _row("受益群众覆盖率", "≥95%", "96%", "17", "17", level1="产出指标（50分）")
+    assert row_problem(whole) is None
+
+
+def test_a_level_label_that_goes_on_in_the_next_row_is_reported() -> None:
+    """`质量` on one row and `指标` on the next: 质量指标 typed over two lines of a cell
+    merged down. Both rows sit under a label that was not read whole."""
+    table = _table([_level2_row("质量"), _level2_row("指标"), _level2_row("时效指标")])
+    vet(table)
+    assert [r.level2.text for r in table.indicators if r.level2] == ["时效指标"]
+    assert ["goes on in the next row ('指标')" in u.text for u in table.unparsed] == [True, False]
+    # a short label over the next row's own label stays (社会效益 then 经济效益指标)
+    table = _table([_level2_row("社会效益"), _level2_row("经济效益指标")])
+    vet(table)
+    assert len(table.indicators) == 2

@@ -1,8 +1,9 @@
 """Tables without ruling lines read from word positions (parsers.pdf.borderless).
 
 Fixtures: the fifth table of pagebreaks.pdf (a LibreOffice export of a borderless Word table,
-tests/fixtures/make/make_page_breaks.py) and pdf-borderless-centred.pdf, whose centred cells
-share no column edge (make_pdf_cases.py).
+tests/fixtures/make/make_page_breaks.py), pdf-borderless-centred.pdf, whose centred cells
+share no column edge, and pdf-borderless-wrapped-name.pdf, a name typed over two lines under
+labels merged down (make_pdf_cases.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from parsers import parse
+from pipeline.batch.document import process_file
 from schemas import Notice, Paragraph, Table
+from schemas.profile import load_profile
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 
@@ -89,3 +92,46 @@ def test_centred_cells_are_no_grid_but_every_line_is_kept() -> None:
         "2 指标甲甲 >=74个 =82个",
     ]
     assert len(lines) == 11
+
+
+def test_a_name_typed_over_two_lines_stays_in_its_own_row() -> None:
+    """`农机补贴发放` / `户数` with `≥300户 305` and a blank 偏差原因, under a full row whose
+    labels are merged down: its first line goes on under the row above column by column like
+    a cell's next paragraph, but a number under a number is the next row's value. The last
+    row's second line fills four of six columns, but `分）` closes the bracket `满意度（10`
+    left open: one row over two lines; its name's last line, alone and wider than the line
+    above, is still the table's (not the paragraph after it, which starts at the margin)."""
+    (table,) = parse(FORMATS / "pdf-borderless-wrapped-name.pdf").tables()
+    texts = [[c.text for c in row if c.text] for row in table.rows]
+    assert texts == [
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "偏差原因"],
+        ["产出指标", "数量指标", "培训覆盖人数", "≥800人", "812人", "按计划完成"],
+        ["农机补贴发放户数", "≥300户", "305"],
+        ["质量指标", "验收合格率", "=100%", "100%", "无"],
+        ["效益指标", "社会效益指标", "受益群众满意度", "≥90%", "93%", "部分项目进度滞后"],
+        ["满意度（10分）", "服务对象满意度指标", "群众满意度测评结果", "≥90%", "95%", "无偏差"],
+    ]
+    assert _row(table, 2) == [
+        ("农机补贴发放户数", 2, 1, 1),
+        ("≥300户", 3, 1, 1),
+        ("305", 4, 1, 1),
+    ]
+
+
+def test_a_table_that_goes_on_over_the_page_is_one_table() -> None:
+    """Four rows at the top of page 2 (too few to look like a table, their label columns
+    empty) are read on the columns of the table that ran to the foot of page 1, and
+    stitched to it as a ruled table's rest is."""
+    (table,) = parse(FORMATS / "pdf-borderless-two-pages.pdf").tables()
+    assert (table.page_start, table.page_end, len(table.rows)) == (1, 2, 46)
+    assert _row(table, 45) == [
+        ("第45项培训人数", 2, 1, 1),
+        ("≥144人", 3, 1, 1),
+        ("145人", 4, 1, 1),
+        ("2", 5, 1, 1),
+        ("2", 6, 1, 1),
+    ]
+    result = process_file(FORMATS / "pdf-borderless-two-pages.pdf", load_profile("central"))
+    assert len(result.indicators) == 45
+    assert result.indicators[-1].level3 == "第45项培训人数"
+    assert not [f for f in result.findings if f.code.endswith("_UNPARSED")]
