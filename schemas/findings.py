@@ -164,8 +164,15 @@ _CODES = [
         "reader",
     ),
     Code("OCR_PAGE", "info", "页面经OCR识别", "a scanned page read by OCR", "reader"),
-    # a look-alike (2/工/^ for ≥, $ for %, IO for 10) read as what it resembles, OCR'd cells only
-    Code("OCR_REPAIRED", "info", "OCR误识已校正", "OCR look-alike", "check", ("target", "actual")),
+    # a look-alike (2/工/^ for ≥, $ for %, IO for 10) read as what it resembles, OCR'd text only
+    Code(
+        "OCR_REPAIRED",
+        "info",
+        "OCR误识已校正",
+        "OCR look-alike",
+        "check",
+        ("level3", "target", "actual", "weight", "score"),
+    ),
     Code(
         "ROW_UNPARSED",
         "warning",

@@ -65,6 +65,22 @@ def _row_findings(where: Where, row: IndicatorRow, profile: Profile) -> Iterator
                 (raw, None),
                 field,
             )
+    for field in ("level3", "weight", "score"):  # repaired when the row was read
+        if f"{field}_printed" in printed:
+            shown = printed[f"{field}_printed"]
+            value = row.weight if field == "weight" else row.score_stated
+            taken = row.level3 if field == "level3" else fmt(value)
+            yield finding(
+                where,
+                "OCR_REPAIRED",
+                (
+                    f"{name}：OCR识别为“{shown}”，按“{taken}”读取",
+                    f"{name}: OCR read {field} {shown!r}, taken as {taken!r}",
+                ),
+                row,
+                (shown, taken),
+                field,
+            )
     if row.score_rule == "unit_mismatch":
         yield finding(
             where,

@@ -84,6 +84,7 @@ def test_text_ocrd_elsewhere_is_read_repaired_with_its_printed_text(tmp_path: Pa
     repaired = [f.message_en for f in run(parse(path)).findings if f.code == "OCR_REPAIRED"]
     assert repaired == [  # said as for a scan ziping OCR'd itself
         "中小学校舍完成数: OCR read target '5=300人次', taken as '≥300人次'",
+        "中小学校舍完成数: OCR read weight 'IO', taken as '10.00'",
         "受益群众完好率: OCR read target '^95%', taken as '≥95%'",
         "受益群众完好率: OCR read actual '83.7$', taken as '83.7%'",
     ]

@@ -11,6 +11,7 @@ rows) and text printed numbers first (put back where one order fits best).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from functools import cache
@@ -128,14 +129,23 @@ OCR_ROW = """\
 """
 
 
-def test_ocr_look_alikes_are_reported_not_read(tmp_path: Path) -> None:
+def test_ocr_look_alikes_are_read_repaired_and_said_so(tmp_path: Path) -> None:
+    """`IO` can only be 10 in a label's points and in a score: read so, less sure, the printed
+    cells kept and an OCR_REPAIRED finding for each."""
     result = _read(_write(tmp_path, "ocr", OCR_ROW))
-    # the damaged row is reported; the row after it keeps no level it cannot be sure of
-    assert [(r.level1, r.level2, r.level3, r.score_stated) for r in result.indicators] == [
-        (None, None, "资产管理安全性（10分）", 10.0)
+    rows = [(r.level1, r.level2, r.level3, r.score_stated, r.read_confidence)
+            for r in result.indicators]  # fmt: skip
+    assert rows == [
+        ("投入", "资金管理（20分）", "立项程序规范性（10分）", 10.0, 0.8),
+        ("投入", "资金管理（20分）", "资产管理安全性（10分）", 10.0, 0.9),
     ]
-    unread = [f.stated for f in result.findings if f.code == "ROW_UNPARSED"]
-    assert len(unread) == 1 and "立项程序规范性（IO分）" in (unread[0] or "")
+    printed = json.loads(result.indicators[0].extra_cells or "{}")
+    assert (printed["level3_printed"], printed["score_printed"]) == ("立项程序规范性（IO分）", "IO")
+    assert [f.message_en for f in result.findings if f.code == "OCR_REPAIRED"] == [
+        "立项程序规范性（10分）: OCR read level3 '立项程序规范性（IO分）', "
+        "taken as '立项程序规范性（10分）'",
+        "立项程序规范性（10分）: OCR read score 'IO', taken as '10.00'",
+    ]
 
 
 SCRAMBLED = """\
