@@ -233,6 +233,7 @@ def vet(table: LocatedTable) -> None:
             row_problem(row, damaged=damaged)
             or table_problem(row, table, damaged=damaged)
             or _label_goes_on(row, rows[index + 1 : index + 2])
+            or _rest_of_a_cut_row(row, table)
         )
         if problem is None:
             new_index[index] = len(kept)
@@ -258,6 +259,27 @@ REPAIRED_CONFIDENCE = 0.8  # a row read through a repaired look-alike: as sure a
 
 def _less_sure(row: RawIndicator) -> RawIndicator:
     return dataclasses.replace(row, confidence=min(row.confidence, REPAIRED_CONFIDENCE))
+
+
+def _rest_of_a_cut_row(row: RawIndicator, table: LocatedTable) -> str | None:
+    """A row that starts past a skipped line (a page mark, a page break) right after a line
+    left unread that holds no number yet is the rest of a row the page cut (`反映受益群` ·
+    `- 2 -` · `众情况 | 100 | ≥ …`): its cells sit one column off."""
+    if row.line is None:
+        return None
+    here = (row.page or 0, row.line)
+    before = [((t.page or 0, t.line), t) for t in table.unparsed if t.line is not None] + [
+        ((r.page or 0, r.line), None) for r in table.indicators if r.line is not None
+    ]
+    earlier = [item for item in before if item[0] < here]
+    if not earlier:
+        return None
+    (page, line), unread = max(earlier, key=lambda item: item[0])
+    if unread is None or _DIGIT.search(unread.text) or " | " not in unread.text:
+        return None  # after a row read, or after a lone fragment
+    if page == here[0] and here[1] - line < 2:
+        return None  # on the next line: no page ended between them
+    return f"it goes on from {unread.text!r}, cut by a page break"
 
 
 def table_problem(row: RawIndicator, table: LocatedTable, *, damaged: bool = False) -> str | None:

@@ -131,3 +131,34 @@ def test_text_out_of_stream_order_reads_as_printed() -> None:
         "某县2024年度项目支出绩效自评报告",
         "附表1",
     ]
+
+
+CUT_IN_A_DESCRIPTION = """\
+项目支出绩效自评表 |
+| 项目名称 | 乡镇卫生院设备更新 |
+| 一级指标 | 二级指标 | 三级指标 | 指标说明 | 指标 分值 | 预期指标值 ||| 实际 完成值 | 完成 情况 | 自评得分 |||
+| 符号 | 值 | 单位 | 单项指标 得分 | 权重 占比(%) | 单项指标 折算得分 |
+| 产出指标 | 数量指标 | 更新设备台数 | 反映设备更新情况 | 100 | ≥ | 40 | 台 | 42台 | 已完成 | 100 | 50 | 50 |
+| 满意度指标 | 服务对象满意度指标 | 就诊群众满意度 | 反映就诊群
+
+- 2 -
+
+众满意情况 | 100 | ≥ | 90 | % | 93% | 已完成 | 100 | 30 | 30 |
+| 医护人员满意度 | 反映医护人员满意情况 | 100 | ≥ | 85 | % | 88% | 已完成 | 100 | 20 | 20 |
+| 合计 ||||||||||| 100 | 100 |
+"""  # noqa: E501  (a form's rows as printed, one per line)
+
+
+def test_a_row_cut_inside_its_description_is_reported_not_misread(tmp_path: Path) -> None:
+    """The page ends inside 指标说明 (`反映就诊群` · `- 2 -` · `众满意情况 | 100 | …`): the
+    line after the break starts with the cell's rest, so its cells sit one column off. It is
+    reported with the part before the break, never emitted as a row named `众满意情况`."""
+    path = tmp_path / "cut.txt"
+    path.write_text(CUT_IN_A_DESCRIPTION, encoding="utf-8")
+    result = process_file(path, load_profile("central"))
+    assert [(i.level3, i.weight, i.score_stated) for i in result.indicators] == [
+        ("更新设备台数", 50.0, 50.0),
+        ("医护人员满意度", 20.0, 20.0),
+    ]
+    unread = [f.stated or "" for f in result.findings if f.code == "ROW_UNPARSED"]
+    assert len(unread) == 2 and "反映就诊群" in unread[0] and "众满意情况" in unread[1]
