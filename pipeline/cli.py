@@ -1,10 +1,11 @@
 """`ziping` command line. Exit codes: 0 ok, 1 failure (or a failed document with --strict),
 2 usage error. Errors print as `Error: …`, never as a traceback (unless `--debug` asks for it).
 
-Every command imports its machinery when it runs: the report and query commands pull in
-matplotlib, pandas and DuckDB (~90 MB), which `ziping ingest` (held to a memory budget)
-never needs, and ingest's readers and writer (~1 s) are nothing `--help`, `query` or
-`schema` should wait for."""
+Every command imports its machinery when it runs: the report pulls in matplotlib and the
+query DuckDB, which `ziping ingest` (held to a memory budget) never needs, and ingest's
+readers and writer (~1 s) are nothing `--help`, `query` or `schema` should wait for. No
+command imports pandas (pipeline/dataset/nopandas.py); only the Python loader makes
+DataFrames (pipeline/dataset/load.py)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from pipeline.dataset.commands import (
     export_command,
     finish_batch,
 )
+from pipeline.dataset.nopandas import hold_back_pandas
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
 from schemas.tables import TABLES
@@ -48,6 +50,7 @@ class _Group(click.Group):
         # `ulimit -f` would kill a writer mid-file by SIGXFSZ; ignored, the write fails (EFBIG)
         # and the command ends like on a full disk
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        hold_back_pandas()  # no command needs pyarrow to import pandas (see the module)
         try:
             return super().invoke(ctx)
         except ZipingError as exc:
@@ -230,15 +233,15 @@ def query_command(sql: str, data: Path, fmt: str, bom: bool, output: Path | None
 
     Example: ziping query "SELECT code, count(*) FROM findings GROUP BY code"
     """
-    from pipeline.dataset import query
+    from pipeline.dataset import query, results
 
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: add --output FILE.xlsx")
-    frame = query.run_query(data, sql)
+    answer = query.fetch(data, sql)
     if fmt == "xlsx" and output is not None:
-        query.write_xlsx(frame, output)
+        results.write_xlsx(answer, output)
         return
-    text = query.render(frame, cast(query.Format, fmt))
+    text = results.render(answer, cast(results.Format, fmt))
     prefix = "\ufeff" if bom and fmt == "csv" else ""
     if output is None:
         click.echo(prefix + text, nl=False)
