@@ -172,14 +172,17 @@ def _unique_headers(names: list[str]) -> list[str]:
     return out
 
 
-def _excel_value(value: object) -> str | int | float | Decimal | date | time | None:
-    """Cell value openpyxl can store: numbers, text, naive times (Excel has no zones)."""
+def _excel_value(value: object) -> str | float | datetime | None:
+    """Cell value openpyxl can store: numbers (Excel holds every number as a double), text,
+    naive datetimes (Excel has no zones)."""
     if _is_null(value):
         return None
-    if isinstance(value, int | float | Decimal | str):
+    if isinstance(value, int | float | str):
         return value  # bool is an int
-    if isinstance(value, datetime | time):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime):
         return value.replace(tzinfo=None)
     if isinstance(value, date):
-        return value
+        return datetime.combine(value, time())
     return _text(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -268,3 +269,26 @@ def test_views_only_for_the_tables_the_sql_names(tmp_path: Path) -> None:
     everything = views("SHOW TABLES")
     assert {"documents", "eval_tables", "indicators", "findings"} <= set(everything)
     assert query.run_query(data, "SHOW TABLES")["name"].tolist() == everything
+
+
+def test_values_beyond_text_and_numbers(seeds: Path, tmp_path: Path) -> None:
+    """Decimals print exactly as stored (JSON: a number), times in ISO 8601, lists item by
+    item; XLSX holds numbers and dates as Excel's own."""
+    answer = query.fetch(
+        seeds,
+        "SELECT 12.5::DECIMAL(22, 4) AS yuan, TIMESTAMP '2024-01-02 03:04:05' AS at,"
+        " [1.5, NULL]::DOUBLE[] AS bbox, DATE '2024-01-01' AS day, true AS ok",
+    )
+    assert results.render(answer, "csv").splitlines()[1] == (
+        '12.5000,2024-01-02 03:04:05,"[1.5, NULL]",2024-01-01,True'
+    )
+    assert json.loads(results.render(answer, "json")) == [
+        {"yuan": 12.5, "at": "2024-01-02T03:04:05", "bbox": [1.5, None], "day": "2024-01-01",
+         "ok": True}
+    ]  # fmt: skip
+    target = tmp_path / "values.xlsx"
+    results.write_xlsx(answer, target)
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None
+    row = [c.value for c in next(sheet.iter_rows(min_row=2))]
+    assert row == [12.5, datetime(2024, 1, 2, 3, 4, 5), "[1.5, NULL]", datetime(2024, 1, 1), True]
