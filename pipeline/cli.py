@@ -42,15 +42,26 @@ if TYPE_CHECKING:
     from pipeline.extract.region import ManifestEntry
 
 
+_WITHOUT_PYARROW_READS = frozenset({"query", "schema"})  # DuckDB reads; nothing read
+
+
 class _Group(click.Group):
     """Turns ZipingError, and a file-system error no command described, into `Error: …` and
     exit 1 for every command (with `--debug`, the exception leaves with its traceback)."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        # no command needs the pandas pyarrow would import (pipeline/dataset/nopandas.py);
+        # pyarrow's dataset module only where Parquet is read through pyarrow
+        hold_back_pandas(parquet=name not in _WITHOUT_PYARROW_READS)
+        return name, command, rest
 
     def invoke(self, ctx: click.Context) -> object:
         # `ulimit -f` would kill a writer mid-file by SIGXFSZ; ignored, the write fails (EFBIG)
         # and the command ends like on a full disk
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        hold_back_pandas()  # no command needs pyarrow to import pandas (see the module)
         try:
             return super().invoke(ctx)
         except ZipingError as exc:

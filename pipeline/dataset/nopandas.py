@@ -6,7 +6,7 @@ its lazy pandas shim whether the values are a pandas Series, and the shim answer
 importing pandas. ziping never hands pyarrow a pandas object on those paths, so the shim's
 one try is made here with pandas held back: it concludes "no pandas" and never imports it
 for that question again. `import pyarrow.dataset` (which every `pq.read_table` makes) tries
-pandas once too, and is made here under the same hold (~40 ms). Whatever really needs
+pandas once too, and is made under the same hold (~40 ms) when asked. Whatever really needs
 pandas still gets it: `Table.to_pandas()` and `Table.from_pandas()` import pandas afresh
 when the shim has none.
 
@@ -42,15 +42,17 @@ class _Held(importlib.abc.MetaPathFinder):
         return None
 
 
-def hold_back_pandas() -> None:
-    """Let pyarrow's pandas shim and its dataset module decide, once, that there is no
-    pandas; nothing when pandas is already imported (then pyarrow has it for free)."""
+def hold_back_pandas(parquet: bool = True) -> None:
+    """Let pyarrow's pandas shim decide, once, that there is no pandas, and with `parquet`
+    its dataset module too (for a process that will read Parquet with pyarrow); nothing
+    when pandas is already imported (then pyarrow has it for free)."""
     if "pandas" in sys.modules:
         return
     held = _Held()
     sys.meta_path.insert(0, held)
     try:
         pa.array([], pa.int8())  # the shim's first question, answered without pandas
-        import pyarrow.dataset  # noqa: F401, PLC0415
+        if parquet:
+            import pyarrow.dataset  # noqa: F401, PLC0415
     finally:
         sys.meta_path.remove(held)
