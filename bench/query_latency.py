@@ -6,6 +6,8 @@ included), fastest of `--repeat`:
 
 - query    `ziping query "SELECT count(*) FROM indicators" --data DIR`
 - loader   `pipeline.dataset.load.load(DIR, "indicators")` and its len(), from `python -c`
+- pandas   the README's `pd.read_parquet(DIR / "indicators")` and its len()
+- import   `import pandas` alone: what any DataFrame costs before it reads a byte
 - help     `ziping --help` (start-up and imports alone)
 - python   `python -c pass` (the interpreter's own start-up: the floor)
 
@@ -32,6 +34,7 @@ LOADER = (
     "import sys; from pathlib import Path; from pipeline.dataset import load; "
     "print(len(load.load(Path(sys.argv[1]), 'indicators')))"
 )
+README = "import sys, pandas as pd; print(len(pd.read_parquet(sys.argv[1] + '/indicators')))"
 
 
 def _ziping() -> str:
@@ -42,6 +45,8 @@ def commands(data: Path) -> dict[str, list[str]]:
     return {
         "query": [_ziping(), "query", COUNT, "--data", str(data), "--format", "csv"],
         "loader": [sys.executable, "-c", LOADER, str(data)],
+        "pandas": [sys.executable, "-c", README, str(data)],
+        "import": [sys.executable, "-c", "import pandas"],
         "help": [_ziping(), "--help"],
         "python": [sys.executable, "-c", "pass"],
     }

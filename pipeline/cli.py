@@ -1,10 +1,11 @@
 """`ziping` command line. Exit codes: 0 ok, 1 failure (or a failed document with --strict),
 2 usage error. Errors print as `Error: …`, never as a traceback (unless `--debug` asks for it).
 
-Every command imports its machinery when it runs: the report and query commands pull in
-matplotlib, pandas and DuckDB (~90 MB), which `ziping ingest` (held to a memory budget)
-never needs, and ingest's readers and writer (~1 s) are nothing `--help`, `query` or
-`schema` should wait for."""
+Every command imports its machinery when it runs: the report pulls in matplotlib and the
+query DuckDB, which `ziping ingest` (held to a memory budget) never needs, and ingest's
+readers and writer (~1 s) are nothing `--help`, `query` or `schema` should wait for. No
+command imports pandas (pipeline/dataset/nopandas.py); only the Python loader makes
+DataFrames (pipeline/dataset/load.py)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from pipeline.dataset.commands import (
     export_command,
     finish_batch,
 )
+from pipeline.dataset.nopandas import hold_back_pandas
 from schemas import ZipingError
 from schemas.profile import Profile, load_profile
 from schemas.tables import TABLES
@@ -40,9 +42,21 @@ if TYPE_CHECKING:
     from pipeline.extract.region import ManifestEntry
 
 
+_WITHOUT_PYARROW_READS = frozenset({"query", "schema"})  # DuckDB reads; nothing read
+
+
 class _Group(click.Group):
     """Turns ZipingError, and a file-system error no command described, into `Error: …` and
     exit 1 for every command (with `--debug`, the exception leaves with its traceback)."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        # no command needs the pandas pyarrow would import (pipeline/dataset/nopandas.py);
+        # pyarrow's dataset module only where Parquet is read through pyarrow
+        hold_back_pandas(parquet=name not in _WITHOUT_PYARROW_READS)
+        return name, command, rest
 
     def invoke(self, ctx: click.Context) -> object:
         # `ulimit -f` would kill a writer mid-file by SIGXFSZ; ignored, the write fails (EFBIG)
@@ -230,15 +244,15 @@ def query_command(sql: str, data: Path, fmt: str, bom: bool, output: Path | None
 
     Example: ziping query "SELECT code, count(*) FROM findings GROUP BY code"
     """
-    from pipeline.dataset import query
+    from pipeline.dataset import query, results
 
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: add --output FILE.xlsx")
-    frame = query.run_query(data, sql)
+    answer = query.fetch(data, sql)
     if fmt == "xlsx" and output is not None:
-        query.write_xlsx(frame, output)
+        results.write_xlsx(answer, output)
         return
-    text = query.render(frame, cast(query.Format, fmt))
+    text = results.render(answer, cast(results.Format, fmt))
     prefix = "\ufeff" if bom and fmt == "csv" else ""
     if output is None:
         click.echo(prefix + text, nl=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.dataset import query
+from pipeline.dataset import query, results
 from tests.report.test_report_fixtures import build_dataset
 
 
@@ -62,23 +63,26 @@ def test_bad_sql_names_the_problem(tmp_path: Path) -> None:
 
 def test_formats(tmp_path: Path) -> None:
     data = build_dataset(tmp_path)
-    frame = query.run_query(
+    answer = query.fetch(
         data, "SELECT level3, score_stated FROM indicators WHERE doc_id LIKE 'a%' ORDER BY seq"
     )
-    assert query.render(frame, "csv").splitlines() == [
+    assert results.render(answer, "csv").splitlines() == [
         "level3,score_stated",
         "科普活动场次,20.0",
         "融媒体宣传服务费,6.88",
     ]
-    assert json.loads(query.render(frame, "json"))[1] == {
+    assert json.loads(results.render(answer, "json"))[1] == {
         "level3": "融媒体宣传服务费",
         "score_stated": 6.88,
     }
-    table = query.render(frame, "table")
-    assert "融媒体宣传服务费" in table
-    assert table.rstrip().endswith("(2 rows)")
-    empty = query.run_query(data, "SELECT code FROM findings WHERE false")
-    assert query.render(empty, "table") == "(0 rows; columns: code)\n"
+    assert results.render(answer, "table").splitlines() == [
+        "level3            score_stated",
+        "科普活动场次              20.0",
+        "融媒体宣传服务费          6.88",
+        "(2 rows)",
+    ]
+    empty = query.fetch(data, "SELECT code FROM findings WHERE false")
+    assert results.render(empty, "table") == "(0 rows; columns: code)\n"
 
 
 # --- the seed reports, through the CLI --------------------------------------------------
@@ -164,18 +168,24 @@ def test_empty_sql_and_statements_without_rows(seeds: Path) -> None:
         result = CliRunner().invoke(main, ["query", sql, "--data", str(seeds)])
         assert result.exit_code == 1
         assert result.output.startswith("Error: no SQL given")
-    created = query.run_query(seeds, "CREATE VIEW v AS SELECT 1")
-    assert created.empty
+    created = query.fetch(seeds, "CREATE VIEW v AS SELECT 1")
+    assert created.rows == []  # DuckDB answers a CREATE with no rows
+    assert query.run_query(seeds, "CREATE VIEW v AS SELECT 1").empty
 
 
 def test_one_null_marker_in_the_table(seeds: Path) -> None:
-    """None (text), NaN (float) and <NA> (nullable int) all print as NULL."""
-    frame = query.run_query(
-        seeds, "SELECT NULL::VARCHAR AS t, NULL::DOUBLE AS f, NULL::INTEGER AS i, 1 AS n"
+    """Null text, a null or NaN float and a null int all print as NULL (empty in CSV)."""
+    answer = query.fetch(
+        seeds,
+        "SELECT NULL::VARCHAR AS t, NULL::DOUBLE AS f, 'NaN'::DOUBLE AS nan, NULL::INTEGER AS i,"
+        " 1 AS n",
     )
-    lines = query.render(frame, "table").splitlines()
-    assert lines[1].split() == ["NULL", "NULL", "NULL", "1"]
-    assert query.render(frame, "csv").splitlines()[1] == ",,,1"
+    lines = results.render(answer, "table").splitlines()
+    assert lines[1].split() == ["NULL", "NULL", "NULL", "NULL", "1"]
+    assert results.render(answer, "csv").splitlines()[1] == ",,,,1"
+    assert json.loads(results.render(answer, "json")) == [
+        {"t": None, "f": None, "nan": None, "i": None, "n": 1}
+    ]
 
 
 def test_csv_bom_and_xlsx_for_excel(seeds: Path, tmp_path: Path) -> None:
@@ -259,3 +269,26 @@ def test_views_only_for_the_tables_the_sql_names(tmp_path: Path) -> None:
     everything = views("SHOW TABLES")
     assert {"documents", "eval_tables", "indicators", "findings"} <= set(everything)
     assert query.run_query(data, "SHOW TABLES")["name"].tolist() == everything
+
+
+def test_values_beyond_text_and_numbers(seeds: Path, tmp_path: Path) -> None:
+    """Decimals print exactly as stored (JSON: a number), times in ISO 8601, lists item by
+    item; XLSX holds numbers and dates as Excel's own."""
+    answer = query.fetch(
+        seeds,
+        "SELECT 12.5::DECIMAL(22, 4) AS yuan, TIMESTAMP '2024-01-02 03:04:05' AS at,"
+        " [1.5, NULL]::DOUBLE[] AS bbox, DATE '2024-01-01' AS day, true AS ok",
+    )
+    assert results.render(answer, "csv").splitlines()[1] == (
+        '12.5000,2024-01-02 03:04:05,"[1.5, NULL]",2024-01-01,True'
+    )
+    assert json.loads(results.render(answer, "json")) == [
+        {"yuan": 12.5, "at": "2024-01-02T03:04:05", "bbox": [1.5, None], "day": "2024-01-01",
+         "ok": True}
+    ]  # fmt: skip
+    target = tmp_path / "values.xlsx"
+    results.write_xlsx(answer, target)
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None
+    row = [c.value for c in next(sheet.iter_rows(min_row=2))]
+    assert row == [12.5, datetime(2024, 1, 2, 3, 4, 5), "[1.5, NULL]", datetime(2024, 1, 1), True]
