@@ -1,11 +1,11 @@
 """Writing the dataset: whole documents gathered into batches, each committed by a manifest.
 
-A batch is one Parquet file per table and folder (year and province, pipeline/dataset/
-partition.py) holding hundreds of documents (at most
-`flush_docs`, or what `flush_seconds` gathered). A document that is written again (a changed
-file, another profile, `--force`) or removed (`--prune`) has its old rows dropped from the
-batch that held them: that batch's files are rewritten without them, under a new name, in the
-same commit as the new rows, so each document is swapped whole. The commit is the rename of
+A batch is one Parquet file per table and folder (year and province: pipeline/dataset/
+partition.py) holding hundreds of documents (at most `flush_docs`, or what `flush_seconds`
+gathered). A document that is written again (a changed file, another profile, `--force`) or
+removed (`--prune`) has its old rows dropped from the batch that held them: that batch's
+files are rewritten without them, under a new name, in the same commit as the new rows, so
+each document is swapped whole. The commit is the rename of
 `_ziping/manifest.json`; a writer killed before it leaves files no manifest names, which the
 next writer deletes (`recover`) before it starts. The writer holds the folder's lock.
 
@@ -237,8 +237,9 @@ class Writer:
 
     def recover(self) -> list[str]:
         """Delete what a killed writer left: temp files and parts no manifest names (their
-        documents were never committed, so this run does them again), and old index files.
-        Returns the removed files' names."""
+        documents were never committed, so this run does them again), and old index files;
+        then move a dataset written before province folders into them. Returns the removed
+        files' names."""
         if self.manifest.legacy:
             self._settle()
         named = {(t, f) for t, fs in self.manifest.files.items() for f in fs}
