@@ -2,10 +2,10 @@
 
 Hive-style folders, so pandas, pyarrow datasets, DuckDB and Spark read `year` and `province`
 as columns of every table, and a query filtered on either opens only the folders it names.
-A key lives in the folder name only: pandas refuses, and DuckDB shows twice, a key that is
-also a column of the file, so documents, eval_tables and findings, which declare `province`
-(documents and eval_tables `year` too), drop it from their files; indicators and claims,
-which declare neither, gain both from the folder.
+A key lives in the folder name only (pandas refuses a key that is also a column of the file,
+DuckDB silently takes the folder's value): documents, eval_tables and findings, which declare
+`province` (documents and eval_tables `year` too), drop it from their files; indicators and
+claims, which declare neither, gain both from the folder.
 
 Which folder: a row that declares a key is filed by its own value (so it reads back as
 written); any other row by the table it belongs to (its year and province, else the
