@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from schemas import SchemaError
-from schemas.tables import arrow_schema
+from schemas.tables import DocumentRow, EvalTableRow, arrow_schema
 
 YEAR, PROVINCE = "year", "province"
 KEYS = (YEAR, PROVINCE)  # in folder order: year=…/province=…/
@@ -55,7 +55,7 @@ class Folder:
     province: str | None
 
 
-def folders(document: Any, tables: Sequence[Any]) -> dict[str, Folder]:
+def folders(document: DocumentRow, tables: Sequence[EvalTableRow]) -> dict[str, Folder]:
     """The partition of what rows can be about: each table's (its own year and province, else
     the document's) under its table_id, the document's under its doc_id."""
     here = Folder(document.year, document.province)

@@ -21,10 +21,12 @@ import pytest
 from click.testing import CliRunner
 
 from bench import corpus
+from pipeline.batch.document import DocResult
 from pipeline.batch.ingest import ingest
 from pipeline.batch.rescore import rescore_dataset
 from pipeline.cli import main
 from pipeline.dataset import load, partition, query, relayout, store
+from schemas import SchemaError
 from schemas.profile import Profile, load_profile
 from schemas.tables import DocumentRow, arrow_schema
 from tests.scale_helpers import snapshot
@@ -182,6 +184,13 @@ def test_ziping_readers_show_unknown_as_null(placed: Path) -> None:
     indicators = load.load(placed, "indicators")
     assert indicators["province"].isna().sum() == 10
     assert _by_folder(indicators) == ROWS
+
+
+def test_a_province_that_cannot_name_a_folder_is_refused(seed004: DocResult) -> None:
+    for bad in ("广东/省", "未知", "", ".广东省", "a=b"):
+        document = dataclasses.replace(seed004.document, province=bad)
+        with pytest.raises(SchemaError, match="cannot name a folder"):
+            store.with_partition("documents", [document], partition.folders(document, []))
 
 
 # --- a dataset written by year alone ------------------------------------------------------
