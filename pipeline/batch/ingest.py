@@ -28,7 +28,7 @@ from pipeline import __version__
 from pipeline.batch import executors, runlock
 from pipeline.batch.failures import FailureLog
 from pipeline.batch.plan import Choices, plan, unread_id
-from pipeline.dataset import disk, store
+from pipeline.dataset import disk, partition, store
 from pipeline.dataset.writer import Stored, Writer, committed_documents
 from pipeline.extract.region import ManifestEntry
 from schemas import SchemaError, ZipingError, ids
@@ -318,10 +318,10 @@ def _done(index: int, result: DocResult, size: int, mtime: int, job: _Job) -> _D
 
 
 def to_tables(result: DocResult) -> dict[str, pa.Table]:
-    """The document's rows by table as Arrow, each with its `year` partition column."""
-    years = store.partition_years(result.document.doc_id, result.document.year, result.tables)
+    """The document's rows by table as Arrow, each with its `year` and `province` folder."""
+    about = partition.folders(result.document, result.tables)
     return {
-        table: store.with_partition(table, rows, years)
+        table: store.with_partition(table, rows, about)
         for table, rows in result.by_table().items()
         if rows
     }

@@ -34,7 +34,7 @@ from pipeline.audit.build import rescore
 from pipeline.audit.checks import check_table
 from pipeline.batch import runlock
 from pipeline.batch.failures import FailureLog
-from pipeline.dataset import disk, store
+from pipeline.dataset import disk, partition, store
 from pipeline.dataset.writer import Stored, Writer, read_batch, read_index
 from pipeline.extract import region
 from schemas.findings import CHECK_CODES
@@ -182,8 +182,7 @@ def _by_doc(rows: list[Any]) -> dict[str, list[Any]]:
 
 
 def _tables(result: Rescored, claims: list[ClaimRow]) -> dict[str, pa.Table]:
-    doc_id = result.document.doc_id
-    years = store.partition_years(doc_id, result.document.year, result.tables)
+    about = partition.folders(result.document, result.tables)
     parts: dict[str, list[Any]] = {
         "eval_tables": result.tables,
         "indicators": result.indicators,
@@ -191,7 +190,7 @@ def _tables(result: Rescored, claims: list[ClaimRow]) -> dict[str, pa.Table]:
         "claims": claims,
         "documents": [result.document],
     }
-    return {t: store.with_partition(t, rows, years) for t, rows in parts.items() if rows}
+    return {t: store.with_partition(t, rows, about) for t, rows in parts.items() if rows}
 
 
 def _stored(entry: dict[str, Any], document: DocumentRow) -> Stored:

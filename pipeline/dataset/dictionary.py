@@ -63,7 +63,10 @@ def render_markdown(tables: list[str] | None = None) -> str:
         "# Data dictionary",
         "",
         "Generated from `schemas/tables.py` by `ziping schema --format markdown`; do not edit.",
-        "Key columns (never null) are marked ✓. Tables live at `<data>/<table>/part-*.parquet`.",
+        "Key columns (never null) are marked ✓. Tables live at",
+        "`<data>/<table>/year=<Y>/province=<name>/part-*.parquet`: every table but `runs` reads",
+        "`year` and `province` from those folders (`year=0`, `province=未知`: not known), those",
+        "it does not list below included.",
     ]
     names = tables or list(TABLES)
     for name in names:

@@ -1,11 +1,12 @@
 """Read the Parquet dataset back: Arrow for code, pandas DataFrames for auditors.
 
-The dataset is `<data>/<table>/year=Y/part-*.parquet`, the files its committed manifest
-names (`<data>/_ziping/manifest.json`). Files are read with the *declared* schema
+The dataset is `<data>/<table>/year=Y/province=P/part-*.parquet`, the files its committed
+manifest names (`<data>/_ziping/manifest.json`). Files are read with the *declared* schema
 (`schemas.tables.arrow_schema`), so a part written before a column was added reads with that
 column null, and a table that was never written (no claims, zero findings) reads as an empty
-table of the right shape instead of an error. The store partitions by year (`year=2024/`);
-`year=0` holds rows whose year was not printed and reads back as a null year.
+table of the right shape instead of an error. The store partitions by year and province
+(`year=2024/province=广东省/`); `year=0` and `province=未知` hold rows whose year or province
+is not known and read back as null; every partitioned table reads with both columns.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
 
-from pipeline.dataset import store
+from pipeline.dataset import partition, store
 from schemas.errors import ZipingError
 from schemas.tables import (
     TABLES,
@@ -85,10 +86,8 @@ def read_arrow(data: Path, table: str) -> pa.Table:
     from one committed state of the dataset (`store.pinned` holds one across calls)."""
     check_table(table)
     manifest = store.read_manifest(data)
-    partitioned = any(
-        p.parent.name.startswith(f"{store.PARTITION}=") for p in manifest.paths(data, table)
-    )
-    return store.read_arrow(data, table, manifest, partition=partitioned)
+    keys = bool(partition.in_folders(manifest.paths(data, table)))
+    return store.read_arrow(data, table, manifest, keys=keys)
 
 
 def read_table(data: Path, row_type: type[R]) -> list[R]:
@@ -112,7 +111,7 @@ def typed(row_type: type[R], rows: pa.Table) -> list[R]:
 
 
 def read_rows(data: Path, table: str) -> list[dict[str, Any]]:
-    """Rows as plain Python dicts (None for null), the partition `year` included: for code
+    """Rows as plain Python dicts (None for null), `year` and `province` included: for code
     that works on any table by column name (dataset diffs, coverage counts)."""
     rows: list[dict[str, Any]] = read_arrow(data, table).to_pylist()
     return rows

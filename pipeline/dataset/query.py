@@ -4,7 +4,7 @@ renders through pipeline/dataset/results.py) or as a DataFrame (`run_query`).
 
 Views read the committed Parquet files in place (the manifest's list, so a query during an
 ingest sees one committed state; `read_parquet` with hive partitioning and `union_by_name`,
-so year folders and parts written before a column was added both work).
+so `year=`/`province=` folders and parts written before a column was added both work).
 A table with no rows yet is an empty view with its declared columns; asking for a table
 that is not declared is an `Error:` that lists the tables that are there.
 """
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 import duckdb
 
 from pipeline.dataset import load as dataset
-from pipeline.dataset import store
+from pipeline.dataset import partition, store
 from pipeline.dataset.results import Result
 from schemas.errors import ZipingError
 from schemas.tables import arrow_schema
@@ -40,6 +40,10 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _sql_literal(value: int | str) -> str:
+    return _sql_string(value) if isinstance(value, str) else str(value)
+
+
 def connect(data: Path, sql: str | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with a view per table present under `data`; given the
     `sql` it is for, only the views that SQL names (see `_named`)."""
@@ -54,14 +58,15 @@ def connect(data: Path, sql: str | None = None) -> duckdb.DuckDBPyConnection:
     con.execute("SET parquet_metadata_cache = true")
     manifest = store.read_manifest(data)  # one committed state for every view
     for table in _named(tables, sql):
-        files = ", ".join(_sql_string(str(p.resolve())) for p in manifest.paths(data, table))
+        paths = manifest.paths(data, table)
+        files = ", ".join(_sql_string(str(p.resolve())) for p in paths)
         source = f"read_parquet([{files}], hive_partitioning = true, union_by_name = true)"
-        partitioned = any(p.parent != data / table for p in manifest.paths(data, table))
-        # year=0 is the folder of rows whose year was not printed: a null year, as in pandas
-        columns = f"* REPLACE (NULLIF({store.PARTITION}, {store.UNKNOWN_YEAR}) AS year)"
-        con.execute(
-            f"CREATE VIEW {table} AS SELECT {columns if partitioned else '*'} FROM {source}"
-        )
+        # year=0 and province=未知 are the folders of rows whose year or province is not
+        # known: null, as in ziping's other readers
+        keys = partition.in_folders(paths)
+        nulls = [f"NULLIF({k}, {_sql_literal(partition.UNKNOWN[k])}) AS {k}" for k in keys]
+        columns = f"* REPLACE ({', '.join(nulls)})" if nulls else "*"
+        con.execute(f"CREATE VIEW {table} AS SELECT {columns} FROM {source}")
     if not manifest.legacy:  # a committed dataset has every table, if only with no rows yet
         for table in store.DOC_TABLES:
             if table not in tables:

@@ -1,22 +1,20 @@
-"""The Parquet dataset: `<out>/<table>/year=<Y>/part-<batch>.parquet`, and a committed
-manifest `<out>/_ziping/manifest.json` naming the files that make up the dataset.
+"""The Parquet dataset: `<out>/<table>/year=<Y>/province=<name>/part-<batch>.parquet`, and a
+committed manifest `<out>/_ziping/manifest.json` naming the files that make up the dataset.
 
-Rows are partitioned by year (Hive style, so pandas, DuckDB, pyarrow and Spark read `year`
-as a column): a table's rows and findings by the table's year, everything else by the
-document's; a year not printed is `year=0` (Hive's null folder makes pandas fail to read a
-mix of null and non-null partitions), read back as null by ziping's readers. The `year`
-column of documents and eval_tables lives in the folder name only, since pandas refuses a
-folder key that repeats a column of the files.
+Rows are partitioned by year and province (Hive style, so pandas, DuckDB, pyarrow and Spark
+read both as columns): a table's rows and findings by the table's, everything else by the
+document's; `year=0` and `province=未知` hold rows whose year or province is not known, read
+back as null by ziping's readers. pipeline/dataset/partition.py says which folder and why.
 
 A writer (`pipeline/dataset/writer.py`) gathers whole documents and writes them as one
-*batch*: one file per table and year for hundreds of documents, not one per document. A batch
-becomes part of the dataset only when the manifest naming it is committed (written beside
-and renamed over the old one: one atomic rename). Readers take one manifest and read exactly
-its files, so a `query` or `report` during an ingest sees each document before or after,
-never half; files a commit replaced are renamed to hidden `.part-….retired` names (which
-pandas, pyarrow, DuckDB globs and Spark skip) and deleted a few minutes later, so a reader
-holding the previous manifest can finish. A folder read without ziping shows the committed
-state whenever no writer is running.
+*batch*: one file per table and folder for hundreds of documents, not one per document. A
+batch becomes part of the dataset only when the manifest naming it is committed (written
+beside and renamed over the old one: one atomic rename). Readers take one manifest and read
+exactly its files, so a `query` or `report` during an ingest sees each document before or
+after, never half; files a commit replaced are renamed to hidden `.part-….retired` names
+(which pandas, pyarrow, DuckDB globs and Spark skip) and deleted a few minutes later, so a
+reader holding the previous manifest can finish. A folder read without ziping shows the
+committed state whenever no writer is running.
 
 Why not Delta Lake: it gives the same snapshots, but pandas and a plain DuckDB glob read its
 folder wrong (the files a later version removed are still there until VACUUM), and it adds
@@ -40,14 +38,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.dataset import partition
 from schemas import SchemaError
 from schemas.tables import TABLES, arrow_schema
 
 # The tables a document writes rows to; `documents` holds its one row.
 DOC_TABLES = ("eval_tables", "indicators", "findings", "claims", "documents")
 
-PARTITION = "year"
-UNKNOWN_YEAR = 0  # folder of rows whose year was not printed
 META = "_ziping"  # manifest and index: hidden from pandas, pyarrow and Spark by the underscore
 MANIFEST = "manifest.json"
 PART_GLOB = "part-*.parquet"
@@ -137,13 +134,6 @@ def retired_name(path: Path) -> Path:
     return path.with_name(f".{path.name}{RETIRED}")
 
 
-def year_of_folder(path: Path) -> int | None:
-    """The year a part's `year=` folder names (None: not printed)."""
-    key, _, value = path.parent.name.partition("=")
-    year = int(value) if key == PARTITION and value.isdigit() else UNKNOWN_YEAR
-    return None if year == UNKNOWN_YEAR else year
-
-
 def existing(path: Path) -> Path:
     """`path`, or its retired name when a commit after our manifest replaced it."""
     if path.exists():
@@ -153,13 +143,6 @@ def existing(path: Path) -> Path:
 
 
 # --- Rows and Arrow -------------------------------------------------------------------
-
-
-def file_schema(table: str) -> pa.Schema:
-    """The declared schema less the partition key, which the folder name carries."""
-    schema = arrow_schema(table)
-    index = schema.get_field_index(PARTITION)
-    return schema if index < 0 else schema.remove(index)
 
 
 def to_arrow(table: str, rows: Sequence[Any]) -> pa.Table:
@@ -181,29 +164,10 @@ def to_arrow(table: str, rows: Sequence[Any]) -> pa.Table:
     return data
 
 
-def partition_years(doc_id: str, year: int | None, tables: Sequence[Any]) -> dict[str, int | None]:
-    """Year of each row's partition: a table's own year (else the document's), by table_id,
-    and the document's year under its doc_id for rows about no table."""
-    years: dict[str, int | None] = {doc_id: year}
-    years.update({t.table_id: t.year if t.year is not None else year for t in tables})
-    return years
-
-
-def with_partition(table: str, rows: Sequence[Any], years: dict[str, int | None]) -> pa.Table:
-    """`rows` as Arrow in the file schema plus the partition key `year` (0: not printed),
-    last: what a writer groups into `year=` folders."""
-    data = to_arrow(table, rows)
-    keys = []
-    for row in rows:
-        if hasattr(row, PARTITION):
-            year = row.year
-        else:
-            table_id = getattr(row, "table_id", None)
-            year = years[table_id] if table_id in years else years.get(row.doc_id)
-        keys.append(UNKNOWN_YEAR if year is None else year)
-    if PARTITION in data.column_names:
-        data = data.drop_columns([PARTITION])
-    return data.append_column(PARTITION, pa.array(keys, pa.int32()))
+def with_partition(table: str, rows: Sequence[Any], about: dict[str, partition.Folder]) -> pa.Table:
+    """`rows` as Arrow in the file schema plus the keys `year` and `province` last, as folder
+    values (`about`: `partition.folders` of their document): what a writer groups."""
+    return partition.keyed(to_arrow(table, rows), rows, about)
 
 
 def write_atomic_bytes(path: Path, data: bytes) -> None:
@@ -231,53 +195,41 @@ def write_parquet(data: pa.Table, path: Path) -> None:
 
 
 def read_arrow(
-    out: Path, table: str, manifest: Manifest | None = None, partition: bool = False
+    out: Path, table: str, manifest: Manifest | None = None, keys: bool = False
 ) -> pa.Table:
-    """All rows of `table` in one committed state, declared schema (plus the partition key
-    `year` last when `partition` and the table does not declare it), ordered by document (so
-    the order does not depend on how documents were batched); empty when none."""
+    """All rows of `table` in one committed state, declared schema (plus the keys `year` and
+    `province` last when `keys` and the table does not declare them), ordered by
+    document (so the order does not depend on how documents were batched); empty when none."""
     for attempt in range(3):
         current = manifest or read_manifest(out)
         try:
-            return _read(out, table, current, partition)
+            return _read(out, table, current, keys)
         except FileNotFoundError:  # retired and deleted under a slow reader: take the new state
             if manifest is not None or attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
 
-def _read(out: Path, table: str, manifest: Manifest, partition: bool) -> pa.Table:
+def _read(out: Path, table: str, manifest: Manifest, keys: bool) -> pa.Table:
     schema = arrow_schema(table)
-    if partition and table != "runs" and schema.get_field_index(PARTITION) < 0:
-        schema = schema.append(pa.field(PARTITION, pa.int32()))
+    if keys and table != "runs":
+        schema = partition.with_keys(schema)
     files = [existing(p) for p in manifest.paths(out, table)]
     if not files:
         return schema.empty_table()
-    read_schema = file_schema(table).append(pa.field(PARTITION, pa.int32()))
-    parts = [_read_file(path, table, read_schema) for path in files]
-    data = pa.concat_tables(parts).cast(read_schema)
+    data = pa.concat_tables([read_part(path, table) for path in files])
     key = "run_id" if table == "runs" else "doc_id"
     data = data.take(pc.sort_indices(data, [(key, "ascending")]))
-    year = data.column(PARTITION)
-    data = data.set_column(
-        data.schema.get_field_index(PARTITION),
-        PARTITION,
-        pc.if_else(pc.equal(year, UNKNOWN_YEAR), pa.scalar(None, pa.int32()), year),
-    )
-    if schema.get_field_index(PARTITION) < 0:
-        return data.drop_columns([PARTITION])
     return data.select(schema.names).cast(schema)
 
 
-def _read_file(path: Path, table: str, read_schema: pa.Schema) -> pa.Table:
-    """One part with the partition key last: from its `year=` folder, or from the file (parts
-    written flat, with the declared schema, by other tools)."""
-    if PARTITION in pq.read_schema(path).names:
-        return pq.read_table(path, schema=read_schema).select(read_schema.names)
-    data = pq.read_table(path, schema=file_schema(table))
-    year = year_of_folder(path)
-    key = UNKNOWN_YEAR if year is None else year
-    return data.append_column(PARTITION, pa.array([key] * data.num_rows, pa.int32()))
+def read_part(path: Path, table: str) -> pa.Table:
+    """One part: the file schema, then `year` and `province` (null: not known), each from the
+    file when it holds it (a part of an older ziping, or of another tool), else from the
+    folder the part sits in."""
+    held = [partition.FIELDS[k] for k in partition.KEYS if k in pq.read_schema(path).names]
+    schema = pa.schema([*partition.file_schema(table), *held])
+    return partition.add_keys(pq.read_table(path, schema=schema), path)
 
 
 def write_run(out: Path, run: Any) -> None:

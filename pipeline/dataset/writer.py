@@ -1,10 +1,11 @@
 """Writing the dataset: whole documents gathered into batches, each committed by a manifest.
 
-A batch is one Parquet file per table and year holding hundreds of documents (at most
-`flush_docs`, or what `flush_seconds` gathered). A document that is written again (a changed
-file, another profile, `--force`) or removed (`--prune`) has its old rows dropped from the
-batch that held them: that batch's files are rewritten without them, under a new name, in the
-same commit as the new rows, so each document is swapped whole. The commit is the rename of
+A batch is one Parquet file per table and folder (year and province: pipeline/dataset/
+partition.py) holding hundreds of documents (at most `flush_docs`, or what `flush_seconds`
+gathered). A document that is written again (a changed file, another profile, `--force`) or
+removed (`--prune`) has its old rows dropped from the batch that held them: that batch's
+files are rewritten without them, under a new name, in the same commit as the new rows, so
+each document is swapped whole. The commit is the rename of
 `_ziping/manifest.json`; a writer killed before it leaves files no manifest names, which the
 next writer deletes (`recover`) before it starts. The writer holds the folder's lock.
 
@@ -27,8 +28,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.dataset import load, store
-from pipeline.dataset.store import DOC_TABLES, META, PARTITION, Manifest
+from pipeline.dataset import load, partition, relayout, store
+from pipeline.dataset.store import DOC_TABLES, META, Manifest
 from schemas import SchemaError, ids
 from schemas.tables import TABLES, arrow_schema
 
@@ -121,7 +122,7 @@ class Writer:
     # --- changes
 
     def add(self, tables: dict[str, pa.Table], stored: Stored) -> None:
-        """Stage one document's rows (each table with its `year` partition column), replacing
+        """Stage one document's rows (each table with its keys, `store.with_partition`), replacing
         whatever the dataset holds under its doc_id or its path."""
         self._pending[stored.doc_id] = (tables, stored)
         if (
@@ -140,6 +141,7 @@ class Writer:
         if self.manifest.legacy:  # the manifest goes first (see _settle)
             self._settle()
         self._committing = True
+        self._relayout()
         generation = self.manifest.generation + 1
         batch = f"{self.prefix}-{generation:05d}"
         paths = {s.path for _, s in self._pending.values()}
@@ -177,7 +179,22 @@ class Writer:
         self._committing = False
         if old_index:
             (self.out / META / old_index).unlink(missing_ok=True)
-        for path in retire:
+        self._retire(retire)
+
+    def _relayout(self) -> None:
+        """Move the parts of a dataset written before province folders into them, in a commit
+        of its own (pipeline/dataset/relayout.py), before any batch of theirs is rewritten."""
+        moved = relayout.relayout(self.out, self.manifest)
+        if moved is None:
+            return
+        files, retire = moved
+        self.manifest = Manifest(self.manifest.generation + 1, files, self.manifest.index)
+        store.write_manifest(self.out, self.manifest)  # the commit
+        self._retire(retire)
+
+    def _retire(self, paths: list[Path]) -> None:
+        """Hide files a commit replaced from new readers; keep them a while for old ones."""
+        for path in paths:
             with contextlib.suppress(FileNotFoundError):
                 path.replace(store.retired_name(path))
                 self._retired.append((time.time(), store.retired_name(path)))
@@ -191,7 +208,7 @@ class Writer:
         for table in DOC_TABLES:
             for name in [f for f in files[table] if Path(f).name == f"part-{old}.parquet"]:
                 path = self.out / table / name
-                data = pq.read_table(path, schema=store.file_schema(table))
+                data = pq.read_table(path, schema=partition.file_schema(table))
                 keep = data.filter(pc.invert(pc.is_in(data.column("doc_id"), pa.array(gone))))
                 files[table].remove(name)
                 retire.append(path)
@@ -209,11 +226,9 @@ class Writer:
         ]
         if not parts:
             return []
-        data = pa.concat_tables(parts)
         written = []
-        for year in sorted(pc.unique(data.column(PARTITION)).to_pylist()):
-            rows = data.filter(pc.equal(data.column(PARTITION), year)).drop_columns([PARTITION])
-            name = f"{PARTITION}={year}/part-{batch}.parquet"
+        for folder, rows in partition.split(pa.concat_tables(parts)):
+            name = f"{folder}/part-{batch}.parquet"
             store.write_parquet(rows, self.out / table / name)
             written.append(name)
         return written
@@ -222,8 +237,9 @@ class Writer:
 
     def recover(self) -> list[str]:
         """Delete what a killed writer left: temp files and parts no manifest names (their
-        documents were never committed, so this run does them again), and old index files.
-        Returns the removed files' names."""
+        documents were never committed, so this run does them again), and old index files;
+        then move a dataset written before province folders into them. Returns the removed
+        files' names."""
         if self.manifest.legacy:
             self._settle()
         named = {(t, f) for t, fs in self.manifest.files.items() for f in fs}
@@ -253,6 +269,7 @@ class Writer:
             for path in meta.iterdir():
                 if path.name not in {store.MANIFEST, self.manifest.index}:
                     path.unlink(missing_ok=True)
+        self._relayout()
         self._delete_retired(time.time() - RETIRE_SECONDS)
         return removed
 
@@ -305,16 +322,12 @@ def committed_documents(out: Path) -> int | None:
 
 def read_batch(out: Path, manifest: Manifest, table: str, batch: str) -> list[Any]:
     """The rows of one batch in `table`, as the table's declared dataclass."""
-    declared = arrow_schema(table).get_field_index(PARTITION) >= 0
+    names = arrow_schema(table).names
     rows: list[Any] = []
     for path in manifest.paths(out, table):
-        if path.name != f"part-{batch}.parquet":
-            continue
-        data = pq.read_table(store.existing(path), schema=store.file_schema(table))
-        if declared:  # the year lives in the folder name
-            year = pa.array([store.year_of_folder(path)] * data.num_rows, pa.int32())
-            data = data.append_column(PARTITION, year)
-        rows.extend(load.typed(TABLES[table], data))
+        if path.name == f"part-{batch}.parquet":
+            data = store.read_part(store.existing(path), table)
+            rows.extend(load.typed(TABLES[table], data.select(names)))
     return rows
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.batch.document import DocResult
 from pipeline.batch.ingest import ingest, to_tables
-from pipeline.dataset import load, store
+from pipeline.dataset import load, partition, store
 from pipeline.dataset.query import run_query
 from pipeline.dataset.writer import Stored, Writer
 from schemas import SchemaError
@@ -39,9 +39,11 @@ def test_round_trip_is_exact(tmp_path: Path, seed004: DocResult) -> None:
     ):
         assert load.read_table(tmp_path, TABLES[table]) == rows, table
         (part,) = store.read_manifest(tmp_path).paths(tmp_path, table)
-        assert part.parent.name == "year=2024" and part.name == "part-test-00001.parquet"
+        folder = part.relative_to(tmp_path / table).parent.as_posix()
+        assert folder == "year=2024/province=新疆维吾尔自治区", table
+        assert part.name == "part-test-00001.parquet"
         schema = pq.read_schema(part)
-        assert schema.equals(store.file_schema(table), check_metadata=False)
+        assert schema.equals(partition.file_schema(table), check_metadata=False)
         for field in schema:
             assert field.metadata[b"zh"].decode(), (table, field.name)
     assert arrow_schema("indicators").field("level3").metadata[b"zh"].decode() == "三级指标"
