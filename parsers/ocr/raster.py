@@ -71,9 +71,20 @@ def points_per_pixel(gray: Gray) -> float:
 
 def deskew(gray: Gray) -> Gray:
     """`gray` turned so that its ruling lines are level (unchanged when none are found)."""
-    angle = skew_angle(ink(gray))
+    return levelled(gray)[0]
+
+
+def levelled(gray: Gray) -> tuple[Gray, Gray]:
+    """`gray` deskewed and its ink mask (the mask of a level page is not computed twice)."""
+    mask = ink(gray)
+    angle = skew_angle(mask)
     if angle == 0.0:
-        return gray
+        return gray, mask
+    turned = _turned(gray, angle)
+    return turned, ink(turned)
+
+
+def _turned(gray: Gray, angle: float) -> Gray:
     h, w = gray.shape
     turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     out = cv2.warpAffine(
