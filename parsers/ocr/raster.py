@@ -22,6 +22,10 @@ from schemas import ParseError
 
 Gray = NDArray[np.uint8]
 
+# One thread, as the recogniser runs (`recognize.engine`): a batch spreads documents over
+# processes, one a core, and OpenCV's own pool would only make them fight for the cores.
+cv2.setNumThreads(1)
+
 A4_WIDTH_PT = 595.0  # a page image is taken as A4 wide: pixels -> points for the grid
 MAX_SKEW = 5.0  # degrees: a larger tilt is not a scanner's slip; the page is left as is
 MAX_PIXELS = 60_000_000  # a page image larger than this is refused (a decompression bomb)

@@ -33,8 +33,11 @@ if TYPE_CHECKING:
 GAP_PT = 1.2  # ink rows closer than this belong to one text line (strokes of 二, 三)
 MIN_LINE_PT = 3.0  # a band lower than this is a speck or a line's stray stroke, not text
 INSET_PT = 1.5  # a cell is read this far inside its ruling lines
-BATCH = 8  # lines per recogniser run at most
-WIDTH_BUDGET = 48 * 80  # padded input width of one run, pixels at 48 high (memory, see below)
+BATCH = 16  # lines per recogniser run at most
+# padded input width of one run, pixels at 48 high: many small cells (`10`, `%`) go in one
+# run, a wide line alone; on one core a run wider than this costs more per line, not less
+# (recorded lines of the 18 bench pages: 0.85x the time of the earlier 8 lines / 48 x 80)
+WIDTH_BUDGET = 48 * 16
 MAX_RATIO = 16  # a line longer than this many heights is read in pieces
 TEXT_SHARE = 0.5  # of the recogniser's input height filled by the line's text (see _crop)
 CHECK_SHARE = 2 / 3  # a doubtful line is read again this large (a quarter-height margin)
@@ -191,7 +194,7 @@ def _read(
 
     A long line is read in pieces cut between characters (the recogniser's cost grows faster
     than the width); pieces go to the recogniser narrowest first, in batches whose padded
-    width stays within WIDTH_BUDGET (a batch of eight sentence-wide lines takes ~900 MB).
+    width stays within WIDTH_BUDGET (memory too: eight sentence-wide lines took ~900 MB).
     """
     pieces = [
         (i, crop) for i, box in enumerate(boxes) for crop in _pieces(gray, box, share, triple)
