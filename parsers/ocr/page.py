@@ -42,8 +42,7 @@ def read_page(gray: raster.Gray, number: int, offset: float, pt: float | None = 
     `pt` is the size of a pixel in points when it is known (a rendered PDF page); an image
     file's page is taken as A4 wide.
     """
-    gray = raster.deskew(gray)
-    mask = raster.ink(gray)
+    gray, mask = raster.levelled(gray)
     pt = pt or raster.points_per_pixel(gray)
     px_per_pt = 1.0 / pt
     height = gray.shape[0] * pt

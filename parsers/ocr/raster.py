@@ -22,6 +22,10 @@ from schemas import ParseError
 
 Gray = NDArray[np.uint8]
 
+# One thread, as the recogniser runs (`recognize.engine`): a batch spreads documents over
+# processes, one a core, and OpenCV's own pool would only make them fight for the cores.
+cv2.setNumThreads(1)
+
 A4_WIDTH_PT = 595.0  # a page image is taken as A4 wide: pixels -> points for the grid
 MAX_SKEW = 5.0  # degrees: a larger tilt is not a scanner's slip; the page is left as is
 MAX_PIXELS = 60_000_000  # a page image larger than this is refused (a decompression bomb)
@@ -71,9 +75,20 @@ def points_per_pixel(gray: Gray) -> float:
 
 def deskew(gray: Gray) -> Gray:
     """`gray` turned so that its ruling lines are level (unchanged when none are found)."""
-    angle = skew_angle(ink(gray))
+    return levelled(gray)[0]
+
+
+def levelled(gray: Gray) -> tuple[Gray, Gray]:
+    """`gray` deskewed and its ink mask (the mask of a level page is not computed twice)."""
+    mask = ink(gray)
+    angle = skew_angle(mask)
     if angle == 0.0:
-        return gray
+        return gray, mask
+    turned = _turned(gray, angle)
+    return turned, ink(turned)
+
+
+def _turned(gray: Gray, angle: float) -> Gray:
     h, w = gray.shape
     turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     out = cv2.warpAffine(

@@ -33,12 +33,16 @@ if TYPE_CHECKING:
 GAP_PT = 1.2  # ink rows closer than this belong to one text line (strokes of 二, 三)
 MIN_LINE_PT = 3.0  # a band lower than this is a speck or a line's stray stroke, not text
 INSET_PT = 1.5  # a cell is read this far inside its ruling lines
-BATCH = 8  # lines per recogniser run at most
-WIDTH_BUDGET = 48 * 80  # padded input width of one run, pixels at 48 high (memory, see below)
+BATCH = 16  # lines per recogniser run at most
+# padded input width of one run, pixels at 48 high: many small cells (`10`, `%`) go in one
+# run, a wide line alone; on one core a run wider than this costs more per line, not less
+# (recorded lines of the 18 bench pages: 0.85x the time of the earlier 8 lines / 48 x 80)
+WIDTH_BUDGET = 48 * 16
 MAX_RATIO = 16  # a line longer than this many heights is read in pieces
 TEXT_SHARE = 0.5  # of the recogniser's input height filled by the line's text (see _crop)
 CHECK_SHARE = 2 / 3  # a doubtful line is read again this large (a quarter-height margin)
 LONE = 1.1  # a line no wider than this many heights is one glyph (read_lines)
+BARS_CONFIDENCE = 0.85  # a lone `=` told from 二 by its shape, not by the recogniser: checked
 RECHECK = 0.97  # a line read with less confidence than this is read again (read_lines)
 
 # A space the recogniser reads beside Chinese text is the gap that Chinese typesetting leaves
@@ -120,6 +124,8 @@ def _strokes_joined(
     (a seal's trace runs past the text it crosses); otherwise it is dropped.
     """
     full = [[a, b] for a, b in bands if b - a >= least]
+    if not full:
+        return _lone_mark(crop, bands, least)
     spans = [_columns(crop, a, b) for a, b in full]
     for a, b in bands:
         if b - a >= least or not full:
@@ -131,6 +137,18 @@ def _strokes_joined(
         if close and span[0] - least <= c0 and c1 <= span[1] + least:
             near[0], near[1] = min(near[0], a), max(near[1], b)
     return [(a, b) for a, b in full]
+
+
+def _lone_mark(crop: Gray, bands: list[tuple[int, int]], least: float) -> list[tuple[int, int]]:
+    """A cell holding only short bands: the bars of one mark (`=` or 二 alone in a cell is two
+    bars each lower than `least`) when together they are at least half a line high and a
+    line's height wide; else nothing (specks, a dash's lone bar)."""
+    a, b = bands[0][0], bands[-1][1]
+    gaps_close = all(nxt[0] - prev[1] < 2 * least for prev, nxt in itertools.pairwise(bands))
+    c0, c1 = _columns(crop, a, b)
+    if gaps_close and b - a >= least / 2 and c1 - c0 >= least:
+        return [(a, b)]
+    return []
 
 
 def _columns(crop: Gray, a: int, b: int) -> tuple[int, int]:
@@ -162,6 +180,9 @@ def read_lines(gray: Gray, boxes: list[Rect]) -> list[Line]:
                 read[i] = (one, score)
         elif score > read[i][1]:
             read[i] = (text, score)
+    for i, box in enumerate(boxes):
+        if box.width <= 2 * box.height and _equal_bars(gray[box.top : box.bottom, box.x0 : box.x1]):
+            read[i] = ("=", BARS_CONFIDENCE)
     return [Line(box, tidy(text), score) for box, (text, score) in zip(boxes, read, strict=True)]
 
 
@@ -173,7 +194,7 @@ def _read(
 
     A long line is read in pieces cut between characters (the recogniser's cost grows faster
     than the width); pieces go to the recogniser narrowest first, in batches whose padded
-    width stays within WIDTH_BUDGET (a batch of eight sentence-wide lines takes ~900 MB).
+    width stays within WIDTH_BUDGET (memory too: eight sentence-wide lines took ~900 MB).
     """
     pieces = [
         (i, crop) for i, box in enumerate(boxes) for crop in _pieces(gray, box, share, triple)
@@ -191,6 +212,23 @@ def _read(
     return [
         ("".join(texts[k] for k in ks), min((scores[k] for k in ks), default=1.0)) for ks in joined
     ]
+
+
+def _equal_bars(glyph: Gray) -> bool:
+    """Whether a lone glyph is two thin bars of one length, close one over the other: `=`.
+    Alone the recogniser reads it as 二 (surely), whose upper stroke is shorter in every CJK
+    face and whose strokes lie most of their length apart."""
+    ink = u8(cv2.threshold(glyph, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1])
+    rows = np.flatnonzero(ink.max(axis=1))
+    if rows.size == 0:
+        return False
+    runs = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
+    if len(runs) != 2 or max(len(r) for r in runs) > 0.4 * (rows[-1] - rows[0] + 1):
+        return False
+    (a0, a1), (b0, b1) = (_columns(ink[r[0] : r[-1] + 1], 0, len(r)) for r in runs)
+    slack = max(1, round(0.05 * ink.shape[1]))
+    apart = float(runs[1][0] + runs[1][-1] - runs[0][0] - runs[0][-1]) / 2
+    return abs(a0 - b0) <= slack and abs(a1 - b1) <= slack and apart <= 0.6 * (a1 - a0)
 
 
 def _lone(box: Rect) -> bool:

@@ -215,4 +215,6 @@ def joined_target(op: Text | None, value: Text | None, unit: Text | None) -> Tex
     if not parts:
         return None
     first = parts[0]
-    return Text(" ".join(" ".join(t.text.split()) for t in parts), first.page, first.line)
+    read = [t.ocr for t in parts if t.ocr is not None]  # as sure as its least sure part
+    text = " ".join(" ".join(t.text.split()) for t in parts)
+    return Text(text, first.page, first.line, ocr=min(read) if read else None)

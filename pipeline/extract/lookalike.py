@@ -28,9 +28,11 @@ _NUMBER_RUN = regex.compile(
 _PERCENT = regex.compile(r"(?<=[\d)）])\s*\$")
 _DIGITS = str.maketrans("IlO", "110")
 # ^ or 工 for ≥, 5= for ≥, S for ≤, opening a target right before its number (or alone, in
-# a split target's 指标性质 cell); a 2 before a share that no share can be (`290%`: ≥90%).
+# a split target's 指标性质 cell); a 2 before a share that no share can be (`290%`: ≥90%);
+# 二 for =, right before a number only.
 _COMPARATOR = regex.compile(
     r"^(?:(?P<ge>[\^工]|5=|2(?=(?:[1-9]\d|100)(?:\.\d+)?\s*%$))|(?P<le>S))(?=\s*\d|$)"
+    r"|^(?P<eq>二)(?=\s*\d)"  # `=` read as 二: only before a number (二 alone is a numeral)
 )
 # A cell that is only a look-alike: `$` in a split target's unit cell, `^` / `工` / `5=` / `S`
 # in its 指标性质 cell.
@@ -54,7 +56,8 @@ def repair_comparator(text: str) -> str:
     found = _COMPARATOR.match(text)
     if found is None:
         return text
-    return ("≥" if found["ge"] else "≤") + text[found.end() :]
+    sign = "=" if found["eq"] else "≥" if found["ge"] else "≤"
+    return sign + text[found.end() :]
 
 
 def repaired(tok: Text, fix: str) -> Text:

@@ -124,13 +124,15 @@ def parse_value(raw: str | None, *, ocr: bool = False, target: bool = False) -> 
 # as 2, 工 or ^; `%` as $; 10 as IO). A leading 2 is a comparator only when the number with
 # it is an impossible share (`290%` is `≥90%`), since `25个` is as likely as `≥5个`.
 _OCR_GE = regex.compile(r"^\s*(?:[工^]|2(?=(?:[1-9]\d?|100)(?:\.\d+)?\s*%\s*$))(?=\s*\d)")
+# A lone `=` reads as 二 (two bars): before a number opening a target, 二 is no numeral.
+_OCR_EQ = regex.compile(r"^\s*二(?=\s*\d)")
 _OCR_PERCENT = regex.compile(r"(?<=\d)\s*\$")
 _OCR_NUMBER = regex.compile(r"(?<![A-Za-z])[\dIlOo][\dIlOo.]*(?![A-Za-z])")
 
 
 def repair_ocr(raw: str, *, target: bool) -> str | None:
     """`raw` with OCR look-alikes repaired (see above), or None when nothing was."""
-    text = _OCR_GE.sub("≥", raw, count=1) if target else raw
+    text = _OCR_EQ.sub("=", _OCR_GE.sub("≥", raw, count=1), count=1) if target else raw
     text = _OCR_PERCENT.sub("%", text)
 
     def digits(m: regex.Match[str]) -> str:

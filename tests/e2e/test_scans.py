@@ -159,6 +159,22 @@ def test_a_comparator_alone_in_its_cell_is_read_as_printed() -> None:
         assert line.confidence >= 0.9
 
 
+def test_a_lone_equals_sign_is_told_from_er_by_its_shape() -> None:
+    # alone in a 指标性质 cell `=` is two bars lower than a text line (once dropped as
+    # specks) and the recogniser reads it as 二, surely; 二's upper bar is the shorter one
+    for face in ("Sans", "Serif"):
+        font = ImageFont.truetype(f"/usr/share/fonts/opentype/noto/Noto{face}CJK-Regular.ttc", 21)
+        for glyph, read in (("=", "="), ("﹦", "="), ("二", "二")):
+            page = Image.new("L", (80, 60), 255)
+            ImageDraw.Draw(page).text((25, 10), glyph, font=font, fill=0)
+            gray = np.asarray(page).copy()
+            lines = recognize.text_lines(raster.ink(gray), Rect(0, 0, 80, 60), 21 / 9)
+            [line] = recognize.read_lines(gray, lines)
+            assert line.text == read
+            if read == "=":  # told by its shape, not by the recogniser: checked
+                assert line.confidence == recognize.BARS_CONFIDENCE
+
+
 def test_unreadable_image_is_a_parse_error() -> None:
     buffer = io.BytesIO()
     Image.new("L", (10, 10), 255).save(buffer, format="PNG")

@@ -52,6 +52,9 @@ def test_text_without_look_alikes_is_kept(text: str) -> None:
         ("200%", "200%"),
         ("工作日", "工作日"),
         ("S级景区", "S级景区"),
+        ("二 100 %", "= 100 %"),  # `=` read as 二, right before a number
+        ("二", "二"),  # alone it is the numeral
+        ("二级指标", "二级指标"),
     ],
 )
 def test_a_target_comparator_is_repaired(printed: str, read: str) -> None:

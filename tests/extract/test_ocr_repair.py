@@ -18,6 +18,8 @@ from pipeline.extract.values import parse_value, repair_ocr
         ("96.4$", False, "96.4%"),
         ("IO个", False, "10个"),
         ("=1O0人", False, "=100人"),
+        ("二 100 %", True, "= 100 %"),  # a split target's lone `=` read as 二
+        ("二72890元", True, "=72890元"),
     ],
 )
 def test_look_alikes_repaired(raw: str, target: bool, repaired: str) -> None:
@@ -34,6 +36,10 @@ def test_look_alikes_repaired(raw: str, target: bool, repaired: str) -> None:
         ("ISO9001", False),
         ("完全达到预期", True),
         ("≥90%", True),
+        ("二级以上", True),  # 二 before no number is the numeral
+        ("第二100名", True),  # not opening the cell
+        ("二 100 %", False),  # an actual opens with no comparator
+        ("二", True),
     ],
 )
 def test_text_that_is_no_look_alike_is_kept(raw: str, target: bool) -> None:
