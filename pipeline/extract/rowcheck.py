@@ -42,6 +42,7 @@ _CUT_OPERATOR = regex.compile(r"^\d\|=")  # `5=100%` cut into target 5 and actua
 _TRAILING_OPERATOR = regex.compile(r"\p{Han}(?:S|\^|工|5=|2)$")
 # 优良中低差: the 定性 scale printed in a split target's value cell, never a name.
 _LEVELS = h.LEVEL1_LABELS | h.LEVEL2_LABELS
+_PART_OF = regex.compile(r"其中[:：]?")  # 其中： opens a part row's name, once
 _GRADE_SCALE = regex.compile(r"^[优良中低差好较一般合格]{3,}$")
 
 
@@ -130,6 +131,8 @@ def _name_problem(name: str) -> str | None:
 def _wrapped_problem(name: str) -> str | None:
     if _unbalanced(name):
         return f"the name {name!r} is cut inside a bracket: a wrapped cell read as two rows"
+    if len(_PART_OF.findall(h.key(name))) > 1:
+        return f"the name {name!r} holds two 其中 parts: two rows read as one"
     return None
 
 
@@ -183,9 +186,32 @@ def _value_problem(label: str, cell: Text | None) -> str | None:
         return f"the {label} {cell.text!r} is a unit without its value"
     if _RULE_TEXT.search(h.key(cell.text)):
         return f"the {label} {cell.text!r} is a scoring rule (评分标准), not a value"
+    return _damaged_value(label, cell)
+
+
+def _damaged_value(label: str, cell: Text) -> str | None:
     if cell.ocr is None and _LOOKALIKE.search(cell.text.strip()):
         return f"the {label} {cell.text!r} holds OCR look-alikes (I/O for 1/0, $ for %, ^ for ≥)"
+    if _two_values(cell.text):
+        return f"the {label} {cell.text!r} is two values run together: two rows read as one"
     return None
+
+
+def _two_values(text: str) -> bool:
+    """Two whole values, each with its unit, in one cell (`>=2760人次>=1840人次`,
+    `85%90%`): two rows' cells joined, as a wrap model or a lost line break joins them. A
+    range (`85%-95%`) or a value with a remark has text between or after them."""
+    key = h.key(text)
+    if parse_value(key).status != "unparsed":
+        return False
+    for cut in _VALUE_END.finditer(key):
+        first, second = parse_value(key[: cut.end()]), parse_value(key[cut.end() :])
+        if first.is_number and second.is_number and first.unit and first.unit == second.unit:
+            return True
+    return False
+
+
+_VALUE_END = regex.compile(r"(?<=\d\s*[^\d\s.,]+)(?=[<>=≥≤≧≦﹦＝═]*\d)")
 
 
 def _number_problem(label: str, cell: Text | None) -> str | None:
