@@ -14,7 +14,7 @@ from decimal import Decimal
 import regex
 
 from pipeline.extract import headers as h
-from pipeline.extract.align import runs_together
+from pipeline.extract.align import MEASURE_WORDS, runs_together
 from pipeline.extract.located import LocatedTable, RawIndicator, Text
 from pipeline.extract.lookalike import is_repaired, repair_row
 from pipeline.extract.values import UNITS, parse_number, parse_value, weight_in_label
@@ -24,7 +24,7 @@ _BLANK = frozenset({"", "/", "／", "-", "—", "——", "－", "\\", "无", "�
 _MAX_WEIGHT = 100
 _SCORE_UNITS = (None, "分", "%")
 _RULE_TEXT = regex.compile(r"[计得扣给]\d+(?:\.\d+)?分")  # 计5分, 扣1分: a rubric's rule
-_BARE_UNITS = frozenset({*UNITS, "%", "‰"}) - {""}
+_BARE_UNITS = frozenset({*UNITS, *MEASURE_WORDS, "%", "‰"}) - {""}
 _MAX_WORD = 6  # 不适用, 不予评分: a word printed in place of a score
 _DIGIT = regex.compile(r"\d")
 # Look-alikes OCR leaves in text that reached us already recognised (a scan's text layer, a
@@ -199,11 +199,14 @@ def _damaged_value(label: str, cell: Text) -> str | None:
 
 def _two_values(text: str) -> bool:
     """Two whole values, each with its unit, in one cell (`>=2760人次>=1840人次`,
-    `85%90%`): two rows' cells joined, as a wrap model or a lost line break joins them. A
-    range (`85%-95%`) or a value with a remark has text between or after them."""
+    `85%90%`), or a value with its unit and a bare number after it (`满意度≧90%5`): cells of
+    two columns or two rows joined, as a wrap model or a lost separator joins them. A range
+    (`85%-95%`) or a value with a remark has text between or after them."""
     key = h.key(text)
     if parse_value(key).status != "unparsed":
         return False
+    if _NUMBER_AFTER_UNIT.search(key):
+        return True
     for cut in _VALUE_END.finditer(key):
         first, second = parse_value(key[: cut.end()]), parse_value(key[cut.end() :])
         if first.is_number and second.is_number and first.unit and first.unit == second.unit:
@@ -211,6 +214,8 @@ def _two_values(text: str) -> bool:
     return False
 
 
+_UNIT_WORDS = "|".join(sorted((regex.escape(u) for u in _BARE_UNITS), key=len, reverse=True))
+_NUMBER_AFTER_UNIT = regex.compile(rf"\d(?:{_UNIT_WORDS})\d+(?:\.\d+)?$")
 _VALUE_END = regex.compile(r"(?<=\d\s*[^\d\s.,]+)(?=[<>=≥≤≧≦﹦＝═]*\d)")
 
 

@@ -56,6 +56,8 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
     elif cells:
         pieces = Reader(cells, roles).pieces()
         resolve(pieces, cells, roles, total, table)
+        if line_mode(cells):
+            _into_unread_lines(pieces, cells)
         _emit(pieces, cells, table)
         # a form may leave 分值/得分 blank on every row; unread rows with numbers show it did not
         unread = [c for u in table.unparsed for c in u.text.split(" | ")]
@@ -150,6 +152,19 @@ def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
             at = next((j for j, t in enumerate(rest) if h.is_label(t.text, h.TOTAL_LABELS)), None)
             return i, (rest[at + 1 :] if at is not None else None)
     return len(toks), None
+
+
+def _into_unread_lines(pieces: list[Piece], cells: list[Text]) -> None:
+    """Where the text runs one row per line, a row that runs over a line end and stops
+    inside the next line, whose rest is left unread, took the opening cells of a row that
+    could not be read (`送戏下乡演出 >= 24 场 30` · `开展培训讲座 2 6 场 20`: the next name
+    read as this row's actual, a misread `≥` as its score): it is reported with them."""
+    for k, piece in enumerate(pieces[:-1]):
+        if piece.kind != "row" or pieces[k + 1].kind != "unread":
+            continue
+        last, after = cells[piece.end - 1], cells[piece.end]
+        if cells[piece.start].line != last.line and after.line == last.line:
+            piece.kind = "unread"
 
 
 def _emit(pieces: list[Piece], cells: list[Text], table: LocatedTable) -> None:

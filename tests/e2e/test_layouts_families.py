@@ -127,3 +127,31 @@ def test_an_ambiguous_row_is_unread(tmp_path: Path, central: Profile) -> None:
         "工程验收合格率 | 反映工程质量 | 100 | = | 100 | % | 100% | 已完成 | 100 | 20"
     ]
     assert Counter(f.code for f in result.findings)["SCORE_MISMATCH"] == 0
+
+
+def test_mirror_site_split_target_with_a_measure_word_unit(central: Profile) -> None:
+    """An unfilled 四川 form from a mirror site: `場` is the 度量单位 场, read on its folded
+    spelling, so the row's one number is its weight (it was read as the actual `場` and a
+    score before)."""
+    result = read("mirror_split_units.txt", central)
+    assert [r[3:] for r in rows_of(result)] == [
+        ("送戲下鄉演出", ">= 24 場", None, 30.0, None),
+        ("開展培訓講座", ">= 6 場", None, 20.0, None),
+        ("演出驗收合格率(lǜ)", "＝ 100 %", None, 20.0, None),
+        ("群眾文化生活", "定性 有效", None, 20.0, None),
+        ("觀眾滿意度(dù)", ">= 90 %", None, 10.0, None),
+    ]
+    assert not [f for f in result.findings if f.code in UNREAD]
+
+
+def test_a_row_that_takes_the_opening_cells_of_an_unread_line_is_reported(
+    central: Profile,
+) -> None:
+    """OCR'd text, one row per line, 完成值 and 得分 left blank: `开展培训讲座 2 6 场 20` (a
+    misread ≥) fits no row, and `参训人员满意度≧85%5` is a row glued. Neither may fill the
+    blank actual and score of the row above: those rows are reported with them."""
+    result = process_file(LAYOUTS / "ocr_glued_row_after_blank_cells.txt", central)
+    assert [r.level3 for r in result.indicators] == []
+    unread = " ".join(f.stated or "" for f in result.findings if f.code in UNREAD)
+    assert "送戏下乡演出 | >= | 24 | 场 | 30 | 开展培训讲座 | 2 | 6 | 场 | 20" in unread
+    assert "观众满意度 | >= 90 % | 参训人员满意度≧85%5" in unread

@@ -48,7 +48,10 @@ def _row(
         (_row("城区服务人次", ">=2760人次>=1840人次", "2763人次"), "two values run together"),
         (_row("城区服务人次", "≥2760人次", "2763人次1842人次"), "two values run together"),
         (_row("受益群众满意度", "≥85%", "87%90%", "10", "10"), "two values run together"),
+        (_row("观众满意度", "≥90%", "参训人员满意度≧85%5"), "two values run together"),
+        (_row("送戏下乡演出", "≥24场", "場", "30"), "is a unit without its value"),
         (_row("受益群众满意度", "85%-95%", "90%", "10", "10"), None),  # a range
+        (_row("设备安装面积", "≥100m2", "120m2", "10", "10"), None),  # m2: a unit's digit
         (_row("资金拨付及时性", "2023年12月31日前", "按时完成", "5", "5"), None),
         (_row("其中：城区服务人次", "≥2760人次", "2763人次"), None),
         (_row("产出指标完成率", "≥90%", "95%", "10", "10"), None),  # a name may open with one
