@@ -295,7 +295,8 @@ def _less_sure(row: RawIndicator) -> RawIndicator:
 def _rest_of_a_cut_row(row: RawIndicator, table: LocatedTable) -> str | None:
     """A row that starts past a skipped line (a page mark, a page break) right after a line
     left unread that holds no number yet is the rest of a row the page cut (`反映受益群` ·
-    `- 2 -` · `众情况 | 100 | ≥ …`): its cells sit one column off."""
+    `- 2 -` · `众情况 | 100 | ≥ …`, or `村卫生室单位` · `- 4 -` · `成本 | ≤120万元 …`, where
+    rows run one per line): its cells sit one column off, or its name is cut."""
     if row.line is None:
         return None
     here = (row.page or 0, row.line)
@@ -306,11 +307,21 @@ def _rest_of_a_cut_row(row: RawIndicator, table: LocatedTable) -> str | None:
     if not earlier:
         return None
     (page, line), unread = max(earlier, key=lambda item: item[0])
-    if unread is None or _DIGIT.search(unread.text) or " | " not in unread.text:
-        return None  # after a row read, or after a lone fragment
+    if unread is None or _DIGIT.search(unread.text):
+        return None  # after a row read
+    if " | " not in unread.text and not _on_one_line(row):
+        return None  # a lone fragment, where each cell has its line: a cell of its own
     if page == here[0] and here[1] - line < 2:
         return None  # on the next line: no page ended between them
     return f"it goes on from {unread.text!r}, cut by a page break"
+
+
+def _on_one_line(row: RawIndicator) -> bool:
+    """The row's cells share one line (the text runs one row per line), so a lone fragment
+    on a line before it is no cell of its own but a cut piece of a row."""
+    cells = [row.level3, row.target, row.actual, row.weight, row.score, *row.extra.values()]
+    lines = {c.line for c in cells if c is not None}
+    return len(lines) == 1 and sum(c is not None for c in cells) > 1
 
 
 def table_problem(row: RawIndicator, table: LocatedTable, *, damaged: bool = False) -> str | None:

@@ -162,3 +162,34 @@ def test_a_row_cut_inside_its_description_is_reported_not_misread(tmp_path: Path
     ]
     unread = [f.stated or "" for f in result.findings if f.code == "ROW_UNPARSED"]
     assert len(unread) == 2 and "反映就诊群" in unread[0] and "众满意情况" in unread[1]
+
+
+CUT_IN_A_NAME = """\
+项目支出绩效自评表
+项目名称   村级道路养护经费
+一级指标   二级指标   三级指标   年度指标值   实际完成值   得分   偏差原因
+产出指标(60分)   数量指标   养护道路里程   ≥120公里   126公里   30
+产出指标(60分)   成本指标   村级道路单位养护
+
+第 2 页
+绩效自评表（续）
+成本   ≤2.5万元   2.4万元   30
+满意度指标(40分)   服务对象满意度指标   沿线群众满意度   ≥90%   94%   40
+总分   100
+"""
+
+
+def test_a_row_whose_name_the_page_cut_is_reported_not_misread(tmp_path: Path) -> None:
+    """Rows run one per line; the page ends inside a name (`村级道路单位养护` · `第 2 页` ·
+    `成本 ≤2.5万元 …`). The line after the break reads as a row, but its name is the rest of
+    the cut one: it is reported with the part before the break, not emitted as `成本`."""
+    path = tmp_path / "cut.txt"
+    path.write_text(CUT_IN_A_NAME, encoding="utf-8")
+    result = process_file(path, load_profile("central"))
+    assert [(i.level3, i.score_stated) for i in result.indicators] == [
+        ("养护道路里程", 30.0),
+        ("沿线群众满意度", 40.0),
+    ]
+    unread = [f.stated or "" for f in result.findings if f.code == "ROW_UNPARSED"]
+    assert unread[0] == "村级道路单位养护"
+    assert unread[1].startswith("产出指标(60分) | 成本指标 | 成本 | ≤2.5万元 | 2.4万元 | 30")
