@@ -122,6 +122,29 @@ class Reader:
         return (0 if self.starts[i] else _MID_LINE) + breaks * _LINE_BREAK
 
 
+def stop_at_unread_lines(pieces: list[Piece], cells: list[Text], roles: tuple[str, ...]) -> None:
+    """A row that runs over a line end and stops inside a line whose rest is left unread took
+    the opening cells of a row that could not be read (`送戏下乡演出 >= 24 场 30` ·
+    `开展培训讲座 2 6 场 20`: the next name read as this row's actual, a misread `≥` as its
+    score). The row ends before that line where it is a row alone, with one alignment; the
+    cells it took go back to the line's rest. Otherwise it is read as nothing."""
+    row_roles = roles[1:] if roles[:1] == ("seq",) else roles
+    for k, piece in enumerate(pieces[:-1]):
+        rest = pieces[k + 1]
+        if piece.kind != "row" or rest.kind != "unread":
+            continue
+        last = cells[piece.end - 1]
+        if cells[piece.start].line == last.line or cells[piece.end].line != last.line:
+            continue
+        cut = next(i for i in range(piece.start, piece.end) if cells[i].line == last.line)
+        kinds = [kind_of(c.text) for c in cells[piece.start : cut]]
+        alone = [a for a in align(kinds, row_roles) if _complete(a, row_roles)]
+        if len(alone) == 1:
+            piece.end, piece.rows, rest.start = cut, alone, cut
+        else:
+            piece.kind = "unread"
+
+
 def line_mode(cells: list[Text]) -> bool:
     """Most cells share their line with another, over several lines: one row per line
     (flat-space, pipe rows), not one cell per line nor a whole table on one line."""
@@ -176,7 +199,18 @@ def resolve(
     if open_rows:
         printed = [parse_number(t.text) for t in (total or [])[:1]]
         budget = parse_number(table.budget.weight) if table.budget else None
-        _by_weight_total(open_rows, cells, printed[0] if printed else None, budget)
+        read_one_way = sum(_weights([p for p in rows if len(p.rows) == 1], cells), Decimal(0))
+        _by_weight_total(open_rows, cells, printed[0] if printed else None, budget, read_one_way)
+
+
+def _weights(rows: list[Piece], cells: list[Text]) -> list[Decimal]:
+    """The weights the rows read one way print: they count in the table's total too."""
+    out: list[Decimal] = []
+    for piece in rows:
+        at = piece.rows[0].get("weight")
+        weight = parse_number(cells[piece.start + at].text) if at is not None else None
+        out += [weight] if weight is not None else []
+    return out
 
 
 def _score_left_blank(rows: list[Piece], roles: tuple[str, ...]) -> None:
@@ -188,7 +222,7 @@ def _score_left_blank(rows: list[Piece], roles: tuple[str, ...]) -> None:
     between = roles[roles.index("actual") + 1 : roles.index("score")]
     single = [p.rows[0] for p in rows if len(p.rows) == 1]
     filled = [a for a in single if a.get("actual") is not None]
-    if len(filled) < 2 or any(a.get("score") is not None for a in filled):
+    if not filled or any(a.get("score") is not None for a in filled):
         return
     for piece in rows:
         found = piece.rows[0] if len(piece.rows) == 1 else None
@@ -212,11 +246,15 @@ _FREE_BLANKS = frozenset(
 
 
 def _by_weight_total(
-    open_rows: list[Piece], cells: list[Text], printed: Decimal | None, budget: Decimal | None
+    open_rows: list[Piece],
+    cells: list[Text],
+    printed: Decimal | None,
+    budget: Decimal | None,
+    sure: Decimal,
 ) -> None:
     """Unfilled forms (完成值 and 得分 blank): if reading each row's one number as its weight
-    makes the weights (with the budget block's) add up to the printed total or to 100, that
-    reading is proven."""
+    makes the weights (with the `sure` weights of the rows read one way, and with or without
+    the budget block's) add up to the printed total or to 100, that reading is proven."""
     chosen: list[Alignment] = []
     weights: list[Decimal] = []
     for piece in open_rows:
@@ -227,7 +265,7 @@ def _by_weight_total(
             return
         chosen.append(found[0])
         weights.append(weight)
-    total = sum(weights, Decimal(0))
+    total = sum(weights, sure)
     if {total, total + (budget or 0)} & {Decimal(100), printed}:
         for piece, found_one in zip(open_rows, chosen, strict=True):
             piece.rows, piece.proven = [found_one], True

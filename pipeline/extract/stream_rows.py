@@ -28,6 +28,7 @@ from pipeline.extract.stream_cut import (
     line_mode,
     resolve,
     serial,
+    stop_at_unread_lines,
 )
 from pipeline.extract.stream_header import is_header_word
 from pipeline.extract.unscramble import stream_cost, unscramble
@@ -56,8 +57,7 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
     elif cells:
         pieces = Reader(cells, roles).pieces()
         resolve(pieces, cells, roles, total, table)
-        if line_mode(cells):
-            _into_unread_lines(pieces, cells)
+        stop_at_unread_lines(pieces, cells, roles)
         _emit(pieces, cells, table)
         # a form may leave 分值/得分 blank on every row; unread rows with numbers show it did not
         unread = [c for u in table.unparsed for c in u.text.split(" | ")]
@@ -154,19 +154,6 @@ def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
     return len(toks), None
 
 
-def _into_unread_lines(pieces: list[Piece], cells: list[Text]) -> None:
-    """Where the text runs one row per line, a row that runs over a line end and stops
-    inside the next line, whose rest is left unread, took the opening cells of a row that
-    could not be read (`送戏下乡演出 >= 24 场 30` · `开展培训讲座 2 6 场 20`: the next name
-    read as this row's actual, a misread `≥` as its score): it is reported with them."""
-    for k, piece in enumerate(pieces[:-1]):
-        if piece.kind != "row" or pieces[k + 1].kind != "unread":
-            continue
-        last, after = cells[piece.end - 1], cells[piece.end]
-        if cells[piece.start].line != last.line and after.line == last.line:
-            piece.kind = "unread"
-
-
 def _emit(pieces: list[Piece], cells: list[Text], table: LocatedTable) -> None:
     levels = _Levels()
     unread: list[Text] = []
@@ -215,8 +202,9 @@ class _Levels:
 
 
 def _labels_in(text: str) -> list[str]:
-    """Level labels inside a cell, longest first (服务对象满意度指标 is not also 满意度指标)."""
-    k, found = h.key(text), []
+    """Level labels inside unread cells, longest first (服务对象满意度指标 is not also
+    满意度指标), also where a label was cut over two cells (`满意度指 | 标(10分)`)."""
+    k, found = h.key(text.replace(" | ", "")), []
     for word in LEVEL_WORDS:
         if word in k:
             found.append(word)

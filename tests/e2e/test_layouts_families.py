@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.batch.document import process_file
-from schemas.profile import Profile
+from schemas.profile import Profile, load_profile
 from tests.e2e.layouts import LAYOUTS, UNREAD, located, read, rows_of
 
 
@@ -155,3 +155,26 @@ def test_a_row_that_takes_the_opening_cells_of_an_unread_line_is_reported(
     unread = " ".join(f.stated or "" for f in result.findings if f.code in UNREAD)
     assert "送戏下乡演出 | >= | 24 | 场 | 30 | 开展培训讲座 | 2 | 6 | 场 | 20" in unread
     assert "观众满意度 | >= 90 % | 参训人员满意度≧85%5" in unread
+
+
+CUT_LEVEL_LABEL = """\
+项目支出绩效自评表
+一级指标   二级指标   三级指标   分值   年度指标值   全年实际值   得分
+产出指标(60分)   数量指标   培训农民人数   60   ≥500人   520人   60
+效益指标(30分)   社会效益指标   农民增收效果   30   明显改善   达到预期   30
+满意度指   标(10分)   服务对象满意度指标   参训农民满意度   10   ≥90%   93%   10
+总分   100   100
+"""
+
+
+def test_a_level_label_cut_over_two_cells_is_no_label_of_the_row_above(tmp_path: Path) -> None:
+    """`满意度指 | 标(10分)`, a level-1 label cut in two, is read as nothing: the row under it
+    does not stand under the level before it (效益指标), its level 1 is unknown."""
+    path = tmp_path / "cut_label.txt"
+    path.write_text(CUT_LEVEL_LABEL, encoding="utf-8")
+    result = process_file(path, load_profile("central"))
+    assert [(r.level1, r.level2, r.level3) for r in result.indicators] == [
+        ("产出指标", "数量指标", "培训农民人数"),
+        ("效益指标", "社会效益指标", "农民增收效果"),
+        (None, "服务对象满意度指标", "参训农民满意度"),
+    ]
