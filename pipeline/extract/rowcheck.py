@@ -296,7 +296,8 @@ def _rest_of_a_cut_row(row: RawIndicator, table: LocatedTable) -> str | None:
     """A row that starts past a skipped line (a page mark, a page break) right after a line
     left unread that holds no number yet is the rest of a row the page cut (`反映受益群` ·
     `- 2 -` · `众情况 | 100 | ≥ …`, or `村卫生室单位` · `- 4 -` · `成本 | ≤120万元 …`, where
-    rows run one per line): its cells sit one column off, or its name is cut."""
+    rows run one per line): its cells sit one column off, or its name is cut. The line may
+    open with the last cells of the row before (`265 | 防汛`): its last cell counts."""
     if row.line is None:
         return None
     here = (row.page or 0, row.line)
@@ -306,22 +307,26 @@ def _rest_of_a_cut_row(row: RawIndicator, table: LocatedTable) -> str | None:
     earlier = [item for item in before if item[0] < here]
     if not earlier:
         return None
-    (page, line), unread = max(earlier, key=lambda item: item[0])
-    if unread is None or _DIGIT.search(unread.text):
-        return None  # after a row read
-    if " | " not in unread.text and not _on_one_line(row):
+    (page, _), unread = max(earlier, key=lambda item: item[0])
+    if unread is None or _DIGIT.search(unread.text.split(" | ")[-1]):
+        return None  # after a row read, or after cells whose last is no cut text
+    if " | " not in unread.text and not _rows_one_per_line(table):
         return None  # a lone fragment, where each cell has its line: a cell of its own
-    if page == here[0] and here[1] - line < 2:
-        return None  # on the next line: no page ended between them
+    if page == here[0] and not (row.level3 is not None and row.level3.follows_break):
+        return None  # no page ended between them
     return f"it goes on from {unread.text!r}, cut by a page break"
 
 
-def _on_one_line(row: RawIndicator) -> bool:
-    """The row's cells share one line (the text runs one row per line), so a lone fragment
-    on a line before it is no cell of its own but a cut piece of a row."""
-    cells = [row.level3, row.target, row.actual, row.weight, row.score, *row.extra.values()]
-    lines = {c.line for c in cells if c is not None}
-    return len(lines) == 1 and sum(c is not None for c in cells) > 1
+def _rows_one_per_line(table: LocatedTable) -> bool:
+    """Most of the table's rows print their cells on one line, so a lone fragment on a line
+    before a row is no cell of its own but a cut piece of a row."""
+
+    def one_line(row: RawIndicator) -> bool:
+        cells = [row.level3, row.target, row.actual, row.weight, row.score]
+        lines = {c.line for c in [*cells, *row.extra.values()] if c is not None}
+        return len(lines) == 1 and sum(c is not None for c in cells) > 1
+
+    return 2 * sum(one_line(r) for r in table.indicators) > len(table.indicators)
 
 
 def table_problem(row: RawIndicator, table: LocatedTable, *, damaged: bool = False) -> str | None:

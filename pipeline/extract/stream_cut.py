@@ -10,6 +10,7 @@ with several least-cost alignments keep one only where the table proves it (`res
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -123,26 +124,54 @@ class Reader:
 
 
 def stop_at_unread_lines(pieces: list[Piece], cells: list[Text], roles: tuple[str, ...]) -> None:
-    """A row that runs over a line end and stops inside a line whose rest is left unread took
-    the opening cells of a row that could not be read (`送戏下乡演出 >= 24 场 30` ·
-    `开展培训讲座 2 6 场 20`: the next name read as this row's actual, a misread `≥` as its
-    score). The row ends before that line where it is a row alone, with one alignment; the
-    cells it took go back to the line's rest. Otherwise it is read as nothing."""
+    """A row that runs over a line end into a line it does not take whole, or, where rows
+    run one per line, into a line a page break follows, took cells of the next row: in the
+    first case the opening cells of a row that could not be read (`送戏下乡演出 >= 24 场 30` ·
+    `开展培训讲座 2 6 场 20`: a name read as the actual, a misread `≥` as the score), in the
+    second the first part of a name the page cut (`中小学校` · `8、` · `舍建设数量 …`). The
+    row ends before that line where it is a row alone, with one alignment; the cells it took
+    are read as nothing. Otherwise the whole row is read as nothing."""
     row_roles = roles[1:] if roles[:1] == ("seq",) else roles
-    for k, piece in enumerate(pieces[:-1]):
-        rest = pieces[k + 1]
-        if piece.kind != "row" or rest.kind != "unread":
-            continue
+    by_line = line_mode(cells)
+    out: list[Piece] = []
+    for k, piece in enumerate(pieces):
+        out.append(piece)
         last = cells[piece.end - 1]
-        if cells[piece.start].line == last.line or cells[piece.end].line != last.line:
+        if piece.kind != "row" or cells[piece.start].line == last.line or last.line is None:
+            continue
+        if by_line and across_a_cut_text(cells[piece.start : piece.end]):
+            piece.kind = "unread"
+            continue
+        after = cells[piece.end] if piece.end < len(cells) else None
+        unread_rest = pieces[k + 1].kind == "unread" if k + 1 < len(pieces) else False
+        into_rest = after is not None and after.line == last.line and unread_rest
+        gap = after is not None and after.follows_break
+        if not (into_rest or (by_line and gap)):
             continue
         cut = next(i for i in range(piece.start, piece.end) if cells[i].line == last.line)
         kinds = [kind_of(c.text) for c in cells[piece.start : cut]]
         alone = [a for a in align(kinds, row_roles) if _complete(a, row_roles)]
         if len(alone) == 1:
-            piece.end, piece.rows, rest.start = cut, alone, cut
+            out[-1] = Piece("row", piece.start, cut, alone, piece.proven)
+            out.append(Piece("unread", cut, piece.end))
         else:
             piece.kind = "unread"
+    pieces[:] = out
+
+
+def across_a_cut_text(row: list[Text]) -> bool:
+    """Rows one per line: a row whose cells go on past a skipped line (a page break) from a
+    Chinese text to a Chinese text may have a cell cut by the page (`村卫` · `3、` ·
+    `生室带动作用 …`, `逐步` · `提高 …`): which it is, the text does not show."""
+    for before, after in itertools.pairwise(row):
+        if not after.follows_break:
+            continue
+        if _HAN.search(before.text[-1:]) and _HAN.match(after.text):
+            return True
+    return False
+
+
+_HAN = regex.compile(r"\p{Han}")
 
 
 def line_mode(cells: list[Text]) -> bool:

@@ -10,6 +10,8 @@ where one order of its cells fits best (`unscramble`); a line that fits two is r
 
 from __future__ import annotations
 
+import dataclasses
+
 import regex
 
 from pipeline import lexicon
@@ -98,14 +100,18 @@ def _page_noise_removed(cells: list[Text]) -> list[Text]:
     page (a run of three or more header words)."""
     header = [is_header_word(c.text) for c in cells]
     out: list[Text] = []
+    skipped = False  # the next cell kept follows a page break
     for i, cell in enumerate(cells):
         run = 1
         for step in (-1, 1):
             j = i + step
             while 0 <= j < len(cells) and header[j]:
                 run, j = run + 1, j + step
-        if not (h.is_title(cell.text) or (header[i] and run >= 3) or _page_number(cells, i)):
-            out.append(cell)
+        if h.is_title(cell.text) or (header[i] and run >= 3) or _page_number(cells, i):
+            skipped = True
+            continue
+        out.append(dataclasses.replace(cell, follows_break=True) if skipped else cell)
+        skipped = False
     return out
 
 
@@ -162,12 +168,25 @@ def _emit(pieces: list[Piece], cells: list[Text], table: LocatedTable) -> None:
             levels.after(_flush(unread, table))
             table.indicators.append(_indicator(piece, cells, levels.level1, levels.level2))
         elif piece.kind == "label":
+            label = cells[piece.start]
+            rest_of = _cut_label(unread[-1], label) if unread else None
             levels.after(_flush(unread, table))
+            if rest_of is not None:  # `服务对象` · page break · `满意度指标`: a label cut
+                levels.after(rest_of)
+                continue
             nxt = cells[piece.end] if piece.end < len(cells) else None
-            levels.label(cells[piece.start], nxt)
+            levels.label(label, nxt)
         elif piece.kind != "serial":
             unread.extend(cells[piece.start : piece.end])
     _flush(unread, table)
+
+
+def _cut_label(before: Text, label: Text) -> Text | None:
+    """The label `before` and `label` make together when `label` is only its rest (`服务对象`
+    | `满意度指标`: 服务对象满意度指标, whose rest is a label too), else None."""
+    whole = h.key(before.text) + h.key(label.text)
+    known = h.LEVEL1_LABELS | h.LEVEL2_LABELS
+    return Text(whole, label.page, label.line) if whole in known and before.text else None
 
 
 class _Levels:
@@ -183,7 +202,10 @@ class _Levels:
 
     def after(self, unread: Text | None) -> None:
         found = _labels_in(unread.text) if unread is not None else []
-        if any(w in h.LEVEL1_LABELS for w in found):
+        # a label read as level 2 right before lost labels may be their level 1 (满意度指标
+        # · `服务 | 对象满意度指标`): which, the cut text does not show
+        unsure = self.level2 is not None and h.key(self.level2.text) in h.LEVEL1_LABELS
+        if any(w in h.LEVEL1_LABELS for w in found) or (found and unsure):
             self.level1, self.level2, self.lost = None, None, True
         elif found:  # only level-2 labels were lost: the level 1 still holds
             self.level2 = None

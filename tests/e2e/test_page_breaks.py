@@ -193,3 +193,47 @@ def test_a_row_whose_name_the_page_cut_is_reported_not_misread(tmp_path: Path) -
     unread = [f.stated or "" for f in result.findings if f.code == "ROW_UNPARSED"]
     assert unread[0] == "村级道路单位养护"
     assert unread[1].startswith("产出指标(60分) | 成本指标 | 成本 | ≤2.5万元 | 2.4万元 | 30")
+
+
+CUT_IN_CELLS = """\
+项目支出绩效自评表 |
+| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
+| 产出指标 | 数量指标 | 新建农村公路里程 | ≥40公里 | 42公里 | 30 | 30 |
+| 中小学校
+
+6、
+
+舍维修数量 | ≥12所 | 12所 | 20 | 20 |
+| 效益指标 | 社会效益指标 | 群众出行条件 | 明显
+
+- 7 -
+
+改善 | 达到预期 | 20 | 20 |
+| 满意度指标 | 服务对象
+
+8、
+
+满意度指标 | 沿线群众满意度 | ≥90% | 93% | 20 | 20 |
+| 学校师生满意度 | ≥90% | 95% | 10 | 10 |
+| 合计 ||||| 100 | 100 |
+"""
+
+
+def test_cells_the_page_cut_are_reported_not_misread(tmp_path: Path) -> None:
+    """Page numbers printed `6、` and page ends inside cells: a name (`中小学校` · `舍维修
+    数量`), a target phrase (`明显` · `改善`) and a level label (`服务对象` · `满意度指标`).
+    Across the break nothing shows where the cell ends, so those rows are reported, never
+    emitted as `舍维修数量` or with the target `明显`; the rows under the cut label are
+    read with their levels unknown, not under 效益指标 · 社会效益指标."""
+    path = tmp_path / "cut.txt"
+    path.write_text(CUT_IN_CELLS, encoding="utf-8")
+    result = process_file(path, load_profile("central"))
+    rows = [(i.level1, i.level2, i.level3, i.target_raw) for i in result.indicators]
+    assert rows == [
+        ("产出指标", "数量指标", "新建农村公路里程", "≥40公里"),
+        (None, None, "沿线群众满意度", "≥90%"),
+        (None, None, "学校师生满意度", "≥90%"),
+    ]
+    unread = " ".join(f.stated or "" for f in result.findings if f.code == "ROW_UNPARSED")
+    for part in ("中小学校", "舍维修数量", "明显 | 改善", "服务对象"):
+        assert part in unread
