@@ -163,7 +163,7 @@ def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
 def _emit(pieces: list[Piece], cells: list[Text], table: LocatedTable) -> None:
     levels = _Levels()
     unread: list[Text] = []
-    for piece in pieces:
+    for k, piece in enumerate(pieces):
         if piece.kind == "row" and len(piece.rows) == 1:
             levels.after(_flush(unread, table))
             table.indicators.append(_indicator(piece, cells, levels.level1, levels.level2))
@@ -177,13 +177,17 @@ def _emit(pieces: list[Piece], cells: list[Text], table: LocatedTable) -> None:
             nxt = cells[piece.end] if piece.end < len(cells) else None
             levels.label(label, nxt)
         elif piece.kind != "serial":
+            before = pieces[k - 1] if k else None
+            if not unread and before is not None and before.kind == "label":
+                # `产出` · page break · `指标`: the label read was cut, its level unknown
+                levels.after(_cut_label(cells[before.start], cells[piece.start]))
             unread.extend(cells[piece.start : piece.end])
     _flush(unread, table)
 
 
 def _cut_label(before: Text, label: Text) -> Text | None:
-    """The label `before` and `label` make together when `label` is only its rest (`服务对象`
-    | `满意度指标`: 服务对象满意度指标, whose rest is a label too), else None."""
+    """The label `before` and `label` make together when each is only a part of it
+    (`服务对象` | `满意度指标`: 服务对象满意度指标; `产出` | `指标`), else None."""
     whole = h.key(before.text) + h.key(label.text)
     known = h.LEVEL1_LABELS | h.LEVEL2_LABELS
     return Text(whole, label.page, label.line) if whole in known and before.text else None

@@ -237,3 +237,32 @@ def test_cells_the_page_cut_are_reported_not_misread(tmp_path: Path) -> None:
     unread = " ".join(f.stated or "" for f in result.findings if f.code == "ROW_UNPARSED")
     for part in ("中小学校", "舍维修数量", "明显 | 改善", "服务对象"):
         assert part in unread
+
+
+CUT_IN_A_LEVEL_LABEL = """\
+项目支出绩效自评表
+一级指标   二级指标   三级指标   年度指标值   实际完成值   分值   得分
+产出
+
+第 3 页
+续表
+指标   数量指标   新建农村公路里程   ≥40公里   42公里   30   30
+成本指标   公路单位造价   ≤120万元   118万元   30   30
+效益指标   社会效益指标   群众出行条件   明显改善   达到预期   30   30
+满意度指标   服务对象满意度指标   沿线群众满意度   ≥90%   93%   10   10
+总分   100   100
+"""
+
+
+def test_a_level_label_the_page_cut_leaves_its_level_unknown(tmp_path: Path) -> None:
+    """`产出` · `第 3 页` · `指标`: the level-1 label was cut, so 成本指标 below it may be its
+    level 2 or a level 1 of its own: the row under it is read with both levels unknown."""
+    path = tmp_path / "cut.txt"
+    path.write_text(CUT_IN_A_LEVEL_LABEL, encoding="utf-8")
+    result = process_file(path, load_profile("central"))
+    assert [(i.level1, i.level2, i.level3) for i in result.indicators] == [
+        (None, "数量指标", "新建农村公路里程"),
+        (None, None, "公路单位造价"),
+        ("效益指标", "社会效益指标", "群众出行条件"),
+        ("满意度指标", "服务对象满意度指标", "沿线群众满意度"),
+    ]
