@@ -307,13 +307,13 @@ def _rest_of_a_cut_row(row: RawIndicator, table: LocatedTable) -> str | None:
     earlier = [item for item in before if item[0] < here]
     if not earlier:
         return None
-    (page, _), unread = max(earlier, key=lambda item: item[0])
+    (page, line), unread = max(earlier, key=lambda item: item[0])
     if unread is None or _DIGIT.search(unread.text.split(" | ")[-1]):
         return None  # after a row read, or after cells whose last is no cut text
     if " | " not in unread.text and not _rows_one_per_line(table):
         return None  # a lone fragment, where each cell has its line: a cell of its own
-    if page == here[0] and not (row.level3 is not None and row.level3.follows_break):
-        return None  # no page ended between them
+    if page == here[0] and here[1] - line < 2:
+        return None  # on the next line: no page ended between them
     return f"it goes on from {unread.text!r}, cut by a page break"
 
 

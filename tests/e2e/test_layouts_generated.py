@@ -46,7 +46,7 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("weight_first", "cell_pipe"): 15,  # of 15
     ("weight_first", "cell_blank"): 15,  # of 15
     ("weight_first", "indented"): 15,  # of 15
-    ("weight_first", "page_cut"): 14,  # of 15
+    ("weight_first", "page_cut"): 13,  # of 15
     ("weight_first", "ocr"): 5,  # of 15: a row whose level 1 was in a glued line is blank
     ("weight_first", "mirror"): 15,  # of 15
     ("hubei", "flat_space"): 14,  # of 14
