@@ -223,19 +223,19 @@ def test_cells_the_page_cut_are_reported_not_misread(tmp_path: Path) -> None:
     """Page numbers printed `6、` and page ends inside cells: a name (`中小学校` · `舍维修
     数量`), a target phrase (`明显` · `改善`) and a level label (`服务对象` · `满意度指标`).
     Across the break nothing shows where the cell ends, so those rows are reported, never
-    emitted as `舍维修数量` or with the target `明显`; the rows under the cut label are
-    read with their levels unknown, not under 效益指标 · 社会效益指标."""
+    emitted as `舍维修数量` or with the target `明显`; the row right after the cut label is
+    reported too, the one under it read with its levels unknown, not under 效益指标 ·
+    社会效益指标."""
     path = tmp_path / "cut.txt"
     path.write_text(CUT_IN_CELLS, encoding="utf-8")
     result = process_file(path, load_profile("central"))
     rows = [(i.level1, i.level2, i.level3, i.target_raw) for i in result.indicators]
     assert rows == [
         ("产出指标", "数量指标", "新建农村公路里程", "≥40公里"),
-        (None, None, "沿线群众满意度", "≥90%"),
         (None, None, "学校师生满意度", "≥90%"),
     ]
     unread = " ".join(f.stated or "" for f in result.findings if f.code == "ROW_UNPARSED")
-    for part in ("中小学校", "舍维修数量", "明显 | 改善", "服务对象"):
+    for part in ("中小学校", "舍维修数量", "明显 | 改善", "服务对象", "沿线群众满意度"):
         assert part in unread
 
 
