@@ -228,12 +228,15 @@ def resolve(
     if open_rows:
         printed = [parse_number(t.text) for t in (total or [])[:1]]
         budget = parse_number(table.budget.weight) if table.budget else None
-        read_one_way = sum(_weights([p for p in rows if len(p.rows) == 1], cells), Decimal(0))
-        _by_weight_total(open_rows, cells, printed[0] if printed else None, budget, read_one_way)
+        # the total proves the open rows' weights only where no row read one way prints one
+        # (an unfilled form): beside sure weights, a cut row's 100, or a 7 printed twice
+        # (`7%` · `7`), adds up as well by chance
+        if not _weights([p for p in rows if len(p.rows) == 1], cells):
+            _by_weight_total(open_rows, cells, printed[0] if printed else None, budget)
 
 
 def _weights(rows: list[Piece], cells: list[Text]) -> list[Decimal]:
-    """The weights the rows read one way print: they count in the table's total too."""
+    """The weights the rows read one way print."""
     out: list[Decimal] = []
     for piece in rows:
         at = piece.rows[0].get("weight")
@@ -279,11 +282,10 @@ def _by_weight_total(
     cells: list[Text],
     printed: Decimal | None,
     budget: Decimal | None,
-    sure: Decimal,
 ) -> None:
     """Unfilled forms (完成值 and 得分 blank): if reading each row's one number as its weight
-    makes the weights (with the `sure` weights of the rows read one way, and with or without
-    the budget block's) add up to the printed total or to 100, that reading is proven."""
+    makes the weights (with the budget block's) add up to the printed total or to 100, that
+    reading is proven."""
     chosen: list[Alignment] = []
     weights: list[Decimal] = []
     for piece in open_rows:
@@ -294,7 +296,7 @@ def _by_weight_total(
             return
         chosen.append(found[0])
         weights.append(weight)
-    total = sum(weights, sure)
+    total = sum(weights, Decimal(0))
     if {total, total + (budget or 0)} & {Decimal(100), printed}:
         for piece, found_one in zip(open_rows, chosen, strict=True):
             piece.rows, piece.proven = [found_one], True
