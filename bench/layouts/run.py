@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.layouts import damage, grids, text
+from bench.layouts import damage, excerpt, grids, text
 from bench.layouts.generate import FAMILIES, generate
 from bench.layouts.model import Form
 from bench.layouts.score import TableScore, score_table
@@ -36,7 +36,8 @@ TEXT_LAYOUTS: dict[str, Callable[[Form, random.Random], str]] = {
 GRID_LAYOUTS = ("docx", "xlsx", "html", "pdf", "pdf_borderless")
 PRINTED = ("pdf", "pdf_borderless")  # drawn as DOCX, printed by LibreOffice
 CLEAN = ("flat_space", "pipe_rows", "cell_tab", "cell_pipe", "cell_blank", "indented")
-LAYOUTS = (*TEXT_LAYOUTS, *GRID_LAYOUTS)
+EXCERPT = "excerpt"  # a page that opens mid-table and stops inside a row (excerpt.py)
+LAYOUTS = (*TEXT_LAYOUTS, EXCERPT, *GRID_LAYOUTS)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,12 @@ def build(families: list[str], layouts: list[str], n: int, seed: int, folder: Pa
             for layout in layouts:
                 path = folder / f"{stem}-{layout}.{_suffix(layout)}"
                 rng = random.Random(f"{seed}:{family}:{k}:{layout}")
-                if layout in TEXT_LAYOUTS:
+                shown = form
+                if layout == EXCERPT:
+                    other = generate(family, random.Random(f"{seed}:{family}:{k}:before"))
+                    printed, shown = excerpt.excerpt(form, rng, other)
+                    path.write_text(printed, encoding="utf-8")
+                elif layout in TEXT_LAYOUTS:
                     printed = TEXT_LAYOUTS[layout](form, rng)
                     if rng.random() < 0.2:
                         printed = damage.with_chrome(printed, rng)
@@ -110,7 +116,7 @@ def build(families: list[str], layouts: list[str], n: int, seed: int, folder: Pa
                     to_print.append(source)
                 else:
                     WRITERS[layout](form, path)
-                cases.append(Case(family, layout, k, path, form))
+                cases.append(Case(family, layout, k, path, shown))
     if to_print:
         grids.print_pdfs(to_print, folder)
     return cases

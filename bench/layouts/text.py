@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+import regex
+
 from bench.layouts.model import Cell, Form
 
 Slot = tuple[str, Cell]  # ("cell" | "below" | "right", the cell covering the position)
@@ -151,7 +153,7 @@ def scrambled(form: Form, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-PAGE_MARKS = ("- {n} -", "第 {n} 页", "— {n} —", "{n}")
+PAGE_MARKS = ("- {n} -", "第 {n} 页", "— {n} —", "{n}", "{n}、")
 
 
 def page_cut(form: Form, rng: random.Random) -> str:
@@ -167,7 +169,11 @@ def page_cut(form: Form, rng: random.Random) -> str:
     mark = rng.choice(PAGE_MARKS).format(n=rng.randint(2, 9))
     insert = ["", mark, "\f" + rng.choice(("", "续表", "绩效自评表（续）"))]
     pieces = line.split(" ")
-    if len(pieces) > 3 and rng.random() < 0.5:  # the row itself is broken by the page end
+    inside = [m.start() for m in regex.finditer(r"(?<=\p{Han}{2})(?=\p{Han}{2})", line)]
+    if inside and rng.random() < 0.25:  # the page ends inside a cell (a name, a phrase)
+        at = rng.choice(inside)
+        text[cut : cut + 1] = [line[:at], *insert, line[at:]]
+    elif len(pieces) > 3 and rng.random() < 0.5:  # the row itself is broken by the page end
         at = rng.randint(1, len(pieces) - 1)
         text[cut : cut + 1] = [" ".join(pieces[:at]), *insert, " ".join(pieces[at:])]
     else:

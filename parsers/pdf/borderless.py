@@ -213,7 +213,12 @@ def _cells(
     heads: list[set[int]] = []  # the columns of each row's first line
     for k, line in enumerate(block):
         above = {f.col: f for f in block[k - 1]} if k else {}
-        goes_on = [f.col in above and _wrapped(above[f.col], f, starts, right) for f in line]
+        goes_on = [
+            f.col in above
+            and _wrapped(above[f.col], f, starts, right)
+            and not _two_values(above[f.col], f)
+            for f in line
+        ]
         filled = set.intersection(*heads[-2:]) if heads else set()
         if not all(goes_on) and _line_break(line, above, filled, starts, right):
             guesses.append(" ".join(f"{above[f.col].text}/{f.text}" for f in line) + " joined")
@@ -269,6 +274,13 @@ def _line_break(
         f.col in above and f.x1 < next((s for s in starts if s > above[f.col].x1), right)
         for f in line
     )
+
+
+def _two_values(above: Fragment, below: Fragment) -> bool:
+    """A value under a value whole with its unit (`>=2760人次` over `>=1840人次`) is two rows'
+    values, however full its column: a wrap moves the end of a cell's text, and a value that
+    prints its unit has nothing left to move (a long number, `480,000.0` / `0`, can wrap)."""
+    return quantity(above) and quantity(below) and not above.text.rstrip()[-1:].isdigit()
 
 
 def _merged_label(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.extract import headers as h
+from pipeline.extract.normalize import for_matching
 from pipeline.extract.values import UNITS, parse_value
 
 OPERATOR_ONLY = regex.compile(r"^(?:>=|<=|=|>|<|≥|≤|≧|≦|═|＝|＞|＜|＞＝|＜＝|﹦|=<|=>)$")
@@ -74,8 +75,9 @@ _BLANK: dict[str, int] = {
 def kind_of(text: str) -> str:
     """What a cell is: number | percent | value | operator | nature | unit | yesno | text |
     mixed (text with digits that is no value: `指标1:亮灯率`) | glued (a whole row run
-    together, which fits no column)."""
-    bare = text.strip()
+    together, which fits no column). Judged on the text folded for matching: a mirror
+    site's `場` or `指(zhǐ)標` is the 场 or 指标 it prints."""
+    bare = for_matching(text)
     if runs_together(bare):
         return "glued"
     if OPERATOR_ONLY.match(bare):
@@ -131,8 +133,8 @@ _ANSWER = regex.compile(
 )
 
 
-_MEASURE_WORDS = "台所项个次件场盏家座辆株棵册套处条批期篇份张间只头块"
-_UNIT_ENDS = tuple({u[-1] for u in UNITS} | set(_MEASURE_WORDS))
+MEASURE_WORDS = "台所项个次件场盏家座辆株棵册套处条批期篇份张间只头块"
+_UNIT_ENDS = tuple({u[-1] for u in UNITS} | set(MEASURE_WORDS))
 
 
 def is_unit(word: str) -> bool:

@@ -247,11 +247,23 @@ def _proven_border(left: tuple[str, str], right: tuple[str, str]) -> bool:
     goes_on = _DATE_GOES_ON.match(left_text[-1] + right_text) or (
         left_text[-1].isdigit() and right_role != "target_unit" and _unit_start(right_text)
     )
-    if goes_on:
+    if goes_on or (left_role == "level3" and _comparator_left_behind(left_text, right_text)):
         return False
     if not (is_han(left_text[-1]) and is_han(right_text[0])):
         return True
     return _han_border(left_role, left_text, right_text)
+
+
+# OCR's readings of ≥ and ≤ (TEMPLATES.md) that a Chinese name may also end with (农民工)
+_COMPARATOR_LOOKALIKES = ("工", "^", "S")
+
+
+def _comparator_left_behind(name: str, value: str) -> bool:
+    """`中小学校舍服务人次工` | `3次`: a name ending in a look-alike of ≥ or ≤ before a number
+    printed with no comparator of its own may have kept the target's comparator; where the
+    cells ran together nothing shows which (`农民工` | `500人` reads the same)."""
+    parsed = parse_value(value)
+    return name.endswith(_COMPARATOR_LOOKALIKES) and parsed.is_number and parsed.op is None
 
 
 def _han_border(left_role: str, left_text: str, right_text: str) -> bool:

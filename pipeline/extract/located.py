@@ -40,6 +40,9 @@ class Text:
     # the text as printed where OCR look-alikes were repaired (`IO0` read as 100): kept so
     # the repair can be shown (`pipeline.extract.lookalike`)
     printed: str | None = field(default=None, compare=False)
+    # the first cell after a page mark or running title the text skipped (`- 3 -`, 续表):
+    # a page ended before it, perhaps inside a cell
+    follows_break: bool = field(default=False, compare=False)
 
 
 # What a row is within its table.
@@ -142,10 +145,11 @@ def segments(items: list[T], starts_table: Callable[[T], bool]) -> list[list[T]]
     return [items[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
-# A page number or running header where a page ended inside a table: `- 3 -`, `第 3 页`, 续表.
+# A page number or running header where a page ended inside a table: `- 3 -`, `第 3 页`, 续表,
+# `2、` (a line of its own: a page number some converters print so).
 PAGE_MARK = regex.compile(
     r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
-    r"|续表|[(（]续[)）])\s*$"
+    r"|续表|[(（]续[)）]|\d{1,3}\s*、)\s*$"
 )
 
 

@@ -57,9 +57,11 @@ def for_matching(text: str) -> str:
 
 
 _SINGLE_HAN = regex.compile(r"^\p{Han}$")
-_WEIGHT_ONLY = regex.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+# a weight in brackets, its digits perhaps OCR's look-alikes (`(IO分)`: 10, repaired later)
+_POINTS = r"[(（]\s*[\dIlO]+(?:\.[\dIlO]+)?\s*分\s*[)）]"
+_WEIGHT_ONLY = regex.compile(rf"^{_POINTS}$")
 _PLACEHOLDER_ONLY = regex.compile(r"^" + _PLACEHOLDER.pattern + r"$")
-_LAST_WITH_WEIGHT = regex.compile(r"^\p{Han}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+_LAST_WITH_WEIGHT = regex.compile(rf"^\p{{Han}}{_POINTS}$")
 _CHECKBOX = regex.compile(r"^[☑☐□■✓✔√☒]\S")
 
 

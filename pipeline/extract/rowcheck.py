@@ -14,7 +14,7 @@ from decimal import Decimal
 import regex
 
 from pipeline.extract import headers as h
-from pipeline.extract.align import runs_together
+from pipeline.extract.align import MEASURE_WORDS, runs_together
 from pipeline.extract.located import LocatedTable, RawIndicator, Text
 from pipeline.extract.lookalike import is_repaired, repair_row
 from pipeline.extract.values import UNITS, parse_number, parse_value, weight_in_label
@@ -24,7 +24,7 @@ _BLANK = frozenset({"", "/", "／", "-", "—", "——", "－", "\\", "无", "�
 _MAX_WEIGHT = 100
 _SCORE_UNITS = (None, "分", "%")
 _RULE_TEXT = regex.compile(r"[计得扣给]\d+(?:\.\d+)?分")  # 计5分, 扣1分: a rubric's rule
-_BARE_UNITS = frozenset({*UNITS, "%", "‰"}) - {""}
+_BARE_UNITS = frozenset({*UNITS, *MEASURE_WORDS, "%", "‰"}) - {""}
 _MAX_WORD = 6  # 不适用, 不予评分: a word printed in place of a score
 _DIGIT = regex.compile(r"\d")
 # Look-alikes OCR leaves in text that reached us already recognised (a scan's text layer, a
@@ -42,6 +42,7 @@ _CUT_OPERATOR = regex.compile(r"^\d\|=")  # `5=100%` cut into target 5 and actua
 _TRAILING_OPERATOR = regex.compile(r"\p{Han}(?:S|\^|工|5=|2)$")
 # 优良中低差: the 定性 scale printed in a split target's value cell, never a name.
 _LEVELS = h.LEVEL1_LABELS | h.LEVEL2_LABELS
+_PART_OF = regex.compile(r"其中[:：]?")  # 其中： opens a part row's name, once
 _GRADE_SCALE = regex.compile(r"^[优良中低差好较一般合格]{3,}$")
 
 
@@ -130,6 +131,8 @@ def _name_problem(name: str) -> str | None:
 def _wrapped_problem(name: str) -> str | None:
     if _unbalanced(name):
         return f"the name {name!r} is cut inside a bracket: a wrapped cell read as two rows"
+    if len(_PART_OF.findall(h.key(name))) > 1:
+        return f"the name {name!r} holds two 其中 parts: two rows read as one"
     return None
 
 
@@ -183,9 +186,37 @@ def _value_problem(label: str, cell: Text | None) -> str | None:
         return f"the {label} {cell.text!r} is a unit without its value"
     if _RULE_TEXT.search(h.key(cell.text)):
         return f"the {label} {cell.text!r} is a scoring rule (评分标准), not a value"
+    return _damaged_value(label, cell)
+
+
+def _damaged_value(label: str, cell: Text) -> str | None:
     if cell.ocr is None and _LOOKALIKE.search(cell.text.strip()):
         return f"the {label} {cell.text!r} holds OCR look-alikes (I/O for 1/0, $ for %, ^ for ≥)"
+    if _two_values(cell.text):
+        return f"the {label} {cell.text!r} is two values run together: two rows read as one"
     return None
+
+
+def _two_values(text: str) -> bool:
+    """Two whole values, each with its unit, in one cell (`>=2760人次>=1840人次`,
+    `85%90%`), or a value with its unit and a bare number after it (`满意度≧90%5`): cells of
+    two columns or two rows joined, as a wrap model or a lost separator joins them. A range
+    (`85%-95%`) or a value with a remark has text between or after them."""
+    key = h.key(text)
+    if parse_value(key).status != "unparsed":
+        return False
+    if _NUMBER_AFTER_UNIT.search(key):
+        return True
+    for cut in _VALUE_END.finditer(key):
+        first, second = parse_value(key[: cut.end()]), parse_value(key[cut.end() :])
+        if first.is_number and second.is_number and first.unit and first.unit == second.unit:
+            return True
+    return False
+
+
+_UNIT_WORDS = "|".join(sorted((regex.escape(u) for u in _BARE_UNITS), key=len, reverse=True))
+_NUMBER_AFTER_UNIT = regex.compile(rf"\d(?:{_UNIT_WORDS})\d+(?:\.\d+)?$")
+_VALUE_END = regex.compile(r"(?<=\d\s*[^\d\s.,]+)(?=[<>=≥≤≧≦﹦＝═]*\d)")
 
 
 def _number_problem(label: str, cell: Text | None) -> str | None:
@@ -264,7 +295,9 @@ def _less_sure(row: RawIndicator) -> RawIndicator:
 def _rest_of_a_cut_row(row: RawIndicator, table: LocatedTable) -> str | None:
     """A row that starts past a skipped line (a page mark, a page break) right after a line
     left unread that holds no number yet is the rest of a row the page cut (`反映受益群` ·
-    `- 2 -` · `众情况 | 100 | ≥ …`): its cells sit one column off."""
+    `- 2 -` · `众情况 | 100 | ≥ …`, or `村卫生室单位` · `- 4 -` · `成本 | ≤120万元 …`, where
+    rows run one per line): its cells sit one column off, or its name is cut. The line may
+    open with the last cells of the row before (`265 | 防汛`): its last cell counts."""
     if row.line is None:
         return None
     here = (row.page or 0, row.line)
@@ -275,11 +308,25 @@ def _rest_of_a_cut_row(row: RawIndicator, table: LocatedTable) -> str | None:
     if not earlier:
         return None
     (page, line), unread = max(earlier, key=lambda item: item[0])
-    if unread is None or _DIGIT.search(unread.text) or " | " not in unread.text:
-        return None  # after a row read, or after a lone fragment
+    if unread is None or _DIGIT.search(unread.text.split(" | ")[-1]):
+        return None  # after a row read, or after cells whose last is no cut text
+    if " | " not in unread.text and not _rows_one_per_line(table):
+        return None  # a lone fragment, where each cell has its line: a cell of its own
     if page == here[0] and here[1] - line < 2:
         return None  # on the next line: no page ended between them
     return f"it goes on from {unread.text!r}, cut by a page break"
+
+
+def _rows_one_per_line(table: LocatedTable) -> bool:
+    """Most of the table's rows print their cells on one line, so a lone fragment on a line
+    before a row is no cell of its own but a cut piece of a row."""
+
+    def one_line(row: RawIndicator) -> bool:
+        cells = [row.level3, row.target, row.actual, row.weight, row.score]
+        lines = {c.line for c in [*cells, *row.extra.values()] if c is not None}
+        return len(lines) == 1 and sum(c is not None for c in cells) > 1
+
+    return 2 * sum(one_line(r) for r in table.indicators) > len(table.indicators)
 
 
 def table_problem(row: RawIndicator, table: LocatedTable, *, damaged: bool = False) -> str | None:

@@ -42,6 +42,7 @@ def tokens(doc: Document) -> list[Text]:
     """Every non-empty cell of every table, and every whitespace-separated word of prose
     (spaced labels `产 出 指 标` rejoined)."""
     out: list[Text] = []
+    skipped = False  # a page mark was skipped: the next word follows a page break
     for block in doc.blocks:
         if isinstance(block, Table):
             for row in block.rows:
@@ -49,10 +50,18 @@ def tokens(doc: Document) -> list[Text]:
                     if cell.text.strip():
                         page = cell.page or block.page_start
                         text = " ".join(cell.text.split())
-                        out.append(Text(text, page, cell.line, cell.where, cell.bbox))
-        elif isinstance(block, Paragraph) and not PAGE_MARK.match(block.text):
+                        where = (page, cell.line, cell.where, cell.bbox)
+                        out.append(Text(text, *where, follows_break=skipped))
+                        skipped = False
+        elif isinstance(block, Paragraph) and PAGE_MARK.match(block.text):
+            skipped = True
+        elif isinstance(block, Paragraph):
             words = merge_words(block.text.split())
-            out.extend(Text(w, block.page, block.line, block.where) for w in words)
+            out.extend(
+                Text(w, block.page, block.line, block.where, follows_break=skipped and k == 0)
+                for k, w in enumerate(words)
+            )
+            skipped = skipped and not words
     return unglue(out)
 
 

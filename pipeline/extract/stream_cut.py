@@ -10,6 +10,7 @@ with several least-cost alignments keep one only where the table proves it (`res
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -122,6 +123,57 @@ class Reader:
         return (0 if self.starts[i] else _MID_LINE) + breaks * _LINE_BREAK
 
 
+def stop_at_unread_lines(pieces: list[Piece], cells: list[Text], roles: tuple[str, ...]) -> None:
+    """A row that runs over a line end into a line it does not take whole, or, where rows
+    run one per line, into a line a page break follows, took cells of the next row: in the
+    first case the opening cells of a row that could not be read (`送戏下乡演出 >= 24 场 30` ·
+    `开展培训讲座 2 6 场 20`: a name read as the actual, a misread `≥` as the score), in the
+    second the first part of a name the page cut (`中小学校` · `8、` · `舍建设数量 …`). The
+    row ends before that line where it is a row alone, with one alignment; the cells it took
+    are read as nothing. Otherwise the whole row is read as nothing."""
+    row_roles = roles[1:] if roles[:1] == ("seq",) else roles
+    by_line = line_mode(cells)
+    out: list[Piece] = []
+    for k, piece in enumerate(pieces):
+        out.append(piece)
+        last = cells[piece.end - 1]
+        if piece.kind != "row" or cells[piece.start].line == last.line or last.line is None:
+            continue
+        if by_line and across_a_cut_text(cells[piece.start : piece.end]):
+            piece.kind = "unread"
+            continue
+        after = cells[piece.end] if piece.end < len(cells) else None
+        unread_rest = pieces[k + 1].kind == "unread" if k + 1 < len(pieces) else False
+        into_rest = after is not None and after.line == last.line and unread_rest
+        gap = after is not None and after.follows_break
+        if not (into_rest or (by_line and gap)):
+            continue
+        cut = next(i for i in range(piece.start, piece.end) if cells[i].line == last.line)
+        kinds = [kind_of(c.text) for c in cells[piece.start : cut]]
+        alone = [a for a in align(kinds, row_roles) if _complete(a, row_roles)]
+        if len(alone) == 1:
+            out[-1] = Piece("row", piece.start, cut, alone, piece.proven)
+            out.append(Piece("unread", cut, piece.end))
+        else:
+            piece.kind = "unread"
+    pieces[:] = out
+
+
+def across_a_cut_text(row: list[Text]) -> bool:
+    """Rows one per line: a row whose cells go on past a skipped line (a page break) from a
+    Chinese text to a Chinese text may have a cell cut by the page (`村卫` · `3、` ·
+    `生室带动作用 …`, `逐步` · `提高 …`): which it is, the text does not show."""
+    for before, after in itertools.pairwise(row):
+        if not after.follows_break:
+            continue
+        if _HAN.search(before.text[-1:]) and _HAN.match(after.text):
+            return True
+    return False
+
+
+_HAN = regex.compile(r"\p{Han}")
+
+
 def line_mode(cells: list[Text]) -> bool:
     """Most cells share their line with another, over several lines: one row per line
     (flat-space, pipe rows), not one cell per line nor a whole table on one line."""
@@ -176,7 +228,21 @@ def resolve(
     if open_rows:
         printed = [parse_number(t.text) for t in (total or [])[:1]]
         budget = parse_number(table.budget.weight) if table.budget else None
-        _by_weight_total(open_rows, cells, printed[0] if printed else None, budget)
+        # the total proves the open rows' weights only where no row read one way prints one
+        # (an unfilled form): beside sure weights, a cut row's 100, or a 7 printed twice
+        # (`7%` · `7`), adds up as well by chance
+        if not _weights([p for p in rows if len(p.rows) == 1], cells):
+            _by_weight_total(open_rows, cells, printed[0] if printed else None, budget)
+
+
+def _weights(rows: list[Piece], cells: list[Text]) -> list[Decimal]:
+    """The weights the rows read one way print."""
+    out: list[Decimal] = []
+    for piece in rows:
+        at = piece.rows[0].get("weight")
+        weight = parse_number(cells[piece.start + at].text) if at is not None else None
+        out += [weight] if weight is not None else []
+    return out
 
 
 def _score_left_blank(rows: list[Piece], roles: tuple[str, ...]) -> None:
@@ -188,7 +254,7 @@ def _score_left_blank(rows: list[Piece], roles: tuple[str, ...]) -> None:
     between = roles[roles.index("actual") + 1 : roles.index("score")]
     single = [p.rows[0] for p in rows if len(p.rows) == 1]
     filled = [a for a in single if a.get("actual") is not None]
-    if len(filled) < 2 or any(a.get("score") is not None for a in filled):
+    if not filled or any(a.get("score") is not None for a in filled):
         return
     for piece in rows:
         found = piece.rows[0] if len(piece.rows) == 1 else None
@@ -212,7 +278,10 @@ _FREE_BLANKS = frozenset(
 
 
 def _by_weight_total(
-    open_rows: list[Piece], cells: list[Text], printed: Decimal | None, budget: Decimal | None
+    open_rows: list[Piece],
+    cells: list[Text],
+    printed: Decimal | None,
+    budget: Decimal | None,
 ) -> None:
     """Unfilled forms (完成值 and 得分 blank): if reading each row's one number as its weight
     makes the weights (with the budget block's) add up to the printed total or to 100, that

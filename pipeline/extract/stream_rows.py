@@ -10,6 +10,8 @@ where one order of its cells fits best (`unscramble`); a line that fits two is r
 
 from __future__ import annotations
 
+import dataclasses
+
 import regex
 
 from pipeline import lexicon
@@ -28,6 +30,7 @@ from pipeline.extract.stream_cut import (
     line_mode,
     resolve,
     serial,
+    stop_at_unread_lines,
 )
 from pipeline.extract.stream_header import is_header_word
 from pipeline.extract.unscramble import stream_cost, unscramble
@@ -56,6 +59,7 @@ def read_rows(toks: list[Text], roles: tuple[str, ...], table: LocatedTable) -> 
     elif cells:
         pieces = Reader(cells, roles).pieces()
         resolve(pieces, cells, roles, total, table)
+        stop_at_unread_lines(pieces, cells, roles)
         _emit(pieces, cells, table)
         # a form may leave 分值/得分 blank on every row; unread rows with numbers show it did not
         unread = [c for u in table.unparsed for c in u.text.split(" | ")]
@@ -96,14 +100,18 @@ def _page_noise_removed(cells: list[Text]) -> list[Text]:
     page (a run of three or more header words)."""
     header = [is_header_word(c.text) for c in cells]
     out: list[Text] = []
+    skipped = False  # the next cell kept follows a page break
     for i, cell in enumerate(cells):
         run = 1
         for step in (-1, 1):
             j = i + step
             while 0 <= j < len(cells) and header[j]:
                 run, j = run + 1, j + step
-        if not (h.is_title(cell.text) or (header[i] and run >= 3) or _page_number(cells, i)):
-            out.append(cell)
+        if h.is_title(cell.text) or (header[i] and run >= 3) or _page_number(cells, i):
+            skipped = True
+            continue
+        out.append(dataclasses.replace(cell, follows_break=True) if skipped else cell)
+        skipped = False
     return out
 
 
@@ -155,17 +163,34 @@ def _rows_end(toks: list[Text]) -> tuple[int, list[Text] | None]:
 def _emit(pieces: list[Piece], cells: list[Text], table: LocatedTable) -> None:
     levels = _Levels()
     unread: list[Text] = []
-    for piece in pieces:
+    for k, piece in enumerate(pieces):
         if piece.kind == "row" and len(piece.rows) == 1:
             levels.after(_flush(unread, table))
             table.indicators.append(_indicator(piece, cells, levels.level1, levels.level2))
         elif piece.kind == "label":
+            label = cells[piece.start]
+            rest_of = _cut_label(unread[-1], label) if unread else None
             levels.after(_flush(unread, table))
+            if rest_of is not None:  # `服务对象` · page break · `满意度指标`: a label cut
+                levels.after(rest_of)
+                continue
             nxt = cells[piece.end] if piece.end < len(cells) else None
-            levels.label(cells[piece.start], nxt)
+            levels.label(label, nxt)
         elif piece.kind != "serial":
+            before = pieces[k - 1] if k else None
+            if not unread and before is not None and before.kind == "label":
+                # `产出` · page break · `指标`: the label read was cut, its level unknown
+                levels.after(_cut_label(cells[before.start], cells[piece.start]))
             unread.extend(cells[piece.start : piece.end])
     _flush(unread, table)
+
+
+def _cut_label(before: Text, label: Text) -> Text | None:
+    """The label `before` and `label` make together when each is only a part of it
+    (`服务对象` | `满意度指标`: 服务对象满意度指标; `产出` | `指标`), else None."""
+    whole = h.key(before.text) + h.key(label.text)
+    known = h.LEVEL1_LABELS | h.LEVEL2_LABELS
+    return Text(whole, label.page, label.line) if whole in known and before.text else None
 
 
 class _Levels:
@@ -181,7 +206,10 @@ class _Levels:
 
     def after(self, unread: Text | None) -> None:
         found = _labels_in(unread.text) if unread is not None else []
-        if any(w in h.LEVEL1_LABELS for w in found):
+        # a label read as level 2 right before lost labels may be their level 1 (满意度指标
+        # · `服务 | 对象满意度指标`): which, the cut text does not show
+        unsure = self.level2 is not None and h.key(self.level2.text) in h.LEVEL1_LABELS
+        if any(w in h.LEVEL1_LABELS for w in found) or (found and unsure):
             self.level1, self.level2, self.lost = None, None, True
         elif found:  # only level-2 labels were lost: the level 1 still holds
             self.level2 = None
@@ -200,8 +228,9 @@ class _Levels:
 
 
 def _labels_in(text: str) -> list[str]:
-    """Level labels inside a cell, longest first (服务对象满意度指标 is not also 满意度指标)."""
-    k, found = h.key(text), []
+    """Level labels inside unread cells, longest first (服务对象满意度指标 is not also
+    满意度指标), also where a label was cut over two cells (`满意度指 | 标(10分)`)."""
+    k, found = h.key(text.replace(" | ", "")), []
     for word in LEVEL_WORDS:
         if word in k:
             found.append(word)

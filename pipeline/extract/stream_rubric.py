@@ -34,6 +34,7 @@ from pipeline.extract.located import (
 )
 from pipeline.extract.rollups import link_rollups
 from pipeline.extract.rowcheck import raw_cells
+from pipeline.extract.stream_cut import across_a_cut_text, line_mode
 from pipeline.extract.stream_rows import _page_noise_removed, _rows_end, _scrambled, joined
 from pipeline.extract.unscramble import unscramble
 from pipeline.extract.values import normalize, parse_number, parse_value, weight_in_label
@@ -269,9 +270,10 @@ def _emit(pieces: list[_Piece], cells: list[Text], t: LocatedTable) -> None:
     level1: Text | None = None
     level2: Text | None = None
     unread: list[Text] = []
+    by_line = line_mode(cells)
     for piece in pieces:
         row = cells[piece.start : piece.end]
-        if len(piece.rows) != 1:
+        if len(piece.rows) != 1 or (by_line and across_a_cut_text(row)):
             unread.extend(row)
             continue
         if unread:  # a row may be lost in them, with new level labels: the levels are unknown

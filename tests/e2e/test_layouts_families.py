@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.batch.document import process_file
-from schemas.profile import Profile
+from schemas.profile import Profile, load_profile
 from tests.e2e.layouts import LAYOUTS, UNREAD, located, read, rows_of
 
 
@@ -127,3 +127,54 @@ def test_an_ambiguous_row_is_unread(tmp_path: Path, central: Profile) -> None:
         "工程验收合格率 | 反映工程质量 | 100 | = | 100 | % | 100% | 已完成 | 100 | 20"
     ]
     assert Counter(f.code for f in result.findings)["SCORE_MISMATCH"] == 0
+
+
+def test_mirror_site_split_target_with_a_measure_word_unit(central: Profile) -> None:
+    """An unfilled 四川 form from a mirror site: `場` is the 度量单位 场, read on its folded
+    spelling, so the row's one number is its weight (it was read as the actual `場` and a
+    score before)."""
+    result = read("mirror_split_units.txt", central)
+    assert [r[3:] for r in rows_of(result)] == [
+        ("送戲下鄉演出", ">= 24 場", None, 30.0, None),
+        ("開展培訓講座", ">= 6 場", None, 20.0, None),
+        ("演出驗收合格率(lǜ)", "＝ 100 %", None, 20.0, None),
+        ("群眾文化生活", "定性 有效", None, 20.0, None),
+        ("觀眾滿意度(dù)", ">= 90 %", None, 10.0, None),
+    ]
+    assert not [f for f in result.findings if f.code in UNREAD]
+
+
+def test_a_row_that_takes_the_opening_cells_of_an_unread_line_is_reported(
+    central: Profile,
+) -> None:
+    """OCR'd text, one row per line, 完成值 and 得分 left blank: `开展培训讲座 2 6 场 20` (a
+    misread ≥) fits no row, and `参训人员满意度≧85%5` is a row glued. Neither may fill the
+    blank actual and score of the row above: those rows are reported with them."""
+    result = process_file(LAYOUTS / "ocr_glued_row_after_blank_cells.txt", central)
+    assert [r.level3 for r in result.indicators] == []
+    unread = " ".join(f.stated or "" for f in result.findings if f.code in UNREAD)
+    assert "送戏下乡演出 | >= | 24 | 场 | 30 | 开展培训讲座 | 2 | 6 | 场 | 20" in unread
+    assert "观众满意度 | >= 90 % | 参训人员满意度≧85%5" in unread
+
+
+CUT_LEVEL_LABEL = """\
+项目支出绩效自评表
+一级指标   二级指标   三级指标   分值   年度指标值   全年实际值   得分
+产出指标(60分)   数量指标   培训农民人数   60   ≥500人   520人   60
+效益指标(30分)   社会效益指标   农民增收效果   30   明显改善   达到预期   30
+满意度指   标(10分)   服务对象满意度指标   参训农民满意度   10   ≥90%   93%   10
+总分   100   100
+"""
+
+
+def test_a_level_label_cut_over_two_cells_is_no_label_of_the_row_above(tmp_path: Path) -> None:
+    """`满意度指 | 标(10分)`, a level-1 label cut in two, is read as nothing: the row under it
+    does not stand under the level before it (效益指标), its level 1 is unknown."""
+    path = tmp_path / "cut_label.txt"
+    path.write_text(CUT_LEVEL_LABEL, encoding="utf-8")
+    result = process_file(path, load_profile("central"))
+    assert [(r.level1, r.level2, r.level3) for r in result.indicators] == [
+        ("产出指标", "数量指标", "培训农民人数"),
+        ("效益指标", "社会效益指标", "农民增收效果"),
+        (None, "服务对象满意度指标", "参训农民满意度"),
+    ]

@@ -162,3 +162,107 @@ def test_a_row_cut_inside_its_description_is_reported_not_misread(tmp_path: Path
     ]
     unread = [f.stated or "" for f in result.findings if f.code == "ROW_UNPARSED"]
     assert len(unread) == 2 and "反映就诊群" in unread[0] and "众满意情况" in unread[1]
+
+
+CUT_IN_A_NAME = """\
+项目支出绩效自评表
+项目名称   村级道路养护经费
+一级指标   二级指标   三级指标   年度指标值   实际完成值   得分   偏差原因
+产出指标(60分)   数量指标   养护道路里程   ≥120公里   126公里   30
+产出指标(60分)   成本指标   村级道路单位养护
+
+第 2 页
+绩效自评表（续）
+成本   ≤2.5万元   2.4万元   30
+满意度指标(40分)   服务对象满意度指标   沿线群众满意度   ≥90%   94%   40
+总分   100
+"""
+
+
+def test_a_row_whose_name_the_page_cut_is_reported_not_misread(tmp_path: Path) -> None:
+    """Rows run one per line; the page ends inside a name (`村级道路单位养护` · `第 2 页` ·
+    `成本 ≤2.5万元 …`). The line after the break reads as a row, but its name is the rest of
+    the cut one: it is reported with the part before the break, not emitted as `成本`."""
+    path = tmp_path / "cut.txt"
+    path.write_text(CUT_IN_A_NAME, encoding="utf-8")
+    result = process_file(path, load_profile("central"))
+    assert [(i.level3, i.score_stated) for i in result.indicators] == [
+        ("养护道路里程", 30.0),
+        ("沿线群众满意度", 40.0),
+    ]
+    unread = [f.stated or "" for f in result.findings if f.code == "ROW_UNPARSED"]
+    assert unread[0] == "村级道路单位养护"
+    assert unread[1].startswith("产出指标(60分) | 成本指标 | 成本 | ≤2.5万元 | 2.4万元 | 30")
+
+
+CUT_IN_CELLS = """\
+项目支出绩效自评表 |
+| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
+| 产出指标 | 数量指标 | 新建农村公路里程 | ≥40公里 | 42公里 | 30 | 30 |
+| 中小学校
+
+6、
+
+舍维修数量 | ≥12所 | 12所 | 20 | 20 |
+| 效益指标 | 社会效益指标 | 群众出行条件 | 明显
+
+- 7 -
+
+改善 | 达到预期 | 20 | 20 |
+| 满意度指标 | 服务对象
+
+8、
+
+满意度指标 | 沿线群众满意度 | ≥90% | 93% | 20 | 20 |
+| 学校师生满意度 | ≥90% | 95% | 10 | 10 |
+| 合计 ||||| 100 | 100 |
+"""
+
+
+def test_cells_the_page_cut_are_reported_not_misread(tmp_path: Path) -> None:
+    """Page numbers printed `6、` and page ends inside cells: a name (`中小学校` · `舍维修
+    数量`), a target phrase (`明显` · `改善`) and a level label (`服务对象` · `满意度指标`).
+    Across the break nothing shows where the cell ends, so those rows are reported, never
+    emitted as `舍维修数量` or with the target `明显`; the row right after the cut label is
+    reported too, the one under it read with its levels unknown, not under 效益指标 ·
+    社会效益指标."""
+    path = tmp_path / "cut.txt"
+    path.write_text(CUT_IN_CELLS, encoding="utf-8")
+    result = process_file(path, load_profile("central"))
+    rows = [(i.level1, i.level2, i.level3, i.target_raw) for i in result.indicators]
+    assert rows == [
+        ("产出指标", "数量指标", "新建农村公路里程", "≥40公里"),
+        (None, None, "学校师生满意度", "≥90%"),
+    ]
+    unread = " ".join(f.stated or "" for f in result.findings if f.code == "ROW_UNPARSED")
+    for part in ("中小学校", "舍维修数量", "明显 | 改善", "服务对象", "沿线群众满意度"):
+        assert part in unread
+
+
+CUT_IN_A_LEVEL_LABEL = """\
+项目支出绩效自评表
+一级指标   二级指标   三级指标   年度指标值   实际完成值   分值   得分
+产出
+
+第 3 页
+续表
+指标   数量指标   新建农村公路里程   ≥40公里   42公里   30   30
+成本指标   公路单位造价   ≤120万元   118万元   30   30
+效益指标   社会效益指标   群众出行条件   明显改善   达到预期   30   30
+满意度指标   服务对象满意度指标   沿线群众满意度   ≥90%   93%   10   10
+总分   100   100
+"""
+
+
+def test_a_level_label_the_page_cut_leaves_its_level_unknown(tmp_path: Path) -> None:
+    """`产出` · `第 3 页` · `指标`: the level-1 label was cut, so 成本指标 below it may be its
+    level 2 or a level 1 of its own: the row under it is read with both levels unknown."""
+    path = tmp_path / "cut.txt"
+    path.write_text(CUT_IN_A_LEVEL_LABEL, encoding="utf-8")
+    result = process_file(path, load_profile("central"))
+    assert [(i.level1, i.level2, i.level3) for i in result.indicators] == [
+        (None, "数量指标", "新建农村公路里程"),
+        (None, None, "公路单位造价"),
+        ("效益指标", "社会效益指标", "群众出行条件"),
+        ("满意度指标", "服务对象满意度指标", "沿线群众满意度"),
+    ]

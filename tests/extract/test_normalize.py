@@ -52,6 +52,7 @@ def test_values_read_through_the_folding() -> None:
         ("持续发挥 ☑达到 □未达到 10", ["持续发挥", "☑达到 □未达到", "10"]),
         ("效 益 指(zhǐ) 標(biāo) 社会效益指标", ["效益指(zhǐ)標(biāo)", "社会效益指标"]),
         ("是 是 10 10", ["是", "是", "10", "10"]),  # two one-character answers stay apart
+        ("满 意 度 指 标(IO分) 10", ["满意度指标(IO分)", "10"]),  # OCR's 10, repaired later
     ],
 )
 def test_merge_words(words: str, merged: list[str]) -> None:

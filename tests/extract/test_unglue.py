@@ -236,3 +236,21 @@ def test_a_line_that_ran_together_under_a_spaced_header_is_cut() -> None:
     assert [t.text for t in toks[len(header) :]] == [
         "产出指标", "数量指标", "村卫生室完成数", "≥50家", "52家", "12", "12.00", "下年度加强调度",
     ]  # fmt: skip
+
+
+def test_a_name_ending_in_a_comparator_look_alike_is_not_cut_from_its_target() -> None:
+    """`…服务人次工3次8`: OCR reads ≥ as 工, and a name may end in 工 (农民工). Before a
+    number printed with no comparator, nothing shows which: the line stays whole (reported).
+    With a comparator of its own the target proves the border."""
+    header = ["一级指标", "二级指标", "三级指标", "年度目标值", "实际值"]
+
+    def read(row: str) -> list[str]:
+        lines = [_line(t, 1) for t in header] + [_line(row, 2)]
+        return [t.text for t in unglue(lines)[len(header) :]]
+
+    assert read("产出指标数量指标中小学校舍服务人次工3次8") == [
+        "产出指标数量指标中小学校舍服务人次工3次8"
+    ]
+    assert read("产出指标数量指标培训农民工≥300人次312人次") == [
+        "产出指标", "数量指标", "培训农民工", "≥300人次", "312人次",
+    ]  # fmt: skip

@@ -3,7 +3,8 @@
 Fixtures: the fifth table of pagebreaks.pdf (a LibreOffice export of a borderless Word table,
 tests/fixtures/make/make_page_breaks.py), pdf-borderless-centred.pdf, whose centred cells
 share no column edge, and pdf-borderless-wrapped-name.pdf, a name typed over two lines under
-labels merged down (make_pdf_cases.py).
+labels merged down, and pdf-borderless-part-rows.pdf, two 其中 part rows whose cells fill
+their columns (make_pdf_cases.py).
 """
 
 from __future__ import annotations
@@ -135,3 +136,24 @@ def test_a_table_that_goes_on_over_the_page_is_one_table() -> None:
     assert len(result.indicators) == 45
     assert result.indicators[-1].level3 == "第45项培训人数"
     assert not [f for f in result.findings if f.code.endswith("_UNPARSED")]
+
+
+def test_part_rows_that_fill_their_columns_stay_two_rows() -> None:
+    """Every cell of `其中：乡镇服务人次 | >=1840人次 | 1842人次` starts where the cell above
+    it would have wrapped (each ran up to its column's edge), but a value printed whole with
+    its unit leaves nothing to wrap: two rows, not one row of two names and two values."""
+    path = FORMATS / "pdf-borderless-part-rows.pdf"
+    (table,) = parse(path).tables()
+    texts = [[c.text for c in row if c.text] for row in table.rows]
+    assert texts[2:4] == [
+        ["其中：城区服务人次", ">=2760人次", "2763人次"],
+        ["其中：乡镇服务人次", ">=1840人次", "1842人次"],
+    ]
+    result = process_file(path, load_profile("central"))
+    rows = [(r.level3, r.target_raw, r.actual_raw, r.row_kind) for r in result.indicators]
+    assert rows[1:3] == [
+        ("其中：城区服务人次", ">=2760人次", "2763人次", "part"),
+        ("其中：乡镇服务人次", ">=1840人次", "1842人次", "part"),
+    ]
+    parent = result.indicators[0].indicator_id
+    assert [r.parent_id for r in result.indicators[1:3]] == [parent, parent]
