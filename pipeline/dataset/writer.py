@@ -11,8 +11,10 @@ next writer deletes (`recover`) before it starts. The writer holds the folder's 
 
 The index (`_ziping/index-<generation>.parquet`) is the small table of what is stored: one row
 per document with its path, size and modification time when read, profile, reader version,
-status and batch. A run reads it once, and a file whose path, size and mtime match it is not
-read again (as make and rsync decide).
+status and batch. A file whose path, size and mtime match it is not read again (as make and
+rsync decide). It is written sorted by path, in row groups of `INDEX_GROUP_ROWS`, and marked
+so (Parquet's `sorting_columns`): a run reads it a row group at a time beside the walk, which
+comes in the same order (pipeline/batch/plan.py), and never holds it whole unless it commits.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ from pipeline.dataset import load, partition, relayout, store
 from pipeline.dataset.store import DOC_TABLES, META, Manifest
 from schemas import SchemaError, ids
 from schemas.tables import TABLES, arrow_schema
+
+INDEX_GROUP_ROWS = 8192
+"""Rows per row group of the index: what a run holds of it at a time."""
 
 RETIRE_SECONDS = 300.0
 """How long a replaced file stays (hidden) for readers that took the previous manifest."""
@@ -78,7 +83,7 @@ class Writer:
         self.flush_docs = flush_docs
         self.flush_seconds = flush_seconds
         self.manifest = store.read_manifest(out)
-        self.index = self._read_index()
+        self._index: pa.Table | None = None
         self._by_path: dict[str, int] | None = None
         self._by_id: dict[str, int] | None = None
         self._pending: dict[str, tuple[dict[str, pa.Table], Stored]] = {}
@@ -97,15 +102,25 @@ class Writer:
 
     # --- what is stored
 
-    def _read_index(self) -> pa.Table:
-        return read_index(self.out, self.manifest)
+    @property
+    def index(self) -> pa.Table:
+        """Every stored document, read whole on first use (a commit, a lookup by path)."""
+        if self._index is None:
+            self._index = read_index(self.out, self.manifest)
+        return self._index
 
     def lookup(self, path: str) -> Stored | None:
         """The stored document read from `path`, if any."""
+        found = self.find(path)
+        return None if found is None else found[1]
+
+    def find(self, path: str) -> tuple[int, Stored] | None:
+        """The stored document read from `path` and its row in `entries`' order, if any (the
+        lookup holds the whole index: `entries` in path order does not)."""
         if self._by_path is None:
             self._by_path = {p: i for i, p in enumerate(self.index.column("path").to_pylist())}
         row = self._by_path.get(path)
-        return None if row is None else Stored(**self.index.slice(row, 1).to_pylist()[0])
+        return None if row is None else (row, Stored(**self.index.slice(row, 1).to_pylist()[0]))
 
     def stored_path_of(self, doc_id: str) -> str | None:
         if self._by_id is None:
@@ -114,10 +129,44 @@ class Writer:
         return None if row is None else str(self.index.column("path")[row].as_py())
 
     def entries(self) -> Iterator[Stored]:
-        """Every stored document, a record batch at a time."""
-        for batch in self.index.to_batches(max_chunksize=4096):
+        """Every stored document in the index's order, a row group at a time: from the file
+        unless the index is held already."""
+        if self._index is not None or not self.manifest.index:
+            batches = iter(self.index.to_batches(max_chunksize=INDEX_GROUP_ROWS))
+        else:
+            batches = self._index_file().iter_batches(INDEX_GROUP_ROWS)
+        for batch in batches:
             for record in batch.to_pylist():
                 yield Stored(**record)
+
+    def in_path_order(self) -> bool:
+        """Whether `entries` come sorted by path (an index written since it is kept so)."""
+        if self._index is not None or not self.manifest.index:
+            return False
+        metadata = self._index_file().metadata
+        if metadata.num_row_groups == 0:
+            return True
+        return bool(metadata.row_group(0).sorting_columns == _PATH_ORDER)
+
+    def stored_count(self) -> int:
+        """Documents in the index."""
+        if self._index is not None or not self.manifest.index:
+            return int(self.index.num_rows)
+        return int(self._index_file().metadata.num_rows)
+
+    def profiles(self) -> set[str]:
+        """The profiles the stored documents were scored under (one column read)."""
+        if self._index is not None or not self.manifest.index:
+            column = self.index.column("profile")
+        else:
+            column = pq.read_table(self._index_path(), columns=["profile"]).column("profile")
+        return {str(p) for p in pc.unique(column).to_pylist() if p is not None}
+
+    def _index_path(self) -> Path:
+        return self.out / META / str(self.manifest.index)
+
+    def _index_file(self) -> pq.ParquetFile:
+        return pq.ParquetFile(self._index_path())
 
     # --- changes
 
@@ -166,13 +215,13 @@ class Writer:
         added = pa.Table.from_pylist(
             [{**vars(s), "batch": batch} for _, s in self._pending.values()], INDEX_SCHEMA
         )
-        index = pa.concat_tables([kept, added])
+        index = pa.concat_tables([kept, added]).sort_by("path")
         name = f"index-{generation:06d}.parquet"
-        store.write_parquet(index, self.out / META / name)
+        write_index(index, self.out / META / name)
         old_index = self.manifest.index
         self.manifest = Manifest(generation, {t: sorted(f) for t, f in files.items() if f}, name)
         store.write_manifest(self.out, self.manifest)  # the commit
-        self.index, self._by_path, self._by_id = index, None, None
+        self._index, self._by_path, self._by_id = index, None, None
         self._pending.clear()
         self._removed.clear()
         self._last = time.monotonic()
@@ -286,12 +335,13 @@ class Writer:
         name = None
         if index.num_rows:
             name = f"index-{0:06d}.parquet"
-            store.write_parquet(index, self.out / META / name)
+            index = index.sort_by("path")
+            write_index(index, self.out / META / name)
         else:
             files = {}  # rows of no document: nothing a run could replace or prune
         self.manifest = Manifest(0, files, name)
         store.write_manifest(self.out, self.manifest)
-        self.index, self._by_path, self._by_id = index, None, None
+        self._index, self._by_path, self._by_id = index, None, None
 
     def _delete_retired(self, before: float) -> None:
         keep = []
@@ -301,6 +351,17 @@ class Writer:
             else:
                 keep.append((when, path))
         self._retired = keep
+
+
+_PATH_ORDER = tuple(pq.SortingColumn.from_ordering(INDEX_SCHEMA, [("path", "ascending")]))
+
+
+def write_index(index: pa.Table, path: Path) -> None:
+    """`index`, sorted by path, written so that a reader can take it a row group at a time
+    and knows the order (Parquet's sorting_columns)."""
+    store.write_parquet(
+        index, path, row_group_size=INDEX_GROUP_ROWS, sorting_columns=list(_PATH_ORDER)
+    )
 
 
 def read_index(out: Path, manifest: Manifest) -> pa.Table:
