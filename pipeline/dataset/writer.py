@@ -35,7 +35,7 @@ from pipeline.dataset.store import DOC_TABLES, META, Manifest
 from schemas import SchemaError, ids
 from schemas.tables import TABLES, arrow_schema
 
-INDEX_GROUP_ROWS = 8192
+INDEX_GROUP_ROWS = 1024
 """Rows per row group of the index: what a run holds of it at a time."""
 
 RETIRE_SECONDS = 300.0
