@@ -21,7 +21,10 @@ from pipeline.dataset.writer import Writer
 from schemas.profile import Profile
 from tests.scale_helpers import snapshot
 
-REPORT = "{year}年度部门整体支出绩效自评报告（{name}）\n本单位预算{a}万元，实际支出{b}万元，执行率{r}%。\n"
+REPORT = (
+    "{year}年度部门整体支出绩效自评报告（{name}）\n"
+    "本单位预算{a}万元，实际支出{b}万元，执行率{r}%。\n"
+)
 
 
 def _write(folder: Path, name: str, n: int) -> None:
