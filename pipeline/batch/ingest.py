@@ -29,7 +29,8 @@ from pipeline.batch import executors, runlock
 from pipeline.batch.failures import FailureLog
 from pipeline.batch.plan import Choices, plan, unread_id
 from pipeline.dataset import disk, partition, store
-from pipeline.dataset.writer import Stored, Writer, committed_documents
+from pipeline.dataset.index import Stored
+from pipeline.dataset.writer import Writer, committed_documents
 from pipeline.extract.region import ManifestEntry
 from schemas import SchemaError, ZipingError, ids
 from schemas.profile import Profile

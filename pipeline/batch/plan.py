@@ -27,7 +27,8 @@ from parsers import archive
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
 from pipeline.batch.safe import original_path, stored_path
-from pipeline.dataset.writer import Stored, Writer
+from pipeline.dataset.index import Stored
+from pipeline.dataset.writer import Writer
 from schemas import ZipingError, ids
 from schemas.profile import Profile
 from schemas.tables import DocumentRow

@@ -9,12 +9,9 @@ each document is swapped whole. The commit is the rename of
 `_ziping/manifest.json`; a writer killed before it leaves files no manifest names, which the
 next writer deletes (`recover`) before it starts. The writer holds the folder's lock.
 
-The index (`_ziping/index-<generation>.parquet`) is the small table of what is stored: one row
-per document with its path, size and modification time when read, profile, reader version,
-status and batch. A file whose path, size and mtime match it is not read again (as make and
-rsync decide). It is written sorted by path, in row groups of `INDEX_GROUP_ROWS`, and marked
-so (Parquet's `sorting_columns`): a run reads it a row group at a time beside the walk, which
-comes in the same order (pipeline/batch/plan.py), and never holds it whole unless it commits.
+The index (`_ziping/index-<generation>.parquet`, pipeline/dataset/index.py) is the small table
+of what is stored, one row per document. A file whose path, size and mtime match it is not read
+again (as make and rsync decide).
 """
 
 from __future__ import annotations
@@ -22,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,45 +26,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.dataset import load, partition, relayout, store
+from pipeline.dataset import index, load, partition, relayout, store
+from pipeline.dataset.index import INDEX_SCHEMA, Stored, read_index, write_index
 from pipeline.dataset.store import DOC_TABLES, META, Manifest
-from schemas import SchemaError, ids
+from schemas import SchemaError
 from schemas.tables import TABLES, arrow_schema
-
-INDEX_GROUP_ROWS = 1024
-"""Rows per row group of the index: what a run holds of it at a time."""
 
 RETIRE_SECONDS = 300.0
 """How long a replaced file stays (hidden) for readers that took the previous manifest."""
-
-INDEX_SCHEMA = pa.schema(
-    [
-        pa.field("doc_id", pa.string(), nullable=False),
-        pa.field("path", pa.string()),
-        pa.field("size", pa.int64()),
-        pa.field("mtime_ns", pa.int64()),
-        pa.field("profile", pa.string()),
-        pa.field("parser_version", pa.string()),
-        pa.field("format", pa.string()),
-        pa.field("status", pa.string()),
-        pa.field("batch", pa.string()),
-    ]
-)
-
-
-@dataclass(frozen=True)
-class Stored:
-    """One document as the index knows it."""
-
-    doc_id: str
-    path: str
-    size: int
-    mtime_ns: int
-    profile: str
-    parser_version: str | None
-    format: str | None
-    status: str
-    batch: str = ""
 
 
 class Writer:
@@ -131,42 +96,27 @@ class Writer:
     def entries(self) -> Iterator[Stored]:
         """Every stored document in the index's order, a row group at a time: from the file
         unless the index is held already."""
-        if self._index is not None or not self.manifest.index:
-            batches = iter(self.index.to_batches(max_chunksize=INDEX_GROUP_ROWS))
-        else:
-            batches = self._index_file().iter_batches(INDEX_GROUP_ROWS)
-        for batch in batches:
-            for record in batch.to_pylist():
-                yield Stored(**record)
+        file = self._index_file()
+        return index.rows(self.index if file is None else file)
 
     def in_path_order(self) -> bool:
         """Whether `entries` come sorted by path (an index written since it is kept so)."""
-        if self._index is not None or not self.manifest.index:
-            return False
-        metadata = self._index_file().metadata
-        if metadata.num_row_groups == 0:
-            return True
-        return bool(metadata.row_group(0).sorting_columns == _PATH_ORDER)
+        file = self._index_file()
+        return file is not None and index.in_path_order(file)
 
     def stored_count(self) -> int:
-        """Documents in the index."""
-        if self._index is not None or not self.manifest.index:
-            return int(self.index.num_rows)
-        return int(self._index_file().metadata.num_rows)
+        file = self._index_file()
+        return int(self.index.num_rows if file is None else file.metadata.num_rows)
 
     def profiles(self) -> set[str]:
         """The profiles the stored documents were scored under (one column read)."""
+        return index.profiles(self._index_file() or self.index)
+
+    def _index_file(self) -> pq.ParquetFile | None:
+        """The index file, when the index is not held (nor made from an older dataset)."""
         if self._index is not None or not self.manifest.index:
-            column = self.index.column("profile")
-        else:
-            column = pq.read_table(self._index_path(), columns=["profile"]).column("profile")
-        return {str(p) for p in pc.unique(column).to_pylist() if p is not None}
-
-    def _index_path(self) -> Path:
-        return self.out / META / str(self.manifest.index)
-
-    def _index_file(self) -> pq.ParquetFile:
-        return pq.ParquetFile(self._index_path())
+            return None
+        return pq.ParquetFile(self.out / META / self.manifest.index)
 
     # --- changes
 
@@ -353,26 +303,6 @@ class Writer:
         self._retired = keep
 
 
-_PATH_ORDER = tuple(pq.SortingColumn.from_ordering(INDEX_SCHEMA, [("path", "ascending")]))
-
-
-def write_index(index: pa.Table, path: Path) -> None:
-    """`index`, sorted by path, written so that a reader can take it a row group at a time
-    and knows the order (Parquet's sorting_columns)."""
-    store.write_parquet(
-        index, path, row_group_size=INDEX_GROUP_ROWS, sorting_columns=list(_PATH_ORDER)
-    )
-
-
-def read_index(out: Path, manifest: Manifest) -> pa.Table:
-    """The index of the documents `manifest` holds."""
-    if manifest.index:
-        return pq.read_table(out / META / manifest.index, schema=INDEX_SCHEMA)
-    if manifest.legacy and manifest.files.get("documents"):
-        return _legacy_index(out, manifest)
-    return INDEX_SCHEMA.empty_table()
-
-
 def committed_documents(out: Path) -> int | None:
     """Documents in the committed state of `out` (None: it cannot be read)."""
     try:
@@ -390,26 +320,3 @@ def read_batch(out: Path, manifest: Manifest, table: str, batch: str) -> list[An
             data = store.read_part(store.existing(path), table)
             rows.extend(load.typed(TABLES[table], data.select(names)))
     return rows
-
-
-def _legacy_index(out: Path, manifest: Manifest) -> pa.Table:
-    """The index of a dataset written before manifests (one part per document): from its
-    `documents` rows, mtime unknown (-1), so each file is hashed once more and then indexed."""
-    documents = store.read_arrow(out, "documents", manifest)
-    return pa.Table.from_pylist(
-        [
-            {
-                "doc_id": d["doc_id"],
-                "path": d["path"],
-                "size": d["size_bytes"],
-                "mtime_ns": -1,
-                "profile": d["profile"],
-                "parser_version": d["parser_version"],
-                "format": d["format"],
-                "status": d["status"],
-                "batch": ids.short(d["doc_id"]),
-            }
-            for d in documents.to_pylist()
-        ],
-        INDEX_SCHEMA,
-    )
