@@ -126,18 +126,18 @@ def ingest_command(
     writes a folder at a time; a killed ingest is finished by running it again.
     """
     from pipeline.batch.ingest import ingest  # (see the module docstring)
-    from pipeline.batch.walk import walk
+    from pipeline.batch.walk import stream
 
     _check_out(paths, out)
     as_json, fail_on = batch.pop("as_json"), batch.pop("fail_on")
     manifest = batch.pop("manifest")
     options = to_batch_options(batch)
-    found = walk(paths, options.limits, follow_symlinks)
+    found = stream(paths, options.limits, follow_symlinks)  # walked as the run plans
     files, options = found.files, dataclasses.replace(options, unread=found.unread)
     if manifest is not None:
         options = dataclasses.replace(options, manifest=_manifest(manifest))
-    with Progress(len(files), "ingest", quiet) as progress:
-        summary = ingest(files, out, profile, on_done=progress.update, options=options)
+    with Progress(None, "ingest", quiet) as progress:
+        summary = ingest(files, out, profile, progress.update, options, progress.begin)
     if not quiet and not as_json:
         _print_summary(summary, out)
     finish_batch(out, summary.record(out), as_json, fail_on)

@@ -29,7 +29,8 @@ from pipeline.batch import executors, runlock
 from pipeline.batch.failures import FailureLog
 from pipeline.batch.plan import Choices, plan, unread_id
 from pipeline.dataset import disk, partition, store
-from pipeline.dataset.writer import Stored, Writer, committed_documents
+from pipeline.dataset.index import Stored
+from pipeline.dataset.writer import Writer, committed_documents
 from pipeline.extract.region import ManifestEntry
 from schemas import SchemaError, ZipingError, ids
 from schemas.profile import Profile
@@ -140,17 +141,19 @@ def ingest(
     profile: Profile,
     on_done: Callable[[DocumentRow | None], None] | None = None,
     options: BatchOptions | None = None,
+    on_planned: Callable[[int], None] | None = None,
 ) -> RunSummary:
     """Process `files` and commit their rows to `out` in batches as they are done.
 
     Holds the folder's lock for the whole run, first clears what a killed run left, skips
     unchanged documents, records the run in the `runs` table. Row order in the dataset does
     not depend on which document finished first (readers order rows by document).
-    `on_done` is called once per file (None for one skipped as unchanged).
+    `on_done` is called once per file (None for one skipped as unchanged), after
+    `on_planned` with the number of files (`files` may be a stream: `walk.stream`).
     """
     options = options or BatchOptions()
     try:
-        return _ingest(files, out, profile, on_done, options)
+        return _ingest(files, out, profile, on_done, options, on_planned)
     except OSError as exc:  # the disk, not a document: those are rows
         raise disk.stopped(exc, f"ingest into {out}", kept_message(out)) from None
 
@@ -172,6 +175,7 @@ def _ingest(
     profile: Profile,
     on_done: Callable[[DocumentRow | None], None] | None,
     options: BatchOptions,
+    on_planned: Callable[[int], None] | None = None,
 ) -> RunSummary:
     with runlock.hold(out, options.wait):
         run = _start_run(out, profile)
@@ -188,6 +192,8 @@ def _ingest(
                 Choices(options.force, options.checksum, options.unread),
             )
             summary.skipped = todo.skipped
+            if on_planned is not None:
+                on_planned(todo.skipped + len(todo.duplicates) + len(todo.todo))
             summary.missing = [s.path for s in todo.missing]
             if options.prune:
                 for gone in todo.missing:
@@ -220,7 +226,7 @@ def _ingest(
 def _one_profile(writer: Writer, out: Path, profile: Profile, force: bool) -> None:
     """Refuse to mix profiles in one dataset unless --force re-reads everything under the new
     one (or `ziping rescore` switches it whole)."""
-    others = sorted(set(writer.index.column("profile").to_pylist()) - {profile.name})
+    others = sorted(writer.profiles() - {profile.name})
     if others and not force:
         raise ZipingError(
             f"{out} holds documents scored under profile {', '.join(others)}; ingesting with "

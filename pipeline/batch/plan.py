@@ -5,6 +5,9 @@ and reader version are the run's) is not opened (as make and rsync decide; `--ch
 hashes it and compares the bytes instead). A file to read is hashed here, so that a second
 copy of the same bytes in the run is reported by name instead of being read twice. Files the
 index holds that are no longer on disk are listed (`--prune` removes their rows).
+
+The walk and the index come in the same order (by stored name) and are merged, so the memory
+of a re-run is that of the files it reads, not of the folder.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import hashlib
 import importlib
 import os
 import stat
-from collections.abc import Iterable, Mapping
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +27,8 @@ from parsers import archive
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
 from pipeline.batch.safe import original_path, stored_path
-from pipeline.dataset.writer import Stored, Writer
+from pipeline.dataset.index import Stored
+from pipeline.dataset.writer import Writer
 from schemas import ZipingError, ids
 from schemas.profile import Profile
 from schemas.tables import DocumentRow
@@ -46,50 +51,142 @@ class Choices:
     even hashed; skipped when stored already with the same reason."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A file to read: its place in the walk, its stored name and the hash of its bytes."""
+
+    index: int
+    path: Path
+    name: str
+    doc_id: str | None
+
+
 def plan(
     files: Iterable[Path], writer: Writer, profile: Profile, limits: Limits, choices: Choices
 ) -> Plan:
-    """Go through `files` once (a stream: nothing per file is kept but a todo entry)."""
+    """Go through `files` once beside the index (`_Index`): nothing per file is kept but the
+    files to read. A file to read whose bytes a file before it in the walk has (read now, or
+    unchanged) is a duplicate of the first."""
     result = Plan()
-    seen: dict[str, str] = {}  # doc_id -> the first path with those bytes in this run
+    stored = _Index(writer)
+    reads: list[_Read] = []
     versions: dict[str | None, str | None] = {}
     for index, path in enumerate(files):
         name = stored_path(str(path))
+        found = stored.find(name)
+        old = None if found is None else found[1]
         reason = choices.unread.get(str(path))
         if reason is not None:
-            old = writer.lookup(name)
             same = old is not None and old.doc_id == unread_id(path, reason)
             if same and not choices.force and old is not None and old.profile == profile.name:
                 result.skipped += 1
-            else:
-                result.todo.append((index, path))  # becomes its row with the walk's reason
+            else:  # becomes its row with the walk's reason
+                reads.append(_Read(index, path, name, None))
+            stored.met(found)
             continue
         try:
             info = (archive.inside(path) or path).stat()  # a member changes with its archive
         except OSError:
-            result.todo.append((index, path))  # becomes its error row
+            reads.append(_Read(index, path, name, None))  # becomes its error row
             continue
+        stored.met(found)
         regular = stat.S_ISREG(info.st_mode) and info.st_size <= limits.max_bytes
-        old = writer.lookup(name)
         doc_id = None
         if old is not None and not choices.force and _same_reader(old, profile, path, versions):
             same_stat = (old.size, old.mtime_ns) == (info.st_size, info.st_mtime_ns)
             doc_id = None if same_stat and not choices.checksum else _hash(path) if regular else ""
             if doc_id is None or doc_id == old.doc_id:
-                seen.setdefault(old.doc_id, name)
+                stored.skip(found, index)
                 result.skipped += 1
                 continue
         if not doc_id:
             doc_id = _hash(path) if regular else None
-        first = seen.get(doc_id) if doc_id else None
-        if doc_id is not None and first is not None and first != name:
-            result.duplicates.append((index, _duplicate(path, doc_id, first, profile)))
-            continue
-        if doc_id is not None:
-            seen[doc_id] = name
-        result.todo.append((index, path))
-    result.missing = [s for s in writer.entries() if not _on_disk(s.path)]
+        reads.append(_Read(index, path, name, doc_id))
+    _sort_out(reads, stored, profile, result)
     return result
+
+
+def _sort_out(reads: list[_Read], stored: _Index, profile: Profile, result: Plan) -> None:
+    """Which of `reads` are read and which are duplicates (as `plan` says), and the stored
+    documents no longer on disk, in one more pass over the index."""
+    firsts: dict[str, tuple[int, str]] = {}  # doc_id -> the first file to read with its bytes
+    for read in reads:
+        if read.doc_id is not None:
+            firsts.setdefault(read.doc_id, (read.index, read.name))
+    result.missing, unchanged = stored.rest(set(firsts))
+    for read in reads:
+        before = [
+            first
+            for first in (firsts.get(read.doc_id or ""), unchanged.get(read.doc_id or ""))
+            if first is not None and first[0] < read.index
+        ]
+        first = min(before, default=None)
+        if read.doc_id is not None and first is not None and first[1] != read.name:
+            duplicate = _duplicate(read.path, read.doc_id, first[1], profile)
+            result.duplicates.append((read.index, duplicate))
+        else:
+            result.todo.append((read.index, read.path))
+
+
+NOT_MET = -1  # a stored document the walk has not met (whether on disk is asked at the end)
+MET = -2  # met, and read again (else: the walk's place where it was met and skipped)
+
+
+class _Index:
+    """The stored documents, found by name as the walk meets them.
+
+    The walk comes in path order, as the index file is sorted (`walk.stream`, `writer.
+    write_index`): the two are merged like `comm`, the index read a row group at a time, so
+    nothing of it is held. A name out of order (a caller's own list of files, an index written
+    before it was kept sorted) turns to a lookup in the whole index for the rest of the run.
+    What the walk did with each stored document is one number in `walked`, by row.
+    """
+
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+        self.walked = array("q", [NOT_MET]) * writer.stored_count()
+        self.rows: Iterator[tuple[int, Stored]] | None = None
+        self.head: tuple[int, Stored] | None = None
+        if writer.in_path_order():
+            self.rows = enumerate(writer.entries())
+            self.head = next(self.rows, None)
+        self.last = ""
+
+    def find(self, name: str) -> tuple[int, Stored] | None:
+        """The stored document read from `name` and its row, if any."""
+        if self.rows is not None and name < self.last:
+            self.rows = self.head = None  # out of order: look up from here on
+        self.last = name
+        if self.rows is None:
+            return self.writer.find(name)
+        while self.head is not None and (self.head[1].path or "") < name:
+            self.head = next(self.rows, None)
+        if self.head is not None and self.head[1].path == name:
+            return self.head
+        return None
+
+    def met(self, found: tuple[int, Stored] | None) -> None:
+        if found is not None and self.walked[found[0]] == NOT_MET:
+            self.walked[found[0]] = MET
+
+    def skip(self, found: tuple[int, Stored] | None, index: int) -> None:
+        if found is not None and self.walked[found[0]] < 0:
+            self.walked[found[0]] = index
+
+    def rest(self, wanted: set[str]) -> tuple[list[Stored], dict[str, tuple[int, str]]]:
+        """After the walk: the stored documents no longer on disk (of those it did not meet),
+        and where it skipped, unchanged, a file holding bytes in `wanted` (doc_id -> walk
+        place, name)."""
+        missing: list[Stored] = []
+        unchanged: dict[str, tuple[int, str]] = {}
+        for row, old in enumerate(self.writer.entries()):
+            met = self.walked[row]
+            if met == NOT_MET and not _on_disk(old.path):
+                missing.append(old)
+            elif met >= 0 and old.doc_id in wanted:
+                place = (met, old.path)
+                unchanged[old.doc_id] = min(unchanged.get(old.doc_id, place), place)
+        return missing, unchanged
 
 
 def unread_id(path: Path, reason: str) -> str:

@@ -120,8 +120,9 @@ def finish_batch(data: Path, summary: dict[str, Any], as_json: bool, fail_on: st
 class Progress:
     """Documents done: a bar on a terminal; else (CI logs, pipes) a line every few seconds."""
 
-    def __init__(self, total: int, label: str, quiet: bool, every: float = 5.0) -> None:
-        self.total, self.label, self.every = total, label, every
+    def __init__(self, total: int | None, label: str, quiet: bool, every: float = 5.0) -> None:
+        """`total` None: known later (`begin`), when the work has been planned."""
+        self.total, self.label, self.every = total or 0, label, every
         self.done = 0
         self.tty = sys.stderr.isatty()
         self.quiet = quiet
@@ -129,11 +130,17 @@ class Progress:
         self._bar: Any = None
 
     def __enter__(self) -> Progress:
-        if self.tty and not self.quiet:
+        if self.total:
+            self.begin(self.total)
+        return self
+
+    def begin(self, total: int) -> None:
+        """The number of documents, once known: the bar starts."""
+        self.total = total
+        if self.tty and not self.quiet and self._bar is None:
             bar = click.progressbar(length=self.total, label=self.label, file=sys.stderr,
                                     show_pos=True)  # fmt: skip
             self._bar = bar.__enter__()
-        return self
 
     def __exit__(self, failed: object, *_exc: object) -> None:
         if self._bar is not None:

@@ -180,12 +180,13 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def write_parquet(data: pa.Table, path: Path) -> None:
-    """Write `data` to a hidden temp file and rename it into place."""
+def write_parquet(data: pa.Table, path: Path, **options: Any) -> None:
+    """Write `data` to a hidden temp file and rename it into place (`options`: pyarrow's
+    `write_table`'s)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        pq.write_table(data, tmp)
+        pq.write_table(data, tmp, **options)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)

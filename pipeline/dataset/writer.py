@@ -9,10 +9,9 @@ each document is swapped whole. The commit is the rename of
 `_ziping/manifest.json`; a writer killed before it leaves files no manifest names, which the
 next writer deletes (`recover`) before it starts. The writer holds the folder's lock.
 
-The index (`_ziping/index-<generation>.parquet`) is the small table of what is stored: one row
-per document with its path, size and modification time when read, profile, reader version,
-status and batch. A run reads it once, and a file whose path, size and mtime match it is not
-read again (as make and rsync decide).
+The index (`_ziping/index-<generation>.parquet`, pipeline/dataset/index.py) is the small table
+of what is stored, one row per document. A file whose path, size and mtime match it is not read
+again (as make and rsync decide).
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,42 +26,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.dataset import load, partition, relayout, store
+from pipeline.dataset import index, load, partition, relayout, store
+from pipeline.dataset.index import INDEX_SCHEMA, Stored, read_index, write_index
 from pipeline.dataset.store import DOC_TABLES, META, Manifest
-from schemas import SchemaError, ids
+from schemas import SchemaError
 from schemas.tables import TABLES, arrow_schema
 
 RETIRE_SECONDS = 300.0
 """How long a replaced file stays (hidden) for readers that took the previous manifest."""
-
-INDEX_SCHEMA = pa.schema(
-    [
-        pa.field("doc_id", pa.string(), nullable=False),
-        pa.field("path", pa.string()),
-        pa.field("size", pa.int64()),
-        pa.field("mtime_ns", pa.int64()),
-        pa.field("profile", pa.string()),
-        pa.field("parser_version", pa.string()),
-        pa.field("format", pa.string()),
-        pa.field("status", pa.string()),
-        pa.field("batch", pa.string()),
-    ]
-)
-
-
-@dataclass(frozen=True)
-class Stored:
-    """One document as the index knows it."""
-
-    doc_id: str
-    path: str
-    size: int
-    mtime_ns: int
-    profile: str
-    parser_version: str | None
-    format: str | None
-    status: str
-    batch: str = ""
 
 
 class Writer:
@@ -78,7 +48,7 @@ class Writer:
         self.flush_docs = flush_docs
         self.flush_seconds = flush_seconds
         self.manifest = store.read_manifest(out)
-        self.index = self._read_index()
+        self._index: pa.Table | None = None
         self._by_path: dict[str, int] | None = None
         self._by_id: dict[str, int] | None = None
         self._pending: dict[str, tuple[dict[str, pa.Table], Stored]] = {}
@@ -97,15 +67,25 @@ class Writer:
 
     # --- what is stored
 
-    def _read_index(self) -> pa.Table:
-        return read_index(self.out, self.manifest)
+    @property
+    def index(self) -> pa.Table:
+        """Every stored document, read whole on first use (a commit, a lookup by path)."""
+        if self._index is None:
+            self._index = read_index(self.out, self.manifest)
+        return self._index
 
     def lookup(self, path: str) -> Stored | None:
         """The stored document read from `path`, if any."""
+        found = self.find(path)
+        return None if found is None else found[1]
+
+    def find(self, path: str) -> tuple[int, Stored] | None:
+        """The stored document read from `path` and its row in `entries`' order, if any (the
+        lookup holds the whole index: `entries` in path order does not)."""
         if self._by_path is None:
             self._by_path = {p: i for i, p in enumerate(self.index.column("path").to_pylist())}
         row = self._by_path.get(path)
-        return None if row is None else Stored(**self.index.slice(row, 1).to_pylist()[0])
+        return None if row is None else (row, Stored(**self.index.slice(row, 1).to_pylist()[0]))
 
     def stored_path_of(self, doc_id: str) -> str | None:
         if self._by_id is None:
@@ -114,10 +94,29 @@ class Writer:
         return None if row is None else str(self.index.column("path")[row].as_py())
 
     def entries(self) -> Iterator[Stored]:
-        """Every stored document, a record batch at a time."""
-        for batch in self.index.to_batches(max_chunksize=4096):
-            for record in batch.to_pylist():
-                yield Stored(**record)
+        """Every stored document in the index's order, a row group at a time: from the file
+        unless the index is held already."""
+        file = self._index_file()
+        return index.rows(self.index if file is None else file)
+
+    def in_path_order(self) -> bool:
+        """Whether `entries` come sorted by path (an index written since it is kept so)."""
+        file = self._index_file()
+        return file is not None and index.in_path_order(file)
+
+    def stored_count(self) -> int:
+        file = self._index_file()
+        return int(self.index.num_rows if file is None else file.metadata.num_rows)
+
+    def profiles(self) -> set[str]:
+        """The profiles the stored documents were scored under (one column read)."""
+        return index.profiles(self._index_file() or self.index)
+
+    def _index_file(self) -> pq.ParquetFile | None:
+        """The index file, when the index is not held (nor made from an older dataset)."""
+        if self._index is not None or not self.manifest.index:
+            return None
+        return pq.ParquetFile(self.out / META / self.manifest.index)
 
     # --- changes
 
@@ -166,13 +165,13 @@ class Writer:
         added = pa.Table.from_pylist(
             [{**vars(s), "batch": batch} for _, s in self._pending.values()], INDEX_SCHEMA
         )
-        index = pa.concat_tables([kept, added])
+        index = pa.concat_tables([kept, added]).sort_by("path")
         name = f"index-{generation:06d}.parquet"
-        store.write_parquet(index, self.out / META / name)
+        write_index(index, self.out / META / name)
         old_index = self.manifest.index
         self.manifest = Manifest(generation, {t: sorted(f) for t, f in files.items() if f}, name)
         store.write_manifest(self.out, self.manifest)  # the commit
-        self.index, self._by_path, self._by_id = index, None, None
+        self._index, self._by_path, self._by_id = index, None, None
         self._pending.clear()
         self._removed.clear()
         self._last = time.monotonic()
@@ -286,12 +285,13 @@ class Writer:
         name = None
         if index.num_rows:
             name = f"index-{0:06d}.parquet"
-            store.write_parquet(index, self.out / META / name)
+            index = index.sort_by("path")
+            write_index(index, self.out / META / name)
         else:
             files = {}  # rows of no document: nothing a run could replace or prune
         self.manifest = Manifest(0, files, name)
         store.write_manifest(self.out, self.manifest)
-        self.index, self._by_path, self._by_id = index, None, None
+        self._index, self._by_path, self._by_id = index, None, None
 
     def _delete_retired(self, before: float) -> None:
         keep = []
@@ -301,15 +301,6 @@ class Writer:
             else:
                 keep.append((when, path))
         self._retired = keep
-
-
-def read_index(out: Path, manifest: Manifest) -> pa.Table:
-    """The index of the documents `manifest` holds."""
-    if manifest.index:
-        return pq.read_table(out / META / manifest.index, schema=INDEX_SCHEMA)
-    if manifest.legacy and manifest.files.get("documents"):
-        return _legacy_index(out, manifest)
-    return INDEX_SCHEMA.empty_table()
 
 
 def committed_documents(out: Path) -> int | None:
@@ -329,26 +320,3 @@ def read_batch(out: Path, manifest: Manifest, table: str, batch: str) -> list[An
             data = store.read_part(store.existing(path), table)
             rows.extend(load.typed(TABLES[table], data.select(names)))
     return rows
-
-
-def _legacy_index(out: Path, manifest: Manifest) -> pa.Table:
-    """The index of a dataset written before manifests (one part per document): from its
-    `documents` rows, mtime unknown (-1), so each file is hashed once more and then indexed."""
-    documents = store.read_arrow(out, "documents", manifest)
-    return pa.Table.from_pylist(
-        [
-            {
-                "doc_id": d["doc_id"],
-                "path": d["path"],
-                "size": d["size_bytes"],
-                "mtime_ns": -1,
-                "profile": d["profile"],
-                "parser_version": d["parser_version"],
-                "format": d["format"],
-                "status": d["status"],
-                "batch": ids.short(d["doc_id"]),
-            }
-            for d in documents.to_pylist()
-        ],
-        INDEX_SCHEMA,
-    )

@@ -9,14 +9,18 @@ all rows of its documents, and memory is bounded by the largest unit, not by the
 The same pass fixes where each document goes in the whole report: its number (`docs/d7.html`,
 in `doc_id` order as `dataset.load` reads documents), the number of tables and indicator rows
 of the documents before it (tables are numbered T1… across the report; a finding in diff.xlsx
-links to its row of 指标明细 by row number).
+links to its row of 指标明细 by row number). Per document that is its doc_id, once, in a sorted
+list, and three integers in arrays (`ByDocument`): a few dozen bytes, not dicts.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
+from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,13 +43,38 @@ class Unit:
     claims: list[ClaimRow]
 
 
+class ByDocument(Mapping[str, int]):
+    """A number per document, by doc_id: held as the sorted doc_ids (one string each, shared
+    by every such map of a plan) and an array of numbers, not a dict per map."""
+
+    def __init__(self, doc_ids: list[str], values: array[int]) -> None:
+        self.doc_ids, self.numbers = doc_ids, values
+
+    def place(self, doc_id: str) -> int | None:
+        """Where `doc_id` sits in doc_id order (None: no document of the dataset)."""
+        at = bisect.bisect_left(self.doc_ids, doc_id)
+        return at if at < len(self.doc_ids) and self.doc_ids[at] == doc_id else None
+
+    def __getitem__(self, doc_id: str) -> int:
+        at = self.place(doc_id)
+        if at is None:
+            raise KeyError(doc_id)
+        return self.numbers[at]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.doc_ids)
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+
 @dataclass(slots=True)
 class Plan:
     """Where each document sits in the whole report, and which files to read together."""
 
-    number: dict[str, int] = field(default_factory=dict)  # doc_id -> 1-based, doc_id order
-    tables_before: dict[str, int] = field(default_factory=dict)  # doc_id -> tables before it
-    rows_before: dict[str, int] = field(default_factory=dict)  # doc_id -> indicator rows before
+    number: ByDocument  # doc_id -> 1-based, doc_id order
+    tables_before: ByDocument  # doc_id -> tables of the documents before it
+    rows_before: ByDocument  # doc_id -> indicator rows of the documents before it
     tables: int = 0  # tables of known documents (orphan tables are numbered after them)
     rows: int = 0
     units: list[dict[str, list[str]]] = field(default_factory=list)  # table -> files
@@ -61,11 +90,16 @@ def _ids(path: Path, table: str) -> tuple[list[str], list[str]]:
 
 
 class _Files:
-    """Union-find over (table, file): files that share a document end in one unit."""
+    """Union-find over (table, file): files that share a document end in one unit. A
+    document's first file is kept by its place in doc_id order (`owner`), an orphan's (a row
+    whose document the dataset does not hold) by its doc_id."""
 
-    def __init__(self) -> None:
+    def __init__(self, known: ByDocument) -> None:
+        self.known = known
         self.parent: dict[tuple[str, str], tuple[str, str]] = {}
-        self.owner: dict[str, tuple[str, str]] = {}
+        self.nodes: list[tuple[str, str]] = []
+        self.owner = array("q", [-1]) * len(known)
+        self.orphans: dict[str, tuple[str, str]] = {}
 
     def find(self, node: tuple[str, str]) -> tuple[str, str]:
         root = self.parent.setdefault(node, node)
@@ -76,42 +110,55 @@ class _Files:
 
     def add(self, node: tuple[str, str], doc_ids: set[str]) -> None:
         self.find(node)
+        self.nodes.append(node)
         for doc_id in doc_ids:
-            first = self.owner.setdefault(doc_id, node)
+            at = self.known.place(doc_id)
+            if at is None:
+                first = self.orphans.setdefault(doc_id, node)
+            else:
+                if self.owner[at] < 0:
+                    self.owner[at] = len(self.nodes) - 1
+                first = self.nodes[self.owner[at]]
             self.parent[self.find(first)] = self.find(node)
 
 
 def plan(data: Path, manifest: Manifest) -> Plan:
     """Read the id columns of every committed file once; see the module's docstring."""
-    files = _Files()
-    known: set[str] = set()
-    table_doc: dict[str, str] = {}  # table_id -> doc_id
-    tables: Counter[str] = Counter()  # doc_id -> tables
+    ids: set[str] = set()
+    for path in manifest.paths(data, "documents"):
+        ids.update(_ids(path, "documents")[0])
+    doc_ids = sorted(ids)
+    del ids
+    known = ByDocument(doc_ids, array("q", range(1, len(doc_ids) + 1)))
+    files = _Files(known)
+    tables = array("q", [0]) * len(doc_ids)  # by place: the document's tables
+    table_doc: dict[str, int] = {}  # table_id -> its document's place
     row_tables: Counter[str] = Counter()  # table_id -> indicator rows
     for table in DOC_TABLES:
         for path in manifest.paths(data, table):
-            doc_ids, table_ids = _ids(path, table)
-            if table == "documents":
-                known.update(doc_ids)
-            elif table == "eval_tables":
-                table_doc.update(zip(table_ids, doc_ids, strict=True))
-                tables.update(doc_ids)
+            doc_ids_of, table_ids = _ids(path, table)
+            if table == "eval_tables":
+                for table_id, doc_id in zip(table_ids, doc_ids_of, strict=True):
+                    at = known.place(doc_id)
+                    if at is not None:
+                        table_doc[table_id] = at
+                        tables[at] += 1
             elif table == "indicators":
                 row_tables.update(table_ids)
-            files.add((table, str(path.relative_to(data / table))), set(doc_ids))
+            files.add((table, str(path.relative_to(data / table))), set(doc_ids_of))
     # what each document shows: its tables, and the rows of its tables (an orphan row is shown
     # nowhere, so it takes no row of 指标明细)
-    rows: Counter[str] = Counter()
+    rows = array("q", [0]) * len(doc_ids)
     for table_id, n in row_tables.items():
         if table_id in table_doc:
             rows[table_doc[table_id]] += n
-    out = Plan()
-    for number, doc_id in enumerate(sorted(known), 1):
-        out.number[doc_id] = number
-        out.tables_before[doc_id] = out.tables
-        out.rows_before[doc_id] = out.rows
-        out.tables += tables[doc_id]
-        out.rows += rows[doc_id]
+    out = Plan(
+        known,
+        ByDocument(doc_ids, _running(tables)),
+        ByDocument(doc_ids, _running(rows)),
+        tables=sum(tables),
+        rows=sum(rows),
+    )
     groups: dict[tuple[str, str], dict[str, list[str]]] = {}
     for node in files.parent:
         table, name = node
@@ -121,6 +168,11 @@ def plan(data: Path, manifest: Manifest) -> Plan:
         for unit in sorted(groups.values(), key=lambda u: sorted(u.items()))
     ]
     return out
+
+
+def _running(counts: array[int]) -> array[int]:
+    """At each place, the sum of the counts before it."""
+    return array("q", itertools.accumulate(counts, initial=0))[:-1]
 
 
 def units(data: Path, manifest: Manifest, work: Plan) -> Iterator[Unit]:

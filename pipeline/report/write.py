@@ -172,15 +172,16 @@ class _Pages:
         folder.mkdir(exist_ok=True)
         self.folder = folder
         self.images = PageImages()
-        self.keep: set[str] = set()
+        self.pages = 0  # the documents are numbered 1… (d1.html…): every number is written
 
     def write(self, doc: report_model.DocumentView) -> None:
         target = self.folder / PurePath(doc.page).name
-        self.keep.add(target.name)
+        self.pages = max(self.pages, int(target.stem.removeprefix("d")))
         html = report_html.render_document(doc, self.images.of(doc))
         _atomic_write(target, functools.partial(_write_text, text=html))
 
     def remove_stale(self) -> None:
         for stale in self.folder.glob("d*.html"):
-            if stale.name not in self.keep:
+            number = stale.stem.removeprefix("d")
+            if not number.isdigit() or not 1 <= int(number) <= self.pages:
                 stale.unlink()

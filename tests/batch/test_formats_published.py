@@ -65,11 +65,11 @@ def test_archive_members_are_documents(tmp_path: Path, central: Profile) -> None
         "seed004-folder.7z!seed004.docx",
         "seed004-folder.7z!seed004.et",
         "seed004-folder.7z!报告/seed004-html.doc",
+        "seed004-folder.zip!seed004.ofd",
         "seed004-folder.zip!报告/seed004.doc",
         "seed004-folder.zip!报告/seed004.xls",
-        "seed004-folder.zip!seed004.ofd",
         "seed004-folder.zip!附件.7z!seed004.xlsx",
-    ]
+    ]  # in the order of their names, as every file of the walk
     result = process_file(files[6], central)
     with zipfile.ZipFile(folder / "seed004-folder.zip") as zf:
         inner = zf.read(next(i for i in zf.infolist() if i.filename.endswith(".7z")))
@@ -84,9 +84,9 @@ def test_archive_members_are_documents(tmp_path: Path, central: Profile) -> None
         ("docx", "ok", 9, 93),
         ("et", "ok", 9, 93),
         ("html", "ok", 9, 93),
+        ("ofd", "ok", 9, 93),
         ("rtf", "ok", 9, 93),  # a .doc that is RTF inside, through LibreOffice
         ("xls", "ok", 9, 93),
-        ("ofd", "ok", 9, 93),
         ("xlsx", "ok", 9, 93),
     ]
     assert converters_gone()

@@ -11,8 +11,9 @@ import pytest
 from pipeline.batch.document import DocResult
 from pipeline.batch.ingest import ingest, to_tables
 from pipeline.dataset import load, partition, store
+from pipeline.dataset.index import Stored
 from pipeline.dataset.query import run_query
-from pipeline.dataset.writer import Stored, Writer
+from pipeline.dataset.writer import Writer
 from schemas import SchemaError
 from schemas.profile import Profile
 from schemas.tables import TABLES, DocumentRow, EvalTableRow, IndicatorRow, arrow_schema

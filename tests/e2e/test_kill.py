@@ -26,7 +26,7 @@ import pytest
 from bench import corpus
 from pipeline.batch.ingest import BatchOptions, ingest
 from pipeline.dataset import load, store
-from pipeline.dataset.writer import read_index
+from pipeline.dataset.index import read_index
 from schemas.profile import Profile, load_profile
 from schemas.tables import RunRow
 from tests.scale_helpers import leftovers, snapshot
