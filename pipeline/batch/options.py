@@ -82,7 +82,7 @@ def batch_options(command: Callable[..., None]) -> Callable[..., None]:
         ),
         click.option(
             "--commit-docs", type=click.IntRange(min=1), default=500, show_default=True,
-            help="Most documents one commit gathers (one also comes every 5 s): fewer, larger "
+            help="Most documents one commit gathers (one also comes every 30 s): fewer, larger "
             "files; a killed run reads again what its last commit had not taken.",
         ),
         click.option(

@@ -41,7 +41,7 @@ class Writer:
     commits what is pending (an exception too: every pending document is complete)."""
 
     def __init__(
-        self, out: Path, prefix: str, flush_docs: int = 500, flush_seconds: float = 5.0
+        self, out: Path, prefix: str, flush_docs: int = 500, flush_seconds: float = 30.0
     ) -> None:
         self.out = out
         self.prefix = prefix
