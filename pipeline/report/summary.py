@@ -33,6 +33,9 @@ SHOWN_GAPS = 215  # the 15 first, 200 more one click away; diff.xlsx has every t
 SHOWN_INCOMPLETE = 200
 CHART_TOTALS = 40  # dumbbells in the totals chart: the largest gaps
 FILTERS = ("code", "severity", "document", "unit")
+# a drop-down longer than this is no way to choose (the search box finds any document or
+# unit), and keeping every name would make the report's memory grow with the dataset
+MAX_OPTIONS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,10 @@ class Summary:
     codes: Counter[tuple[str, str]] = field(default_factory=Counter)
     coverage: Coverage = field(default_factory=Coverage)
     profile_names: set[str] = field(default_factory=set)
-    filter_values: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in FILTERS})
+    # None: more than MAX_OPTIONS values, no drop-down
+    filter_values: dict[str, set[str] | None] = field(
+        default_factory=lambda: {k: set() for k in FILTERS}
+    )
     rollups: dict[str, Rollup] = field(default_factory=rollups)
     differ: int = 0  # complete tables whose total differs
     largest: list[tuple[float, int, TableView]] = field(default_factory=list)  # min-heap
@@ -86,9 +92,11 @@ class Summary:
             self.findings += 1
             self.codes[(f.code, f.severity)] += 1
             for key in FILTERS:
-                value = str(getattr(f, key))
-                if value:
-                    self.filter_values[key].add(value)
+                values, value = self.filter_values[key], str(getattr(f, key))
+                if values is not None and value:
+                    values.add(value)
+                    if len(values) > MAX_OPTIONS:
+                        self.filter_values[key] = None
 
     def _add_table(self, table: TableView) -> None:
         self.tables += 1
@@ -149,9 +157,11 @@ class Summary:
         """(table number, printed, recomputed) of the largest gaps, in table order."""
         return sorted((-n, stated, recomputed) for _, n, stated, recomputed in self.chart_totals)
 
-    def options(self, key: str) -> list[str]:
-        """Distinct values of a finding attribute, for the filter drop-downs."""
-        return sorted(self.filter_values[key])
+    def options(self, key: str) -> list[str] | None:
+        """Distinct values of a finding attribute, for the filter drop-downs (None: too many
+        to choose from a list)."""
+        values = self.filter_values[key]
+        return None if values is None else sorted(values)
 
     def rollup(self, kind: str) -> list[Group]:
         return self.rollups[kind].ranked()
