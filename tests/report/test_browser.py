@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import Browser, Dialog, Page, Request, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, Request
 
 from pipeline.cli import main
 from pipeline.dataset import load as dataset
@@ -108,14 +108,6 @@ def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store.write_manifest(data, dataclasses.replace(committed, files={**committed.files, **files}))
     write_report(data, root / "report")
     return root / "report" / "diff.html"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=chromium(), args=FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

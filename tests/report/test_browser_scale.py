@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from pipeline.report import html as report_html
 from pipeline.report.write import write_report
-from tests.report.test_browser import FLAGS, chromium
 from tests.report.test_report_fixtures import document, eval_table, finding, write
 
 DOCUMENTS = 12
@@ -62,14 +61,6 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         patch.setattr(report_html, "INLINE_DOCUMENTS", 5)
         write_report(root / "data", root / "report")
     return root / "report"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=chromium(), args=FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
