@@ -2,8 +2,8 @@
 
 A no-op re-run is mostly start-up: each library it imports without need (pandas ~0.6 s of
 CPU, pyarrow with numpy ~0.4 s, jieba's dictionary, the PDF and Word readers) is paid again
-on every run of an unchanged folder. These tests run the real command in a fresh interpreter and name the
-top-level packages it loaded; no timing.
+on every run of an unchanged folder. These tests run the real command in a fresh
+interpreter and name the top-level packages it loaded; no timing.
 """
 
 from __future__ import annotations
