@@ -8,7 +8,9 @@ with nothing to do clears them as a run with work does (pipeline/batch/ingest.py
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.dataset.manifest import DOC_TABLES, MANIFEST, META, RETIRED, Manifest
@@ -28,20 +30,16 @@ def clear(out: Path, manifest: Manifest) -> tuple[list[str], Retired]:
     retired: Retired = []
     for table in DOC_TABLES:
         folder = out / table
-        if not folder.is_dir():
-            continue
-        for path in folder.rglob("*"):
-            if not path.is_file():
-                continue
-            stray = path.name.endswith(".tmp") or (
-                path.name.startswith("part-")
-                and (table, str(path.relative_to(folder))) not in named
+        for entry in _files(folder) if folder.is_dir() else ():
+            name, path = entry.name, Path(entry.path)
+            stray = name.endswith(".tmp") or (
+                name.startswith("part-") and (table, str(path.relative_to(folder))) not in named
             )
             if stray:
                 path.unlink(missing_ok=True)
-                removed.append(path.name)
-            elif path.name.endswith(RETIRED):
-                retired.append((path.stat().st_ctime, path))
+                removed.append(name)
+            elif name.endswith(RETIRED):
+                retired.append((entry.stat().st_ctime, path))
     runs = out / "runs"  # the runs table is written beside the manifest, not in it
     for path in runs.rglob("*.tmp") if runs.is_dir() else ():
         path.unlink(missing_ok=True)
@@ -53,6 +51,18 @@ def clear(out: Path, manifest: Manifest) -> tuple[list[str], Retired]:
             if path.name not in kept:
                 path.unlink(missing_ok=True)
     return removed, retired
+
+
+def _files(folder: Path) -> Iterator[os.DirEntry[str]]:
+    """The files under `folder`, one folder's listing held at a time (pathlib's rglob keeps
+    every path it yielded: thousands of parts in a large dataset)."""
+    with os.scandir(folder) as listing:
+        entries = list(listing)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files(Path(entry.path))
+        elif entry.is_file():
+            yield entry
 
 
 def delete_retired(retired: Retired, before: float | None = None) -> Retired:
