@@ -210,9 +210,9 @@ def _ingest(
                 done[index] = duplicate
                 if on_done is not None:
                     on_done(duplicate)
-            if todo.todo:
-                folder.writer()  # pyarrow, told there is no pandas, before any Arrow table
-            for finished in _execute(todo.todo, profile, options) if todo.todo else ():
+            if todo.todo:  # pyarrow, told there is no pandas, before any Arrow table is built
+                folder.writer()
+            for finished in _execute(todo.todo, profile, options):
                 folder.writer().add(finished.tables, finished.stored)
                 done[finished.index] = finished.document
                 if finished.document.status == "error":
@@ -243,6 +243,8 @@ def _one_profile(stored: Catalog, out: Path, profile: Profile, force: bool) -> N
 def _execute(
     todo: Sequence[tuple[int, Path]], profile: Profile, options: BatchOptions
 ) -> Iterable[_Done]:
+    if not todo:
+        return ()
     from pipeline.batch import executors  # noqa: PLC0415  (multiprocessing: only with work)
 
     executor: executors.Executor
@@ -319,15 +321,10 @@ def _done(index: int, result: DocResult, size: int, mtime: int, job: _Job) -> _D
     codes = Counter(finding.code for finding in result.findings)
     document = result.document
     stored = Stored(
-        doc_id=document.doc_id,
-        path=document.path,
-        size=size,
-        mtime_ns=mtime,
-        profile=document.profile,
-        parser_version=document.parser_version,
-        format=document.format,
-        status=document.status,
-    )
+        doc_id=document.doc_id, path=document.path, size=size, mtime_ns=mtime,
+        profile=document.profile, parser_version=document.parser_version,
+        format=document.format, status=document.status,
+    )  # fmt: skip
     return _Done(index, document, dict(codes), tables, stored, result.trace)
 
 
