@@ -16,9 +16,8 @@ Three shapes come out of a text file:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-
-import regex
 
 from schemas import Cell, Document, Paragraph, ParseError, Table
 from schemas.ir import Block
@@ -117,7 +116,7 @@ def _read_table(lines: list[str], start: int) -> tuple[Table, int]:
     return Table(rows=cells), i
 
 
-_PIPE_FILLER = regex.compile(r"^[\s|]*$")
+_PIPE_FILLER = re.compile(r"^[\s|]*$")
 
 
 def _is_pipe_row(line: str) -> bool:

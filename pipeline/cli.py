@@ -24,7 +24,7 @@ from pipeline.batch.options import (
     debugging,
     to_batch_options,
 )
-from pipeline.dataset import dictionary, disk
+from pipeline.dataset import disk
 from pipeline.dataset.commands import (
     Progress,
     batch_report_options,
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 
 _WITHOUT_PYARROW_READS = frozenset({"query", "schema"})  # DuckDB reads; nothing read
+_HOLDS_BACK_ITSELF = frozenset({"ingest"})  # pyarrow only once there is work (batch/outfolder.py)
 
 
 class _Group(click.Group):
@@ -55,7 +56,8 @@ class _Group(click.Group):
         name, command, rest = super().resolve_command(ctx, args)
         # no command needs the pandas pyarrow would import (pipeline/dataset/nopandas.py);
         # pyarrow's dataset module only where Parquet is read through pyarrow
-        hold_back_pandas(parquet=name not in _WITHOUT_PYARROW_READS)
+        if name not in _HOLDS_BACK_ITSELF:
+            hold_back_pandas(parquet=name not in _WITHOUT_PYARROW_READS)
         return name, command, rest
 
     def invoke(self, ctx: click.Context) -> object:
@@ -268,6 +270,8 @@ def query_command(sql: str, data: Path, fmt: str, bom: bool, output: Path | None
 )  # fmt: skip
 def schema_command(tables: tuple[str, ...], fmt: str) -> None:
     """Print the data dictionary (column, Chinese label, type, meaning) of TABLES (default all)."""
+    from pipeline.dataset import dictionary
+
     text = dictionary.render(cast(dictionary.DictFormat, fmt), list(tables) or None)
     click.echo(text, nl=False)
 

@@ -12,11 +12,13 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
+from schemas import arrowtypes as pa  # pyarrow's type factories by name: pyarrow not imported
 from schemas.vocab import ClaimKind, DocStatus, ScoreRule, TableKind
+
+if TYPE_CHECKING:
+    import pyarrow
 
 YUAN = pa.decimal128(22, 4)
 TS = pa.timestamp("us", tz="UTC")
@@ -377,7 +379,7 @@ TABLE_LABELS: dict[str, str] = {
 }
 
 
-def arrow_schema(name: str) -> pa.Schema:
+def arrow_schema(name: str) -> pyarrow.Schema:
     """The Arrow schema of table `name`, with `zh` and `doc` in every field's metadata."""
     cls = TABLES[name]
     fields = [

@@ -28,7 +28,7 @@ from parsers.limits import Limits
 from pipeline.audit.build import build_table
 from pipeline.audit.checks import check_table, notice_findings
 from pipeline.audit.unparsed import unparsed_findings
-from pipeline.batch import safe
+from pipeline.batch import names, safe
 from pipeline.claims.collect import claim_findings, scan_claims
 from pipeline.extract import region
 from pipeline.extract.locate import locate
@@ -158,7 +158,7 @@ def fit_result(result: DocResult) -> DocResult:
     """The document's rows as the dataset can hold them (`safe.fit_rows`), inside the
     document's safety net, not when the batch writes them."""
     document = result.document
-    place = Place(document.doc_id, safe.stored_path(document.path))
+    place = Place(document.doc_id, names.stored_path(document.path))
     found: list[FindingRow] = []
     result.tables, more = safe.fit_rows("eval_tables", result.tables, place)
     found += more
@@ -256,7 +256,7 @@ def failed(
     return DocResult(
         document=DocumentRow(
             doc_id=doc_id,
-            path=safe.stored_path(str(path)),
+            path=names.stored_path(str(path)),
             format=None,
             size_bytes=size,
             pages=None,
@@ -264,7 +264,7 @@ def failed(
             org=None,
             year=None,
             status="error",
-            error=safe.stored_path(reason[:500]),
+            error=names.stored_path(reason[:500]),
             n_tables=0,
             n_indicators=0,
             n_findings=0,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import secrets
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,25 +19,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import pyarrow as pa
-
 from parsers import archive
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
 from pipeline import __version__
-from pipeline.batch import executors, runlock
+from pipeline.batch import runlock
 from pipeline.batch.failures import FailureLog
+from pipeline.batch.outfolder import OutFolder
 from pipeline.batch.plan import Choices, plan, unread_id
-from pipeline.dataset import disk, partition, store
-from pipeline.dataset.index import Stored
-from pipeline.dataset.writer import Writer, committed_documents
-from pipeline.extract.region import ManifestEntry
+from pipeline.dataset import disk, runlog
+from pipeline.dataset.lookup import Catalog, Stored
 from schemas import SchemaError, ZipingError, ids
 from schemas.profile import Profile
 from schemas.tables import DocumentRow, RunRow
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from pipeline.batch import executors
     from pipeline.batch.document import DocResult
+    from pipeline.extract.region import ManifestEntry
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,8 @@ def ingest(
 
 def kept_message(out: Path) -> str:
     """What a run stopped by the file system leaves: the documents of its last commit."""
+    from pipeline.dataset.writer import committed_documents  # noqa: PLC0415  (pyarrow)
+
     count = committed_documents(out)
     if count is None:
         return "The dataset is as its last commit left it; run the same command again when fixed"
@@ -181,12 +184,12 @@ def _ingest(
         run = _start_run(out, profile)
         summary = RunSummary(run_id=run.run_id)
         failures = FailureLog(out, run.run_id)
-        with Writer(out, run.run_id, flush_docs=options.flush_docs) as writer, failures:
-            writer.recover()
-            _one_profile(writer, out, profile, options.force)
+        with OutFolder(out, run.run_id, options.flush_docs) as folder, failures:
+            stored = folder.stored()
+            _one_profile(stored, out, profile, options.force)
             todo = plan(
                 files,
-                writer,
+                stored,
                 profile,
                 options.limits,
                 Choices(options.force, options.checksum, options.unread),
@@ -197,7 +200,7 @@ def _ingest(
             summary.missing = [s.path for s in todo.missing]
             if options.prune:
                 for gone in todo.missing:
-                    writer.remove(gone.doc_id)
+                    folder.writer().remove(gone.doc_id)
                 summary.pruned = True
             for _ in range(todo.skipped):
                 if on_done is not None:
@@ -207,8 +210,10 @@ def _ingest(
                 done[index] = duplicate
                 if on_done is not None:
                     on_done(duplicate)
+            if todo.todo:  # pyarrow, told there is no pandas, before any Arrow table is built
+                folder.writer()
             for finished in _execute(todo.todo, profile, options):
-                writer.add(finished.tables, finished.stored)
+                folder.writer().add(finished.tables, finished.stored)
                 done[finished.index] = finished.document
                 if finished.document.status == "error":
                     failures.add(finished.document, finished.trace)
@@ -223,10 +228,10 @@ def _ingest(
     return summary
 
 
-def _one_profile(writer: Writer, out: Path, profile: Profile, force: bool) -> None:
+def _one_profile(stored: Catalog, out: Path, profile: Profile, force: bool) -> None:
     """Refuse to mix profiles in one dataset unless --force re-reads everything under the new
     one (or `ziping rescore` switches it whole)."""
-    others = sorted(writer.profiles() - {profile.name})
+    others = sorted(stored.profiles() - {profile.name})
     if others and not force:
         raise ZipingError(
             f"{out} holds documents scored under profile {', '.join(others)}; ingesting with "
@@ -238,6 +243,10 @@ def _one_profile(writer: Writer, out: Path, profile: Profile, force: bool) -> No
 def _execute(
     todo: Sequence[tuple[int, Path]], profile: Profile, options: BatchOptions
 ) -> Iterable[_Done]:
+    if not todo:
+        return ()
+    from pipeline.batch import executors  # noqa: PLC0415  (multiprocessing: only with work)
+
     executor: executors.Executor
     if options.debug:
         executor = executors.Serial()  # the exception must reach this process's caller
@@ -257,6 +266,7 @@ def _execute(
 def _run_one(job: _Job, item: tuple[int, Path]) -> _Done:
     """The task every executor runs: `process_file` under the time and memory limits, its
     rows as Arrow (checked against the schema here: a misfit is this document's error)."""
+    from pipeline.batch import executors  # noqa: PLC0415
     from pipeline.batch.document import (  # noqa: PLC0415  (jieba, readers: only with work)
         failed,
         process_file,
@@ -311,20 +321,17 @@ def _done(index: int, result: DocResult, size: int, mtime: int, job: _Job) -> _D
     codes = Counter(finding.code for finding in result.findings)
     document = result.document
     stored = Stored(
-        doc_id=document.doc_id,
-        path=document.path,
-        size=size,
-        mtime_ns=mtime,
-        profile=document.profile,
-        parser_version=document.parser_version,
-        format=document.format,
-        status=document.status,
-    )
+        doc_id=document.doc_id, path=document.path, size=size, mtime_ns=mtime,
+        profile=document.profile, parser_version=document.parser_version,
+        format=document.format, status=document.status,
+    )  # fmt: skip
     return _Done(index, document, dict(codes), tables, stored, result.trace)
 
 
 def to_tables(result: DocResult) -> dict[str, pa.Table]:
     """The document's rows by table as Arrow, each with its `year` and `province` folder."""
+    from pipeline.dataset import partition, store  # noqa: PLC0415  (pyarrow: only with work)
+
     about = partition.folders(result.document, result.tables)
     return {
         table: store.with_partition(table, rows, about)
@@ -354,7 +361,7 @@ def _stat(path: Path) -> tuple[int, int]:
 def _start_run(out: Path, profile: Profile) -> RunRow:
     started = datetime.now(UTC)
     run = RunRow(
-        run_id=f"{started:%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(3)}",
+        run_id=f"{started:%Y%m%dT%H%M%S%f}Z-{os.urandom(3).hex()}",
         started_at=started,
         finished_at=None,
         version=__version__,
@@ -364,13 +371,13 @@ def _start_run(out: Path, profile: Profile) -> RunRow:
         ok=0,
         failed=0,
     )
-    store.write_run(out, run)
+    runlog.write_run(out, run)
     return run
 
 
 def _finish_run(out: Path, run: RunRow, summary: RunSummary) -> None:
     failed = summary.by_status["error"]
-    store.write_run(
+    runlog.write_run(
         out,
         dataclasses.replace(
             run,

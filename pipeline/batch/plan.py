@@ -26,9 +26,8 @@ import parsers
 from parsers import archive
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
-from pipeline.batch.safe import original_path, stored_path
-from pipeline.dataset.index import Stored
-from pipeline.dataset.writer import Writer
+from pipeline.batch.names import original_path, stored_path
+from pipeline.dataset.lookup import Catalog, Stored
 from schemas import ZipingError, ids
 from schemas.profile import Profile
 from schemas.tables import DocumentRow
@@ -62,13 +61,14 @@ class _Read:
 
 
 def plan(
-    files: Iterable[Path], writer: Writer, profile: Profile, limits: Limits, choices: Choices
+    files: Iterable[Path], catalog: Catalog, profile: Profile, limits: Limits, choices: Choices
 ) -> Plan:
-    """Go through `files` once beside the index (`_Index`): nothing per file is kept but the
-    files to read. A file to read whose bytes a file before it in the walk has (read now, or
+    """Go through `files` once beside the index (`_Index` of the stored documents, `catalog`:
+    the writer's Parquet index or its SQLite copy): nothing per file is kept but the files
+    to read. A file to read whose bytes a file before it in the walk has (read now, or
     unchanged) is a duplicate of the first."""
     result = Plan()
-    stored = _Index(writer)
+    stored = _Index(catalog)
     reads: list[_Read] = []
     versions: dict[str | None, str | None] = {}
     for index, path in enumerate(files):
@@ -142,13 +142,13 @@ class _Index:
     What the walk did with each stored document is one number in `walked`, by row.
     """
 
-    def __init__(self, writer: Writer) -> None:
-        self.writer = writer
-        self.walked = array("q", [NOT_MET]) * writer.stored_count()
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.walked = array("q", [NOT_MET]) * catalog.stored_count()
         self.rows: Iterator[tuple[int, Stored]] | None = None
         self.head: tuple[int, Stored] | None = None
-        if writer.in_path_order():
-            self.rows = enumerate(writer.entries())
+        if catalog.in_path_order():
+            self.rows = enumerate(catalog.entries())
             self.head = next(self.rows, None)
         self.last = ""
 
@@ -158,7 +158,7 @@ class _Index:
             self.rows = self.head = None  # out of order: look up from here on
         self.last = name
         if self.rows is None:
-            return self.writer.find(name)
+            return self.catalog.find(name)
         while self.head is not None and (self.head[1].path or "") < name:
             self.head = next(self.rows, None)
         if self.head is not None and self.head[1].path == name:
@@ -179,7 +179,9 @@ class _Index:
         place, name)."""
         missing: list[Stored] = []
         unchanged: dict[str, tuple[int, str]] = {}
-        for row, old in enumerate(self.writer.entries()):
+        if not wanted and NOT_MET not in self.walked:  # every one met, none read: no pass
+            return missing, unchanged
+        for row, old in enumerate(self.catalog.entries()):
             met = self.walked[row]
             if met == NOT_MET and not _on_disk(old.path):
                 missing.append(old)

@@ -35,7 +35,8 @@ from pipeline.audit.checks import check_table
 from pipeline.batch import runlock
 from pipeline.batch.failures import FailureLog
 from pipeline.dataset import disk, partition, store
-from pipeline.dataset.index import Stored, read_index
+from pipeline.dataset.index import read_index
+from pipeline.dataset.lookup import Stored
 from pipeline.dataset.writer import Writer, read_batch
 from pipeline.extract import region
 from schemas.findings import CHECK_CODES

@@ -14,7 +14,6 @@ import contextlib
 import fcntl
 import json
 import os
-import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -94,7 +93,7 @@ def holder(out: Path) -> str:
 def _me() -> dict[str, object]:
     return {
         "pid": os.getpid(),
-        "host": socket.gethostname(),
+        "host": os.uname().nodename,  # socket.gethostname(), without importing socket
         "since": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join(sys.argv)[:300],
     }

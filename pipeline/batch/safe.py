@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
-import regex
 
+from pipeline.batch.names import stored_path
 from schemas import ids
 from schemas.place import Place, finding_at
 from schemas.tables import FindingRow, arrow_schema
@@ -27,22 +26,6 @@ from schemas.tables import FindingRow, arrow_schema
 LARGEST = 1e15
 """Larger magnitudes are no printed score, rate or amount in 元 (10^15 元 is a thousand
 trillion), and sums of them lose every digit that matters."""
-
-
-def stored_path(path: str) -> str:
-    """A file name as stored: valid UTF-8, with bytes that were not escaped as `\\xNN`."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", "backslashreplace")
-    return path
-
-
-def original_path(stored: str) -> bytes:
-    """The bytes of a file name `stored_path` escaped. Only bytes 0x80-0xff are ever escaped
-    (ASCII always decodes), so only `\\x80`-`\\xff` are read back as bytes; a name printing
-    such an escape literally is the one ambiguity."""
-    return regex.sub(rb"\\x([89a-f][0-9a-f])", lambda m: bytes([int(m[1], 16)]), stored.encode())
 
 
 def fit_rows(table: str, rows: list[Any], place: Place) -> tuple[list[Any], list[FindingRow]]:

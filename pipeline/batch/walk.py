@@ -25,8 +25,8 @@ from parsers import archive
 from parsers.limits import DEFAULT as DEFAULT_LIMITS
 from parsers.limits import Limits
 from pipeline.batch import runlock
-from pipeline.batch.safe import stored_path
-from pipeline.dataset import store
+from pipeline.batch.names import stored_path
+from pipeline.dataset import manifest
 
 REPORT_FILES = frozenset({"diff.html", "findings.csv"})
 
@@ -35,7 +35,7 @@ def own_output(folder: Path) -> bool:
     """A folder ziping wrote: a dataset (its manifest or lock) or a report."""
     try:
         return (
-            (folder / store.META).is_dir()
+            (folder / manifest.META).is_dir()
             or (folder / runlock.LOCK_NAME).exists()
             or all((folder / name).is_file() for name in REPORT_FILES)
         )
@@ -107,7 +107,7 @@ class _Walker:
         self.visited.add(real)
         try:
             with os.scandir(folder) as listing:
-                names = [(entry.name, entry.is_symlink()) for entry in listing]
+                names = [(entry.name, entry.is_symlink(), _is_dir(entry)) for entry in listing]
         except OSError as exc:
             self.refuse(folder, f"folder cannot be listed: {exc.strerror or exc}")
             yield folder
@@ -119,11 +119,11 @@ class _Walker:
                 yield path
 
     def entries(
-        self, folder: Path, names: list[tuple[str, bool]]
+        self, folder: Path, names: list[tuple[str, bool, bool]]
     ) -> Iterator[tuple[str, Path, bool]]:
         """(order, path, whether a folder to walk) of the entries of one folder: a file is its
         archive's members; a folder that cannot be listed is a file with the reason."""
-        for name, is_link in names:
+        for name, is_link, is_dir in names:
             if name.startswith("."):
                 continue
             path = folder / name
@@ -131,7 +131,7 @@ class _Walker:
                 if str(path) in self.unread:
                     yield order(path), path, False
                 continue
-            if _is_dir(path):
+            if is_dir:
                 why = _unlistable(path)  # found now, so that its row comes at its name's place
                 if why is not None:
                     self.refuse(path, f"folder cannot be listed: {why}")
@@ -182,8 +182,10 @@ def _unlistable(folder: Path) -> str | None:
         return str(exc.strerror or exc)
 
 
-def _is_dir(path: Path) -> bool:
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a folder, or a link to one (from the listing, for most entries
+    without asking the file system again)."""
     try:
-        return path.is_dir()
+        return entry.is_dir()
     except OSError:
         return False

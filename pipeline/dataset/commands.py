@@ -104,6 +104,9 @@ def finish_batch(data: Path, summary: dict[str, Any], as_json: bool, fail_on: st
     if not as_json and fail_on is None:
         return
     from pipeline.dataset import coverage
+    from pipeline.dataset.nopandas import hold_back_pandas
+
+    hold_back_pandas()  # coverage reads Parquet: pyarrow, not pandas (`ingest` may not have)
 
     measured = coverage.measure(data)
     if as_json:

@@ -10,7 +10,6 @@ same order (pipeline/batch/plan.py), and so never holds it whole unless it commi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.dataset import store
+from pipeline.dataset.lookup import COLUMNS, Stored, lookup_name, write_lookup
 from pipeline.dataset.store import META, Manifest
 from schemas import ids
 
@@ -39,30 +39,33 @@ INDEX_SCHEMA = pa.schema(
 )
 
 
-@dataclass(frozen=True)
-class Stored:
-    """One document as the index knows it."""
-
-    doc_id: str
-    path: str
-    size: int
-    mtime_ns: int
-    profile: str
-    parser_version: str | None
-    format: str | None
-    status: str
-    batch: str = ""
-
-
 PATH_ORDER = tuple(pq.SortingColumn.from_ordering(INDEX_SCHEMA, [("path", "ascending")]))
 
 
-def write_index(index: pa.Table, path: Path) -> None:
+def write_index(index: pa.Table, path: Path) -> tuple[str, str]:
     """`index`, sorted by path, written so that a reader can take it a row group at a time
-    and knows the order (Parquet's sorting_columns)."""
+    and knows the order (Parquet's sorting_columns), and its SQLite copy beside it
+    (pipeline/dataset/lookup.py): the copy's name and sha256, for the manifest."""
     store.write_parquet(
         index, path, row_group_size=INDEX_GROUP_ROWS, sorting_columns=list(PATH_ORDER)
     )
+    return write_copy(index, path.name, path.parent)
+
+
+def write_copy(index: pa.Table | pq.ParquetFile, name: str, folder: Path) -> tuple[str, str]:
+    """The SQLite copy of the index `name` (pipeline/dataset/lookup.py), a row group at a
+    time: its name and sha256."""
+    copy = lookup_name(name)
+    if isinstance(index, pa.Table):
+        batches = iter(index.to_batches(max_chunksize=INDEX_GROUP_ROWS))
+    else:
+        batches = index.iter_batches(INDEX_GROUP_ROWS, columns=list(COLUMNS))
+    rows = (
+        row
+        for batch in batches
+        for row in zip(*(batch.column(c).to_pylist() for c in COLUMNS), strict=True)
+    )
+    return copy, write_lookup(rows, folder / copy)
 
 
 def read_index(out: Path, manifest: Manifest) -> pa.Table:

@@ -27,8 +27,6 @@ from collections.abc import Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 
-import pyarrow as pa
-
 
 class _Held(importlib.abc.MetaPathFinder):
     """Refuses pandas, and nothing else, while pyarrow's shim makes its one try. (A None in
@@ -48,6 +46,8 @@ def hold_back_pandas(parquet: bool = True) -> None:
     when pandas is already imported (then pyarrow has it for free)."""
     if "pandas" in sys.modules:
         return
+    import pyarrow as pa  # noqa: PLC0415  (a run with nothing to do imports neither)
+
     held = _Held()
     sys.meta_path.insert(0, held)
     try:

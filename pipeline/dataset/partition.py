@@ -40,8 +40,6 @@ FIELDS = {YEAR: pa.field(YEAR, pa.int32()), PROVINCE: pa.field(PROVINCE, pa.stri
 UNKNOWN_YEAR = 0
 UNKNOWN_PROVINCE = "未知"
 UNKNOWN: dict[str, int | str] = {YEAR: UNKNOWN_YEAR, PROVINCE: UNKNOWN_PROVINCE}
-# A part in today's folders, as the manifest names it (relative to its table's folder).
-CURRENT = re.compile(r"year=\d+/province=[^/]+/part-[^/]+\.parquet")
 # What a folder name may not hold: separators, Hive's `=` and `%` escapes, Windows' reserved
 # characters; a leading `.` or `_` would hide the folder from pandas, pyarrow and Spark.
 UNSAFE = re.compile(r'[/\\=%:*?"<>|\x00-\x1f]|^[._]')
@@ -160,8 +158,3 @@ def add_keys(data: pa.Table, path: Path) -> pa.Table:
         values = pc.if_else(unknown, pa.scalar(None, FIELDS[key].type), values)
         data = data.append_column(FIELDS[key], values)
     return data
-
-
-def is_current(name: str) -> bool:
-    """A part the manifest names (relative to its table) sits in today's folders."""
-    return CURRENT.fullmatch(name) is not None

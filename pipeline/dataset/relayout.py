@@ -24,8 +24,8 @@ from pathlib import Path, PurePosixPath
 import pyarrow as pa
 
 from pipeline.dataset import partition, store
+from pipeline.dataset.manifest import Manifest, is_current
 from pipeline.dataset.partition import PROVINCE, YEAR
-from pipeline.dataset.store import Manifest
 from schemas.tables import arrow_schema
 
 
@@ -36,7 +36,7 @@ def relayout(out: Path, manifest: Manifest) -> tuple[dict[str, list[str]], list[
     older: dict[str, dict[str, list[str]]] = {}  # file name -> table -> its parts
     for table, names in manifest.files.items():
         for name in names:
-            if partition.is_current(name):
+            if is_current(name):
                 files.setdefault(table, []).append(name)
             else:
                 older.setdefault(PurePosixPath(name).name, {}).setdefault(table, []).append(name)

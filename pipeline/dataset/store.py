@@ -23,14 +23,9 @@ a 30 MB native dependency; the manifest here is one JSON file and the folder sta
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import json
 import os
-import re
-from collections.abc import Iterator, Sequence
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,107 +34,49 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.dataset import partition
+from pipeline.dataset.manifest import (
+    BATCH_PART,
+    DOC_TABLES,
+    MANIFEST,
+    META,
+    PART_GLOB,
+    RETIRED,
+    Manifest,
+    existing,
+    manifest_path,
+    pinned,
+    read_manifest,
+    retired_name,
+    runs_files,
+    write_atomic_bytes,
+    write_manifest,
+)
 from schemas import SchemaError
 from schemas.tables import TABLES, arrow_schema
 
-# The tables a document writes rows to; `documents` holds its one row.
-DOC_TABLES = ("eval_tables", "indicators", "findings", "claims", "documents")
-
-META = "_ziping"  # manifest and index: hidden from pandas, pyarrow and Spark by the underscore
-MANIFEST = "manifest.json"
-PART_GLOB = "part-*.parquet"
-RETIRED = ".retired"
-# A batch's part (`part-<run>-00007.parquet`, rewritten: `…-00007-r0.parquet`), as against
-# the per-document parts (`part-<short doc_id>.parquet`) of a ziping older than manifests.
-BATCH_PART = re.compile(r"part-.+-\d{5}(-r\d+)?\.parquet")
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """One committed state of the dataset: its files per table (relative to the table's
-    folder), and the index of stored documents (pipeline/dataset/writer.py)."""
-
-    generation: int = 0
-    files: dict[str, list[str]] = field(default_factory=dict)
-    index: str | None = None
-    legacy: bool = False
-    """No manifest yet: the files found in the folders (a dataset from an older ziping)."""
-
-    def paths(self, out: Path, table: str) -> list[Path]:
-        if table == "runs":  # an append-only log, one file per run, outside the batches
-            return [out / "runs" / name for name in runs_files(out)]
-        return [out / table / name for name in self.files.get(table, [])]
-
-
-def manifest_path(out: Path) -> Path:
-    return out / META / MANIFEST
-
-
-def read_manifest(out: Path) -> Manifest:
-    """The committed manifest, or (no manifest) the parts found in the table folders."""
-    held = _PINNED.get()
-    pinned = held.get(out.resolve()) if held else None
-    if pinned is not None:
-        return pinned
-    try:
-        raw = json.loads(manifest_path(out).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return _legacy(out)
-    except (OSError, ValueError) as exc:
-        raise SchemaError(f"{manifest_path(out)}: unreadable dataset manifest ({exc})") from exc
-    return Manifest(int(raw["generation"]), dict(raw["files"]), raw.get("index"))
-
-
-def _legacy(out: Path) -> Manifest:
-    """The per-document parts of a ziping older than manifests. A batch's parts with no
-    manifest were never committed: the first commit writes the manifest before any part."""
-    files = {}
-    for table in DOC_TABLES:
-        folder = out / table
-        if folder.is_dir():
-            files[table] = sorted(
-                str(p.relative_to(folder))
-                for p in folder.rglob(PART_GLOB)
-                if not BATCH_PART.fullmatch(p.name)
-            )
-    return Manifest(0, files, None, legacy=True)
-
-
-def write_manifest(out: Path, manifest: Manifest) -> None:
-    """Commit `manifest`: the one rename that makes a batch part of the dataset."""
-    data = {
-        "format": 1,
-        "generation": manifest.generation,
-        "index": manifest.index,
-        "files": manifest.files,
-    }
-    write_atomic_bytes(manifest_path(out), json.dumps(data, ensure_ascii=False).encode())
-
-
-_PINNED: ContextVar[dict[Path, Manifest] | None] = ContextVar("ziping_pinned", default=None)
-
-
-@contextlib.contextmanager
-def pinned(out: Path) -> Iterator[Manifest]:
-    """Read every table of `out` from one manifest inside the block (a report, a query)."""
-    manifest = read_manifest(out)
-    token = _PINNED.set({**(_PINNED.get() or {}), out.resolve(): manifest})
-    try:
-        yield manifest
-    finally:
-        _PINNED.reset(token)
-
-
-def retired_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}{RETIRED}")
-
-
-def existing(path: Path) -> Path:
-    """`path`, or its retired name when a commit after our manifest replaced it."""
-    if path.exists():
-        return path
-    retired = retired_name(path)
-    return retired if retired.exists() else path
+# the committed state lives in pipeline/dataset/manifest.py (free of pyarrow); named here too
+__all__ = [
+    "BATCH_PART",
+    "DOC_TABLES",
+    "MANIFEST",
+    "META",
+    "PART_GLOB",
+    "RETIRED",
+    "Manifest",
+    "existing",
+    "manifest_path",
+    "pinned",
+    "read_arrow",
+    "read_manifest",
+    "read_part",
+    "retired_name",
+    "runs_files",
+    "to_arrow",
+    "with_partition",
+    "write_atomic_bytes",
+    "write_manifest",
+    "write_parquet",
+]
 
 
 # --- Rows and Arrow -------------------------------------------------------------------
@@ -168,16 +105,6 @@ def with_partition(table: str, rows: Sequence[Any], about: dict[str, partition.F
     """`rows` as Arrow in the file schema plus the keys `year` and `province` last, as folder
     values (`about`: `partition.folders` of their document): what a writer groups."""
     return partition.keyed(to_arrow(table, rows), rows, about)
-
-
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_parquet(data: pa.Table, path: Path, **options: Any) -> None:
@@ -231,14 +158,3 @@ def read_part(path: Path, table: str) -> pa.Table:
     held = [partition.FIELDS[k] for k in partition.KEYS if k in pq.read_schema(path).names]
     schema = pa.schema([*partition.file_schema(table), *held])
     return partition.add_keys(pq.read_table(path, schema=schema), path)
-
-
-def write_run(out: Path, run: Any) -> None:
-    """Write (or replace) the `runs` row of one ingest: `runs/part-<run_id>.parquet` (the runs
-    log is read from its folder: a run is recorded whether or not a batch was committed)."""
-    write_parquet(to_arrow("runs", [run]), out / "runs" / f"part-{run.run_id}.parquet")
-
-
-def runs_files(out: Path) -> list[str]:
-    folder = out / "runs"
-    return sorted(p.name for p in folder.glob(PART_GLOB)) if folder.is_dir() else []

@@ -17,6 +17,7 @@ again (as make and rsync decide).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,14 +27,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.dataset import index, load, partition, relayout, store
-from pipeline.dataset.index import INDEX_SCHEMA, Stored, read_index, write_index
+from pipeline.dataset import index, leftovers, load, partition, relayout, store
+from pipeline.dataset.index import INDEX_SCHEMA, read_index, write_index
+from pipeline.dataset.leftovers import RETIRE_SECONDS
+from pipeline.dataset.lookup import Stored
 from pipeline.dataset.store import DOC_TABLES, META, Manifest
 from schemas import SchemaError
 from schemas.tables import TABLES, arrow_schema
-
-RETIRE_SECONDS = 300.0
-"""How long a replaced file stays (hidden) for readers that took the previous manifest."""
 
 
 class Writer:
@@ -112,6 +112,17 @@ class Writer:
         """The profiles the stored documents were scored under (one column read)."""
         return index.profiles(self._index_file() or self.index)
 
+    def copy_index(self) -> None:
+        """Give the committed index the SQLite copy a run with nothing to do reads instead
+        (pipeline/dataset/lookup.py) when it has none to trust: committed by an older ziping,
+        or damaged. Written a row group at a time; the manifest then names it."""
+        if self.manifest.index is None or self.manifest.legacy:
+            return
+        held = self._index_file() or self.index
+        lookup = index.write_copy(held, self.manifest.index, self.out / META)
+        self.manifest = dataclasses.replace(self.manifest, lookup=lookup)
+        store.write_manifest(self.out, self.manifest)
+
     def _index_file(self) -> pq.ParquetFile | None:
         """The index file, when the index is not held (nor made from an older dataset)."""
         if self._index is not None or not self.manifest.index:
@@ -167,17 +178,19 @@ class Writer:
         )
         index = pa.concat_tables([kept, added]).sort_by("path")
         name = f"index-{generation:06d}.parquet"
-        write_index(index, self.out / META / name)
-        old_index = self.manifest.index
-        self.manifest = Manifest(generation, {t: sorted(f) for t, f in files.items() if f}, name)
+        lookup = write_index(index, self.out / META / name)
+        old_index, old_lookup = self.manifest.index, self.manifest.lookup
+        files = {t: sorted(f) for t, f in files.items() if f}
+        self.manifest = Manifest(generation, files, name, lookup=lookup)
         store.write_manifest(self.out, self.manifest)  # the commit
         self._index, self._by_path, self._by_id = index, None, None
         self._pending.clear()
         self._removed.clear()
         self._last = time.monotonic()
         self._committing = False
-        if old_index:
-            (self.out / META / old_index).unlink(missing_ok=True)
+        for old in (old_index, old_lookup and old_lookup[0]):
+            if old:
+                (self.out / META / old).unlink(missing_ok=True)
         self._retire(retire)
 
     def _relayout(self) -> None:
@@ -187,7 +200,8 @@ class Writer:
         if moved is None:
             return
         files, retire = moved
-        self.manifest = Manifest(self.manifest.generation + 1, files, self.manifest.index)
+        generation = self.manifest.generation + 1
+        self.manifest = dataclasses.replace(self.manifest, generation=generation, files=files)
         store.write_manifest(self.out, self.manifest)  # the commit
         self._retire(retire)
 
@@ -241,33 +255,8 @@ class Writer:
         files' names."""
         if self.manifest.legacy:
             self._settle()
-        named = {(t, f) for t, fs in self.manifest.files.items() for f in fs}
-        removed = []
-        for table in DOC_TABLES:
-            folder = self.out / table
-            if not folder.is_dir():
-                continue
-            for path in folder.rglob("*"):
-                if not path.is_file():
-                    continue
-                stray = path.name.endswith(".tmp") or (
-                    path.name.startswith("part-")
-                    and (table, str(path.relative_to(folder))) not in named
-                )
-                if stray:
-                    path.unlink(missing_ok=True)
-                    removed.append(path.name)
-                elif path.name.endswith(store.RETIRED):
-                    self._retired.append((path.stat().st_ctime, path))
-        runs = self.out / "runs"  # the runs table is written beside the manifest, not in it
-        for path in runs.rglob("*.tmp") if runs.is_dir() else ():
-            path.unlink(missing_ok=True)
-            removed.append(path.name)
-        meta = self.out / META
-        if meta.is_dir():
-            for path in meta.iterdir():
-                if path.name not in {store.MANIFEST, self.manifest.index}:
-                    path.unlink(missing_ok=True)
+        removed, retired = leftovers.clear(self.out, self.manifest)
+        self._retired += retired
         self._relayout()
         self._delete_retired(time.time() - RETIRE_SECONDS)
         return removed
@@ -282,25 +271,19 @@ class Writer:
         `recover` deletes them."""
         files = self.manifest.files
         index = read_index(self.out, self.manifest)
-        name = None
+        name = lookup = None
         if index.num_rows:
             name = f"index-{0:06d}.parquet"
             index = index.sort_by("path")
-            write_index(index, self.out / META / name)
+            lookup = write_index(index, self.out / META / name)
         else:
             files = {}  # rows of no document: nothing a run could replace or prune
-        self.manifest = Manifest(0, files, name)
+        self.manifest = Manifest(0, files, name, lookup=lookup)
         store.write_manifest(self.out, self.manifest)
         self._index, self._by_path, self._by_id = index, None, None
 
     def _delete_retired(self, before: float) -> None:
-        keep = []
-        for when, path in self._retired:
-            if when < before:
-                path.unlink(missing_ok=True)
-            else:
-                keep.append((when, path))
-        self._retired = keep
+        self._retired = leftovers.delete_retired(self._retired, before)
 
 
 def committed_documents(out: Path) -> int | None:

@@ -16,7 +16,7 @@ from pipeline.batch.ingest import to_tables
 from pipeline.batch.rescore import rescore_dataset
 from pipeline.cli import main
 from pipeline.dataset import load, store
-from pipeline.dataset.index import Stored
+from pipeline.dataset.lookup import Stored
 from pipeline.dataset.writer import Writer
 from schemas.profile import Profile, load_profile
 from schemas.tables import TABLES, DocumentRow, FindingRow

@@ -12,7 +12,8 @@ import pytest
 
 from pipeline.batch import executors
 from pipeline.batch.document import process_file
-from pipeline.batch.safe import _fits, fit_rows, original_path, stored_path
+from pipeline.batch.names import original_path, stored_path
+from pipeline.batch.safe import _fits, fit_rows
 from schemas.place import Place
 from schemas.profile import Profile
 from schemas.tables import DocumentRow

@@ -11,7 +11,7 @@ import pytest
 from pipeline.batch.document import DocResult
 from pipeline.batch.ingest import ingest, to_tables
 from pipeline.dataset import load, partition, store
-from pipeline.dataset.index import Stored
+from pipeline.dataset.lookup import Stored
 from pipeline.dataset.query import run_query
 from pipeline.dataset.writer import Writer
 from schemas import SchemaError

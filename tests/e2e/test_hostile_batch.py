@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch.safe import original_path
+from pipeline.batch.names import original_path
 from pipeline.dataset import load
 from tests import hostile_corpus
 
