@@ -1,0 +1,366 @@
+"""Tables whose text arrives out of row order: several rows' values first, their labels after.
+
+A PDF text layer keeps each column top to bottom but not the rows: a run of rows' value cells
+(`=100% 100% 10 10 及时 及时 20 20 …`) is printed before those rows' labels, level labels are
+interleaved with the names, a name wrapped in its cell comes apart (`与委托运营方合同完成 率`),
+the 总分 row's numbers end the values while its label ends the labels. Read row by row, such a
+stream pairs each name with the next row's values: every row wrong.
+
+`read_blocks` first tells such a table from one in row order (`_out_of_order`); the row reader
+is then not used on it. Its rows are mapped by position — the k-th value group to the k-th name
+— only when that is certain: the values split into groups of the header's value columns in one
+way only, the names (wrapped parts joined back) are exactly as many as the groups, each score
+is within its weight, and the weights are proved by the 总分 row or by every level-1 weight
+printed. Otherwise the whole stream is reported unread: a wrong row is worse than an unread one.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from pipeline.extract import headers as h
+from pipeline.extract.align import kind_of
+from pipeline.extract.located import PAGE_MARK, LocatedTable, RawIndicator, Text, set_total
+from pipeline.extract.stream_cut import belongs, level_of, line_mode
+from pipeline.extract.stream_header import column_roles, is_header_word
+from pipeline.extract.values import parse_number, weight_in_label
+
+_NUMERIC = frozenset({"number", "percent", "value", "operator"})
+# the roles a mapped row's value group holds, in the header's order; any other column unread
+_GROUP_ROLES = frozenset({"target", "actual", "weight", "score"})
+_QUALITATIVE = frozenset({"text", "answer", "yesno", "unit"})  # 及时, 是, 达标 as a value
+# a header cell's two halves make exactly one of these (not a label run into a header word)
+_HEADER_CELLS = frozenset(h.key(s) for words in h.INDICATOR_COLUMNS.values() for s in words)
+_PROVEN = 0.8  # as the row reader's rows proven by the table's numbers
+_BUDGET_WEIGHTS = (Decimal(10), Decimal(20))  # what a budget block is worth in every family
+
+
+@dataclass
+class _Stream:
+    """The region's cells sorted out: header words dropped, level labels apart, and the rest
+    (names, their wrapped parts, values) in printed order."""
+
+    roles: tuple[str, ...]
+    levels: list[Text]
+    cells: list[Text]
+    total_label: bool
+    numbers_after_total: bool
+
+
+def read_blocks(region: list[Text], total: list[Text] | None, table: LocatedTable) -> bool:
+    """True when the indicator region (the header on, up to the 总分 label; `total`: the cells
+    after that label) is out of row order: its rows are then in `table` where their mapping is
+    certain, else the region is reported unread."""
+    stream = _sorted_out(region, total)
+    if not stream.cells or not _out_of_order(stream):
+        return False
+    rows = _mapped(stream, table)
+    if rows is None:
+        cells = [c for c in region if not PAGE_MARK.match(c.text)]
+        text = " | ".join(c.text for c in cells[:200])
+        note = f"{text} （文本顺序打乱，数值与指标名称无法逐行对应）"
+        table.unparsed.append(Text(note, cells[0].page, cells[0].line))
+        return True
+    table.indicators.extend(rows)
+    return True
+
+
+def _sorted_out(region: list[Text], total: list[Text] | None) -> _Stream:
+    body = [c for c in region if not PAGE_MARK.match(c.text) and not h.is_placeholder(c.text)]
+    header, covered = _header_parts(body)
+    roles = column_roles([text for _, text in sorted(header.items())])
+    levels: list[Text] = []
+    rest: list[Text] = []
+    i = 0
+    while i < len(body):
+        cell, nxt = body[i], body[i + 1] if i + 1 < len(body) else None
+        whole = _label_halves(cell, nxt)
+        if i in covered:
+            i += 1
+        elif whole is not None:  # a level label wrapped in its cell: `生态效 | 益指标`
+            levels.append(whole)
+            i += 2
+        else:
+            (levels if level_of(cell, nxt, None) is not None else rest).append(cell)
+            i += 1
+    after = [c for c in (total or []) if not PAGE_MARK.match(c.text)][:3]
+    return _Stream(
+        roles=roles,
+        levels=levels,
+        cells=rest,
+        total_label=total is not None,
+        numbers_after_total=any(parse_number(c.text) is not None for c in after),
+    )
+
+
+def _label_halves(cell: Text, nxt: Text | None) -> Text | None:
+    """The level label two cells make together when neither is one alone."""
+    if nxt is None or level_of(cell, nxt, None) is not None or level_of(nxt, None, None):
+        return None
+    whole = Text(h.key(cell.text) + h.key(nxt.text), cell.page, cell.line, cell.where)
+    return whole if level_of(whole, None, None) is not None else None
+
+
+def _header_parts(cells: list[Text]) -> tuple[dict[int, str], set[int]]:
+    """Header words by position, a header cell wrapped in two (`年度 | 指标值`) as one word at
+    its first half; and every position a header word covers."""
+    found: dict[int, str] = {}
+    covered: set[int] = set()
+    i = 0
+    while i < len(cells):
+        pair = h.key(cells[i].text) + (h.key(cells[i + 1].text) if i + 1 < len(cells) else "")
+        if i + 1 < len(cells) and not is_header_word(cells[i].text) and pair in _HEADER_CELLS:
+            found[i] = pair
+            covered |= {i, i + 1}
+            i += 2
+            continue
+        if is_header_word(cells[i].text):
+            found[i] = cells[i].text
+            covered.add(i)
+        i += 1
+    return found, covered
+
+
+def _numeric(cell: Text) -> bool:
+    return kind_of(cell.text) in _NUMERIC
+
+
+def _out_of_order(stream: _Stream) -> bool:
+    """Values of two rows next to each other (no name between), the 总分 label with its
+    numbers before the last rows' labels, or values before any name in one long line."""
+    counted = {"target", "actual", "weight", "score", "full_mark", "coefficient", "score_item"}
+    counted |= {"score_review", "target_op", "target_value"}
+    per_row = sum(1 for r in stream.roles if r in counted)
+    if not per_row:
+        return False
+    run = longest = 0
+    for cell in stream.cells:
+        run = run + 1 if _numeric(cell) else 0
+        longest = max(longest, run)
+    if longest > per_row + 1:  # one row's values and the next row's 序号 at most
+        return True
+    last = max((i for i, c in enumerate(stream.cells) if _numeric(c)), default=None)
+    if last is None:
+        return False
+    if stream.total_label and not stream.numbers_after_total:
+        texts_after = len(stream.cells) - 1 - last
+        tail = 0
+        while tail <= last and _numeric(stream.cells[last - tail]):
+            tail += 1
+        if tail > per_row or texts_after >= 2:
+            return True
+    first_text = next((i for i, c in enumerate(stream.cells) if not _numeric(c)), None)
+    leading = first_text is None or first_text >= 2
+    return leading and not line_mode(stream.cells)
+
+
+def _mapped(stream: _Stream, table: LocatedTable) -> list[RawIndicator] | None:
+    """The rows, where value groups and names pair one to one beyond doubt; else None."""
+    group_roles = [r for r in stream.roles if r in _GROUP_ROLES]
+    others = [r for r in stream.roles if r not in _GROUP_ROLES and r != "level3"]
+    if set(group_roles) != _GROUP_ROLES or len(group_roles) != 4 or others not in ([], ["reason"]):
+        return None  # other columns (a split target, a description, extra scores): not proven
+    parsed = _only_parse(stream.cells, group_roles, stream.total_label)
+    if parsed is None:
+        return None
+    groups, total, names, after_group = parsed
+    readings = [_names(names, len(groups), after_group)]
+    if "reason" in others and after_group:  # a text right after a score may be its reason
+        readings.append(_names([n for n in names if n not in after_group], len(groups), []))
+    found = [r for r in readings if r is not None]
+    if len(found) != 1 or not groups:
+        return None  # no reading, or two: which texts are names is not certain
+    rows = [_row(g, group_roles, name) for g, name in zip(groups, found[0], strict=True)]
+    proved = (
+        all(_within(r) for r in rows)
+        and _levels(rows, stream.levels)
+        and _weights_proved(rows, total, table)
+    )
+    if not proved:
+        return None
+    set_total(table, [c.text for c in total], parse_number)
+    return rows
+
+
+def _only_parse(
+    cells: list[Text], roles: list[str], totalled: bool
+) -> tuple[list[list[Text]], list[Text], list[Text], list[Text]] | None:
+    """Cells as value groups (one per row, the header's value columns in order), the 总分 row's
+    numbers after the last group, names, and the names right after a group (a reason's
+    place): None unless exactly one way fits. A number is
+    never a name; a short word is a value (及时) only inside a group."""
+    n = len(cells)
+    size = len(roles)
+    memo: dict[tuple[int, bool], int] = {}
+
+    def fits(at: int) -> bool:
+        if at + size > n:
+            return False
+        return all(_fits(cells[at + k], role) for k, role in enumerate(roles))
+
+    def ways(at: int, closed: bool) -> int:
+        """Parses of cells[at:]; `closed`: the total was read, no group may follow."""
+        if at == n:
+            return 1
+        key = (at, closed)
+        if key in memo:
+            return memo[key]
+        count = 0
+        if not _numeric(cells[at]):
+            count += ways(at + 1, closed)
+        if not closed and fits(at):
+            count += ways(at + size, False)
+        if totalled and not closed:
+            for k in (1, 2):
+                numbers = cells[at : at + k]
+                if at + k <= n and all(parse_number(c.text) is not None for c in numbers):
+                    count += ways(at + k, True)
+        memo[key] = min(count, 2)
+        return memo[key]
+
+    if ways(0, False) != 1:
+        return None
+    groups: list[list[Text]] = []
+    total: list[Text] = []
+    names: list[Text] = []
+    after_group: list[Text] = []
+    at, closed = 0, False
+    while at < n:  # follow the one parse
+        if not _numeric(cells[at]) and ways(at + 1, closed) == 1:
+            names.append(cells[at])
+            if groups and groups[-1][-1] is cells[at - 1]:
+                after_group.append(cells[at])
+            at += 1
+        elif not closed and fits(at) and ways(at + size, False) == 1:
+            groups.append(cells[at : at + size])
+            at += size
+        else:
+            k = next(k for k in (1, 2) if at + k <= n and ways(at + k, True) == 1)
+            total, at, closed = cells[at : at + k], at + k, True
+    return groups, total, names, after_group
+
+
+def _fits(cell: Text, role: str) -> bool:
+    kind = kind_of(cell.text)
+    if role == "weight":
+        return kind in ("number", "percent")
+    if role == "score":
+        return kind == "number"
+    if kind in _NUMERIC:
+        return True
+    bare = h.key(cell.text)
+    return kind in _QUALITATIVE and 0 < len(bare) <= 6 and not h.is_structure(cell.text)
+
+
+def _width(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text.strip())
+
+
+def _names(parts: list[Text], wanted: int, unsure: list[Text]) -> list[Text] | None:
+    """`wanted` names from the name cells: a cell as wide as the widest (a full line of its
+    column) is joined to the narrower cell after it (the rest of the wrapped name), when
+    exactly as many such joins as needed are found. A cell in `unsure` (maybe a reason) is
+    never the first line of a wrapped name."""
+    extra = len(parts) - wanted
+    if extra < 0:
+        return None
+    if extra == 0:
+        return parts
+    widest = max(_width(p.text) for p in parts)
+    joins = [
+        i
+        for i in range(len(parts) - 1)
+        if _width(parts[i].text) == widest
+        and _width(parts[i + 1].text) < widest
+        and all(parts[i] is not u for u in unsure)
+    ]
+    if len(joins) != extra:
+        return None
+    out: list[Text] = []
+    for i, part in enumerate(parts):
+        if i - 1 in joins:
+            head = out[-1]
+            out[-1] = Text(head.text + part.text, head.page, head.line, head.where, head.bbox)
+        else:
+            out.append(part)
+    return out
+
+
+def _row(group: list[Text], roles: list[str], name: Text) -> RawIndicator:
+    cell = dict(zip(roles, group, strict=True))
+    return RawIndicator(
+        level1=None,
+        level2=None,
+        level3=name,
+        target=cell["target"],
+        actual=cell["actual"],
+        weight=cell["weight"],
+        score=cell["score"],
+        basis=None,
+        reason=None,
+        page=name.page,
+        line=name.line,
+        where=name.where,
+        bbox=name.bbox,
+        confidence=_PROVEN,
+    )
+
+
+def _number(cell: Text | None) -> Decimal | None:
+    return parse_number(cell.text) if cell is not None else None
+
+
+def _within(row: RawIndicator) -> bool:
+    weight, score = _number(row.weight), _number(row.score)
+    return weight is not None and score is not None and Decimal(0) <= score <= weight
+
+
+def _levels(rows: list[RawIndicator], levels: list[Text]) -> bool:
+    """Level labels onto the rows, or False: the level-2 labels one to a row in order (as
+    many as rows: which rows a merged label spans is not known otherwise), each row's level 1
+    the one printed label its level 2 stands under (`_parent`)."""
+    kinds = [
+        level_of(c, levels[i + 1] if i + 1 < len(levels) else None, None)
+        for i, c in enumerate(levels)
+    ]
+    level1 = [c for c, k in zip(levels, kinds, strict=True) if k == 1]
+    level2 = [c for c, k in zip(levels, kinds, strict=True) if k == 2]
+    if len(level2) != len(rows) or not level1:
+        return False
+    for k, (row, label) in enumerate(zip(rows, level2, strict=True)):
+        parent = _parent(label, level1)
+        if parent is None:
+            return False
+        rows[k] = replace(row, level1=parent, level2=label)
+    return True
+
+
+def _parent(level2: Text, level1: list[Text]) -> Text | None:
+    """The printed level 1 a level 2 stands under: the only one it can, or of two the one
+    its name carries (服务对象满意度指标 under a printed 满意度指标, not 效益指标)."""
+    parents = {h.key(weight_in_label(p.text)[0]): p for p in level1 if belongs(p.text, level2.text)}
+    if len(parents) == 1:
+        return next(iter(parents.values()))
+    named = [p for k, p in parents.items() if k.removesuffix("指标") in h.key(level2.text)]
+    return named[0] if len(named) == 1 else None
+
+
+def _weights_proved(rows: list[RawIndicator], total: list[Text], table: LocatedTable) -> bool:
+    """The rows' weights add up to the 总分 row's weight (with or without the budget block's
+    points), or every row has a level 1 whose printed weight its rows add up to."""
+    weights = [_number(r.weight) or Decimal(0) for r in rows]
+    if len(total) == 2:
+        stated = parse_number(total[0].text)
+        budget = table.budget.weight if table.budget is not None else None
+        budgets = [parse_number(budget)] if budget else list(_BUDGET_WEIGHTS)
+        if stated is not None and any(stated == sum(weights) + (b or 0) for b in [0, *budgets]):
+            return True
+    sums: dict[str, Decimal] = {}
+    printed: dict[str, Decimal | None] = {}
+    for row, weight in zip(rows, weights, strict=True):
+        label = row.level1.text if row.level1 is not None else ""
+        sums[label] = sums.get(label, Decimal(0)) + weight
+        printed[label] = weight_in_label(label)[1]
+    return all(printed[k] is not None and printed[k] == v for k, v in sums.items())
