@@ -16,6 +16,7 @@ on variation, not on one excerpt.
 from __future__ import annotations
 
 import random
+import unicodedata
 
 from bench.layouts.model import Cell, Form
 
@@ -33,7 +34,8 @@ def block_scrambled(form: Form, rng: random.Random) -> str:
     header = [c for row in rows[header_at:first] for c in row]
     label_head = [w for c in header if c.col <= name_col for w in _printed(c)]
     value_head = [w for c in header if c.col > name_col for w in _printed(c)]
-    body = rows[first : first + len(form.rows)]
+    widths = {col: rng.randint(4, 10) for col in range(name_col + 1)}  # label columns' widths
+    body = [_rewrapped(row, name_col, widths) for row in rows[first : first + len(form.rows)]]
     total = rows[first + len(form.rows)] if len(rows) > first + len(form.rows) else []
     words += _indicator_stream(rng, body, total, name_col, label_head, value_head)
     return "\n".join([*form.titles, *_lines(rng, words)]) + "\n"
@@ -96,6 +98,31 @@ def _label_words(rng: random.Random, labels: list[list[Cell]]) -> tuple[list[str
     return lead, rest
 
 
+def _rewrapped(row: list[Cell], name_col: int, widths: dict[int, int]) -> list[Cell]:
+    """The row's label cells wrapped the way a PDF wraps them: at their column's width, every
+    line but the last full (`服务对象满 | 意度指标`)."""
+    out = []
+    for cell in row:
+        if cell.col > name_col or not cell.text:
+            out.append(cell)
+            continue
+        lines = _wrapped(cell.text.replace("\n", ""), widths[cell.col])
+        out.append(Cell("\n".join(lines), cell.row, cell.col, cell.rowspan, cell.colspan))
+    return out
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """Lines of at most `width` (a CJK character is 1 wide, any other 0.5)."""
+    lines, line, used = [], "", 0.0
+    for ch in text:
+        size = 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5
+        if used + size > width:
+            lines.append(line)
+            line, used = "", 0.0
+        line, used = line + ch, used + size
+    return [*lines, line]
+
+
 def _printed(cell: Cell) -> list[str]:
     """A cell's words as a text layer gives them: a wrapped cell's lines apart."""
     return [line for line in cell.text.split("\n") if line.strip()]
@@ -116,7 +143,7 @@ def _header_start(rows: list[list[Cell]], first: int) -> int:
 
 def _name_column(rows: list[list[Cell]], form: Form) -> int:
     """The column of the indicator names: the cell that prints the first row's name."""
-    name = form.rows[0].level3
+    name = form.rows[0].level3.replace("\n", "")
     row = rows[form.first_indicator_row]
     return next((c.col for c in row if c.text.replace("\n", "") == name), 0)
 

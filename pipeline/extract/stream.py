@@ -188,7 +188,8 @@ def _segment(toks: list[Text]) -> LocatedTable | None:
         table.form_family = form_family(header[2])
         end, total = _rows_end(toks[header[1] :])
         region = toks[_region_start(toks, header[0]) : header[1] + end]
-        if read_blocks(region, total, table):
+        label = (toks[header[1] + end], total) if total is not None else None
+        if read_blocks(region, label, table):
             pass  # several rows' values before their labels: mapped where certain, or reported
         elif table.form_family == "rubric":  # no target: rows of labels, rules and scores
             read_rubric(toks[header[0] : header[1]], toks[header[1] :], table)
@@ -198,7 +199,8 @@ def _segment(toks: list[Text]) -> LocatedTable | None:
             table.unparsed.append(joined(toks[header[1] : header[1] + 12]))
     elif (split := _split_header(toks)) is not None:  # `三级 | 指标`: a header cell wrapped
         end, total = _rows_end(toks[split:])
-        read_blocks(toks[_region_start(toks, split) : split + end], total, table)
+        label = (toks[split + end], total) if total is not None else None
+        read_blocks(toks[_region_start(toks, split) : split + end], label, table)
     if table.budget is None and not table.indicators and not table.unparsed:
         return None
     return table

@@ -6,55 +6,43 @@ interleaved with the names, a name wrapped in its cell comes apart (`与委托�
 the 总分 row's numbers end the values while its label ends the labels. Read row by row, such a
 stream pairs each name with the next row's values: every row wrong.
 
-`read_blocks` first tells such a table from one in row order (`_out_of_order`); the row reader
-is then not used on it. Its rows are mapped by position — the k-th value group to the k-th name
-— only when that is certain: the values split into groups of the header's value columns in one
-way only, the names (wrapped parts joined back) are exactly as many as the groups, each score
-is within its weight, and the weights are proved by the 总分 row or by every level-1 weight
-printed. Otherwise the whole stream is reported unread: a wrong row is worse than an unread one.
+`read_blocks` first tells such a table from one in row order (`block_order`); the row
+reader is then not used on it. Its rows are mapped by position, the k-th value group to the
+k-th name, only when that is certain: the values split into groups of the header's value
+columns in one way only, the names (wrapped parts joined back) are exactly as many as the
+groups, each score is within its weight, every row's level labels are known, and the weights
+are proved by the 总分 row or by every level-1 weight printed. Otherwise the whole stream is
+reported unread: a wrong row is worse than an unread one.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
 from pipeline.extract import headers as h
 from pipeline.extract.align import kind_of
+from pipeline.extract.block_order import BlockStream, numeric, out_of_order, sorted_out
 from pipeline.extract.located import PAGE_MARK, LocatedTable, RawIndicator, Text, set_total
-from pipeline.extract.stream_cut import belongs, level_of, line_mode
-from pipeline.extract.stream_header import column_roles, is_header_word
+from pipeline.extract.stream_cut import belongs, level_of
 from pipeline.extract.values import parse_number, weight_in_label
 
-_NUMERIC = frozenset({"number", "percent", "value", "operator"})
 # the roles a mapped row's value group holds, in the header's order; any other column unread
 _GROUP_ROLES = frozenset({"target", "actual", "weight", "score"})
 _QUALITATIVE = frozenset({"text", "answer", "yesno", "unit"})  # 及时, 是, 达标 as a value
-# a header cell's two halves make exactly one of these (not a label run into a header word)
-_HEADER_CELLS = frozenset(h.key(s) for words in h.INDICATOR_COLUMNS.values() for s in words)
 _PROVEN = 0.8  # as the row reader's rows proven by the table's numbers
 _BUDGET_WEIGHTS = (Decimal(10), Decimal(20))  # what a budget block is worth in every family
 
 
-@dataclass
-class _Stream:
-    """The region's cells sorted out: header words dropped, level labels apart, and the rest
-    (names, their wrapped parts, values) in printed order."""
-
-    roles: tuple[str, ...]
-    levels: list[Text]
-    cells: list[Text]
-    total_label: bool
-    numbers_after_total: bool
-
-
-def read_blocks(region: list[Text], total: list[Text] | None, table: LocatedTable) -> bool:
-    """True when the indicator region (the header on, up to the 总分 label; `total`: the cells
-    after that label) is out of row order: its rows are then in `table` where their mapping is
-    certain, else the region is reported unread."""
-    stream = _sorted_out(region, total)
-    if not stream.cells or not _out_of_order(stream):
+def read_blocks(
+    region: list[Text], total: tuple[Text, list[Text]] | None, table: LocatedTable
+) -> bool:
+    """True when the indicator region (the header on, up to the 总分 label; `total`: that
+    label and the cells after it) is out of row order: its rows are then in `table` where
+    their mapping is certain, else the region is reported unread."""
+    stream = sorted_out(region, total)
+    if not stream.cells or not out_of_order(stream):
         return False
     rows = _mapped(stream, table)
     if rows is None:
@@ -67,96 +55,7 @@ def read_blocks(region: list[Text], total: list[Text] | None, table: LocatedTabl
     return True
 
 
-def _sorted_out(region: list[Text], total: list[Text] | None) -> _Stream:
-    body = [c for c in region if not PAGE_MARK.match(c.text) and not h.is_placeholder(c.text)]
-    header, covered = _header_parts(body)
-    roles = column_roles([text for _, text in sorted(header.items())])
-    levels: list[Text] = []
-    rest: list[Text] = []
-    i = 0
-    while i < len(body):
-        cell, nxt = body[i], body[i + 1] if i + 1 < len(body) else None
-        whole = _label_halves(cell, nxt)
-        if i in covered:
-            i += 1
-        elif whole is not None:  # a level label wrapped in its cell: `生态效 | 益指标`
-            levels.append(whole)
-            i += 2
-        else:
-            (levels if level_of(cell, nxt, None) is not None else rest).append(cell)
-            i += 1
-    after = [c for c in (total or []) if not PAGE_MARK.match(c.text)][:3]
-    return _Stream(
-        roles=roles,
-        levels=levels,
-        cells=rest,
-        total_label=total is not None,
-        numbers_after_total=any(parse_number(c.text) is not None for c in after),
-    )
-
-
-def _label_halves(cell: Text, nxt: Text | None) -> Text | None:
-    """The level label two cells make together when neither is one alone."""
-    if nxt is None or level_of(cell, nxt, None) is not None or level_of(nxt, None, None):
-        return None
-    whole = Text(h.key(cell.text) + h.key(nxt.text), cell.page, cell.line, cell.where)
-    return whole if level_of(whole, None, None) is not None else None
-
-
-def _header_parts(cells: list[Text]) -> tuple[dict[int, str], set[int]]:
-    """Header words by position, a header cell wrapped in two (`年度 | 指标值`) as one word at
-    its first half; and every position a header word covers."""
-    found: dict[int, str] = {}
-    covered: set[int] = set()
-    i = 0
-    while i < len(cells):
-        pair = h.key(cells[i].text) + (h.key(cells[i + 1].text) if i + 1 < len(cells) else "")
-        if i + 1 < len(cells) and not is_header_word(cells[i].text) and pair in _HEADER_CELLS:
-            found[i] = pair
-            covered |= {i, i + 1}
-            i += 2
-            continue
-        if is_header_word(cells[i].text):
-            found[i] = cells[i].text
-            covered.add(i)
-        i += 1
-    return found, covered
-
-
-def _numeric(cell: Text) -> bool:
-    return kind_of(cell.text) in _NUMERIC
-
-
-def _out_of_order(stream: _Stream) -> bool:
-    """Values of two rows next to each other (no name between), the 总分 label with its
-    numbers before the last rows' labels, or values before any name in one long line."""
-    counted = {"target", "actual", "weight", "score", "full_mark", "coefficient", "score_item"}
-    counted |= {"score_review", "target_op", "target_value"}
-    per_row = sum(1 for r in stream.roles if r in counted)
-    if not per_row:
-        return False
-    run = longest = 0
-    for cell in stream.cells:
-        run = run + 1 if _numeric(cell) else 0
-        longest = max(longest, run)
-    if longest > per_row + 1:  # one row's values and the next row's 序号 at most
-        return True
-    last = max((i for i, c in enumerate(stream.cells) if _numeric(c)), default=None)
-    if last is None:
-        return False
-    if stream.total_label and not stream.numbers_after_total:
-        texts_after = len(stream.cells) - 1 - last
-        tail = 0
-        while tail <= last and _numeric(stream.cells[last - tail]):
-            tail += 1
-        if tail > per_row or texts_after >= 2:
-            return True
-    first_text = next((i for i, c in enumerate(stream.cells) if not _numeric(c)), None)
-    leading = first_text is None or first_text >= 2
-    return leading and not line_mode(stream.cells)
-
-
-def _mapped(stream: _Stream, table: LocatedTable) -> list[RawIndicator] | None:
+def _mapped(stream: BlockStream, table: LocatedTable) -> list[RawIndicator] | None:
     """The rows, where value groups and names pair one to one beyond doubt; else None."""
     group_roles = [r for r in stream.roles if r in _GROUP_ROLES]
     others = [r for r in stream.roles if r not in _GROUP_ROLES and r != "level3"]
@@ -165,14 +64,26 @@ def _mapped(stream: _Stream, table: LocatedTable) -> list[RawIndicator] | None:
     parsed = _only_parse(stream.cells, group_roles, stream.total_label)
     if parsed is None:
         return None
-    groups, total, names, after_group = parsed
-    readings = [_names(names, len(groups), after_group)]
-    if "reason" in others and after_group:  # a text right after a score may be its reason
-        readings.append(_names([n for n in names if n not in after_group], len(groups), []))
-    found = [r for r in readings if r is not None]
+    groups, total, names = parsed
+    scores = {id(g[-1]) for g in groups}
+    after_group = [n for n in names if id(stream.before.get(id(n))) in scores]
+    if "reason" in others and after_group:
+        # a text right after a score may be its reason or a name: every such text one or the
+        # other, and no wrapped name joined (a reason can look like a name's first line)
+        readings = [names, [n for n in names if all(n is not a for a in after_group)]]
+        found = [r for r in readings if len(r) == len(groups)]
+        reasons = (
+            {id(stream.before[id(a)]): a for a in after_group} if found == readings[1:] else {}
+        )
+    else:
+        found = [r for r in [_names(names, len(groups))] if r is not None]
+        reasons = {}
     if len(found) != 1 or not groups:
         return None  # no reading, or two: which texts are names is not certain
-    rows = [_row(g, group_roles, name) for g, name in zip(groups, found[0], strict=True)]
+    rows = [
+        _row(g, group_roles, name, reasons.get(id(g[-1])))
+        for g, name in zip(groups, found[0], strict=True)
+    ]
     proved = (
         all(_within(r) for r in rows)
         and _levels(rows, stream.levels)
@@ -181,15 +92,19 @@ def _mapped(stream: _Stream, table: LocatedTable) -> list[RawIndicator] | None:
     if not proved:
         return None
     set_total(table, [c.text for c in total], parse_number)
+    weights = sum((_number(r.weight) or Decimal(0) for r in rows), Decimal(0))
+    if table.budget is None and total and parse_number(total[0].text) != weights:
+        # the 总分 row counts a budget block whose amounts were not read: no total is checked
+        note = f"预算执行情况未能读取，总分{total[0].text}含其分值，未作复核"
+        table.unparsed.append(Text(note, total[0].page, total[0].line))
     return rows
 
 
 def _only_parse(
     cells: list[Text], roles: list[str], totalled: bool
-) -> tuple[list[list[Text]], list[Text], list[Text], list[Text]] | None:
+) -> tuple[list[list[Text]], list[Text], list[Text]] | None:
     """Cells as value groups (one per row, the header's value columns in order), the 总分 row's
-    numbers after the last group, names, and the names right after a group (a reason's
-    place): None unless exactly one way fits. A number is
+    numbers after the last group, and names: None unless exactly one way fits. A number is
     never a name; a short word is a value (及时) only inside a group."""
     n = len(cells)
     size = len(roles)
@@ -208,7 +123,7 @@ def _only_parse(
         if key in memo:
             return memo[key]
         count = 0
-        if not _numeric(cells[at]):
+        if not numeric(cells[at]):
             count += ways(at + 1, closed)
         if not closed and fits(at):
             count += ways(at + size, False)
@@ -225,13 +140,10 @@ def _only_parse(
     groups: list[list[Text]] = []
     total: list[Text] = []
     names: list[Text] = []
-    after_group: list[Text] = []
     at, closed = 0, False
     while at < n:  # follow the one parse
-        if not _numeric(cells[at]) and ways(at + 1, closed) == 1:
+        if not numeric(cells[at]) and ways(at + 1, closed) == 1:
             names.append(cells[at])
-            if groups and groups[-1][-1] is cells[at - 1]:
-                after_group.append(cells[at])
             at += 1
         elif not closed and fits(at) and ways(at + size, False) == 1:
             groups.append(cells[at : at + size])
@@ -239,7 +151,7 @@ def _only_parse(
         else:
             k = next(k for k in (1, 2) if at + k <= n and ways(at + k, True) == 1)
             total, at, closed = cells[at : at + k], at + k, True
-    return groups, total, names, after_group
+    return groups, total, names
 
 
 def _fits(cell: Text, role: str) -> bool:
@@ -248,7 +160,7 @@ def _fits(cell: Text, role: str) -> bool:
         return kind in ("number", "percent")
     if role == "score":
         return kind == "number"
-    if kind in _NUMERIC:
+    if numeric(cell):
         return True
     bare = h.key(cell.text)
     return kind in _QUALITATIVE and 0 < len(bare) <= 6 and not h.is_structure(cell.text)
@@ -258,11 +170,10 @@ def _width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text.strip())
 
 
-def _names(parts: list[Text], wanted: int, unsure: list[Text]) -> list[Text] | None:
+def _names(parts: list[Text], wanted: int) -> list[Text] | None:
     """`wanted` names from the name cells: a cell as wide as the widest (a full line of its
     column) is joined to the narrower cell after it (the rest of the wrapped name), when
-    exactly as many such joins as needed are found. A cell in `unsure` (maybe a reason) is
-    never the first line of a wrapped name."""
+    exactly as many such joins as needed are found."""
     extra = len(parts) - wanted
     if extra < 0:
         return None
@@ -272,9 +183,7 @@ def _names(parts: list[Text], wanted: int, unsure: list[Text]) -> list[Text] | N
     joins = [
         i
         for i in range(len(parts) - 1)
-        if _width(parts[i].text) == widest
-        and _width(parts[i + 1].text) < widest
-        and all(parts[i] is not u for u in unsure)
+        if _width(parts[i].text) == widest and _width(parts[i + 1].text) < widest
     ]
     if len(joins) != extra:
         return None
@@ -288,7 +197,7 @@ def _names(parts: list[Text], wanted: int, unsure: list[Text]) -> list[Text] | N
     return out
 
 
-def _row(group: list[Text], roles: list[str], name: Text) -> RawIndicator:
+def _row(group: list[Text], roles: list[str], name: Text, reason: Text | None) -> RawIndicator:
     cell = dict(zip(roles, group, strict=True))
     return RawIndicator(
         level1=None,
@@ -299,7 +208,7 @@ def _row(group: list[Text], roles: list[str], name: Text) -> RawIndicator:
         weight=cell["weight"],
         score=cell["score"],
         basis=None,
-        reason=None,
+        reason=reason,
         page=name.page,
         line=name.line,
         where=name.where,
