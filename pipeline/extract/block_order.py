@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pipeline.extract import headers as h
 from pipeline.extract.align import kind_of
 from pipeline.extract.located import PAGE_MARK, Text
-from pipeline.extract.stream_cut import level_of
+from pipeline.extract.stream_cut import level_of, line_mode
 from pipeline.extract.stream_header import column_roles, header_role, is_header_word
 from pipeline.extract.values import parse_number
 
@@ -138,17 +138,27 @@ def out_of_order(stream: BlockStream) -> bool:
     per_row = sum(1 for r in stream.roles if r in counted)
     if not per_row:
         return False
-    run = longest = 0
-    for cell in stream.cells:  # a 是否核心指标 answer (是/否) sits among a row's values
-        run = run + 1 if numeric(cell) or kind_of(cell.text) == "yesno" else 0
-        longest = max(longest, run)
-    if longest > per_row + 1:  # one row's values and the next row's 序号 at most
+    if _longest_run(stream.cells) > per_row + 1:  # a row's values and the next 序号 at most
         return True
     if not any(numeric(c) for c in stream.cells):
         return False
     if stream.total_label and not stream.numbers_after_total:
         return True  # the 总分 row's numbers were printed before its label, with the values
     return _values_lead(stream.cells, per_row + ("seq" in stream.roles))
+
+
+def _longest_run(cells: list[Text]) -> int:
+    """The most values printed side by side (a 是否核心指标 answer 是/否 among them). Where
+    the text runs one row per line, a run stops at the line's end: the next line is the next
+    row, whichever way its cells were printed."""
+    by_line = line_mode(cells)
+    run = longest = 0
+    for k, cell in enumerate(cells):
+        if by_line and k and cell.line != cells[k - 1].line:
+            run = 0
+        run = run + 1 if numeric(cell) or kind_of(cell.text) == "yesno" else 0
+        longest = max(longest, run)
+    return longest
 
 
 def _values_lead(cells: list[Text], per_row: int) -> bool:
