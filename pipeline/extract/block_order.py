@@ -48,7 +48,9 @@ def sorted_out(region: list[Text], total: tuple[Text, list[Text]] | None) -> Blo
     header, covered = _header_parts(body[:zone])
     # 绩效指标 spans the level columns on the left: printed beside their labels, anywhere
     covered |= {i for i, c in enumerate(body) if header_role(c.text) == "block"}
-    roles = column_roles([text for _, text in sorted(header.items())])
+    named = column_roles([text for _, text in sorted(header.items())])
+    # a header cell whose two lines each name its column (`未完成原因分析 | 及改进措施`)
+    roles = tuple(r for k, r in enumerate(named) if not k or r != named[k - 1])
     levels: list[Text] = []
     rest: list[Text] = []
     i = 0
@@ -100,7 +102,7 @@ def _header_parts(cells: list[Text]) -> tuple[dict[int, str], set[int]]:
     i = 0
     while i < len(cells):
         pair = h.key(cells[i].text) + (h.key(cells[i + 1].text) if i + 1 < len(cells) else "")
-        if i + 1 < len(cells) and not _header_word(cells[i].text) and pair in _HEADER_CELLS:
+        if i + 1 < len(cells) and not _header_word(cells[i].text) and _wrapped_header(cells, i):
             found[i] = pair
             covered |= {i, i + 1}
             i += 2
@@ -117,6 +119,18 @@ def _numbers_open_line(cells: list[Text], label: Text) -> bool:
     still beside its label."""
     line = [c for c in cells if c.line is not None and c.line == label.line]
     return bool(line) and all(numeric(c) for c in line)
+
+
+def _wrapped_header(cells: list[Text], i: int) -> bool:
+    """Cells i and i+1 are one header cell's two lines: together exactly a header word
+    (`实际 | 完成值`), or a header neither line is alone (`年度实际完 | 成值`)."""
+    first, second = cells[i].text, cells[i + 1].text
+    pair = h.key(first) + h.key(second)
+    if pair in _HEADER_CELLS:
+        return True
+    return (
+        not _header_word(second) and _header_word(pair) and level_of(cells[i], None, None) is None
+    )
 
 
 def _header_word(text: str) -> bool:

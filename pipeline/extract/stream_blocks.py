@@ -69,12 +69,12 @@ def _mapped(stream: BlockStream, table: LocatedTable) -> list[RawIndicator] | No
     after_group = [n for n in names if id(stream.before.get(id(n))) in scores]
     if "reason" in others and after_group:
         # a text right after a score may be its reason or a name: every such text one or the
-        # other, and no wrapped name joined (a reason can look like a name's first line)
-        readings = [names, [n for n in names if all(n is not a for a in after_group)]]
-        found = [r for r in readings if len(r) == len(groups)]
-        reasons = (
-            {id(stream.before[id(a)]): a for a in after_group} if found == readings[1:] else {}
-        )
+        # other; kept as names, no wrapped name is joined (a reason is no name's second line)
+        without = [n for n in names if all(n is not a for a in after_group)]
+        readings = [names if len(names) == len(groups) else None, _names(without, len(groups))]
+        found = [r for r in readings if r is not None]
+        as_reasons = readings[0] is None and readings[1] is not None
+        reasons = {id(stream.before[id(a)]): a for a in after_group} if as_reasons else {}
     else:
         found = [r for r in [_names(names, len(groups))] if r is not None]
         reasons = {}
@@ -227,23 +227,64 @@ def _within(row: RawIndicator) -> bool:
 
 
 def _levels(rows: list[RawIndicator], levels: list[Text]) -> bool:
-    """Level labels onto the rows, or False: the level-2 labels one to a row in order (as
-    many as rows: which rows a merged label spans is not known otherwise), each row's level 1
-    the one printed label its level 2 stands under (`_parent`)."""
-    kinds = [
-        level_of(c, levels[i + 1] if i + 1 < len(levels) else None, None)
-        for i, c in enumerate(levels)
-    ]
+    """Level labels onto the rows, or False: the level-2 labels one to a row in order, each
+    row's level 1 the one printed label its level 2 stands under (`_parent`); labels merged
+    over rows by the level-1 weights (`_merged_levels`)."""
+    kinds: list[int | None] = []
+    seen: Text | None = None  # 成本指标 after a level 1 and before no level 2 is a level 2
+    for i, cell in enumerate(levels):
+        kinds.append(level_of(cell, levels[i + 1] if i + 1 < len(levels) else None, seen))
+        seen = cell if kinds[-1] == 1 else seen
     level1 = [c for c, k in zip(levels, kinds, strict=True) if k == 1]
     level2 = [c for c, k in zip(levels, kinds, strict=True) if k == 2]
-    if len(level2) != len(rows) or not level1:
+    if not level1:
         return False
+    if len(level2) != len(rows):
+        return _merged_levels(rows, _distinct(level1), _distinct(level2))
     for k, (row, label) in enumerate(zip(rows, level2, strict=True)):
         parent = _parent(label, level1)
         if parent is None:
             return False
         rows[k] = replace(row, level1=parent, level2=label)
     return True
+
+
+def _merged_levels(rows: list[RawIndicator], level1: list[Text], level2: list[Text]) -> bool:
+    """Labels merged over several rows: the rows cut into level-1 groups where every level-1
+    weight printed is reached (weights are positive, so each cut falls in one place only);
+    in a group, its one level 2 on every row, or one level 2 a row in order."""
+    cuts: list[tuple[Text, int, int]] = []
+    at = 0
+    for head in level1:
+        stated, start, reached = weight_in_label(head.text)[1], at, Decimal(0)
+        while stated is not None and at < len(rows) and reached < stated:
+            reached += _number(rows[at].weight) or Decimal(0)
+            at += 1
+        if stated is None or reached != stated:
+            return False
+        cuts.append((head, start, at))
+    if at != len(rows):
+        return False
+    parents = [_parent(label, level1) for label in level2]
+    if any(p is None for p in parents):
+        return False
+    for head, start, end in cuts:
+        mine = [label for label, p in zip(level2, parents, strict=True) if p is head]
+        if len(mine) not in (1, end - start):
+            return False
+        for k in range(start, end):
+            label = mine[0] if len(mine) == 1 else mine[k - start]
+            rows[k] = replace(rows[k], level1=head, level2=label)
+    return True
+
+
+def _distinct(labels: list[Text]) -> list[Text]:
+    """Labels without the repeats of the one before (a label printed on each of its rows)."""
+    out: list[Text] = []
+    for label in labels:
+        if not out or h.key(out[-1].text) != h.key(label.text):
+            out.append(label)
+    return out
 
 
 def _parent(level2: Text, level1: list[Text]) -> Text | None:
