@@ -10,6 +10,7 @@ row holds. Text whose every line is one row printed numbers first is left to `un
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from pipeline.extract import headers as h
@@ -17,9 +18,9 @@ from pipeline.extract.align import kind_of
 from pipeline.extract.located import PAGE_MARK, Text
 from pipeline.extract.stream_cut import level_of, line_mode
 from pipeline.extract.stream_header import column_roles, header_role, is_header_word
+from pipeline.extract.value_groups import VALUE_ROLES, numeric, only_parse
 from pipeline.extract.values import parse_number
 
-_NUMERIC = frozenset({"number", "percent", "value", "operator"})
 # a header cell's two halves make exactly one of these (not a label run into a header word)
 _HEADER_CELLS = frozenset(h.key(s) for words in h.INDICATOR_COLUMNS.values() for s in words)
 
@@ -139,10 +140,6 @@ def _header_word(text: str) -> bool:
     return is_header_word(text) and not any(ch.isdigit() for ch in text)
 
 
-def numeric(cell: Text) -> bool:
-    return kind_of(cell.text) in _NUMERIC
-
-
 def out_of_order(stream: BlockStream) -> bool:
     """Values of two rows next to each other (no name between), the 总分 label with no
     numbers after it (they were printed before it, with the values), or values before any
@@ -154,11 +151,28 @@ def out_of_order(stream: BlockStream) -> bool:
         return False
     if _longest_run(stream.cells) > per_row + 1:  # a row's values and the next 序号 at most
         return True
+    if _groups_side_by_side(stream):
+        return True
     if not any(numeric(c) for c in stream.cells):
         return False
     if stream.total_label and not stream.numbers_after_total:
         return True  # the 总分 row's numbers were printed before its label, with the values
     return _values_lead(stream.cells, per_row + ("seq" in stream.roles))
+
+
+def _groups_side_by_side(stream: BlockStream) -> bool:
+    """Two rows' value groups next to each other, in the one split of the cells that fits
+    the header's value columns (a target like 及时 among them): in row order a name stands
+    between them. Where several splits fit, this says nothing."""
+    roles = [r for r in stream.roles if r in VALUE_ROLES]
+    if len(roles) < 2 or "seq" in stream.roles:
+        return False
+    parsed = only_parse(stream.cells, roles, stream.total_label)
+    if parsed is None:
+        return False
+    at = {id(c): i for i, c in enumerate(stream.cells)}
+    groups = parsed[0]
+    return any(at[id(b[0])] == at[id(a[-1])] + 1 for a, b in itertools.pairwise(groups))
 
 
 def _longest_run(cells: list[Text]) -> int:

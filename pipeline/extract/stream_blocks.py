@@ -22,15 +22,14 @@ from dataclasses import replace
 from decimal import Decimal
 
 from pipeline.extract import headers as h
-from pipeline.extract.align import kind_of
-from pipeline.extract.block_order import BlockStream, numeric, out_of_order, sorted_out
+from pipeline.extract.block_order import BlockStream, out_of_order, sorted_out
 from pipeline.extract.located import PAGE_MARK, LocatedTable, RawIndicator, Text, set_total
 from pipeline.extract.stream_cut import belongs, level_of
+from pipeline.extract.value_groups import only_parse
 from pipeline.extract.values import parse_number, weight_in_label
 
 # the roles a mapped row's value group holds, in the header's order; any other column unread
 _GROUP_ROLES = frozenset({"target", "actual", "weight", "score"})
-_QUALITATIVE = frozenset({"text", "answer", "yesno", "unit"})  # 及时, 是, 达标 as a value
 _PROVEN = 0.8  # as the row reader's rows proven by the table's numbers
 _BUDGET_WEIGHTS = (Decimal(10), Decimal(20))  # what a budget block is worth in every family
 
@@ -61,7 +60,7 @@ def _mapped(stream: BlockStream, table: LocatedTable) -> list[RawIndicator] | No
     others = [r for r in stream.roles if r not in _GROUP_ROLES and r != "level3"]
     if set(group_roles) != _GROUP_ROLES or len(group_roles) != 4 or others not in ([], ["reason"]):
         return None  # other columns (a split target, a description, extra scores): not proven
-    parsed = _only_parse(stream.cells, group_roles, stream.total_label)
+    parsed = only_parse(stream.cells, group_roles, stream.total_label)
     if parsed is None:
         return None
     groups, total, names = parsed
@@ -98,72 +97,6 @@ def _mapped(stream: BlockStream, table: LocatedTable) -> list[RawIndicator] | No
         note = f"预算执行情况未能读取，总分{total[0].text}含其分值，未作复核"
         table.unparsed.append(Text(note, total[0].page, total[0].line))
     return rows
-
-
-def _only_parse(
-    cells: list[Text], roles: list[str], totalled: bool
-) -> tuple[list[list[Text]], list[Text], list[Text]] | None:
-    """Cells as value groups (one per row, the header's value columns in order), the 总分 row's
-    numbers after the last group, and names: None unless exactly one way fits. A number is
-    never a name; a short word is a value (及时) only inside a group."""
-    n = len(cells)
-    size = len(roles)
-    memo: dict[tuple[int, bool], int] = {}
-
-    def fits(at: int) -> bool:
-        if at + size > n:
-            return False
-        return all(_fits(cells[at + k], role) for k, role in enumerate(roles))
-
-    def ways(at: int, closed: bool) -> int:
-        """Parses of cells[at:]; `closed`: the total was read, no group may follow."""
-        if at == n:
-            return 1
-        key = (at, closed)
-        if key in memo:
-            return memo[key]
-        count = 0
-        if not numeric(cells[at]):
-            count += ways(at + 1, closed)
-        if not closed and fits(at):
-            count += ways(at + size, False)
-        if totalled and not closed:
-            for k in (1, 2):
-                numbers = cells[at : at + k]
-                if at + k <= n and all(parse_number(c.text) is not None for c in numbers):
-                    count += ways(at + k, True)
-        memo[key] = min(count, 2)
-        return memo[key]
-
-    if ways(0, False) != 1:
-        return None
-    groups: list[list[Text]] = []
-    total: list[Text] = []
-    names: list[Text] = []
-    at, closed = 0, False
-    while at < n:  # follow the one parse
-        if not numeric(cells[at]) and ways(at + 1, closed) == 1:
-            names.append(cells[at])
-            at += 1
-        elif not closed and fits(at) and ways(at + size, False) == 1:
-            groups.append(cells[at : at + size])
-            at += size
-        else:
-            k = next(k for k in (1, 2) if at + k <= n and ways(at + k, True) == 1)
-            total, at, closed = cells[at : at + k], at + k, True
-    return groups, total, names
-
-
-def _fits(cell: Text, role: str) -> bool:
-    kind = kind_of(cell.text)
-    if role == "weight":
-        return kind in ("number", "percent")
-    if role == "score":
-        return kind == "number"
-    if numeric(cell):
-        return True
-    bare = h.key(cell.text)
-    return kind in _QUALITATIVE and 0 < len(bare) <= 6 and not h.is_structure(cell.text)
 
 
 def _width(text: str) -> float:
