@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.layouts import damage, excerpt, grids, text
+from bench.layouts import blocks, damage, excerpt, grids, text
 from bench.layouts.generate import FAMILIES, generate
 from bench.layouts.model import Form
 from bench.layouts.score import TableScore, score_table
@@ -32,6 +32,7 @@ from schemas.profile import Profile, load_profile
 TEXT_LAYOUTS: dict[str, Callable[[Form, random.Random], str]] = {
     **text.TEXT_LAYOUTS,
     **damage.DAMAGED,
+    **blocks.BLOCKS,
 }
 GRID_LAYOUTS = ("docx", "xlsx", "html", "pdf", "pdf_borderless")
 PRINTED = ("pdf", "pdf_borderless")  # drawn as DOCX, printed by LibreOffice

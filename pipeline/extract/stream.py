@@ -25,8 +25,9 @@ from pipeline.extract.located import (
     segments,
 )
 from pipeline.extract.normalize import merge_words
+from pipeline.extract.stream_blocks import read_blocks
 from pipeline.extract.stream_header import column_roles, form_family, header_role, is_header_word
-from pipeline.extract.stream_rows import OPERATOR_ONLY, joined, level_of, read_rows
+from pipeline.extract.stream_rows import OPERATOR_ONLY, _rows_end, joined, level_of, read_rows
 from pipeline.extract.stream_rubric import read_rubric
 from pipeline.extract.unglue import unglue
 from pipeline.extract.unscramble import labels_first
@@ -185,15 +186,43 @@ def _segment(toks: list[Text]) -> LocatedTable | None:
     table.lookalikes = any(t.printed for t in toks)
     if header is not None:
         table.form_family = form_family(header[2])
-        if table.form_family == "rubric":  # no target: rows of labels, rules and scores
+        end, total = _rows_end(toks[header[1] :])
+        region = toks[_region_start(toks, header[0]) : header[1] + end]
+        label = (toks[header[1] + end], total) if total is not None else None
+        if read_blocks(region, label, table):
+            pass  # several rows' values before their labels: mapped where certain, or reported
+        elif table.form_family == "rubric":  # no target: rows of labels, rules and scores
             read_rubric(toks[header[0] : header[1]], toks[header[1] :], table)
         else:
             read_rows(toks[header[1] :], header[2], table)
         if not table.indicators and not table.unparsed:
             table.unparsed.append(joined(toks[header[1] : header[1] + 12]))
+    elif (split := _split_header(toks)) is not None:  # `三级 | 指标`: a header cell wrapped
+        end, total = _rows_end(toks[split:])
+        label = (toks[split + end], total) if total is not None else None
+        read_blocks(toks[_region_start(toks, split) : split + end], label, table)
     if table.budget is None and not table.indicators and not table.unparsed:
         return None
     return table
+
+
+def _split_header(toks: list[Text]) -> int | None:
+    """Where 三级指标 is printed in two cells (a header cell wrapped in a PDF text layer)."""
+    for k in range(len(toks) - 1):
+        pair = h.key(toks[k].text) + h.key(toks[k + 1].text)
+        if header_role(pair) == "level3" and header_role(toks[k].text) is None:
+            return k
+    return None
+
+
+def _region_start(toks: list[Text], at: int) -> int:
+    """The indicator header's first word: out of order, a row's label can split it
+    (`一级指标 二级指标 数量指标 三级指标`)."""
+    start = at
+    for k in range(max(0, at - 4), at):
+        if header_role(toks[k].text) in ("level1", "level2", "block"):
+            return k
+    return start
 
 
 def _fields(toks: list[Text], table: LocatedTable) -> None:
