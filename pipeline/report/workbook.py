@@ -16,6 +16,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from pipeline.report import xlsx_links
 from pipeline.report.model import SEVERITY_ZH, DocumentView, FindingView, RowView, TableView
 from pipeline.report.summary import Summary
 from pipeline.report.xlsx import (
@@ -209,4 +210,4 @@ def write(
     _findings(wb, findings)
     _rows(wb, "指标明细", INDICATOR_COLUMNS, "indicators", indicators)
     _rows(wb, "自评表", TABLE_COLUMNS, "eval_tables", tables)
-    wb.save(target)
+    xlsx_links.save(wb, target)

@@ -28,10 +28,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
 from openpyxl.worksheet.filters import AutoFilter
-from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from pipeline.report import numbers
+from pipeline.report import numbers, xlsx_links
 from schemas.tables import columns
 
 BAD = PatternFill("solid", fgColor="F8CBAD")
@@ -170,7 +169,9 @@ class SheetStream:
         self.wrapped = {i for i, c in enumerate(cols, start=1) if c.key in extras.wrap}
         self.held: list[tuple[Sequence[Any], dict[int, PatternFill], dict[int, str]]] = []
         self.rows = 0
+        self.rows_written = 0
         self.started = False
+        self.links = xlsx_links.Links()  # on disk, not in openpyxl's lists
 
     def add(
         self,
@@ -188,6 +189,7 @@ class SheetStream:
 
     def _start(self) -> None:
         _widths(self.ws, self.cols, [values for values, _, _ in self.held])
+        xlsx_links.start(self.ws, self.links)
         self.ws.append(_bold(self.ws, [c.zh for c in self.cols], HEADER))
         self.started = True
         for values, fills, links in self.held:
@@ -203,8 +205,11 @@ class SheetStream:
         ]
         for c in self.wrapped:
             cells[c - 1].alignment = Alignment(vertical="top", wrap_text=True)
+        row = self.rows_written = self.rows_written + 1
         for c, target in links.items():
-            cells[c - 1].hyperlink = _link(target)
+            if cells[c - 1].value is None:  # as openpyxl shows a link in an empty cell
+                cells[c - 1].value = target.removeprefix("#")
+            self.links.add(f"{get_column_letter(c)}{row + 1}", target)  # + 1: the header
             cells[c - 1].font = LINK
         self.ws.append(cells)
 
@@ -239,11 +244,6 @@ def write_sheet(
         links = extras.links[r] if extras.links is not None else {}
         sheet.add(values, row_fills, links)
     return sheet.close()
-
-
-def _link(target: str) -> Hyperlink:  # "#'sheet'!A5": a place in this workbook
-    local = target.startswith("#")
-    return Hyperlink(ref="", location=target[1:]) if local else Hyperlink(ref="", target=target)
 
 
 def _excel_table(ws: WriteOnlyWorksheet, name: str, ref: str, headers: list[str]) -> None:

@@ -10,8 +10,9 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.report import xlsx_links
 from pipeline.report.write import write_report
-from pipeline.report.xlsx import BAD
+from pipeline.report.xlsx import BAD, Column, Extras, write_sheet
 from tests.report.test_report_fixtures import FORMULA, SCRIPT, build_dataset
 
 
@@ -137,3 +138,27 @@ def test_hostile_text_stays_text(workbook: Workbook) -> None:
         if c.data_type == "f"
     ]
     assert formulas == []
+
+
+def test_links_kept_on_disk_reach_the_workbook(tmp_path: Path) -> None:
+    """A sheet with no Excel Table (so no .rels part of openpyxl's) still gets its links
+    out of the workbook, beside links to a place in it and a link in an empty cell."""
+    wb = Workbook(write_only=True)
+    cols = [Column("name", "名称"), Column("where", "位置")]
+    rows: list[list[str | None]] = [["甲", "a.txt"], ["乙", None]]
+    links = [{2: "file:///tmp/a.txt"}, {1: "#'表'!A1", 2: "https://example.org/b?x=1&y=2"}]
+    write_sheet(wb, "表", cols, rows, extras=Extras(links=links))
+    target = tmp_path / "links.xlsx"
+    xlsx_links.save(wb, target)
+    ws = load_workbook(target)["表"]
+    found = [
+        (c.coordinate, c.value, c.hyperlink.target, c.hyperlink.location)
+        for row in ws.iter_rows(min_row=2)
+        for c in row
+        if c.hyperlink
+    ]
+    assert found == [
+        ("B2", "a.txt", "file:///tmp/a.txt", None),
+        ("A3", "乙", None, "'表'!A1"),
+        ("B3", "https://example.org/b?x=1&y=2", "https://example.org/b?x=1&y=2", None),
+    ]
