@@ -50,7 +50,8 @@ def prove_sum(
         return tuple(weight_of(cut, role) for role in roles)
 
     options = [sorted({sums(c) for c in cuts[k]}) for k in members]
-    before, backwards = _reachable(options), _reachable(options[::-1])
+    ceiling = tuple(max(column) for column in zip(*totals, strict=True))
+    before, backwards = _reachable(options, ceiling), _reachable(options[::-1], ceiling)
     if before is None or backwards is None or not any(s in totals for s in before[-1]):
         return
     after = backwards[::-1]
@@ -67,13 +68,14 @@ def _add(*parts: Sums) -> Sums:
     return tuple(sum(column, Decimal(0)) for column in zip(*parts, strict=True))
 
 
-def _reachable(options: list[list[Sums]]) -> list[set[Sums]] | None:
-    """Sums reachable before each line (and after the last): None when they grow past
-    MAX_SUMS."""
-    width = len(options[0][0]) if options and options[0] else 1
-    out = [{tuple(Decimal(0) for _ in range(width))}]
+def _reachable(options: list[list[Sums]], ceiling: Sums) -> list[set[Sums]] | None:
+    """Sums reachable before each line (and after the last) that pass no total's `ceiling`
+    (weights and scores are never negative: a sum past it reaches no total); None when they
+    grow past MAX_SUMS."""
+    out = [{tuple(Decimal(0) for _ in ceiling)}]
     for choice in options:
-        nxt = {_add(s, w) for s in out[-1] for w in choice}
+        added = (_add(s, w) for s in out[-1] for w in choice)
+        nxt = {t for t in added if all(a <= b for a, b in zip(t, ceiling, strict=True))}
         if len(nxt) > MAX_SUMS:
             return None
         out.append(nxt)

@@ -105,6 +105,12 @@ def _under_spaced_header(lines: list[list[Text]]) -> list[list[Text]]:
             roles = column_roles(header) if "level3" in column_roles(header) else ()
             out.append(line)
             continue
+        more = _sub_header(line) if roles else None  # 指标性质指标值度量单位, glued
+        if more and "level3" in column_roles([*header, *more]):
+            header = [*header, *more]
+            roles = column_roles(header)
+            out.append([like(line[0], w) for w in more])
+            continue
         if ends_rows(line):
             header, roles = [], ()
         cut = _one_cut(line, roles) if roles and len(line) == 1 else None
@@ -327,7 +333,7 @@ def _cells(
         at: int, k: int, got: tuple[tuple[str, str], ...]
     ) -> Iterator[tuple[tuple[str, str], ...]]:
         if k == len(roles):
-            if at == len(text) and consistent(got):
+            if at == len(text) and consistent(got) and _scored_with_weight(got, roles):
                 yield got
             return
         role = roles[k]
@@ -347,6 +353,13 @@ def _cells(
                 yield from walk(end, k + 1, (*got, (role, cell)))
 
     yield from walk(0, 0, ())
+
+
+def _scored_with_weight(cells: tuple[tuple[str, str], ...], roles: tuple[str, ...]) -> bool:
+    """Under a weight column, a row that prints its score prints its weight: a score is
+    points out of the row's weight (`88` is no score 88 of a weight left blank)."""
+    filled = {r for r, _ in cells}
+    return "weight" not in roles or "score" not in filled or "weight" in filled
 
 
 def _level_weight(labels: list[str]) -> Decimal | None:

@@ -155,11 +155,12 @@ def _cells_after(cells: list[str], name: str, n: int) -> list[str]:
 
 
 def test_the_table_total_proves_weights_and_scores() -> None:
-    """No level label prints a weight: `755家7.00` is 7 | 55家 or 75 | 5家 or no weight.
+    """No level label prints a weight: `755家7.00` is 7 | 55家 or 75 | 5家 (a score under a
+    weight column has its weight: `755家` | `7.00` with no weight is no reading).
     The 合计 row's weights and score together (100 and 98.96, less the budget block's 10 and
     10) leave one choice for every line."""
     split = ("level3", "target_op", "target_value", "target_unit", "weight", "actual", "score")
-    assert len(cut_line("村卫生室覆盖数量≥50家755家7.00", split)) == 3
+    assert len(cut_line("村卫生室覆盖数量≥50家755家7.00", split)) == 2
     cells = [t.text for t in unglue([_line(text, k) for k, text in enumerate(SPLIT, 1)])]
     assert not any(t.unread for t in unglue([_line(text, k) for k, text in enumerate(SPLIT)]))
     names = ("村卫生室覆盖数量", "文化活动完成数")
@@ -191,8 +192,8 @@ def test_a_level_weight_bounds_every_line_of_its_level() -> None:
     line: weight 85 is over the level, whichever line printed its label."""
     roles = ("level3", "weight", "target", "actual", "score")
     line = "指标2免费发放原原种8550万粒550万粒8"
-    assert {c.get("weight") for c in cut_line(line, roles)} == {None, "8", "85"}
-    assert {c.get("weight") for c in cut_line(line, roles, Decimal(40))} == {None, "8"}
+    assert {c.get("weight") for c in cut_line(line, roles)} == {"8", "85"}
+    assert {c.get("weight") for c in cut_line(line, roles, Decimal(40))} == {"8"}
 
 
 def test_a_date_ends_where_no_date_goes_on() -> None:
