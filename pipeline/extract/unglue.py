@@ -180,12 +180,20 @@ def _rows(
     texts = [ln[0].text if len(ln) == 1 else "" for ln in lines]
     groups = level_groups([_level1(t) for t in texts])
     bounds = {k: weight for members, weight in groups for k in members}  # no row weighs more
-    cuts = [cut_line(t, row_roles, bounds.get(k)) if t else [] for k, t in enumerate(texts)]
+    strict = [cut_line(t, row_roles, bounds.get(k)) if t else [] for k, t in enumerate(texts)]
+    # a line no cut reads still holds a weight and a score its sums must count: taken from
+    # its loose cuts (Chinese borders anywhere), it is never read by them
+    cuts = [
+        found or (cut_line(t, row_roles, bounds.get(k), loose=True) if t else [])
+        for k, (t, found) in enumerate(zip(texts, strict, strict=True))
+    ]
     for members, weight in groups:
         prove_sum(cuts, members, {(weight,)})
     if {"weight", "score"} <= set(row_roles):
         prove_sum(cuts, range(len(cuts)), sums, ("weight", "score"))
-    cuts = [_choose(found, row_roles) for found in cuts]
+    cuts = [
+        _choose(found, row_roles) if sure else [] for found, sure in zip(cuts, strict, strict=True)
+    ]
     _by_format(cuts)
     out: list[Text] = []
     for line, found in zip(lines, cuts, strict=True):
@@ -226,16 +234,19 @@ def _unread(line: list[Text]) -> list[Text]:
     ]
 
 
-def cut_line(text: str, roles: tuple[str, ...], bound: Decimal | None = None) -> list[Cut]:
+def cut_line(
+    text: str, roles: tuple[str, ...], bound: Decimal | None = None, loose: bool = False
+) -> list[Cut]:
     """Every cut of `text` into level labels and cells for `roles` that the value grammar
     allows (the choice among them is `_choose`'s, after the weights had their say).
     `bound`: the weight the line's level label prints, where the label opened an earlier line;
-    no weight or score of the level passes it."""
+    no weight or score of the level passes it. `loose`: any text a target or actual, any
+    border between Chinese texts (the weights a line may hold; no reading)."""
     labels, rest = _labels(text)
     if not rest or not _cuttable(roles):
         return []
     bound = _level_weight(labels) or bound
-    found = list(itertools.islice(_cells(rest, roles, bound), MAX_CUTS + 1))
+    found = list(itertools.islice(_cells(rest, roles, bound, loose), MAX_CUTS + 1))
     if len(found) > MAX_CUTS:
         return []
     return [Cut(tuple(labels), cells) for cells in sorted(set(found))]
@@ -325,7 +336,7 @@ def _labels(text: str) -> tuple[list[str], str]:
 
 
 def _cells(
-    text: str, roles: tuple[str, ...], bound: Decimal | None
+    text: str, roles: tuple[str, ...], bound: Decimal | None, loose: bool
 ) -> Iterator[tuple[tuple[str, str], ...]]:
     """Cuts of `text` into cells for `roles` in order (a role may be blank where allowed)."""
 
@@ -333,7 +344,7 @@ def _cells(
         at: int, k: int, got: tuple[tuple[str, str], ...]
     ) -> Iterator[tuple[tuple[str, str], ...]]:
         if k == len(roles):
-            if at == len(text) and consistent(got) and _scored_with_weight(got, roles):
+            if at == len(text) and consistent(got, loose) and _scored_with_weight(got, roles):
                 yield got
             return
         role = roles[k]
@@ -349,7 +360,7 @@ def _cells(
         )
         for end in ends:
             cell = text[at:end]
-            if fits(role, cell, bound):
+            if fits(role, cell, bound, loose):
                 yield from walk(end, k + 1, (*got, (role, cell)))
 
     yield from walk(0, 0, ())
