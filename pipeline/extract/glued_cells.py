@@ -100,13 +100,19 @@ def fits(role: str, cell: str, bound: Decimal | None = None, loose: bool = False
         return bool(pattern.match(cell)) and (not bounded or _within(cell, bound))
     if role == "level3":
         return _name(cell)
+    return _value_fits(role, cell, loose)
+
+
+def _value_fits(role: str, cell: str, loose: bool) -> bool:
+    """A target, actual or other value cell by its kind (`loose`: any text a target or
+    actual)."""
     accepts = _KINDS.get(role)
     if accepts is None:
         return False
     if loose and role in ("target", "actual"):
         return kind_of(cell) != "glued"
-    if role in ("target", "actual") and cell != (fixed := repair_comparator(cell)):
-        cell = fixed  # `工5%`, `^80%`, `5=50%`: ≥ as OCR reads it, where a value opens
+    if role in ("target", "actual"):
+        cell = repair_comparator(cell)  # `工5%`, `^80%`, `5=50%`: ≥ as OCR reads it
     kind = "grades" if GRADE_SCALE.match(cell) else "boxes" if _CHECKBOXES.match(cell) else None
     kind = kind or kind_of(cell)
     return accepts(kind) and _known_unit(cell)
@@ -209,6 +215,13 @@ def _name(cell: str) -> bool:
     )
 
 
+def scored_with_weight(cells: tuple[tuple[str, str], ...], roles: tuple[str, ...]) -> bool:
+    """Under a weight column, a row that prints its score prints its weight: a score is
+    points out of the row's weight (`88` is no score 88 of a weight left blank)."""
+    filled = {r for r, _ in cells}
+    return "weight" not in roles or "score" not in filled or "weight" in filled
+
+
 def decimals(text: str) -> int:
     """Digits after the point (`13.00`: 2): a column prints its numbers one way."""
     point = text.find(".")
@@ -228,11 +241,10 @@ def arithmetic(cells: tuple[tuple[str, str], ...]) -> bool | None:
     return None
 
 
-def consistent(cells: tuple[tuple[str, str], ...], loose: bool = False) -> bool:
+def consistent(cells: tuple[tuple[str, str], ...]) -> bool:
     """A score no larger than its weight; an actual in the target's unit when it has one;
-    every border between two cells one the text proves (`_proven_border`; `loose`: a
-    border between two Chinese texts is taken wherever it falls)."""
-    if not all(_proven_border(a, b, loose) for a, b in itertools.pairwise(cells)):
+    every border between two cells one the text proves (`_proven_border`)."""
+    if not all(_proven_border(a, b) for a, b in itertools.pairwise(cells)):
         return False
     got = dict(cells)
     weight, score = parse_number(got.get("weight")), parse_number(got.get("score"))
@@ -254,7 +266,7 @@ _DATE_GOES_ON = regex.compile(r"^(?:年\d{1,2}月|月\d{1,2}[日号])")
 _PHRASE = 4  # characters of an answer phrase that proves where a name ended (`明显改善`)
 
 
-def _proven_border(left: tuple[str, str], right: tuple[str, str], loose: bool = False) -> bool:
+def _proven_border(left: tuple[str, str], right: tuple[str, str]) -> bool:
     """Where two cells meet, whether the text proves the border. A date or a number's unit
     goes on across it (`2023年` | `12月…`, `758` | `次…`): no border there. Between two
     Chinese cells (`有效提升效果明显`) the border could be anywhere (`有效` | `提升效果明显`?)
@@ -267,7 +279,7 @@ def _proven_border(left: tuple[str, str], right: tuple[str, str], loose: bool = 
     )
     if goes_on or (left_role == "level3" and _comparator_left_behind(left_text, right_text)):
         return False
-    if loose or not (is_han(left_text[-1]) and is_han(right_text[0])):
+    if not (is_han(left_text[-1]) and is_han(right_text[0])):
         return True
     return _han_border(left_role, left_text, right_text)
 

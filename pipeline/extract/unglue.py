@@ -34,9 +34,11 @@ from pipeline.extract.glued_cells import (
     decimals,
     fits,
     is_han,
+    scored_with_weight,
     split_words,
 )
-from pipeline.extract.glued_proof import level_groups, prove_sum
+from pipeline.extract.glued_proof import level_groups, prove_sum, proven
+from pipeline.extract.glued_tails import tails
 from pipeline.extract.located import Text
 from pipeline.extract.lookalike import repair_tokens
 from pipeline.extract.stream_header import column_roles, header_role
@@ -82,7 +84,8 @@ def unglue(toks: list[Text]) -> list[Text]:
         end = at
         while end < len(lines) and not ends_rows(lines[end]):
             end += 1
-        sums = total_sums(lines[end], budget) if end < len(lines) else set()
+        weighted = "weight" in roles
+        sums = total_sums(lines[end], budget, weighted) if end < len(lines) else set()
         out.extend(_rows(lines[at:end], roles, sums))
         at = end
     return out
@@ -170,7 +173,7 @@ class Cut:
 
 
 def _rows(
-    lines: list[list[Text]], roles: tuple[str, ...], sums: set[tuple[Decimal, Decimal]]
+    lines: list[list[Text]], roles: tuple[str, ...], sums: set[tuple[Decimal, ...]]
 ) -> list[Text]:
     """The row lines under a header cut into cells where proven, the rest reported unread.
     `sums`: what the table's total row says its weights and scores add up to (together:
@@ -180,19 +183,19 @@ def _rows(
     texts = [ln[0].text if len(ln) == 1 else "" for ln in lines]
     groups = level_groups([_level1(t) for t in texts])
     bounds = {k: weight for members, weight in groups for k in members}  # no row weighs more
-    strict = [cut_line(t, row_roles, bounds.get(k)) if t else [] for k, t in enumerate(texts)]
-    # a line no cut reads still holds a weight and a score its sums must count: taken from
-    # its loose cuts (Chinese borders anywhere), it is never read by them
-    cuts = [
-        found or (cut_line(t, row_roles, bounds.get(k), loose=True) if t else [])
-        for k, (t, found) in enumerate(zip(texts, strict, strict=True))
-    ]
+    cuts = [cut_line(t, row_roles, bounds.get(k)) if t else [] for k, t in enumerate(texts)]
+    # The sums are proven over every weight and score a line may hold however its texts
+    # divide (its loose cuts): a line whose texts no cut reads still counts, and a line
+    # whose Chinese border the grammar misses cannot make a wrong choice fit the sums.
+    loose = [tails(_labels(t)[1], row_roles, _bound(t, bounds.get(k))) for k, t in enumerate(texts)]
     for members, weight in groups:
-        prove_sum(cuts, members, {(weight,)})
+        prove_sum(loose, members, {(weight,)})
     if {"weight", "score"} <= set(row_roles):
-        prove_sum(cuts, range(len(cuts)), sums, ("weight", "score"))
+        prove_sum(loose, range(len(loose)), sums, ("weight", "score"))
+    elif "score" in row_roles:  # no weight column (湖北): the total is the scores'
+        prove_sum(loose, range(len(loose)), sums, ("score",))
     cuts = [
-        _choose(found, row_roles) if sure else [] for found, sure in zip(cuts, strict, strict=True)
+        _choose(proven(found, wide), row_roles) for found, wide in zip(cuts, loose, strict=True)
     ]
     _by_format(cuts)
     out: list[Text] = []
@@ -234,19 +237,16 @@ def _unread(line: list[Text]) -> list[Text]:
     ]
 
 
-def cut_line(
-    text: str, roles: tuple[str, ...], bound: Decimal | None = None, loose: bool = False
-) -> list[Cut]:
+def cut_line(text: str, roles: tuple[str, ...], bound: Decimal | None = None) -> list[Cut]:
     """Every cut of `text` into level labels and cells for `roles` that the value grammar
     allows (the choice among them is `_choose`'s, after the weights had their say).
     `bound`: the weight the line's level label prints, where the label opened an earlier line;
-    no weight or score of the level passes it. `loose`: any text a target or actual, any
-    border between Chinese texts (the weights a line may hold; no reading)."""
+    no weight or score of the level passes it."""
     labels, rest = _labels(text)
     if not rest or not _cuttable(roles):
         return []
-    bound = _level_weight(labels) or bound
-    found = list(itertools.islice(_cells(rest, roles, bound, loose), MAX_CUTS + 1))
+    bound = _bound(text, bound)
+    found = list(itertools.islice(_cells(rest, roles, bound), MAX_CUTS + 1))
     if len(found) > MAX_CUTS:
         return []
     return [Cut(tuple(labels), cells) for cells in sorted(set(found))]
@@ -336,7 +336,7 @@ def _labels(text: str) -> tuple[list[str], str]:
 
 
 def _cells(
-    text: str, roles: tuple[str, ...], bound: Decimal | None, loose: bool
+    text: str, roles: tuple[str, ...], bound: Decimal | None
 ) -> Iterator[tuple[tuple[str, str], ...]]:
     """Cuts of `text` into cells for `roles` in order (a role may be blank where allowed)."""
 
@@ -344,7 +344,7 @@ def _cells(
         at: int, k: int, got: tuple[tuple[str, str], ...]
     ) -> Iterator[tuple[tuple[str, str], ...]]:
         if k == len(roles):
-            if at == len(text) and consistent(got, loose) and _scored_with_weight(got, roles):
+            if at == len(text) and consistent(got) and scored_with_weight(got, roles):
                 yield got
             return
         role = roles[k]
@@ -360,26 +360,20 @@ def _cells(
         )
         for end in ends:
             cell = text[at:end]
-            if fits(role, cell, bound, loose):
+            if fits(role, cell, bound):
                 yield from walk(end, k + 1, (*got, (role, cell)))
 
     yield from walk(0, 0, ())
 
 
-def _scored_with_weight(cells: tuple[tuple[str, str], ...], roles: tuple[str, ...]) -> bool:
-    """Under a weight column, a row that prints its score prints its weight: a score is
-    points out of the row's weight (`88` is no score 88 of a weight left blank)."""
-    filled = {r for r, _ in cells}
-    return "weight" not in roles or "score" not in filled or "weight" in filled
-
-
-def _level_weight(labels: list[str]) -> Decimal | None:
-    """The weight a level label prints (`产出指标(40分)`): no row of the level weighs more."""
-    for label in labels:
+def _bound(text: str, bound: Decimal | None) -> Decimal | None:
+    """The weight a level label opening `text` prints (`产出指标(40分)`; else `bound`, what
+    one on an earlier line printed): no row of the level weighs more."""
+    for label in _labels(text)[0]:
         _, weight = weight_in_label(label)
         if weight is not None:
             return weight
-    return None
+    return bound
 
 
 def _level1(text: str) -> tuple[str, Decimal | None, bool] | None:
