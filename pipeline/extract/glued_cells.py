@@ -152,9 +152,8 @@ _ADVERB_END = regex.compile(r"(?:明显|逐步|持续|基本|进一步|显著|�
 
 # A name may start with `指标1：` or a date; past that, a digit or a 指标性质 / grade list is
 # the next cell run into the name (`及时性20按季度`, `带动作用定性优良中低`).
-_NAME_LEAD = regex.compile(
-    r"^(?:指标\d{1,2}[:：、.]?)?(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?)?"  # 指标12021年11月30日前…
-)
+_DATE = r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?"
+_NAME_LEAD = regex.compile(rf"^(?:指标\d{{1,2}}?[:：、.]?{_DATE}|指标\d{{1,2}}[:：、.]?|{_DATE})")
 _NOT_IN_NAME = regex.compile(r"\d|定性|定量|优良中")
 _SCORE_INSIDE = regex.compile(r"\d\.\d\d(?!\d)")
 
@@ -205,6 +204,7 @@ def _name(cell: str) -> bool:
     digits after a name are its target's) and is no value or phrase of its own."""
     return (
         len(cell) >= 2
+        and cell != "指标"  # the word that numbers names (指标3…), no name of its own
         and bool(NAME_END.search(cell))
         and not VALUE_INSIDE.search(cell)
         and not cell.endswith("不")  # 不低于 starts the target
