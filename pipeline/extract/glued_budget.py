@@ -16,7 +16,7 @@ from pipeline.extract.glued_cells import LEADING_ZERO, RATE, SCORE, WEIGHT, alte
 from pipeline.extract.located import Text
 from pipeline.extract.values import parse_number
 
-TOTAL = regex.compile(r"^(?P<label>总分|合计|总计|总得分|自评总分)[:：]?(?P<rest>[\d.]+)$")
+TOTAL = regex.compile(r"^(?P<label>总分|合计|总计|总得分|自评总分)[:：]?(?P<rest>\d[\d.]*%?[\d.]*)$")
 _BUDGET_WORDS = alternation({s for synonyms in h.BUDGET_COLUMNS.values() for s in synonyms})
 _FIELD_WORDS: tuple[str, ...] = tuple(
     sorted({s for labels in h.FIELD_LABELS.values() for s in labels}, key=len, reverse=True)
@@ -230,6 +230,8 @@ def _total(run: str) -> list[str] | None:
     that reads as one number is one; None for a run with no cut or several."""
     if SCORE.match(run):
         return [run]
+    if run.startswith("100%"):  # weights printed as shares (`总分100%97.52`)
+        return ["100%", run[4:]] if SCORE.match(run[4:]) else None
     cuts = [
         [run[:k], run[k:]]
         for k in range(1, len(run))

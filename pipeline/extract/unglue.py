@@ -301,7 +301,15 @@ def _cost(cut: Cut, roles: tuple[str, ...]) -> int:
     between_digits = sum(
         1 for a, b in itertools.pairwise(texts) if a[-1].isdigit() and b[0].isdigit()
     )
-    return _blanks(cut.cells, roles) + between_digits
+    return _blanks(cut.cells, roles) + between_digits + _unscored(cut, roles)
+
+
+def _unscored(cut: Cut, roles: tuple[str, ...]) -> int:
+    """A row that prints its weight and actual but leaves its score blank costs one more
+    (`1207` as the actual of no score, not `120` | `7`): rows left unscored are unfilled
+    forms, which leave the actual blank too."""
+    filled = {r for r, _ in cut.cells}
+    return int("score" in roles and "score" not in filled and {"weight", "actual"} <= filled)
 
 
 def _blanks(cells: tuple[tuple[str, str], ...], roles: tuple[str, ...]) -> int:
