@@ -113,6 +113,8 @@ def _value_fits(role: str, cell: str, loose: bool) -> bool:
         return kind_of(cell) != "glued"
     if role in ("target", "actual"):
         cell = repair_comparator(cell)  # `工5%`, `^80%`, `5=50%`: ≥ as OCR reads it
+    elif role == "target_op":
+        cell = repair_comparator(cell)  # `S` | 15 | 万元: a 指标性质 cell of a look-alike
     kind = "grades" if GRADE_SCALE.match(cell) else "boxes" if _CHECKBOXES.match(cell) else None
     kind = kind or kind_of(cell)
     return accepts(kind) and _known_unit(cell)
