@@ -16,7 +16,9 @@ from pipeline.extract.glued_cells import LEADING_ZERO, RATE, SCORE, WEIGHT, alte
 from pipeline.extract.located import Text
 from pipeline.extract.values import parse_number
 
-TOTAL = regex.compile(r"^(?P<label>总分|合计|总计|总得分|自评总分)[:：]?(?P<rest>\d[\d.]*%?[\d.]*)$")
+TOTAL = regex.compile(
+    r"^(?P<label>总分|合计|总计|总得分|自评总分)[:：]?(?P<rest>\d[\d.]*%?[\d.]*)$"  # 100%97.52
+)
 _BUDGET_WORDS = alternation({s for synonyms in h.BUDGET_COLUMNS.values() for s in synonyms})
 _FIELD_WORDS: tuple[str, ...] = tuple(
     sorted({s for labels in h.FIELD_LABELS.values() for s in labels}, key=len, reverse=True)
