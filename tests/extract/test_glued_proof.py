@@ -8,9 +8,10 @@ from pathlib import Path
 
 from pipeline.batch.document import process_file
 from pipeline.extract.glued_budget import glued_total, total_sums
+from pipeline.extract.glued_rows import cut_line
 from pipeline.extract.glued_tails import Tail, tails
 from pipeline.extract.located import Text
-from pipeline.extract.unglue import cut_line, unglue
+from pipeline.extract.unglue import unglue
 from schemas.profile import Profile
 
 WEIGHT_FIRST = ("level3", "weight", "target", "actual", "score", "reason")

@@ -10,8 +10,9 @@ import pytest
 from pipeline.batch.document import process_file
 from pipeline.extract.glued_budget import budget_row
 from pipeline.extract.glued_cells import split_words
+from pipeline.extract.glued_rows import HEADER_WORDS, choose, cut_line
 from pipeline.extract.located import Text
-from pipeline.extract.unglue import _HEADER_WORDS, _choose, cut_line, unglue
+from pipeline.extract.unglue import unglue
 from schemas.profile import Profile
 
 GLUED = Path(__file__).parents[1] / "fixtures" / "layouts" / "glued.txt"
@@ -64,12 +65,12 @@ def test_glued_table_reads_its_proven_rows_and_reports_the_rest(central: Profile
 
 def test_header_cut_by_its_vocabulary() -> None:
     words = split_words(
-        "一级指标二级指标三级指标年度绩效指标值全年实际值权重得分偏差原因", _HEADER_WORDS
+        "一级指标二级指标三级指标年度绩效指标值全年实际值权重得分偏差原因", HEADER_WORDS
     )
     assert words is not None
     assert words[:3] == ["一级指标", "二级指标", "三级指标"]
     assert words[-4:] == ["全年实际值", "权重", "得分", "偏差原因"]
-    assert split_words("道路养护里程≥40公里42公里", _HEADER_WORDS) is None
+    assert split_words("道路养护里程≥40公里42公里", HEADER_WORDS) is None
 
 
 def test_budget_row_cut_by_its_decimals_and_rate() -> None:
@@ -210,7 +211,7 @@ def test_the_boxes_of_one_answer_are_one_cell() -> None:
     """湖北 prints the actual as ticked boxes: `☑达到 □未达到`, with its space."""
     roles = ("level3", "target", "actual", "score", "reason")
     cuts = cut_line("效益指标(20分)经济效益指标农技推广改善程度达到预期☑是 □否20", roles)
-    (cut,) = _choose(cuts, roles)  # a blank target costs: the name is not 农技推广改善程度达到预期
+    (cut,) = choose(cuts, roles)  # a blank target costs: the name is not 农技推广改善程度达到预期
     assert cut.cells == (
         ("level3", "农技推广改善程度"), ("target", "达到预期"), ("actual", "☑是 □否"),
         ("score", "20"),
