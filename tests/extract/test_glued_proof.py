@@ -132,3 +132,26 @@ def test_ocr_look_alikes_open_a_glued_target_and_actual(central: Profile, tmp_pa
     repaired = sorted(f.message for f in result.findings if f.code == "OCR_REPAIRED")
     assert len(repaired) == 4
     assert any("“^96%”" in m for m in repaired)
+
+
+def _spaced(label: str) -> list[str]:
+    """OCR text that kept the spaces of some lines: one glued line among spaced ones."""
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "全年实际值", "分值", "得分"]
+    lines = [
+        header,
+        [label, "数量指标", "培训农户人次", "≥850人次", "850人次", "10", "10"],
+        [f"{label}数量指标村卫生室建设数量≥50家55111"],  # 55 | 11 | 1 or 551 | 1 | 1
+        ["质量指标", "技术服务质量", "明显提升", "效果良好", "9", "9"],
+    ]
+    toks = [Text(text, 1, k) for k, line in enumerate(lines, 1) for text in line]
+    return [t.text for t in unglue(toks)]
+
+
+def test_a_glued_line_among_spaced_ones_is_proven_by_its_levels_weight() -> None:
+    """产出指标(30分): the spaced lines weigh 10 and 9, so the glued one weighs 11."""
+    cells = _spaced("产出指标(30分)")
+    at = cells.index("村卫生室建设数量")
+    assert cells[at - 2 : at + 5] == [
+        "产出指标(30分)", "数量指标", "村卫生室建设数量", "≥50家", "55", "11", "1",
+    ]  # fmt: skip
+    assert "产出指标数量指标村卫生室建设数量≥50家55111" in _spaced("产出指标")  # no sum: whole
