@@ -12,7 +12,7 @@ import random
 import regex
 
 from bench.layouts.model import Form
-from bench.layouts.text import flat_space
+from bench.layouts.text import flat_space, glued
 
 # simplified -> traditional for the characters the generated tables print
 TRADITIONAL = str.maketrans(
@@ -74,14 +74,24 @@ OCR_SWAPS = (("≥", ("2", "工", "^", "5=")), ("%", ("$",)), ("10", ("IO",)), (
 def ocr(form: Form, rng: random.Random) -> str:
     """A scanned page read by OCR: cells glued by single spaces or none, look-alike misreads
     of operators, percent signs and digits."""
-    text = flat_space(form, rng, one_line=False)
+    text = _misread(flat_space(form, rng, one_line=False), rng)
+    lines = [line.replace(" ", "") if rng.random() < 0.3 else line for line in text.split("\n")]
+    return "\n".join(lines)
+
+
+def ocr_glued(form: Form, rng: random.Random) -> str:
+    """OCR text that kept no space at all (mirror sites of scanned forms): every row's cells
+    run together, with the look-alike misreads of `ocr` (`8工5%工5%8`, `290$`)."""
+    return _misread(glued(form, rng), rng)
+
+
+def _misread(text: str, rng: random.Random) -> str:
     for mark, readings in OCR_SWAPS:
         parts = text.split(mark)
         text = parts[0] + "".join(
             (rng.choice(readings) if rng.random() < 0.6 else mark) + part for part in parts[1:]
         )
-    lines = [line.replace(" ", "") if rng.random() < 0.3 else line for line in text.split("\n")]
-    return "\n".join(lines)
+    return text
 
 
-DAMAGED = {"ocr": ocr, "mirror": mirror}
+DAMAGED = {"ocr": ocr, "ocr_glued": ocr_glued, "mirror": mirror}

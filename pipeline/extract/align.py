@@ -185,7 +185,10 @@ def align(kinds: list[str], roles: tuple[str, ...]) -> list[Alignment]:
             least = min((c for c, p in options if p), default=NEVER)
             if least >= NEVER:
                 continue
-            kept = [p for c, ps in options if c == least for p in ps][:_MAX_KEPT]
+            # two columns of one role (`未完成原因分析` · `改进措施`, both reasons) give the
+            # same reading twice: one reading, not two
+            kept = list(dict.fromkeys(p for c, ps in options if c == least for p in ps))
+            kept = kept[:_MAX_KEPT]
             best[i][j] = (least, kept)
     cost, paths = best[n][k]
     return [Alignment(cost, p) for p in paths] if cost < NEVER else []

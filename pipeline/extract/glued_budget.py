@@ -16,7 +16,9 @@ from pipeline.extract.glued_cells import LEADING_ZERO, RATE, SCORE, WEIGHT, alte
 from pipeline.extract.located import Text
 from pipeline.extract.values import parse_number
 
-TOTAL = regex.compile(r"^(?P<label>总分|合计|总计|总得分|自评总分)[:：]?(?P<rest>[\d.]+)$")
+TOTAL = regex.compile(
+    r"^(?P<label>总分|合计|总计|总得分|自评总分)[:：]?(?P<rest>\d[\d.]*%?[\d.]*)$"  # 100%97.52
+)
 _BUDGET_WORDS = alternation({s for synonyms in h.BUDGET_COLUMNS.values() for s in synonyms})
 _FIELD_WORDS: tuple[str, ...] = tuple(
     sorted({s for labels in h.FIELD_LABELS.values() for s in labels}, key=len, reverse=True)
@@ -72,26 +74,40 @@ def _budget_cells(cells: list[str], columns: list[str], amounts: dict[str, str] 
         amounts.update(zip(columns, numbers, strict=True))
 
 
-def total_sums(line: list[Text], budget: dict[str, str]) -> set[tuple[Decimal, Decimal]]:
+def total_sums(
+    line: list[Text], budget: dict[str, str], weighted: bool = True
+) -> set[tuple[Decimal, ...]]:
     """What the indicator rows' weights and scores add up to, by the table's total row
     (`合计10097.96`, `合计 100 98.01`: weights, then score): (total weight, total score), or
     both less the budget block's own 分值 and 得分. Nothing where the total row prints one
-    number only (a weight total or a score: not known which)."""
+    number only (a weight total or a score: not known which), unless the table has no weight
+    column (`weighted` False, 湖北): then its one number is the score, (total score,) or
+    less the budget block's 得分."""
     if len(line) == 1:
         found = TOTAL.match(line[0].text)
         numbers = _total(found["rest"]) if found else None
     else:  # printed with its spaces: the label, then its numbers
         numbers = [t.text for t in line[1:]] if TOTAL.match(line[0].text + "0") else None
+    if not weighted:
+        return _score_sums(numbers, budget)
     if not numbers or len(numbers) != 2:
         return set()
     weight, score = parse_number(numbers[0]), parse_number(numbers[1])
     if weight is None or score is None:
         return set()
-    out = {(weight, score)}
+    out: set[tuple[Decimal, ...]] = {(weight, score)}
     own_weight, own_score = parse_number(budget.get("weight")), parse_number(budget.get("score"))
     if own_weight is not None and own_score is not None:
         out.add((weight - own_weight, score - own_score))
     return out
+
+
+def _score_sums(numbers: list[str] | None, budget: dict[str, str]) -> set[tuple[Decimal, ...]]:
+    score = parse_number(numbers[0]) if numbers and len(numbers) == 1 else None
+    if score is None:
+        return set()
+    own_score = parse_number(budget.get("score"))
+    return {(score,)} | ({(score - own_score,)} if own_score is not None else set())
 
 
 def glued_total(line: list[Text]) -> list[Text] | None:
@@ -216,6 +232,8 @@ def _total(run: str) -> list[str] | None:
     that reads as one number is one; None for a run with no cut or several."""
     if SCORE.match(run):
         return [run]
+    if run.startswith("100%"):  # weights printed as shares (`总分100%97.52`)
+        return ["100%", run[4:]] if SCORE.match(run[4:]) else None
     cuts = [
         [run[:k], run[k:]]
         for k in range(1, len(run))

@@ -15,6 +15,7 @@ from decimal import Decimal
 import regex
 
 from pipeline.extract.align import is_unit, kind_of
+from pipeline.extract.lookalike import repair_comparator
 from pipeline.extract.values import UNITS, parse_number, parse_value
 
 MIN_HEADER = 8  # characters: a shorter run is one header word, not several glued
@@ -31,8 +32,9 @@ RATE = regex.compile(r"^(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?%$")
 COEFFICIENT = regex.compile(r"^(?:0(?:\.\d{1,3})?|1(?:\.0{1,3})?)$")
 LEADING_ZERO = regex.compile(r"(?<![\d.])0\d")
 NAME_END = regex.compile(r"[\p{Han}A-Za-z)）]$")
-# A comparator or a share inside a would-be name: the name ended before it.
-VALUE_INSIDE = regex.compile(r"[≥≤<>=＝﹦≧≦═＞＜%]|不低于|不高于|不少于|不超过|以上|以下|以内")
+# A comparator sign or a share inside a would-be name, or a comparator word ending it: the
+# name ended before it (a word with more text after it is the name's: 价格不高于市场价).
+VALUE_INSIDE = regex.compile(r"[≥≤<>=＝﹦≧≦═＞＜%]|(?:不低于|不高于|不少于|不超过|以上|以下|以内)$")
 # 优良中低差: the 定性 scale a split target prints as its value
 GRADE_SCALE = regex.compile(r"^[优良中低差好较一般合格]{3,}$")
 # Roles whose cell is free text; a glued line is cut only where they come last.
@@ -80,26 +82,47 @@ def _depths(text: str) -> list[int]:
     return out
 
 
-def fits(role: str, cell: str, bound: Decimal | None = None) -> bool:
+def fits(role: str, cell: str, bound: Decimal | None = None, loose: bool = False) -> bool:
     """Whether `cell` can be the cell of `role` in a glued line (`bound`: the weight its
-    level label prints, which no weight or score of the level passes)."""
+    level label prints, which no weight or score of the level passes). `loose`: any text
+    may be a target or actual (for the weights a line may hold, never to read it)."""
     if cell != cell.strip() or LEADING_ZERO.search(cell) or cell.startswith(".") or cell[-1] == ".":
         return False
     if " " in cell and role not in TEXT_ROLES and not _CHECKBOXES.match(cell):
         return False  # a printed space parts cells (not the boxes of one answer: ☑是 □否)
     if role in TEXT_ROLES:  # digits or a unit first would end the number before it, digits
         # last, or a score's decimals inside, belong to a number column
-        edges = cell[0].isdigit() or cell[0] in ".%" or _unit_first(cell) or cell[-1].isdigit()
+        edges = cell[0].isdigit() or cell[0] in _NO_TEXT_START or _unit_first(cell)
+        edges = edges or cell[-1].isdigit()
         return not edges and not _SCORE_INSIDE.search(cell)
     if role in _NUMBERS:
         pattern, bounded = _NUMBERS[role]
         return bool(pattern.match(cell)) and (not bounded or _within(cell, bound))
     if role == "level3":
         return _name(cell)
+    return _value_fits(role, cell, loose)
+
+
+def _value_fits(role: str, cell: str, loose: bool) -> bool:
+    """A target, actual or other value cell by its kind (`loose`: any text a target or
+    actual)."""
     accepts = _KINDS.get(role)
+    if accepts is None:
+        return False
+    if loose and role in ("target", "actual"):
+        return kind_of(cell) != "glued"
+    if role in ("target", "actual"):
+        cell = repair_comparator(cell)  # `工5%`, `^80%`, `5=50%`: ≥ as OCR reads it
+    elif role == "target_op":
+        cell = repair_comparator(cell)  # `S` | 15 | 万元: a 指标性质 cell of a look-alike
     kind = "grades" if GRADE_SCALE.match(cell) else "boxes" if _CHECKBOXES.match(cell) else None
     kind = kind or kind_of(cell)
-    return accepts is not None and accepts(kind) and _known_unit(cell)
+    return accepts(kind) and _known_unit(cell)
+
+
+# A free-text cell (a reason) opens with no digit, point, percent or punctuation: those
+# belong to the cell before it (`,保障…` is the rest of a name).
+_NO_TEXT_START = ".%,，;；、。:：)）"
 
 
 # role -> (grammar, whether the level's weight bounds it)
@@ -112,11 +135,11 @@ _NUMBERS: dict[str, tuple[regex.Pattern[str], bool]] = {
     "weight_share": (SHARE, False),
     "coefficient": (COEFFICIENT, False),
 }
-_VALUE_KINDS = frozenset({"value", "percent", "number", "answer"})
+_VALUE_KINDS = frozenset({"value", "percent", "number", "answer", "yesno"})  # 是
 _KINDS: dict[str, Callable[[str], bool]] = {
     "target": lambda k: k in _VALUE_KINDS,
     "actual": lambda k: k in _VALUE_KINDS or k == "boxes",  # ☑达到 □未达到
-    "completion": lambda k: k in _VALUE_KINDS,
+    "completion": lambda k: k in _VALUE_KINDS - {"yesno"},
     "target_op": lambda k: k in ("operator", "nature"),
     "target_value": lambda k: k in ("number", "answer", "grades"),
     "target_unit": lambda k: k == "unit",
@@ -131,7 +154,8 @@ _ADVERB_END = regex.compile(r"(?:明显|逐步|持续|基本|进一步|显著|�
 
 # A name may start with `指标1：` or a date; past that, a digit or a 指标性质 / grade list is
 # the next cell run into the name (`及时性20按季度`, `带动作用定性优良中低`).
-_NAME_LEAD = regex.compile(r"^(?:指标\d{1,2}[:：、.]?|\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?)")
+_DATE = r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?"
+_NAME_LEAD = regex.compile(rf"^(?:指标\d{{1,2}}?[:：、.]?{_DATE}|指标\d{{1,2}}[:：、.]?|{_DATE})")
 _NOT_IN_NAME = regex.compile(r"\d|定性|定量|优良中")
 _SCORE_INSIDE = regex.compile(r"\d\.\d\d(?!\d)")
 
@@ -182,6 +206,7 @@ def _name(cell: str) -> bool:
     digits after a name are its target's) and is no value or phrase of its own."""
     return (
         len(cell) >= 2
+        and cell != "指标"  # the word that numbers names (指标3…), no name of its own
         and bool(NAME_END.search(cell))
         and not VALUE_INSIDE.search(cell)
         and not cell.endswith("不")  # 不低于 starts the target
@@ -190,6 +215,13 @@ def _name(cell: str) -> bool:
         and kind_of(cell) in ("text", "mixed")
         and not parse_value(cell).is_number
     )
+
+
+def scored_with_weight(cells: tuple[tuple[str, str], ...], roles: tuple[str, ...]) -> bool:
+    """Under a weight column, a row that prints its score prints its weight: a score is
+    points out of the row's weight (`88` is no score 88 of a weight left blank)."""
+    filled = {r for r, _ in cells}
+    return "weight" not in roles or "score" not in filled or "weight" in filled
 
 
 def decimals(text: str) -> int:

@@ -50,30 +50,59 @@ def prove_sum(
         return tuple(weight_of(cut, role) for role in roles)
 
     options = [sorted({sums(c) for c in cuts[k]}) for k in members]
-    before, backwards = _reachable(options), _reachable(options[::-1])
-    if before is None or backwards is None or not any(s in totals for s in before[-1]):
+    codes = [[_code(w) for w in choice] for choice in options]
+    goal_codes = [_code(t) for t in totals]
+    ceiling = _code(tuple(max(column) for column in zip(*totals, strict=True)))
+    if ceiling is None or None in goal_codes or any(None in choice for choice in codes):
+        return  # a value finer than a thousandth: no weight or score of a table
+    plain = [[c for c in choice if c is not None] for choice in codes]
+    goals = {c for c in goal_codes if c is not None}
+    before, backwards = _reachable(plain, ceiling), _reachable(plain[::-1], ceiling)
+    if before is None or backwards is None or not goals & before[-1]:
         return
     after = backwards[::-1]
     for position, k in enumerate(members):
+        rest = after[position + 1]  # a choice fits when total - before - it is reachable after
         allowed = {
             w
-            for w in options[position]
-            if any(_add(b, w, a) in totals for b in before[position] for a in after[position + 1])
+            for w, code in zip(options[position], plain[position], strict=True)
+            if any(g - b - code in rest for g in goals for b in before[position])
         }
         cuts[k] = [c for c in cuts[k] if sums(c) in allowed]
 
 
-def _add(*parts: Sums) -> Sums:
-    return tuple(sum(column, Decimal(0)) for column in zip(*parts, strict=True))
+# Sums as one integer: thousandths of the weight, then of the score, BASE apart. Adding two
+# codes adds both parts (a score sum never reaches BASE); integers are what makes the sets
+# of reachable sums quick to build.
+BASE = 10**9
 
 
-def _reachable(options: list[list[Sums]]) -> list[set[Sums]] | None:
-    """Sums reachable before each line (and after the last): None when they grow past
-    MAX_SUMS."""
-    width = len(options[0][0]) if options and options[0] else 1
-    out = [{tuple(Decimal(0) for _ in range(width))}]
+def _code(sums: Sums) -> int | None:
+    out = 0
+    for value in sums:
+        scaled = value.scaleb(3)
+        if scaled != scaled.to_integral_value():
+            return None
+        out = out * BASE + int(scaled)
+    return out
+
+
+def proven(cuts: list[C], kept: Sequence[HasWeight]) -> list[C]:
+    """`cuts` whose weight and score some cut in `kept` (what the sums left of a wider set
+    of cuts of the same line) holds."""
+    allowed = {(weight_of(c), weight_of(c, "score")) for c in kept}
+    return [c for c in cuts if (weight_of(c), weight_of(c, "score")) in allowed]
+
+
+def _reachable(options: list[list[int]], ceiling: int) -> list[set[int]] | None:
+    """Sums reachable before each line (and after the last) that pass no total's `ceiling`
+    in either part (weights and scores are never negative: a sum past it reaches no total);
+    None when they grow past MAX_SUMS."""
+    top_weight, top_score = divmod(ceiling, BASE)
+    out = [{0}]
     for choice in options:
-        nxt = {_add(s, w) for s in out[-1] for w in choice}
+        added = {s + w for s in out[-1] for w in choice}
+        nxt = {t for t in added if t // BASE <= top_weight and t % BASE <= top_score}
         if len(nxt) > MAX_SUMS:
             return None
         out.append(nxt)

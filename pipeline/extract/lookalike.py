@@ -51,10 +51,11 @@ def repair_numbers(text: str) -> str:
     return _PERCENT.sub("%", fixed)
 
 
-def repair_comparator(text: str) -> str:
-    """A target's opening look-alike comparator as the comparator (`工850项` -> `≥850项`)."""
+def repair_comparator(text: str, actual: bool = False) -> str:
+    """A target's opening look-alike comparator as the comparator (`工850项` -> `≥850项`).
+    `actual`: an actual's, where a leading 2 stays a digit (an actual may pass 100 %)."""
     found = _COMPARATOR.match(text)
-    if found is None:
+    if found is None or (actual and found.group().startswith("2")):
         return text
     sign = "=" if found["eq"] else "≥" if found["ge"] else "≤"
     return sign + text[found.end() :]
@@ -78,18 +79,21 @@ _TARGET_PARTS: tuple[ColumnRole, ...] = ("target_op",)
 
 
 def repair_row(row: RawIndicator) -> RawIndicator:
-    """`row` with a comparator look-alike opening its target (or its 指标性质 cell) repaired."""
-    target = row.target
+    """`row` with a comparator look-alike opening its target (or its 指标性质 cell) or its
+    actual (`^80%`: an actual printed with its comparator, as some forms do) repaired."""
+    target, actual = row.target, row.actual
     if target is not None:
         target = repaired(target, repair_comparator(target.text.strip()))
+    if actual is not None:
+        actual = repaired(actual, repair_comparator(actual.text.strip(), actual=True))
     extra = dict(row.extra)
     for role in _TARGET_PARTS:
         cell = extra.get(role)
         if cell is not None:
             extra[role] = repaired(cell, repair_comparator(cell.text.strip()))
-    if target is row.target and extra == dict(row.extra):
+    if target is row.target and actual is row.actual and extra == dict(row.extra):
         return row
-    return dataclasses.replace(row, target=target, extra=extra)
+    return dataclasses.replace(row, target=target, actual=actual, extra=extra)
 
 
 def is_repaired(row: RawIndicator) -> bool:

@@ -78,12 +78,14 @@ def _misread_two(row: RawIndicator) -> str | None:
 
 
 def _shifted(target: Text | None, actual: Text | None) -> str | None:
-    """A comparator in the actual (≥90%) beside a target with no number at all is a row
-    read one cell late: the name went to the target, the target to the actual."""
-    if target is None or actual is None or _DIGIT.search(target.text):
+    """A comparator in the actual (≥90%) beside a target with no number at all, or none, is
+    a row read one cell late: the name went to the target, the target to the actual (or a
+    target cell went to the actual, its score to the score column: `S15万元` · `13.19`)."""
+    if actual is None or (target is not None and _DIGIT.search(target.text)):
         return None
     if parse_value(actual.text).op in (">=", "<=", ">", "<"):
-        return f"the actual {actual.text!r} holds the comparator the target {target.text!r} lacks"
+        lacks = "a blank target" if target is None else f"the target {target.text!r}"
+        return f"the actual {actual.text!r} holds the comparator {lacks} lacks"
     return None
 
 

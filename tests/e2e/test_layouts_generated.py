@@ -38,7 +38,7 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("mof", "cell_blank"): 13,  # of 13
     ("mof", "indented"): 13,  # of 13
     ("mof", "page_cut"): 11,  # of 13: rows cut at a page break between two texts reported
-    ("mof", "ocr"): 4,  # of 13
+    ("mof", "ocr"): 12,  # of 13
     ("mof", "mirror"): 13,  # of 13
     ("weight_first", "flat_space"): 15,  # of 15
     ("weight_first", "pipe_rows"): 15,  # of 15
@@ -47,14 +47,21 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("weight_first", "cell_blank"): 15,  # of 15
     ("weight_first", "indented"): 15,  # of 15
     ("weight_first", "page_cut"): 13,  # of 15
-    ("weight_first", "ocr"): 5,  # of 15: a row whose level 1 was in a glued line is blank
+    ("weight_first", "ocr"): 14,  # of 15
     ("weight_first", "mirror"): 15,  # of 15
     ("hubei", "flat_space"): 14,  # of 14
-    ("mof", "glued"): 6,  # of 13 (cuts the digits prove; the rest reported)
-    ("weight_first", "glued"): 6,  # of 15
-    ("hubei", "glued"): 7,  # of 14
-    ("coefficient", "glued"): 10,  # of 14
+    ("mof", "glued"): 11,  # of 13 (cuts the digits prove; the rest reported)
+    ("weight_first", "glued"): 15,  # of 15
+    ("hubei", "glued"): 11,  # of 14
+    ("coefficient", "glued"): 13,  # of 14
     ("targets_only", "glued"): 14,  # of 16
+    ("split", "glued"): 15,  # of 16 (the total proves weights over every line's tails)
+    ("mof", "ocr_glued"): 11,  # of 13 (no space at all, with OCR look-alikes)
+    ("weight_first", "ocr_glued"): 15,  # of 15
+    ("hubei", "ocr_glued"): 11,  # of 14
+    ("split", "ocr_glued"): 10,  # of 16
+    ("coefficient", "ocr_glued"): 12,  # of 14
+    ("targets_only", "ocr_glued"): 14,  # of 16
     ("mof", "scrambled"): 10,  # of 13 (one order of a row's cells fits best; the rest reported)
     ("weight_first", "scrambled"): 10,  # of 15
     ("hubei", "scrambled"): 11,  # of 14
@@ -68,7 +75,7 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("hubei", "cell_blank"): 14,  # of 14
     ("hubei", "indented"): 14,  # of 14
     ("hubei", "page_cut"): 13,  # of 14
-    ("hubei", "ocr"): 4,  # of 14
+    ("hubei", "ocr"): 10,  # of 14
     ("hubei", "mirror"): 14,  # of 14
     ("split", "flat_space"): 16,  # of 16
     ("split", "pipe_rows"): 16,  # of 16
@@ -77,7 +84,7 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("split", "cell_blank"): 16,  # of 16
     ("split", "indented"): 16,  # of 16
     ("split", "page_cut"): 16,  # of 16
-    ("split", "ocr"): 1,  # of 16
+    ("split", "ocr"): 7,  # of 16
     ("split", "mirror"): 16,  # of 16
     ("hebei", "flat_space"): 18,  # of 18
     ("hebei", "pipe_rows"): 18,  # of 18
@@ -86,7 +93,7 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("hebei", "cell_blank"): 18,  # of 18
     ("hebei", "indented"): 18,  # of 18
     ("hebei", "page_cut"): 18,  # of 18
-    ("hebei", "ocr"): 1,  # of 18
+    ("hebei", "ocr"): 10,  # of 18
     ("hebei", "mirror"): 18,  # of 18
     ("coefficient", "flat_space"): 14,  # of 14
     ("coefficient", "pipe_rows"): 14,  # of 14
@@ -95,7 +102,7 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("coefficient", "cell_blank"): 14,  # of 14
     ("coefficient", "indented"): 14,  # of 14
     ("coefficient", "page_cut"): 14,  # of 14
-    ("coefficient", "ocr"): 1,  # of 14
+    ("coefficient", "ocr"): 13,  # of 14
     ("coefficient", "mirror"): 14,  # of 14
     ("targets_only", "flat_space"): 16,  # of 16
     ("targets_only", "pipe_rows"): 16,  # of 16
@@ -104,7 +111,7 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("targets_only", "cell_blank"): 16,  # of 16
     ("targets_only", "indented"): 16,  # of 16
     ("targets_only", "page_cut"): 16,  # of 16
-    ("targets_only", "ocr"): 6,  # of 16
+    ("targets_only", "ocr"): 15,  # of 16
     ("targets_only", "mirror"): 16,  # of 16
     ("rubric", "flat_space"): 19,  # of 19
     ("rubric", "pipe_rows"): 19,  # of 19
@@ -113,7 +120,7 @@ EXACT_FLOOR: dict[tuple[str, str], int] = {
     ("rubric", "cell_blank"): 19,  # of 19
     ("rubric", "indented"): 19,  # of 19
     ("rubric", "page_cut"): 19,  # of 19
-    ("rubric", "ocr"): 4,  # of 19
+    ("rubric", "ocr"): 5,  # of 19
     ("rubric", "mirror"): 19,  # of 19
     ("mof", "docx"): 6,  # of 6
     ("mof", "xlsx"): 6,  # of 6

@@ -35,6 +35,8 @@ def _row(
         (_row("受益群众完好率", "5=", "90", "20", "20"), "look-alikes"),
         (_row("受益群众达标率", "工", "95%", "14", "14"), "look-alikes"),
         (_row("受益群众达标率", "≥95%", "%", "14", "14"), "the actual '%' is a unit without"),
+        # a split target's cells read as the actual, its actual as the score (S15万元 · 13.19)
+        (_row("人均补助标准", None, "≤15万元", None, "13.19"), "comparator a blank target lacks"),
         (_row("项目总成本", "≤15万元", "万元", "19"), "the actual '万元' is a unit without"),
         (_row("优良中低差", "好", "已完成", None, "8"), "is a 定性 grade scale"),
         (

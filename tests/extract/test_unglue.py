@@ -10,8 +10,9 @@ import pytest
 from pipeline.batch.document import process_file
 from pipeline.extract.glued_budget import budget_row
 from pipeline.extract.glued_cells import split_words
+from pipeline.extract.glued_rows import HEADER_WORDS, choose, cut_line
 from pipeline.extract.located import Text
-from pipeline.extract.unglue import _HEADER_WORDS, _choose, cut_line, unglue
+from pipeline.extract.unglue import unglue
 from schemas.profile import Profile
 
 GLUED = Path(__file__).parents[1] / "fixtures" / "layouts" / "glued.txt"
@@ -64,12 +65,12 @@ def test_glued_table_reads_its_proven_rows_and_reports_the_rest(central: Profile
 
 def test_header_cut_by_its_vocabulary() -> None:
     words = split_words(
-        "一级指标二级指标三级指标年度绩效指标值全年实际值权重得分偏差原因", _HEADER_WORDS
+        "一级指标二级指标三级指标年度绩效指标值全年实际值权重得分偏差原因", HEADER_WORDS
     )
     assert words is not None
     assert words[:3] == ["一级指标", "二级指标", "三级指标"]
     assert words[-4:] == ["全年实际值", "权重", "得分", "偏差原因"]
-    assert split_words("道路养护里程≥40公里42公里", _HEADER_WORDS) is None
+    assert split_words("道路养护里程≥40公里42公里", HEADER_WORDS) is None
 
 
 def test_budget_row_cut_by_its_decimals_and_rate() -> None:
@@ -155,11 +156,12 @@ def _cells_after(cells: list[str], name: str, n: int) -> list[str]:
 
 
 def test_the_table_total_proves_weights_and_scores() -> None:
-    """No level label prints a weight: `755家7.00` is 7 | 55家 or 75 | 5家 or no weight.
+    """No level label prints a weight: `755家7.00` is 7 | 55家 or 75 | 5家 (a score under a
+    weight column has its weight: `755家` | `7.00` with no weight is no reading).
     The 合计 row's weights and score together (100 and 98.96, less the budget block's 10 and
     10) leave one choice for every line."""
     split = ("level3", "target_op", "target_value", "target_unit", "weight", "actual", "score")
-    assert len(cut_line("村卫生室覆盖数量≥50家755家7.00", split)) == 3
+    assert len(cut_line("村卫生室覆盖数量≥50家755家7.00", split)) == 2
     cells = [t.text for t in unglue([_line(text, k) for k, text in enumerate(SPLIT, 1)])]
     assert not any(t.unread for t in unglue([_line(text, k) for k, text in enumerate(SPLIT)]))
     names = ("村卫生室覆盖数量", "文化活动完成数")
@@ -191,8 +193,8 @@ def test_a_level_weight_bounds_every_line_of_its_level() -> None:
     line: weight 85 is over the level, whichever line printed its label."""
     roles = ("level3", "weight", "target", "actual", "score")
     line = "指标2免费发放原原种8550万粒550万粒8"
-    assert {c.get("weight") for c in cut_line(line, roles)} == {None, "8", "85"}
-    assert {c.get("weight") for c in cut_line(line, roles, Decimal(40))} == {None, "8"}
+    assert {c.get("weight") for c in cut_line(line, roles)} == {"8", "85"}
+    assert {c.get("weight") for c in cut_line(line, roles, Decimal(40))} == {"8"}
 
 
 def test_a_date_ends_where_no_date_goes_on() -> None:
@@ -209,7 +211,7 @@ def test_the_boxes_of_one_answer_are_one_cell() -> None:
     """湖北 prints the actual as ticked boxes: `☑达到 □未达到`, with its space."""
     roles = ("level3", "target", "actual", "score", "reason")
     cuts = cut_line("效益指标(20分)经济效益指标农技推广改善程度达到预期☑是 □否20", roles)
-    (cut,) = _choose(cuts, roles)  # a blank target costs: the name is not 农技推广改善程度达到预期
+    (cut,) = choose(cuts, roles)  # a blank target costs: the name is not 农技推广改善程度达到预期
     assert cut.cells == (
         ("level3", "农技推广改善程度"), ("target", "达到预期"), ("actual", "☑是 □否"),
         ("score", "20"),
