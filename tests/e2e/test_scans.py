@@ -145,16 +145,24 @@ def test_tiff_frames_count_as_pages_for_max_pages() -> None:
     assert doc.pages == 2
 
 
+def _read_alone(
+    glyph: str, font: ImageFont.FreeTypeFont, size: tuple[int, int], scale: float
+) -> recognize.Line:
+    """The one line the OCR reader finds on a blank cell holding `glyph` alone."""
+    page = Image.new("L", size, 255)
+    ImageDraw.Draw(page).text((25, 10), glyph, font=font, fill=0)
+    gray = np.asarray(page).copy()
+    lines = recognize.text_lines(raster.ink(gray), Rect(0, 0, *size), scale)
+    [line] = recognize.read_lines(gray, lines)
+    return line
+
+
 def test_a_comparator_alone_in_its_cell_is_read_as_printed() -> None:
     # a split target prints `≥` | `90` | `%` in three cells; read alone, the recogniser
     # took `≥` for N and `≤` for M (no text around to tell it what it looks at)
     font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 21)
     for glyph in ("≥", "≤"):
-        page = Image.new("L", (80, 50), 255)
-        ImageDraw.Draw(page).text((25, 10), glyph, font=font, fill=0)
-        gray = np.asarray(page).copy()
-        lines = recognize.text_lines(raster.ink(gray), Rect(0, 0, 80, 50), 150 / 72)
-        [line] = recognize.read_lines(gray, lines)
+        line = _read_alone(glyph, font, (80, 50), 150 / 72)
         assert line.text == glyph
         assert line.confidence >= 0.9
 
@@ -165,11 +173,7 @@ def test_a_lone_equals_sign_is_told_from_er_by_its_shape() -> None:
     for face in ("Sans", "Serif"):
         font = ImageFont.truetype(f"/usr/share/fonts/opentype/noto/Noto{face}CJK-Regular.ttc", 21)
         for glyph, read in (("=", "="), ("﹦", "="), ("二", "二")):
-            page = Image.new("L", (80, 60), 255)
-            ImageDraw.Draw(page).text((25, 10), glyph, font=font, fill=0)
-            gray = np.asarray(page).copy()
-            lines = recognize.text_lines(raster.ink(gray), Rect(0, 0, 80, 60), 21 / 9)
-            [line] = recognize.read_lines(gray, lines)
+            line = _read_alone(glyph, font, (80, 60), 21 / 9)
             assert line.text == read
             if read == "=":  # told by its shape, not by the recogniser: checked
                 assert line.confidence == recognize.BARS_CONFIDENCE

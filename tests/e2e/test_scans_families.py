@@ -19,18 +19,12 @@ import pytest
 from parsers.limits import Limits
 from pipeline.batch.document import DocResult, process_file
 from schemas.profile import load_profile
+from tests.fixtures.make.make_scans import FAMILY_SCANS
 
 SCANS = Path(__file__).parents[1] / "fixtures" / "scans"
 FIELDS = ("level1", "level2", "level3", "target_raw", "actual_raw", "weight", "score_stated")
 OCR_NOTICES = {"OCR_PAGE", "TEXT_LAYER_UNREADABLE", "CLAIM_MISMATCH"}
-FAMILIES = (
-    "split_target",
-    "weighted_conversion",
-    "targets_only",
-    "no_weight",
-    "coefficient",
-    "rubric",
-)
+FAMILIES = FAMILY_SCANS  # the families the fixture script scanned
 
 
 def folded(value: object) -> object:
